@@ -1,0 +1,265 @@
+"""The structured lookup tool over the Annex A and EHSG tables.
+
+Plain Python functions (one per operation) that run parameterized SQL against
+the validated SQLite tables and return a TableResult: the rows, a plain-English
+summary built only from those rows, and the source. `as_langchain_tool()`
+exposes the same operations to a LangChain agent with typed arguments.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from index import config
+from index.database import connect
+from index.tables import ANNEX_SOURCE, EHSG_SECTIONS, EHSG_SOURCE
+from qa.authorities import AuthorityResolver
+
+Measure = Literal["max_outcomes", "achieved", "percentage"]
+MEASURES: dict[str, str] = {
+    "max_outcomes": "maximum funded successful family outcomes",
+    "achieved": "successful family outcomes achieved",
+    "percentage": "percentage of funded outcomes achieved",
+}
+COMPARATORS = {"lt": "<", "le": "<=", "eq": "=", "ge": ">=", "gt": ">"}
+COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
+
+
+class TableToolError(ValueError):
+    """A request the tables cannot answer (unknown authority, year outside the reports)."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+@dataclass
+class TableResult:
+    summary: str
+    rows: list[dict]
+    sources: list[dict] = field(default_factory=list)
+    chart: dict | None = None  # {"x": column, "y": column, "kind": "bar"} for the app
+
+
+def fmt(measure: str, value) -> str:
+    return f"{value}%" if measure == "percentage" else f"{value:,}"
+
+
+def _annex_source(year: str, rows: list[dict]) -> dict:
+    return {"year": year, "section": ANNEX_SOURCE[year], "quote": "", "rows": rows}
+
+
+class TableTool:
+    """Operations over one validated tables database."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        names = [r[0] for r in db.execute("SELECT DISTINCT authority FROM outcomes ORDER BY authority")]
+        self.resolver = AuthorityResolver(names)
+        self.years = [r[0] for r in db.execute("SELECT DISTINCT year FROM outcomes ORDER BY year")]
+
+    # ------------------------------------------------------------ helpers
+    def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
+        return [dict(r) for r in self.db.execute(sql, params)]
+
+    def authority(self, name: str) -> str:
+        found = self.resolver.resolve(name)
+        if not found:
+            suggestions = self.resolver.suggest(name)
+            hint = f" The nearest names in the tables are: {', '.join(suggestions)}." if suggestions else ""
+            raise TableToolError(f"“{name}” is not in the tables of either report.{hint}", suggestions)
+        return found
+
+    def _year(self, year: str) -> str:
+        if year not in self.years:
+            raise TableToolError(f"The tables cover {' and '.join(self.years)} only, not {year}.")
+        return year
+
+    @staticmethod
+    def _measure(measure: str) -> str:
+        if measure not in MEASURES:
+            raise TableToolError(f"Unknown measure {measure!r}; use one of {', '.join(MEASURES)}.")
+        return measure
+
+    _COLUMNS = "authority, year, max_outcomes, achieved, percentage, earned_autonomy_marker"
+
+    # ------------------------------------------------------------ operations
+    def lookup(self, authority: str, year: str, measure: str | None = None) -> TableResult:
+        """One authority in one year: one measure, or all three."""
+        name, year = self.authority(authority), self._year(year)
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (name, year))
+        r = rows[0]
+        if measure == "percentage":
+            text = (f"{name} achieved {r['percentage']}% of its funded successful family outcomes in {year} "
+                    f"({r['achieved']:,} of a maximum of {r['max_outcomes']:,}).")
+        elif measure == "max_outcomes":
+            text = (f"{name}'s maximum funded successful family outcomes for {year} was {r['max_outcomes']:,} "
+                    f"(it achieved {r['achieved']:,}, {r['percentage']}%).")
+        else:
+            text = (f"{name} achieved {r['achieved']:,} successful family outcomes in {year}, "
+                    f"of a maximum of {r['max_outcomes']:,} funded ({r['percentage']}%).")
+        return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def compare_years(self, authority: str) -> TableResult:
+        """One authority across both years, with the change."""
+        name = self.authority(authority)
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? ORDER BY year", (name,))
+        a, b = rows[0], rows[-1]
+        d_ach, d_max, d_pct = b["achieved"] - a["achieved"], b["max_outcomes"] - a["max_outcomes"], b["percentage"] - a["percentage"]
+        text = (f"{name}: in {a['year']} it achieved {a['achieved']:,} of a maximum of {a['max_outcomes']:,} "
+                f"({a['percentage']}%); in {b['year']} {b['achieved']:,} of {b['max_outcomes']:,} ({b['percentage']}%). "
+                f"Change: {d_ach:+,} outcomes achieved, {d_max:+,} maximum funded, {d_pct:+} percentage points.")
+        return TableResult(text, rows, [_annex_source(r["year"], [r]) for r in rows],
+                           chart={"x": "year", "y": "achieved", "kind": "bar"})
+
+    def rank(self, measure: str, year: str, n: int = 5, order: Literal["top", "bottom"] = "top") -> TableResult:
+        """Top or bottom N authorities by a measure; ties broken by name."""
+        measure, year = self._measure(measure), self._year(year)
+        n = max(1, min(int(n), 200))
+        direction = "DESC" if order == "top" else "ASC"
+        rows = self._rows(
+            f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ? ORDER BY {measure} {direction}, authority LIMIT ?",
+            (year, n))
+        word = "highest" if order == "top" else "lowest"
+        listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r[measure])})" for i, r in enumerate(rows, 1))
+        text = f"The {len(rows)} authorities with the {word} {MEASURES[measure]} in {year}: {listing}."
+        return TableResult(text, rows, [_annex_source(year, rows)],
+                           chart={"x": "authority", "y": measure, "kind": "bar"})
+
+    def filter(self, measure: str, year: str, comparator: str, value: float) -> TableResult:
+        """Authorities whose measure compares to a value (e.g. percentage < 50)."""
+        measure, year = self._measure(measure), self._year(year)
+        op = COMPARATORS[comparator]
+        rows = self._rows(
+            f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ? AND {measure} {op} ? ORDER BY {measure} DESC, authority",
+            (year, value))
+        shown = fmt(measure, int(value) if float(value).is_integer() else value)
+        head = f"{len(rows)} authorities had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} in {year}"
+        listing = ", ".join(f"{r['authority']} ({fmt(measure, r[measure])})" for r in rows)
+        text = f"{head}: {listing}." if rows else f"{head}."
+        return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def totals(self, year: str) -> TableResult:
+        """National totals: sums of the Annex A rows, which the build checked against the report's figures."""
+        year = self._year(year)
+        rows = self._rows(
+            "SELECT year, SUM(max_outcomes) AS max_outcomes, SUM(achieved) AS achieved, COUNT(*) AS authorities "
+            "FROM outcomes WHERE year = ? GROUP BY year", (year,))
+        r = rows[0]
+        pct = round(100 * r["achieved"] / r["max_outcomes"])
+        text = (f"In {year}, {r['authorities']} areas achieved {r['achieved']:,} successful family outcomes "
+                f"of {r['max_outcomes']:,} funded ({pct}% overall), summing Annex A.")
+        return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def average(self, measure: str, year: str) -> TableResult:
+        measure, year = self._measure(measure), self._year(year)
+        rows = self._rows(
+            f"SELECT year, AVG({measure}) AS average, COUNT(*) AS authorities FROM outcomes WHERE year = ? GROUP BY year",
+            (year,))
+        avg = rows[0]["average"]
+        shown = f"{avg:.1f}%" if measure == "percentage" else f"{avg:,.1f}"
+        text = (f"The average {MEASURES[measure]} per authority in {year} was {shown} "
+                f"(mean of {rows[0]['authorities']} Annex A rows, each area counted equally).")
+        return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def earned_autonomy(self, authority: str | None = None) -> TableResult:
+        """The 2023-24 Annex A '*' marker: Earned Autonomy areas and Greater Manchester."""
+        year = "2023-24"
+        if authority:
+            name = self.authority(authority)
+            rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (name, year))
+            marked = bool(rows[0]["earned_autonomy_marker"])
+            text = (f"{name} is marked * in the 2023-24 Annex A, which denotes Earned Autonomy local authorities "
+                    f"and Greater Manchester." if marked else
+                    f"{name} is not marked * in the 2023-24 Annex A, so it was not among the Earned Autonomy "
+                    f"areas (or Greater Manchester) counted there.")
+            return TableResult(text, rows, [_annex_source(year, rows)])
+        rows = self._rows(
+            f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ? AND earned_autonomy_marker = 1 ORDER BY authority",
+            (year,))
+        names = [r["authority"] for r in rows]
+        text = (f"{len(names)} areas are marked * in the 2023-24 Annex A (Earned Autonomy local authorities and "
+                f"Greater Manchester): {', '.join(names)}.")
+        return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def ehsg(self, year: int | None = None, section: str | None = None) -> TableResult:
+        """Average self-assessed Early Help System Guide scores (2024-25 report, Table 1)."""
+        sql, params = "SELECT year, section, score FROM ehsg_scores WHERE 1=1", []
+        if year is not None:
+            sql += " AND year = ?"
+            params.append(int(year))
+        if section:
+            matched = next((s for s in EHSG_SECTIONS if s.lower() == section.lower()), None)
+            if not matched:
+                raise TableToolError(f"EHSG sections are {', '.join(EHSG_SECTIONS)}.")
+            sql += " AND section = ?"
+            params.append(matched)
+        rows = self._rows(sql + " ORDER BY year, section", tuple(params))
+        if not rows:
+            raise TableToolError("Table 1 of the 2024-25 report has EHSG scores for 2022, 2023 and 2024 only.")
+        by_year: dict[int, list[str]] = {}
+        for r in rows:
+            by_year.setdefault(r["year"], []).append(f"{r['section']} {r['score']:.1f}")
+        parts = "; ".join(f"{y}: {', '.join(v)}" for y, v in by_year.items())
+        text = f"Average self-assessed Early Help System Guide scores (scale 0-5) — {parts}."
+        source = {"year": "2024-25", "section": EHSG_SOURCE, "quote": "", "rows": rows}
+        return TableResult(text, rows, [source], chart={"x": "year", "y": "score", "kind": "line"})
+
+    def all_rows(self) -> list[dict]:
+        """Every Annex A row, both years, for the app's table view."""
+        return self._rows(f"SELECT {self._COLUMNS} FROM outcomes ORDER BY authority, year")
+
+    # ------------------------------------------------------------ LangChain
+    def as_langchain_tool(self):
+        """The same operations as one LangChain StructuredTool with typed arguments."""
+        from langchain_core.tools import StructuredTool
+        from pydantic import BaseModel, Field
+
+        class Args(BaseModel):
+            operation: Literal["lookup", "compare_years", "rank", "filter", "count", "totals", "average",
+                               "earned_autonomy", "ehsg"] = Field(description="what to compute")
+            authority: str | None = Field(None, description="local authority name, e.g. 'Leeds'")
+            year: str | None = Field(None, description="'2023-24' or '2024-25' (EHSG: 2022, 2023 or 2024)")
+            measure: Measure | None = Field(None, description="max_outcomes, achieved or percentage")
+            n: int = Field(5, ge=1, le=200, description="how many rows for rank")
+            order: Literal["top", "bottom"] = "top"
+            comparator: Literal["lt", "le", "eq", "ge", "gt"] | None = None
+            value: float | None = None
+            section: str | None = Field(None, description="EHSG section, e.g. 'Data'")
+
+        def run(**kwargs) -> str:
+            return self.run(**kwargs).summary
+
+        return StructuredTool.from_function(
+            func=run, name="supporting_families_tables", args_schema=Args,
+            description="Exact figures from the Supporting Families reports' Annex A outcome tables "
+                        "(2023-24, 2024-25) and EHSG Table 1.")
+
+    def run(self, operation: str, authority=None, year=None, measure=None, n=5, order="top",
+            comparator=None, value=None, section=None) -> TableResult:
+        """Dispatch one typed request to its operation."""
+        if operation == "lookup":
+            return self.lookup(authority, year, measure)
+        if operation == "compare_years":
+            return self.compare_years(authority)
+        if operation == "rank":
+            return self.rank(measure or "achieved", year, n, order)
+        if operation in ("filter", "count"):
+            return self.filter(measure or "percentage", year, comparator or "eq", value)
+        if operation == "totals":
+            return self.totals(year)
+        if operation == "average":
+            return self.average(measure or "percentage", year)
+        if operation == "earned_autonomy":
+            return self.earned_autonomy(authority)
+        if operation == "ehsg":
+            return self.ehsg(int(year) if year else None, section)
+        raise TableToolError(f"Unknown operation {operation!r}.")
+
+
+@lru_cache(maxsize=1)
+def default_tool() -> TableTool:
+    """The tool over the built database (build it first: `python -m index build`)."""
+    return TableTool(connect(config.db_path()))
