@@ -159,7 +159,7 @@ def _split_bullets(lines: list[str]) -> list[tuple[str, str]]:
     """A raw paragraph may hold several bullets ("- ", "• ", "2. "); wrapped lines continue the last one."""
     items: list[tuple[str, str]] = []
     for line in lines:
-        m = re.match(r"^(?:[-•]|\d+\.)\s+(.*)", line)
+        m = re.match(r"^(?:[-•]|\d+\.)\s+(?:\d+\.\s+)?(.*)", line)
         if m:
             items.append(("bullet", m.group(1)))
         elif items:

@@ -1,0 +1,214 @@
+"""`ask(question, history)`: the one function the app, the CLI, scripts and the eval share.
+
+    question ─ check input ─ split "A, and B?" ─┬─ table question ─ TableTool (SQLite) ─┐
+                                                └─ anything else ─ hybrid retrieval ─ extract ─┴─ Answer
+Route "none" whenever neither the tables nor the text answer: a confident
+wrong answer is the worst outcome. Numbers in answers come only from table
+rows or quoted report sentences.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+from index import config
+from qa.followup import Context, context_from, resolve
+from qa.questions import TableQuery, YEARS, find_years, read
+from qa.tabletool import TableResult, TableTool, TableToolError, default_tool
+
+COVERAGE = ("The reports cover the Supporting Families programme in England in 2023-24 and 2024-25: "
+            "successful family outcomes for each local authority (Annex A), national totals, Earned Autonomy, "
+            "the Early Help System Guide and its scores, the data survey, the good-practice projects (SEND, "
+            "mental health, family voice, peer support), the Families First for Children pathfinder, "
+            "research and evaluation, funding, and case studies.")
+
+
+@dataclass
+class Source:
+    year: str  # report year, "2023-24" or "2024-25"
+    section: str  # chapter › section, or the Annex table
+    quote: str = ""
+    rows: list[dict] = field(default_factory=list)
+
+    def cite(self) -> str:
+        return f"{self.year} report › {self.section}"
+
+
+@dataclass
+class Answer:
+    text: str
+    route: str  # "table" | "documents" | "none"
+    sources: list[Source] = field(default_factory=list)
+    data: list[dict] = field(default_factory=list)
+    chart: dict | None = None
+    routes: list[str] = field(default_factory=list)  # one per part of a compound question
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def ask(question: str, history: list | None = None) -> Answer:
+    """Answer one question about the two reports, using `history` for follow-ups."""
+    problem, question = clean_question(question)
+    if problem:
+        return Answer(problem, "none", routes=["none"])
+    tool, context = _tool(), None
+    try:
+        context = context_from(history, tool.resolver)
+    except Exception:  # a malformed history must not stop the question being answered
+        context = Context()
+    parts = [_answer_part(part, context, tool) for part in split_compound(question)]
+    return _combine(parts)
+
+
+def clean_question(question) -> tuple[str | None, str]:
+    """(problem message or None, cleaned text): control characters out, length bounded."""
+    if not isinstance(question, str):
+        return "Please ask a question as text.", ""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in question)
+    text = " ".join(text.split())
+    if not text:
+        return "Please type a question about the Supporting Families reports (2023-24 or 2024-25).", ""
+    if len(text) > config.MAX_QUESTION_CHARS:
+        return (f"That question is {len(text):,} characters long; please keep it under "
+                f"{config.MAX_QUESTION_CHARS:,} characters."), ""
+    if not re.search(r"[A-Za-z0-9]", text):
+        return "I can only answer questions written in English about the Supporting Families reports. " + COVERAGE, ""
+    return None, text
+
+
+def split_compound(question: str) -> list[str]:
+    """'How did Norfolk do in 2024-25, and what is Earned Autonomy?' -> two questions."""
+    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)",
+                     question, flags=re.I)
+    return [p.strip(" ,;") for p in parts if p.strip(" ,;")] or [question]
+
+
+# ------------------------------------------------------------------ one part
+
+def _answer_part(question: str, context: Context, tool: TableTool) -> Answer:
+    query, text_query = resolve(question, context, tool.resolver)
+    if query is not None:
+        return _table_answer(query, tool)
+    reading = read(question, tool.resolver)
+    if reading.years_out_of_range:
+        return _none(f"The reports cover 2023-24 and 2024-25 only, not {', '.join(reading.years_out_of_range)}.")
+    unknown_place = _unknown_place(question, tool)
+    if unknown_place:
+        return unknown_place
+    return _document_answer(text_query, reading.years)
+
+
+def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
+    try:
+        results = _run_table_query(q, tool)
+    except TableToolError as e:
+        return _none(str(e))
+    text = " ".join(r.summary for r in results)
+    sources = [Source(s["year"], s["section"], s.get("quote", ""), s.get("rows", [])) for r in results for s in r.sources]
+    rows = [row for r in results for row in r.rows]
+    chart = results[0].chart if len(results) == 1 else {"x": "authority" if len(q.authorities) > 1 else "year",
+                                                         "y": q.measure or "achieved", "kind": "bar"}
+    cite = "; ".join(dict.fromkeys(s.cite() for s in sources))
+    return Answer(f"{text}\n\nSource: {cite}.", "table", sources, rows, chart, ["table"])
+
+
+def _run_table_query(q: TableQuery, tool: TableTool) -> list[TableResult]:
+    years = q.years or list(YEARS)
+    if q.operation == "lookup":
+        return [tool.lookup(a, y, q.measure) for a in q.authorities for y in years]
+    if q.operation == "compare_years":
+        return [tool.compare_years(a) for a in q.authorities]
+    if q.operation == "rank":
+        return [tool.rank(q.measure or "achieved", y, q.n, q.order) for y in years]
+    if q.operation in ("filter", "count"):
+        return [tool.filter(q.measure or "percentage", y, q.comparator or "eq", q.value) for y in years]
+    if q.operation == "totals":
+        return [tool.totals(y) for y in years]
+    if q.operation == "average":
+        return [tool.average(q.measure or "percentage", y) for y in years]
+    if q.operation == "earned_autonomy":
+        return [tool.earned_autonomy(q.authorities[0] if q.authorities else None)]
+    if q.operation == "ehsg":
+        return [tool.ehsg(q.ehsg_year, q.ehsg_section)]
+    raise TableToolError(f"Unknown operation {q.operation}")
+
+
+def _document_answer(text_query: str, years: list[str]) -> Answer:
+    from qa.extract import extract
+    from qa.retrieval import default_retriever
+
+    retriever = default_retriever()
+    unknown = retriever.unknown_words(text_query)
+    year = years[0] if len(years) == 1 else None
+    passages = extract(text_query, retriever, year=year)
+    if not passages or _mostly_unknown(text_query, unknown):
+        return _none("I couldn't find this in the two reports.")
+    sources = [Source(p.year, p.section, p.text) for p in passages]
+    if len(passages) == 1:
+        p = passages[0]
+        text = f"“{p.text}”\n\nSource: {p.year} report › {p.section}."
+    else:
+        text = "The two reports give different figures:\n" + "\n".join(
+            f"- {p.year} report: “{p.text}” ({p.section})" for p in passages)
+    return Answer(text, "documents", sources, [], None, ["documents"])
+
+
+def _mostly_unknown(query: str, unknown: list[str]) -> bool:
+    """Key words of the question that the reports never use mean they don't cover it."""
+    from qa.retrieval import tokens
+
+    content = set(tokens(query))
+    return bool(content) and len(unknown) / len(content) >= 0.5 or any(len(w) >= 6 for w in unknown)
+
+
+def _unknown_place(question: str, tool: TableTool) -> Answer | None:
+    """A table-style question about a place that isn't in Annex A: say so, offer the nearest names."""
+    if not re.search(r"outcome|achiev|allocat|maximum|percentage|funded", question, re.I):
+        return None
+    m = re.search(r"\b(?:did|does|for|of|in|by)\s+((?:[A-Z][\w'’.-]*\s?){1,4})", question) or \
+        re.search(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)['’]s\b", question)
+    if not m:
+        return None
+    name = m.group(1).strip().removesuffix("'s").removesuffix("’s")
+    if name.lower() in {"the", "supporting families", "annex a", "england"} or tool.resolver.resolve(name):
+        return None
+    suggestions = tool.resolver.suggest(name)
+    hint = f" Nearest names in the tables: {', '.join(suggestions)}." if suggestions else ""
+    return _none(f"“{name}” is not in the outcome tables of either report (Annex A lists the English "
+                 f"upper-tier authorities in the programme).{hint}")
+
+
+def _none(message: str) -> Answer:
+    return Answer(f"{message}\n\n{COVERAGE}", "none", routes=["none"])
+
+
+def _combine(parts: list[Answer]) -> Answer:
+    if len(parts) == 1:
+        return parts[0]
+    answered = [p for p in parts if p.route != "none"]
+    if not answered:
+        return parts[0]
+    return Answer(
+        text="\n\n".join(p.text for p in parts),
+        route=answered[0].route,
+        sources=[s for p in parts for s in p.sources],
+        data=[row for p in parts for row in p.data],
+        chart=next((p.chart for p in parts if p.chart), None),
+        routes=[p.route for p in parts],
+    )
+
+
+@lru_cache(maxsize=1)
+def _tool() -> TableTool:
+    return default_tool()
+
+
+def warm_up() -> None:
+    """Load the tables, the retriever and the model, so the first real question is fast."""
+    from qa.retrieval import default_retriever
+
+    _tool()
+    default_retriever().embed("warm up")

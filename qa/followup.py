@@ -1,0 +1,87 @@
+"""Follow-up questions: fill in what a short question leaves out from the conversation so far.
+
+"And in 2023-24?", "What about Bradford?", "What percentage did it achieve?",
+"And the following year?" keep the previous table question and change one
+part of it. A follow-up about the text ("Which areas are in wave one?") is
+searched together with the previous question's words.
+History is the Gradio messages list: [{"role": "user"|"assistant", "content": ...}].
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from qa.authorities import AuthorityResolver
+from qa.questions import YEARS, TableQuery, parse, read
+
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|what about|how about|what of|same for|now|also|ok|okay|then)\b|"
+    r"\b(it|its|they|their|them|that|those|this one|the same)\b", re.I)
+
+
+@dataclass
+class Context:
+    """What the conversation has been about: the last table question, the last text question."""
+
+    table: TableQuery | None = None
+    text: str = ""
+
+
+def user_turns(history: list | None) -> list[str]:
+    turns = []
+    for message in history or []:
+        if isinstance(message, dict) and message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, str) and content.strip():
+                turns.append(content)
+    return turns
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_FOLLOW_UP.search(question)) or len(re.findall(r"[A-Za-z]+", question)) <= 4
+
+
+def context_from(history: list | None, resolver: AuthorityResolver) -> Context:
+    """Replay the user's earlier turns so a chain of follow-ups keeps its thread."""
+    context = Context()
+    for turn in user_turns(history):
+        query, text = resolve(turn, context, resolver)
+        if query is not None:
+            context = Context(query, context.text)
+        elif text:
+            context = Context(None, text)
+    return context
+
+
+def resolve(question: str, context: Context, resolver: AuthorityResolver) -> tuple[TableQuery | None, str]:
+    """(table query, text to search): one is set. Uses the context only when the question is a follow-up."""
+    reading = read(question, resolver)
+    own = parse(question, resolver, reading)
+    follow = is_follow_up(question)
+    if context.table is not None and follow:
+        q = replace(context.table)
+        changed = False
+        if own is not None and own.operation != "lookup":
+            return own, ""
+        if reading.authorities:
+            q.authorities, changed = [m.name for m in reading.authorities], True
+        if reading.years:
+            q.years, changed = reading.years, True
+        if reading.relative_year and q.years:
+            i = YEARS.index(q.years[0]) + (1 if reading.relative_year == "next" else -1)
+            if 0 <= i < len(YEARS):
+                q.years = [YEARS[i]]
+            else:
+                q.years = ["2025-26" if reading.relative_year == "next" else "2022-23"]
+            changed = True
+        if reading.measure and (reading.measure != "achieved" or re.search(r"achiev", question, re.I)):
+            q.measure, changed = reading.measure, True
+        if changed or reading.authorities or reading.years:
+            if q.operation == "compare_years" and reading.years:
+                q.operation = "lookup"
+            return q, ""
+    if own is not None:
+        return own, ""
+    if context.text and follow:
+        return None, f"{question} {context.text}"
+    return None, question

@@ -1,0 +1,171 @@
+"""Hybrid retrieval over the report chunks, then re-scoring at sentence level.
+
+BM25 catches what dense search misses (numbers, names: "£112,268", "Kirklees",
+"IFF"); MiniLM in Chroma catches paraphrase. The two rankings are fused with
+reciprocal rank fusion, and the sentences of the best chunks are re-scored
+against the question so the answer can be the one sentence that answers it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from index import vectors
+
+RRF_K = 60  # the usual constant; rank fusion is insensitive to it over 20-100
+CANDIDATES = 20  # chunks taken from each ranking before fusion
+RESCORE_CHUNKS = 6  # fused chunks whose sentences are re-scored
+# Sentence score = DENSE_WEIGHT * cosine + LEXICAL_WEIGHT * keyword overlap + CHUNK_WEIGHT * chunk rank.
+DENSE_WEIGHT, LEXICAL_WEIGHT, CHUNK_WEIGHT = 0.55, 0.30, 0.15
+
+STOPWORDS = set("""a an the and or of to in on for with by at from as is are was were be been being it its this that
+these those what which who whom whose when where why how did do does done has have had will would can could should
+may might shall about into than then there their they them we our us you your i me my he she his her not no yes
+any all each many much more most some such so if but also very just only over under up down out per via much tell
+please give show list name according report reports say said says programme supporting families""".split())
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase words and numbers ("£112,268" -> "112268"), stopwords out, light plural stemming."""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
+    words = re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text)
+    return [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+            for w in words if w not in STOPWORDS]
+
+
+class BM25:
+    """Okapi BM25 over a small corpus, in memory."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75):
+        self.k1, self.b = k1, b
+        self.docs = [Counter(d) for d in docs]
+        self.lengths = [len(d) for d in docs]
+        self.avg = sum(self.lengths) / max(len(docs), 1)
+        df = Counter(t for d in self.docs for t in d)
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        out = np.zeros(len(self.docs))
+        for i, (doc, length) in enumerate(zip(self.docs, self.lengths)):
+            s = 0.0
+            for t in query:
+                f = doc.get(t)
+                if f:
+                    s += self.idf[t] * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * length / self.avg))
+            out[i] = s
+        return out
+
+
+@dataclass
+class ChunkHit:
+    id: str
+    text: str
+    meta: dict
+    score: float  # fused RRF score
+    dense_rank: int | None
+    lexical_rank: int | None
+
+
+@dataclass
+class SentenceHit:
+    text: str
+    chunk: ChunkHit
+    position: int
+    score: float
+    cosine: float
+    lexical: float
+
+
+class HybridRetriever:
+    """BM25 + Chroma dense search, fused; sentence re-scoring from build-time sentence embeddings."""
+
+    def __init__(self, chroma_client=None):
+        chroma = chroma_client or vectors.client()
+        self.chunks = chroma.get_collection(vectors.CHUNKS)
+        got = self.chunks.get(include=["documents", "metadatas"])
+        self.ids: list[str] = got["ids"]
+        self.texts: dict[str, str] = dict(zip(got["ids"], got["documents"]))
+        self.metas: dict[str, dict] = dict(zip(got["ids"], got["metadatas"]))
+        self.bm25 = BM25([tokens(f"{m['path']} {t}") for t, m in zip(got["documents"], got["metadatas"])])
+        s = chroma.get_collection(vectors.SENTENCES).get(include=["documents", "metadatas", "embeddings"])
+        self.sentence_text: list[str] = s["documents"]
+        self.sentence_meta: list[dict] = s["metadatas"]
+        self.sentence_vecs = np.asarray(s["embeddings"], dtype=np.float32)
+        self.sentence_tokens = [set(tokens(t)) for t in self.sentence_text]
+        self.by_chunk: dict[str, list[int]] = {}
+        for i, m in enumerate(self.sentence_meta):
+            self.by_chunk.setdefault(m["chunk_id"], []).append(i)
+        self.vocabulary = set(self.bm25.idf)
+
+    def embed(self, text: str) -> np.ndarray:
+        return np.asarray(vectors.embeddings().embed_query(text), dtype=np.float32)
+
+    def search(self, query: str, k: int = 5, year: str | None = None,
+               query_vector: np.ndarray | None = None) -> list[ChunkHit]:
+        """Top-k chunks by reciprocal rank fusion of dense and BM25 rankings."""
+        vec = self.embed(query) if query_vector is None else query_vector
+        where = {"year": year} if year else None
+        dense = self.chunks.query(query_embeddings=[vec.tolist()], n_results=CANDIDATES, where=where,
+                                  include=[])["ids"][0]
+        lex_scores = self.bm25.scores(tokens(query))
+        order = np.argsort(-lex_scores)
+        lexical = [self.ids[i] for i in order[:CANDIDATES] if lex_scores[i] > 0
+                   and (not year or self.metas[self.ids[i]]["year"] == year)]
+        fused: dict[str, float] = {}
+        for ranking in (dense, lexical):
+            for rank, cid in enumerate(ranking):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused, key=fused.get, reverse=True)[:k]
+        return [ChunkHit(cid, self.texts[cid], self.metas[cid], fused[cid],
+                         dense.index(cid) if cid in dense else None,
+                         lexical.index(cid) if cid in lexical else None) for cid in best]
+
+    def sentences(self, query: str, year: str | None = None) -> tuple[list[SentenceHit], list[ChunkHit]]:
+        """Sentences of the best chunks, best first, and the chunks they came from."""
+        vec = self.embed(query)
+        hits = self.search(query, k=RESCORE_CHUNKS, year=year, query_vector=vec)
+        q_tokens = set(tokens(query))
+        q_weight = sum(self.bm25.idf.get(t, 0.0) for t in q_tokens) or 1.0
+        top_fused = hits[0].score if hits else 1.0
+        out: list[SentenceHit] = []
+        for hit in hits:
+            for i in self.by_chunk.get(hit.id, []):
+                cosine = float(self.sentence_vecs[i] @ vec)
+                overlap = sum(self.bm25.idf.get(t, 0.0) for t in q_tokens & self.sentence_tokens[i]) / q_weight
+                score = DENSE_WEIGHT * cosine + LEXICAL_WEIGHT * overlap + CHUNK_WEIGHT * hit.score / top_fused
+                out.append(SentenceHit(self.sentence_text[i], hit, self.sentence_meta[i]["position"],
+                                       score, cosine, overlap))
+        out.sort(key=lambda s: s.score, reverse=True)
+        return out, hits
+
+    def chunk_sentences(self, chunk_id: str) -> list[str]:
+        return [self.sentence_text[i] for i in self.by_chunk.get(chunk_id, [])]
+
+    def unknown_words(self, query: str) -> list[str]:
+        """Content words of the query that the reports never use (nor anything close)."""
+        from difflib import get_close_matches
+
+        unknown = []
+        for t in set(tokens(query)):
+            if t in self.vocabulary or t.isdigit() or len(t) <= 2:
+                continue
+            if not get_close_matches(t, self._vocab_list, n=1, cutoff=0.8):
+                unknown.append(t)
+        return unknown
+
+    @property
+    def _vocab_list(self) -> list[str]:
+        if not hasattr(self, "_vocab_cache"):
+            self._vocab_cache = sorted(self.vocabulary | {t for s in self.sentence_tokens for t in s})
+        return self._vocab_cache
+
+
+@lru_cache(maxsize=1)
+def default_retriever() -> HybridRetriever:
+    return HybridRetriever()
