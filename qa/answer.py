@@ -74,9 +74,16 @@ def clean_question(question) -> tuple[str | None, str]:
     if len(text) > config.MAX_QUESTION_CHARS:
         return (f"That question is {len(text):,} characters long; please keep it under "
                 f"{config.MAX_QUESTION_CHARS:,} characters."), ""
+    if _SQL_LIKE.search(text):
+        return ("That looks like a database command, not a question. Ask in plain English, for example "
+                "“How many outcomes did Leeds achieve in 2024-25?”"), ""
     if not re.search(r"[A-Za-z0-9]", text):
         return "I can only answer questions written in English about the Supporting Families reports. " + COVERAGE, ""
     return None, text
+
+
+_SQL_LIKE = re.compile(r";\s*(drop|delete|insert|update|alter|create|select)\b|\bunion\s+select\b|--\s*$|"
+                       r"\b(drop|truncate)\s+table\b|\bor\s+1\s*=\s*1\b", re.I)
 
 
 def split_compound(question: str) -> list[str]:
@@ -90,7 +97,13 @@ def split_compound(question: str) -> list[str]:
 
 def _answer_part(question: str, context: Context, tool: TableTool) -> Answer:
     query, text_query = resolve(question, context, tool.resolver)
+    if query is not None and query.operation == "earned_autonomy" and query.authorities:
+        return _earned_autonomy_answer(query.authorities[0], tool)
     if query is not None:
+        if not query.authorities:
+            unknown_place = _unknown_place(question, tool)
+            if unknown_place:
+                return unknown_place
         return _table_answer(query, tool)
     reading = read(question, tool.resolver)
     if reading.years_out_of_range:
@@ -122,7 +135,11 @@ def _run_table_query(q: TableQuery, tool: TableTool) -> list[TableResult]:
     if q.operation == "compare_years":
         return [tool.compare_years(a) for a in q.authorities]
     if q.operation == "rank":
-        return [tool.rank(q.measure or "achieved", y, q.n, q.order) for y in years]
+        return [tool.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value) for y in years]
+    if q.operation == "rank_change":
+        return [tool.rank_change(q.measure or "achieved", q.n, q.order)]
+    if q.operation == "count_change":
+        return [tool.count_change(q.measure or "achieved", q.comparator or "lt")]
     if q.operation in ("filter", "count"):
         return [tool.filter(q.measure or "percentage", y, q.comparator or "eq", q.value) for y in years]
     if q.operation == "totals":
@@ -132,8 +149,28 @@ def _run_table_query(q: TableQuery, tool: TableTool) -> list[TableResult]:
     if q.operation == "earned_autonomy":
         return [tool.earned_autonomy(q.authorities[0] if q.authorities else None)]
     if q.operation == "ehsg":
-        return [tool.ehsg(q.ehsg_year, q.ehsg_section)]
+        return [tool.ehsg(q.ehsg_years, q.ehsg_sections)]
     raise TableToolError(f"Unknown operation {q.operation}")
+
+
+def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
+    """Earned Autonomy for one area: the 2023-24 Annex A '*' marker, and the report text naming new EA areas."""
+    from qa.extract import extract
+    from qa.retrieval import default_retriever
+
+    marker = tool.earned_autonomy(authority)
+    name = marker.rows[0]["authority"]
+    passages = [p for p in extract(f"awarded Earned Autonomy status {name}", default_retriever())
+                if name in p.text and "Earned Autonomy" in p.text]
+    sources = [Source(s["year"], s["section"], "", s["rows"]) for s in marker.sources]
+    sources += [Source(p.year, p.section, p.text) for p in passages]
+    marked = bool(marker.rows[0]["earned_autonomy_marker"])
+    verdict = "Yes." if marked or passages else "No, not according to the reports."
+    text = f"{verdict} {marker.summary}"
+    for p in passages:
+        text += f"\n\nThe {p.year} report: “{p.text}” ({p.section})"
+    cite = "; ".join(dict.fromkeys(s.cite() for s in sources))
+    return Answer(f"{text}\n\nSource: {cite}.", "table", sources, marker.rows, None, ["table"])
 
 
 def _document_answer(text_query: str, years: list[str]) -> Answer:

@@ -163,7 +163,7 @@ def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     out, offsets = [], []
     for i, ch in enumerate(text):
         if ch == "&":
-            for c in " and ":
+            for c in (" and " if not out or out[-1] != " " else "and "):
                 out.append(c)
                 offsets.append(i)
             continue

@@ -63,6 +63,11 @@ def resolve(question: str, context: Context, resolver: AuthorityResolver) -> tup
         changed = False
         if own is not None and own.operation != "lookup":
             return own, ""
+        if q.operation == "ehsg":
+            years = [int(y) for y in re.findall(r"\b(2022|2023|2024)\b", question)]
+            if years:
+                q.ehsg_years = years
+                return q, ""
         if reading.authorities:
             q.authorities, changed = [m.name for m in reading.authorities], True
         if reading.years:

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field, replace
 
 from qa.authorities import AuthorityResolver, Match
 
+EHSG_SECTIONS = ("Family Voice", "Workforce", "Communities", "Leaders", "Data")
+
 YEARS = ("2023-24", "2024-25")
 
 # "2023-24", "2023/24", "2023-2024", "2023 to 2024", "2023/2024", "23-24", "2023–24"
-_YEAR_SPAN = re.compile(r"\b(?:20)?(\d{2})\s*(?:-|–|—|/|to|and)\s*(?:20)?(\d{2})\b")
+_YEAR_SPAN = re.compile(r"\b(?:20)?(\d{2})\s*(?:-|–|—|/|to)\s*(?:20)?(\d{2})\b")
 _LONE_YEAR = re.compile(r"\b(20\d{2})\b")
 
 _MEASURE_WORDS = {
@@ -37,8 +39,9 @@ class TableQuery:
     order: str = "top"
     comparator: str | None = None
     value: float | None = None
-    ehsg_year: int | None = None
-    ehsg_section: str | None = None
+    ehsg_years: list[int] = field(default_factory=list)
+    ehsg_sections: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,28 +110,45 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
     r = reading or read(question, resolver)
     names = [m.name for m in r.authorities]
 
-    if re.search(r"\behsg\b|early help system guide|self[- ]assess", low) and re.search(
-            r"score|rating|average|table 1|rise|increase", low):
-        section = next((s for s in ("Family Voice", "Workforce", "Communities", "Leaders", "Data")
-                        if re.search(rf"\b{s.lower()}\b|{s.lower().rstrip('s')}", low)), None)
-        year = next((int(y) for y in re.findall(r"\b(2022|2023|2024)\b", low)), None)
-        return TableQuery("ehsg", ehsg_year=year, ehsg_section=section)
+    sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s.lower()}\b", low)]
+    ehsg_words = re.search(r"\behsg\b|early help system guide|self[- ]assess", low)
+    if ((ehsg_words and re.search(r"\bscor|rating|table 1|average", low)) or (sections and re.search(r"\bscor", low))) \
+            and not re.search(r"descriptor|priorit", low):
+        years = [int(y) for y in re.findall(r"\b(2022|2023|2024)\b", low)]
+        return TableQuery("ehsg", ehsg_years=years, ehsg_sections=sections)
 
-    if re.search(r"earned autonomy|\bea\b (?:area|status|authorit)", low) and (
-            names or re.search(r"which|list|who|how many|marked|asterisk|\*", low)):
-        if not re.search(r"what is|what does|explain|criteria|why|markers|how (?:do|does|can)", low):
+    if re.search(r"earned autonomy|\bea\b (?:area|status|authorit)", low):
+        by_marker = re.search(r"annex|asterisk|marked|\*|table", low)
+        if names and not re.search(r"what is|what does|explain|criteria|why", low):
             return TableQuery("earned_autonomy", authorities=names[:1])
+        if by_marker or (re.search(r"^(which|list|name)\b", low) and not re.search(
+                r"awarded|new|this year|six|joined|how many|according", low)):
+            return TableQuery("earned_autonomy")
 
     ranking = re.search(
         r"\b(top|bottom|highest|lowest|most|least|best|worst|largest|smallest|biggest|fewest|ranked|rank)\b", low)
     comparison = re.search(
         r"(under|below|less than|fewer than|lower than|over|above|more than|greater than|higher than|at least|"
-        r"at most|exactly|equal to|of|hit|reached|achieved|with)\s*(\d+(?:\.\d+)?)\s*(%|per ?cent)", low)
+        r"at most|exactly|equal to|of|hit|reached|achieved|with|reach)\s*(\d+(?:\.\d+)?)\s*(%|per ?cent)"
+        r"(\s*or (?:more|above|higher|over|greater|less|fewer|below|lower|under))?", low)
+    excluded = _excluded(question, r)
+    names = [n for n in names if n not in excluded]
     full = re.search(r"\b(?:all|every one) of (?:their|its) (?:allocation|outcomes|target)|\bin full\b|100 ?%", low)
 
-    if names and re.search(r"\bchange|compare|comparison|differ|both years|two years|between the years|"
-                           r"year on year|improve|progress|trend|over time|each year|across the years", low):
+    change_words = (r"\bchange|compare|comparison|differ|both years|two years|between the years|year on year|"
+                    r"improve|progress|trend|over time|each year|across the years|more or (?:fewer|less)|"
+                    r"increase|decrease|\bfell\b|\brose\b|\bgrew\b|drop|higher or lower")
+    if names and re.search(change_words, low):
         return TableQuery("compare_years", authorities=names, measure=r.measure)
+
+    if not names and re.search(change_words + r"|fewer outcomes in|more outcomes in", low) and (
+            re.search(r"between|from 2023|than in 2023|both years|two years", low) or len(r.years) == 2):
+        measure = "percentage" if re.search(r"percent|%|proportion|rate", low) else (r.measure or "achieved")
+        if re.search(r"how many|number of", low):
+            comparator = "lt" if re.search(r"fewer|less|decrease|fell|drop|lower", low) else "gt"
+            return TableQuery("count_change", measure=measure, comparator=comparator, value=0)
+        order = "bottom" if re.search(r"fell|decrease|drop|fewer|declin|worst|lowest|biggest fall", low) else "top"
+        return TableQuery("rank_change", measure=measure, n=_count_word(low), order=order)
 
     if ranking and not names and (r.outcome_words or re.search(r"authorit|area|council", low)):
         n = _count_word(low)
@@ -136,15 +156,21 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
         measure = r.measure or "achieved"
         if measure == "achieved" and re.search(r"percent|%|proportion|rate", low):
             measure = "percentage"
-        return TableQuery("rank", years=r.years, measure=measure, n=n, order=order)
+        query = TableQuery("rank", years=r.years, measure=measure, n=n, order=order, exclude=excluded)
+        if comparison or re.search(r"(?:did not|didn't|not) (?:reach|achieve|hit) 100", low):
+            query.comparator, query.value = "lt", 100.0
+        return query
 
     if (comparison or full) and not names and re.search(r"authorit|area|council|which|how many|list|count", low):
         if comparison:
             value = float(comparison.group(2))
             word = comparison.group(1)
+            tail = comparison.group(4) or ""
             comparator = ("lt" if word in ("under", "below", "less than", "fewer than", "lower than") else
                           "gt" if word in ("over", "above", "more than", "greater than", "higher than") else
                           "ge" if word == "at least" else "le" if word == "at most" else "eq")
+            if comparator == "eq" and tail:
+                comparator = "le" if re.search(r"less|fewer|below|lower|under", tail) else "ge"
         else:
             value, comparator = 100.0, "eq"
         operation = "count" if re.search(r"how many|number of|count", low) else "filter"
@@ -153,6 +179,9 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
     if not names and re.search(r"\baverage|\bmean\b|typical", low) and r.outcome_words:
         return TableQuery("average", years=r.years, measure=r.measure if r.measure != "achieved" or
                           re.search(r"achiev", low) else "percentage")
+
+    if not names and re.search(r"how many (?:local )?(?:authorities|areas|councils)\b.*\b(?:listed|in (?:the|annex)|are there)", low):
+        return TableQuery("totals", years=r.years)
 
     if not names and r.outcome_words and (
             re.search(r"\btotal|national|overall|altogether|in all|across (?:all|england|the country)|sum\b", low)
@@ -163,6 +192,15 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
     if names and (r.outcome_words or r.years or r.relative_year or re.search(r"how did|perform|do in", low)):
         return TableQuery("lookup", authorities=names, years=r.years, measure=r.measure)
     return None
+
+
+def _excluded(question: str, reading: Reading) -> list[str]:
+    """Authorities named after 'excluding', 'except', 'other than', 'apart from', 'not counting'."""
+    m = re.search(r"\b(?:excluding|except(?: for)?|other than|apart from|not counting|leaving out|without)\b",
+                  question, re.I)
+    if not m:
+        return []
+    return [a.name for a in reading.authorities if a.start > m.start()]
 
 
 def _count_word(low: str) -> int:

@@ -108,25 +108,69 @@ class TableTool:
         rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? ORDER BY year", (name,))
         a, b = rows[0], rows[-1]
         d_ach, d_max, d_pct = b["achieved"] - a["achieved"], b["max_outcomes"] - a["max_outcomes"], b["percentage"] - a["percentage"]
+        direction = "more" if d_ach > 0 else "fewer" if d_ach < 0 else "the same number of"
         text = (f"{name}: in {a['year']} it achieved {a['achieved']:,} of a maximum of {a['max_outcomes']:,} "
                 f"({a['percentage']}%); in {b['year']} {b['achieved']:,} of {b['max_outcomes']:,} ({b['percentage']}%). "
-                f"Change: {d_ach:+,} outcomes achieved, {d_max:+,} maximum funded, {d_pct:+} percentage points.")
+                f"So {abs(d_ach):,} {direction} outcomes achieved in {b['year']} ({d_ach:+,}); maximum funded {d_max:+,}; "
+                f"percentage {d_pct:+} points.")
         return TableResult(text, rows, [_annex_source(r["year"], [r]) for r in rows],
                            chart={"x": "year", "y": "achieved", "kind": "bar"})
 
-    def rank(self, measure: str, year: str, n: int = 5, order: Literal["top", "bottom"] = "top") -> TableResult:
-        """Top or bottom N authorities by a measure; ties broken by name."""
+    def rank(self, measure: str, year: str, n: int = 5, order: Literal["top", "bottom"] = "top",
+             exclude: list[str] | None = None, comparator: str | None = None, value: float | None = None) -> TableResult:
+        """Top or bottom N authorities by a measure; optionally excluding some, or only those passing a filter."""
         measure, year = self._measure(measure), self._year(year)
         n = max(1, min(int(n), 200))
         direction = "DESC" if order == "top" else "ASC"
-        rows = self._rows(
-            f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ? ORDER BY {measure} {direction}, authority LIMIT ?",
-            (year, n))
+        exclude = [self.authority(a) for a in exclude or []]
+        sql, params = f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ?", [year]
+        if exclude:
+            sql += f" AND authority NOT IN ({', '.join('?' * len(exclude))})"
+            params += exclude
+        if comparator:
+            sql += f" AND {measure} {COMPARATORS[comparator]} ?"
+            params.append(value)
+        rows = self._rows(sql + f" ORDER BY {measure} {direction}, authority LIMIT ?", tuple(params + [n]))
         word = "highest" if order == "top" else "lowest"
         listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r[measure])})" for i, r in enumerate(rows, 1))
-        text = f"The {len(rows)} authorities with the {word} {MEASURES[measure]} in {year}: {listing}."
+        scope = ""
+        if exclude:
+            scope += f", excluding {', '.join(exclude)}"
+        if comparator:
+            scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {fmt(measure, int(value))}"
+        lead = f"The {len(rows)} authorities" if len(rows) > 1 else "The authority"
+        text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}."
         return TableResult(text, rows, [_annex_source(year, rows)],
                            chart={"x": "authority", "y": measure, "kind": "bar"})
+
+    _CHANGE_SQL = """
+        SELECT a.authority, a.{m} AS value_2023_24, b.{m} AS value_2024_25, b.{m} - a.{m} AS change
+        FROM outcomes a JOIN outcomes b ON a.authority = b.authority
+        WHERE a.year = '2023-24' AND b.year = '2024-25'"""
+
+    def rank_change(self, measure: str, n: int = 5, order: Literal["top", "bottom"] = "top") -> TableResult:
+        """Authorities whose measure rose (top) or fell (bottom) the most from 2023-24 to 2024-25."""
+        measure = self._measure(measure)
+        direction = "DESC" if order == "top" else "ASC"
+        rows = self._rows(self._CHANGE_SQL.format(m=measure) + f" ORDER BY change {direction}, a.authority LIMIT ?",
+                          (max(1, min(int(n), 200)),))
+        unit = " points" if measure == "percentage" else ""
+        listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_2023_24'])} → "
+                            f"{fmt(measure, r['value_2024_25'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
+        word = "rose" if order == "top" else "fell"
+        text = f"Where {MEASURES[measure]} {word} the most from 2023-24 to 2024-25: {listing}."
+        return TableResult(text, rows, [_annex_source(y, []) for y in self.years],
+                           chart={"x": "authority", "y": "change", "kind": "bar"})
+
+    def count_change(self, measure: str, comparator: str) -> TableResult:
+        """How many authorities had a higher (gt) or lower (lt) measure in 2024-25 than in 2023-24."""
+        measure = self._measure(measure)
+        rows = self._rows(self._CHANGE_SQL.format(m=measure) + f" AND b.{measure} {COMPARATORS[comparator]} a.{measure}"
+                          " ORDER BY change, a.authority")
+        word = "lower" if comparator == "lt" else "higher"
+        listing = ", ".join(f"{r['authority']} ({r['change']:+,})" for r in rows)
+        text = f"{len(rows)} authorities had {word} {MEASURES[measure]} in 2024-25 than in 2023-24: {listing}."
+        return TableResult(text, rows, [_annex_source(y, []) for y in self.years])
 
     def filter(self, measure: str, year: str, comparator: str, value: float) -> TableResult:
         """Authorities whose measure compares to a value (e.g. percentage < 50)."""
@@ -180,23 +224,24 @@ class TableTool:
             f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ? AND earned_autonomy_marker = 1 ORDER BY authority",
             (year,))
         names = [r["authority"] for r in rows]
-        text = (f"{len(names)} areas are marked * in the 2023-24 Annex A (Earned Autonomy local authorities and "
-                f"Greater Manchester): {', '.join(names)}.")
+        councils = [n for n in names if n != "Greater Manchester"]
+        text = (f"{len(names)} areas are marked * in the 2023-24 Annex A: {len(councils)} Earned Autonomy local "
+                f"authorities and Greater Manchester (devolution deal): {', '.join(names)}.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
-    def ehsg(self, year: int | None = None, section: str | None = None) -> TableResult:
-        """Average self-assessed Early Help System Guide scores (2024-25 report, Table 1)."""
+    def ehsg(self, years: list[int] | None = None, sections: list[str] | None = None) -> TableResult:
+        """Average self-assessed Early Help System Guide scores (2024-25 report, Table 1), best first per year."""
         sql, params = "SELECT year, section, score FROM ehsg_scores WHERE 1=1", []
-        if year is not None:
-            sql += " AND year = ?"
-            params.append(int(year))
-        if section:
-            matched = next((s for s in EHSG_SECTIONS if s.lower() == section.lower()), None)
-            if not matched:
+        if years:
+            sql += f" AND year IN ({', '.join('?' * len(years))})"
+            params += [int(y) for y in years]
+        if sections:
+            unknown = [s for s in sections if s not in EHSG_SECTIONS]
+            if unknown:
                 raise TableToolError(f"EHSG sections are {', '.join(EHSG_SECTIONS)}.")
-            sql += " AND section = ?"
-            params.append(matched)
-        rows = self._rows(sql + " ORDER BY year, section", tuple(params))
+            sql += f" AND section IN ({', '.join('?' * len(sections))})"
+            params += sections
+        rows = self._rows(sql + " ORDER BY year, score DESC, section", tuple(params))
         if not rows:
             raise TableToolError("Table 1 of the 2024-25 report has EHSG scores for 2022, 2023 and 2024 only.")
         by_year: dict[int, list[str]] = {}
@@ -204,6 +249,12 @@ class TableTool:
             by_year.setdefault(r["year"], []).append(f"{r['section']} {r['score']:.1f}")
         parts = "; ".join(f"{y}: {', '.join(v)}" for y, v in by_year.items())
         text = f"Average self-assessed Early Help System Guide scores (scale 0-5) — {parts}."
+        first, last = min(by_year), max(by_year)
+        if first != last:
+            score = {(r["year"], r["section"]): r["score"] for r in rows}
+            rises = [f"{s} {score[(last, s)] - score[(first, s)]:+.1f}" for s in EHSG_SECTIONS
+                     if (first, s) in score and (last, s) in score]
+            text += f" Change {first} to {last}: {', '.join(rises)}."
         source = {"year": "2024-25", "section": EHSG_SOURCE, "quote": "", "rows": rows}
         return TableResult(text, rows, [source], chart={"x": "year", "y": "score", "kind": "line"})
 
@@ -218,8 +269,8 @@ class TableTool:
         from pydantic import BaseModel, Field
 
         class Args(BaseModel):
-            operation: Literal["lookup", "compare_years", "rank", "filter", "count", "totals", "average",
-                               "earned_autonomy", "ehsg"] = Field(description="what to compute")
+            operation: Literal["lookup", "compare_years", "rank", "rank_change", "count_change", "filter", "count",
+                               "totals", "average", "earned_autonomy", "ehsg"] = Field(description="what to compute")
             authority: str | None = Field(None, description="local authority name, e.g. 'Leeds'")
             year: str | None = Field(None, description="'2023-24' or '2024-25' (EHSG: 2022, 2023 or 2024)")
             measure: Measure | None = Field(None, description="max_outcomes, achieved or percentage")
@@ -255,7 +306,11 @@ class TableTool:
         if operation == "earned_autonomy":
             return self.earned_autonomy(authority)
         if operation == "ehsg":
-            return self.ehsg(int(year) if year else None, section)
+            return self.ehsg([int(year)] if year else None, [section] if section else None)
+        if operation == "rank_change":
+            return self.rank_change(measure or "achieved", n, order)
+        if operation == "count_change":
+            return self.count_change(measure or "achieved", comparator or "lt")
         raise TableToolError(f"Unknown operation {operation!r}.")
 
 
