@@ -99,19 +99,19 @@ def _answer_part(question: str, context: Context, tool: TableTool) -> Answer:
     query, text_query = resolve(question, context, tool.resolver)
     if query is not None and query.operation == "earned_autonomy" and query.authorities:
         return _earned_autonomy_answer(query.authorities[0], tool)
+    reading = read(question, tool.resolver)
+    if query is not None and query.operation != "ehsg" and reading.years_out_of_range and not reading.years:
+        return _none(f"The outcome tables cover 2023-24 and 2024-25 only, not {', '.join(reading.years_out_of_range)}.")
     if query is not None:
         if not query.authorities:
             unknown_place = _unknown_place(question, tool)
             if unknown_place:
                 return unknown_place
         return _table_answer(query, tool)
-    reading = read(question, tool.resolver)
-    if reading.years_out_of_range:
-        return _none(f"The reports cover 2023-24 and 2024-25 only, not {', '.join(reading.years_out_of_range)}.")
     unknown_place = _unknown_place(question, tool)
     if unknown_place:
         return unknown_place
-    return _document_answer(text_query, reading.years)
+    return _document_answer(text_query, reading)
 
 
 def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
@@ -173,24 +173,44 @@ def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
     return Answer(f"{text}\n\nSource: {cite}.", "table", sources, marker.rows, None, ["table"])
 
 
-def _document_answer(text_query: str, years: list[str]) -> Answer:
+def _document_answer(text_query: str, reading) -> Answer:
     from qa.extract import extract
     from qa.retrieval import default_retriever
 
     retriever = default_retriever()
+    absent_years = [y for y in reading.years_out_of_range if not retriever.mentions(y)]
+    if absent_years:
+        return _none(f"The reports cover 2023-24 and 2024-25; they say nothing about {', '.join(absent_years)}.")
     unknown = retriever.unknown_words(text_query)
-    year = years[0] if len(years) == 1 else None
+    year = reading.years[0] if len(reading.years) == 1 else None
     passages = extract(text_query, retriever, year=year)
     if not passages or _mostly_unknown(text_query, unknown):
         return _none("I couldn't find this in the two reports.")
+    named = [m for m in reading.authorities]
+    if named and not any(_mentions_authority(p.text + " " + p.section, m) for p in passages for m in named):
+        who = ", ".join(dict.fromkeys(m.name for m in named))
+        return _none(f"The reports don't say this about {who}. For {who}'s outcome figures, ask e.g. "
+                     f"“How did {named[0].name} do in 2024-25?”")
+    if _QUANTITY.search(text_query) and not any(re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+                                                          r"eleven|twelve|fifteen|twenty|thirty|half|third|quarter)",
+                                                          p.text, re.I) for p in passages):
+        return _none("The reports don't give a figure for this.")
     sources = [Source(p.year, p.section, p.text) for p in passages]
     if len(passages) == 1:
         p = passages[0]
         text = f"“{p.text}”\n\nSource: {p.year} report › {p.section}."
     else:
-        text = "The two reports give different figures:\n" + "\n".join(
+        text = "The two reports each say:\n" + "\n".join(
             f"- {p.year} report: “{p.text}” ({p.section})" for p in passages)
     return Answer(text, "documents", sources, [], None, ["documents"])
+
+
+_QUANTITY = re.compile(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|how big", re.I)
+
+
+def _mentions_authority(text: str, match) -> bool:
+    low = text.lower()
+    return any(w in low for w in {match.name.lower(), match.said.lower().strip(), match.name.split()[-1].lower()})
 
 
 def _mostly_unknown(query: str, unknown: list[str]) -> bool:

@@ -21,7 +21,6 @@ ALIASES = {
     "bournemouth christchurch and poole": "BCP",
     "bournemouth": "BCP",
     "bcp council": "BCP",
-    "manchester": "Greater Manchester",
     "gmca": "Greater Manchester",
     "greater manchester combined authority": "Greater Manchester",
     "county durham": "Durham",
@@ -88,14 +87,17 @@ class AuthorityResolver:
             return None
         if key in self._lookup:
             return self._lookup[key]
-        close = get_close_matches(key, self._lookup.keys(), n=2, cutoff=self.FUZZY_CUTOFF)
-        if len(close) == 1 or (len(close) == 2 and self._lookup[close[0]] == self._lookup[close[1]]):
+        return self._closest(key, self._lookup.keys())
+
+    def _closest(self, key: str, keys) -> str | None:
+        """The one name clearly closest to `key` (ahead of the runner-up by 0.05), or None."""
+        close = get_close_matches(key, keys, n=2, cutoff=self.FUZZY_CUTOFF)
+        if not close:
+            return None
+        if len(close) == 1 or self._lookup[close[0]] == self._lookup[close[1]]:
             return self._lookup[close[0]]
-        if len(close) == 2:
-            a, b = (SequenceMatcher(None, key, c).ratio() for c in close)
-            if a - b >= 0.05:
-                return self._lookup[close[0]]
-        return None
+        a, b = (SequenceMatcher(None, key, c).ratio() for c in close)
+        return self._lookup[close[0]] if a - b >= 0.05 else None
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The nearest canonical names, for 'not in the tables' replies."""
@@ -136,9 +138,10 @@ class AuthorityResolver:
                 if len(run) < k or any(taken[run[0][0]:run[-1][1]]):
                     continue
                 phrase = " ".join(w for _, _, w in run)
-                if len(phrase) < 5 or phrase in _COMMON_WORDS:
+                if len(phrase) < 5 or phrase in _COMMON_WORDS or any(w in _GLUE for _, _, w in run):
                     continue
-                name = self.resolve(phrase)
+                # Only names with the same number of words: "was all" must not become "Walsall".
+                name = self._closest(phrase, [key for key in self._lookup if key.count(" ") == k - 1])
                 if name:
                     s, e = run[0][0], run[-1][1]
                     taken[s:e] = [True] * (e - s)
@@ -146,6 +149,9 @@ class AuthorityResolver:
                     break
         return out
 
+
+_GLUE = {"was", "all", "the", "and", "of", "in", "to", "for", "did", "how", "what", "many", "much", "on", "at",
+         "by", "its", "it", "is", "are", "were", "from", "with", "that", "this", "which", "who", "year", "years"}
 
 # Ordinary words that sit within typo distance of an authority name.
 _COMMON_WORDS = {

@@ -17,6 +17,10 @@ from qa.retrieval import HybridRetriever, SentenceHit
 MIN_SCORE = 0.42
 # A second report's sentence is offered beside the first when it scores within this margin.
 OTHER_YEAR_MARGIN = 0.06
+# Added to a sentence that has the kind of thing the question asks for (a number, a date, names).
+TYPE_BONUS = 0.08
+# A sentence next to the best one is added when it scores within this margin.
+NEIGHBOUR_MARGIN = 0.05
 
 _LIST_QUESTION = re.compile(
     r"\b(what are|what were|which (?:five|four|six|three|areas|authorities|local|projects|councils)|list|name the|"
@@ -37,31 +41,64 @@ class Passage:
 
 def extract(question: str, retriever: HybridRetriever, year: str | None = None) -> list[Passage]:
     """Passages that answer the question, best first; empty when the reports don't say."""
-    ranked, _chunks = retriever.sentences(question, year=year)
+    ranked = _rank(question, retriever, year)
     if not ranked or ranked[0].score < MIN_SCORE:
         return []
     best = ranked[0]
-    passages = [_passage(question, best, retriever)]
-    if year is None and _NUMBER.search(best.text):
-        other = next((s for s in ranked if s.chunk.meta["year"] != best.chunk.meta["year"]), None)
-        if other and other.score >= best.score - OTHER_YEAR_MARGIN and _NUMBER.search(other.text) \
-                and _same_topic(best, other):
-            passages.append(_passage(question, other, retriever))
+    passages = [_passage(question, best, ranked, retriever)]
+    both = bool(_BOTH_REPORTS.search(question))
+    if year is None and (both or _NUMBER.search(best.text)):
+        other_year = next(y for y in ("2023-24", "2024-25") if y != best.chunk.meta["year"])
+        other = next(iter(_rank(question, retriever, other_year)), None)
+        if other and (both or (other.score >= best.score - OTHER_YEAR_MARGIN and _NUMBER.search(other.text)
+                               and _same_topic(best, other))) and other.score >= MIN_SCORE:
+            passages.append(_passage(question, other, [other], retriever))
     return passages
 
 
-def _passage(question: str, hit: SentenceHit, retriever: HybridRetriever) -> Passage:
+_BOTH_REPORTS = re.compile(r"\b(each report|both reports|each of the (?:two )?reports|the two reports|each year'?s? report)\b",
+                           re.I)
+_WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+                   r"20\d\d|quarter)\b", re.I)
+
+
+def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[SentenceHit]:
+    """Retriever's sentence ranking, adjusted for what kind of answer the question wants."""
+    ranked, _chunks = retriever.sentences(question, year=year)
+    low = question.lower()
+    wants_number = re.search(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|what (?:was|is) the total", low)
+    wants_date = re.search(r"^\s*when\b|what (?:date|month|year)|until when|since when|over what period", low)
+    wants_names = re.search(r"^\s*(who|which)\b|\bwhich (?:local authorities|areas|councils)", low)
+    for s in ranked:
+        if wants_number:
+            s.score += TYPE_BONUS if _NUMBER.search(s.text) else -TYPE_BONUS
+        if wants_date:
+            s.score += TYPE_BONUS if _WHEN.search(s.text) else -TYPE_BONUS
+        if wants_names:
+            s.score += TYPE_BONUS if len(re.findall(r"(?<!^)(?<![.:] )\b[A-Z][a-z]+", s.text)) >= 2 else 0.0
+    ranked.sort(key=lambda s: s.score, reverse=True)
+    return ranked
+
+
+def _passage(question: str, hit: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
     meta = hit.chunk.meta
-    if meta["kind"] == "list" and _LIST_QUESTION.search(question.lower()):
+    sentences = retriever.chunk_sentences(hit.chunk.id)
+    has_lead_in = meta["kind"] == "list" and not sentences[0].startswith("•") if sentences else False
+    if meta["kind"] == "list" and has_lead_in and _LIST_QUESTION.search(question.lower()):
         text = hit.chunk.text  # the lead-in and every item
     else:
-        sentences = retriever.chunk_sentences(hit.chunk.id)
-        text = hit.text
-        if hit.position > 0 and _LEADS_ON.match(text):
-            text = f"{sentences[hit.position - 1]} {text}"
-        elif text.rstrip().endswith(":") and hit.position + 1 < len(sentences):
-            text = " ".join([text] + sentences[hit.position + 1:])
-    return Passage(text, meta["year"], meta["path"], hit.score)
+        picked = {hit.position}
+        if hit.position > 0 and _LEADS_ON.match(hit.text):
+            picked.add(hit.position - 1)
+        elif hit.text.rstrip().endswith(":"):
+            picked.update(range(hit.position + 1, len(sentences)))
+        # A neighbouring sentence that scores nearly as well usually completes the answer.
+        runner = next((s for s in ranked if s is not hit), None)
+        if runner and runner.chunk.id == hit.chunk.id and abs(runner.position - hit.position) == 1 \
+                and runner.score >= hit.score - NEIGHBOUR_MARGIN:
+            picked.add(runner.position)
+        text = " ".join(sentences[i] for i in sorted(picked) if i < len(sentences))
+    return Passage(text.replace("• ", "") if meta["kind"] != "list" else text, meta["year"], meta["path"], hit.score)
 
 
 def _same_topic(a: SentenceHit, b: SentenceHit) -> bool:

@@ -109,6 +109,10 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
     low = question.lower()
     r = reading or read(question, resolver)
     names = [m.name for m in r.authorities]
+    if re.search(r"earned autonomy", low) and names and not re.search(r"what is|what does|explain|criteria|why", low):
+        return TableQuery("earned_autonomy", authorities=names[:1])
+    if _NOT_TABLE.search(low):
+        return None
 
     sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s.lower()}\b", low)]
     ehsg_words = re.search(r"\behsg\b|early help system guide|self[- ]assess", low)
@@ -189,9 +193,28 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
         if not re.search(r"since|from april 20(?:12|15)|ever|to date|cumulative", low):
             return TableQuery("totals", years=r.years)
 
-    if names and (r.outcome_words or r.years or r.relative_year or re.search(r"how did|perform|do in", low)):
+    if names and (r.outcome_words or re.search(r"how did|perform|do in|figures|results|numbers", low)
+                  or _bare(question, r)):
         return TableQuery("lookup", authorities=names, years=r.years, measure=r.measure)
     return None
+
+
+# Questions about things the tables don't hold, even when they name an authority and a year.
+_NOT_TABLE = re.compile(
+    r"^\s*(when|why|where)\b|consecutive|validation|assurance|spot check|selected to be checked|average increase|"
+    r"proportion of areas|% of areas|areas receiving|peer support|budget|funding|\bspen[dt]|social worker|"
+    r"children in care|employ|chief executive|\bstaff\b|awarded|\bgrant|pilot|project|case study")
+
+
+def _bare(question: str, reading: Reading) -> bool:
+    """Little more than a name and a year ("Leeds 2024-25?", "And Kent in 2023/24")."""
+    rest = question
+    for m in sorted(reading.authorities, key=lambda m: -m.start):
+        rest = rest[:m.start] + rest[m.end:]
+    words = [w for w in re.findall(r"[a-z]+", rest.lower())
+             if w not in {"and", "what", "about", "how", "in", "for", "the", "of", "to", "figures", "did", "do", "was",
+                          "were", "is", "its", "their", "year", "report", "show", "me", "tell"}]
+    return not words
 
 
 def _excluded(question: str, reading: Reading) -> list[str]:

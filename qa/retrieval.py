@@ -144,6 +144,12 @@ class HybridRetriever:
         out.sort(key=lambda s: s.score, reverse=True)
         return out, hits
 
+    def mentions(self, phrase: str) -> bool:
+        """Whether the reports' text contains the phrase (e.g. a year like "2025-26")."""
+        if not hasattr(self, "_corpus"):
+            self._corpus = " ".join(self.texts.values()).lower()
+        return phrase.lower() in self._corpus
+
     def chunk_sentences(self, chunk_id: str) -> list[str]:
         return [self.sentence_text[i] for i in self.by_chunk.get(chunk_id, [])]
 
