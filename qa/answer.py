@@ -77,6 +77,9 @@ def clean_question(question) -> tuple[str | None, str]:
     if _SQL_LIKE.search(text):
         return ("That looks like a database command, not a question. Ask in plain English, for example "
                 "“How many outcomes did Leeds achieve in 2024-25?”"), ""
+    if _INSTRUCTION_LIKE.search(text):
+        return ("I only answer questions about the Supporting Families reports, and I don't follow instructions "
+                "given inside a question. " + COVERAGE), ""
     if not re.search(r"[A-Za-z0-9]", text):
         return "I can only answer questions written in English about the Supporting Families reports. " + COVERAGE, ""
     return None, text
@@ -84,6 +87,11 @@ def clean_question(question) -> tuple[str | None, str]:
 
 _SQL_LIKE = re.compile(r";\s*(drop|delete|insert|update|alter|create|select)\b|\bunion\s+select\b|--\s*$|"
                        r"\b(drop|truncate)\s+table\b|\bor\s+1\s*=\s*1\b", re.I)
+
+
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions|prompt|rules|above)\b|system prompt|\byou are now\b|"
+    r"\bact as\b|\bjailbreak|developer mode", re.I)
 
 
 def split_compound(question: str) -> list[str]:
@@ -155,13 +163,20 @@ def _run_table_query(q: TableQuery, tool: TableTool) -> list[TableResult]:
 
 def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
     """Earned Autonomy for one area: the 2023-24 Annex A '*' marker, and the report text naming new EA areas."""
-    from qa.extract import extract
+    from qa.extract import Passage
     from qa.retrieval import default_retriever
 
     marker = tool.earned_autonomy(authority)
     name = marker.rows[0]["authority"]
-    passages = [p for p in extract(f"awarded Earned Autonomy status {name}", default_retriever())
-                if name in p.text and "Earned Autonomy" in p.text]
+    retriever = default_retriever()
+    passages = []
+    for text, meta in zip(retriever.sentence_text, retriever.sentence_meta):
+        if name in text and meta["section"] == "Earned Autonomy":
+            sentences = retriever.chunk_sentences(meta["chunk_id"])
+            i = meta["position"]
+            lead = sentences[i - 1] + " " if i > 0 and text.startswith("These") else ""
+            passages.append(Passage(lead + text, meta["year"], meta["path"], 1.0))
+            break
     sources = [Source(s["year"], s["section"], "", s["rows"]) for s in marker.sources]
     sources += [Source(p.year, p.section, p.text) for p in passages]
     marked = bool(marker.rows[0]["earned_autonomy_marker"])
@@ -181,13 +196,16 @@ def _document_answer(text_query: str, reading) -> Answer:
     absent_years = [y for y in reading.years_out_of_range if not retriever.mentions(y)]
     if absent_years:
         return _none(f"The reports cover 2023-24 and 2024-25; they say nothing about {', '.join(absent_years)}.")
+    strangers = _unmentioned_names(text_query, reading, retriever)
+    if strangers:
+        return _none(f"The reports don't mention {', '.join(strangers)}.")
     unknown = retriever.unknown_words(text_query)
     year = reading.years[0] if len(reading.years) == 1 else None
     passages = extract(text_query, retriever, year=year)
     if not passages or _mostly_unknown(text_query, unknown):
         return _none("I couldn't find this in the two reports.")
     named = [m for m in reading.authorities]
-    if named and not any(_mentions_authority(p.text + " " + p.section, m) for p in passages for m in named):
+    if named and not any(_mentions_authority(p.context + " " + p.section, m) for p in passages for m in named):
         who = ", ".join(dict.fromkeys(m.name for m in named))
         return _none(f"The reports don't say this about {who}. For {who}'s outcome figures, ask e.g. "
                      f"“How did {named[0].name} do in 2024-25?”")
@@ -208,17 +226,33 @@ def _document_answer(text_query: str, reading) -> Answer:
 _QUANTITY = re.compile(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|how big", re.I)
 
 
+def _unmentioned_names(question: str, reading, retriever) -> list[str]:
+    """Capitalised words (names) the reports never use, outside the authority names Annex A lists."""
+    spans = [(m.start, m.end) for m in reading.authorities]
+    names = []
+    for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b", question):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        if not retriever.mentions(m.group()) and not retriever.unknown_words(m.group()) == []:
+            names.append(m.group())
+    return names
+
+
 def _mentions_authority(text: str, match) -> bool:
     low = text.lower()
     return any(w in low for w in {match.name.lower(), match.said.lower().strip(), match.name.split()[-1].lower()})
+
+
+# Share of a question's content words the reports never use at which we say they don't cover it.
+UNKNOWN_SHARE = 0.5
 
 
 def _mostly_unknown(query: str, unknown: list[str]) -> bool:
     """Key words of the question that the reports never use mean they don't cover it."""
     from qa.retrieval import tokens
 
-    content = set(tokens(query))
-    return bool(content) and len(unknown) / len(content) >= 0.5 or any(len(w) >= 6 for w in unknown)
+    content = {t for t in tokens(query) if not t.isdigit()}
+    return bool(content) and len(unknown) / len(content) >= UNKNOWN_SHARE
 
 
 def _unknown_place(question: str, tool: TableTool) -> Answer | None:

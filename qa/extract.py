@@ -26,6 +26,9 @@ _LIST_QUESTION = re.compile(
     r"\b(what are|what were|which (?:five|four|six|three|areas|authorities|local|projects|councils)|list|name the|"
     r"steps|principles|aims|markers|criteria|findings|indicators|priorities|descriptors|outcomes achieved|"
     r"what did .* aim|what .* consider|approaches|measures of success)\b")
+# A figure: digits or number words ("one" only where it counts something, not "wave one").
+_QUANTITY = re.compile(r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+                       r"forty|fifty|half|third|quarter)\b|\bonly one\b|\bone (?:area|local|in)\b", re.I)
 _LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally)\b")
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
                      r"thirty|forty|fifty)\b", re.I)
@@ -37,25 +40,33 @@ class Passage:
     year: str
     section: str  # citation path: chapter › section › …
     score: float
+    context: str = ""  # the whole chunk the passage was cut from
 
 
 def extract(question: str, retriever: HybridRetriever, year: str | None = None) -> list[Passage]:
-    """Passages that answer the question, best first; empty when the reports don't say."""
-    ranked = _rank(question, retriever, year)
-    if not ranked or ranked[0].score < MIN_SCORE:
+    """Passages that answer the question, best first; empty when the reports don't say.
+
+    Each report is searched on its own, so the second report's version of a fact is found even when
+    the first report's sentences crowd the shared ranking.
+    """
+    years = [year] if year else list(REPORT_YEARS)
+    rankings = {y: _rank(question, retriever, y) for y in years}
+    tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
+    if not tops or tops[0].score < MIN_SCORE:
         return []
-    best = ranked[0]
-    passages = [_passage(question, best, ranked, retriever)]
-    both = bool(_BOTH_REPORTS.search(question))
-    if year is None and (both or _NUMBER.search(best.text)):
-        other_year = next(y for y in ("2023-24", "2024-25") if y != best.chunk.meta["year"])
-        other = next(iter(_rank(question, retriever, other_year)), None)
-        if other and (both or (other.score >= best.score - OTHER_YEAR_MARGIN and _NUMBER.search(other.text)
-                               and _same_topic(best, other))) and other.score >= MIN_SCORE:
-            passages.append(_passage(question, other, [other], retriever))
+    best = tops[0]
+    passages = [_passage(question, best, rankings[best.chunk.meta["year"]], retriever)]
+    if len(tops) > 1:
+        other = tops[1]
+        both = bool(_BOTH_REPORTS.search(question))
+        differing = (other.score >= best.score - OTHER_YEAR_MARGIN and _QUANTITY.search(best.text)
+                     and _QUANTITY.search(other.text) and _same_topic(best, other))
+        if other.score >= MIN_SCORE and (both or differing):
+            passages.append(_passage(question, other, rankings[other.chunk.meta["year"]], retriever))
     return passages
 
 
+REPORT_YEARS = ("2023-24", "2024-25")
 _BOTH_REPORTS = re.compile(r"\b(each report|both reports|each of the (?:two )?reports|the two reports|each year'?s? report)\b",
                            re.I)
 _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -71,7 +82,7 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[S
     wants_names = re.search(r"^\s*(who|which)\b|\bwhich (?:local authorities|areas|councils)", low)
     for s in ranked:
         if wants_number:
-            s.score += TYPE_BONUS if _NUMBER.search(s.text) else -TYPE_BONUS
+            s.score += TYPE_BONUS if _QUANTITY.search(s.text) else -TYPE_BONUS
         if wants_date:
             s.score += TYPE_BONUS if _WHEN.search(s.text) else -TYPE_BONUS
         if wants_names:
@@ -98,7 +109,8 @@ def _passage(question: str, hit: SentenceHit, ranked: list[SentenceHit], retriev
                 and runner.score >= hit.score - NEIGHBOUR_MARGIN:
             picked.add(runner.position)
         text = " ".join(sentences[i] for i in sorted(picked) if i < len(sentences))
-    return Passage(text.replace("• ", "") if meta["kind"] != "list" else text, meta["year"], meta["path"], hit.score)
+    return Passage(text.replace("• ", "") if meta["kind"] != "list" else text, meta["year"], meta["path"], hit.score,
+                   hit.chunk.text)
 
 
 def _same_topic(a: SentenceHit, b: SentenceHit) -> bool:

@@ -121,6 +121,9 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
         years = [int(y) for y in re.findall(r"\b(2022|2023|2024)\b", low)]
         return TableQuery("ehsg", ehsg_years=years, ehsg_sections=sections)
 
+    if re.search(r"asterisk|\bstarred\b|marked with (?:an? )?(?:\*|star)", low):
+        return TableQuery("earned_autonomy", authorities=names[:1])
+
     if re.search(r"earned autonomy|\bea\b (?:area|status|authorit)", low):
         by_marker = re.search(r"annex|asterisk|marked|\*|table", low)
         if names and not re.search(r"what is|what does|explain|criteria|why", low):
@@ -128,6 +131,7 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
         if by_marker or (re.search(r"^(which|list|name)\b", low) and not re.search(
                 r"awarded|new|this year|six|joined|how many|according", low)):
             return TableQuery("earned_autonomy")
+        return None  # what Earned Autonomy is, who was newly awarded it: the text says
 
     ranking = re.search(
         r"\b(top|bottom|highest|lowest|most|least|best|worst|largest|smallest|biggest|fewest|ranked|rank)\b", low)

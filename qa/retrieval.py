@@ -19,7 +19,7 @@ from index import vectors
 
 RRF_K = 60  # the usual constant; rank fusion is insensitive to it over 20-100
 CANDIDATES = 20  # chunks taken from each ranking before fusion
-RESCORE_CHUNKS = 6  # fused chunks whose sentences are re-scored
+RESCORE_CHUNKS = 10  # fused chunks whose sentences are re-scored
 # Sentence score = DENSE_WEIGHT * cosine + LEXICAL_WEIGHT * keyword overlap + CHUNK_WEIGHT * chunk rank.
 DENSE_WEIGHT, LEXICAL_WEIGHT, CHUNK_WEIGHT = 0.55, 0.30, 0.15
 
@@ -30,12 +30,32 @@ any all each many much more most some such so if but also very just only over un
 please give show list name according report reports say said says programme supporting families""".split())
 
 
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """Light suffix stripping, enough to meet "ended"/"end", "collected"/"collection"."""
+    for suffix in _SUFFIXES:
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix) and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsf":
+                word = word[:-1]  # "running" -> "run"
+            return word
+    return word
+
+
 def tokens(text: str) -> list[str]:
-    """Lowercase words and numbers ("£112,268" -> "112268"), stopwords out, light plural stemming."""
+    """Lowercase words and numbers ("£112,268" -> "112268"), stopwords out, light stemming."""
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
     words = re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text)
-    return [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
-            for w in words if w not in STOPWORDS]
+    return [stem(w) for w in words if w not in STOPWORDS]
+
+
+# The programme years name which report, not what it says: they don't count as matching words.
+YEAR_TOKENS = {"2023", "2024", "2025", "23", "24", "25"}
+
+
+_PRONOUN_START = re.compile(r"^(They|This|These|It|Their|Its|He|She|Her|His)\b")
 
 
 class BM25:
@@ -97,14 +117,26 @@ class HybridRetriever:
         self.sentence_text: list[str] = s["documents"]
         self.sentence_meta: list[dict] = s["metadatas"]
         self.sentence_vecs = np.asarray(s["embeddings"], dtype=np.float32)
-        self.sentence_tokens = [set(tokens(t)) for t in self.sentence_text]
         self.by_chunk: dict[str, list[int]] = {}
         for i, m in enumerate(self.sentence_meta):
             self.by_chunk.setdefault(m["chunk_id"], []).append(i)
+        self.sentence_tokens = self._tokens_with_antecedents()
         self.vocabulary = set(self.bm25.idf)
 
+    def _tokens_with_antecedents(self) -> list[set[str]]:
+        """Each sentence's words; one opening "They…"/"This…" also gets the words of the sentence it
+        continues, so "They have supported 19 areas" still matches a question naming Lincolnshire."""
+        out = [set(tokens(t)) for t in self.sentence_text]
+        meta = self.sentence_meta
+        ordered = sorted(range(len(meta)), key=lambda i: (meta[i]["year"], meta[i]["order"], meta[i]["position"]))
+        for prev, cur in zip(ordered, ordered[1:]):
+            same_section = (meta[prev]["year"], meta[prev]["path"]) == (meta[cur]["year"], meta[cur]["path"])
+            if same_section and _PRONOUN_START.match(self.sentence_text[cur]):
+                out[cur] |= out[prev]
+        return out
+
     def embed(self, text: str) -> np.ndarray:
-        return np.asarray(vectors.embeddings().embed_query(text), dtype=np.float32)
+        return _embed_query(text)
 
     def search(self, query: str, k: int = 5, year: str | None = None,
                query_vector: np.ndarray | None = None) -> list[ChunkHit]:
@@ -130,7 +162,7 @@ class HybridRetriever:
         """Sentences of the best chunks, best first, and the chunks they came from."""
         vec = self.embed(query)
         hits = self.search(query, k=RESCORE_CHUNKS, year=year, query_vector=vec)
-        q_tokens = set(tokens(query))
+        q_tokens = set(tokens(query)) - YEAR_TOKENS
         q_weight = sum(self.bm25.idf.get(t, 0.0) for t in q_tokens) or 1.0
         top_fused = hits[0].score if hits else 1.0
         out: list[SentenceHit] = []
@@ -170,6 +202,12 @@ class HybridRetriever:
         if not hasattr(self, "_vocab_cache"):
             self._vocab_cache = sorted(self.vocabulary | {t for s in self.sentence_tokens for t in s})
         return self._vocab_cache
+
+
+@lru_cache(maxsize=512)
+def _embed_query(text: str) -> np.ndarray:
+    """Query embeddings, cached: one question is searched in each report, and follow-ups repeat."""
+    return np.asarray(vectors.embeddings().embed_query(text), dtype=np.float32)
 
 
 @lru_cache(maxsize=1)

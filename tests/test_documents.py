@@ -1,0 +1,65 @@
+"""Questions answered from the report text: the right sentence or list, quoted, with its citation."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("question, facts, year, section", [
+    ("How much was Leeds awarded for the SEND project?", ["£112,268"], "2024-25", "SEND Good Practice project"),
+    ("What are the four vital steps to rebalance the system?",
+     ["Local buy-in", "Investment in partnerships", "streamlined access", "Shared data systems"], "2023-24", "Rebalancing the system"),
+    ("What was programme funding for 2023-24?", ["£181,645,127"], "2023-24", "Executive Summary"),
+    ("Which areas are wave one pathfinders?", ["Dorset", "Lincolnshire", "Wolverhampton"], "2023-24", ""),
+    ("Who is running the systemic practice trial?", ["Coram", "Ecorys"], "2024-25", "Systemic practice trial"),
+])
+def test_answers_with_citation(ask, question, facts, year, section):
+    answer = ask(question)
+    assert answer.route == "documents", answer.text
+    for fact in facts:
+        assert fact in answer.text, (fact, answer.text)
+    assert any(s.year == year and section in s.section for s in answer.sources), answer.sources
+    assert all(s.quote in answer.text for s in answer.sources)  # quoted, not paraphrased
+
+
+def test_ocr_artefacts_do_not_reach_answers(ask):
+    answer = ask("What did the minister say about being grateful?")
+    assert "| am" not in answer.text and "¢" not in answer.text
+
+
+def test_differing_figures_from_both_reports(ask):
+    answer = ask("How many areas did Lincolnshire and Staffordshire support?")
+    assert "19" in answer.text and "twenty" in answer.text
+    assert {s.year for s in answer.sources} == {"2023-24", "2024-25"}
+
+
+@pytest.mark.parametrize("question", [
+    "What is the capital of France?",
+    "Who won the 2022 World Cup?",
+    "How many families did Edinburgh support in 2023-24?",
+    "What was Leeds' budget for 2024-25?",
+])
+def test_declines_what_the_reports_do_not_say(ask, question):
+    answer = ask(question)
+    assert answer.route == "none", answer.text
+    assert "reports cover" in answer.text
+
+
+def test_compound_question_gets_both_parts(ask):
+    answer = ask("How did Norfolk do in 2024-25, and what is Earned Autonomy?")
+    assert "1,838" in answer.text
+    assert "Earned Autonomy" in answer.text
+    assert answer.routes == ["table", "documents"]
+
+
+def test_document_follow_up(ask):
+    first = "Tell me about the Families First for Children pathfinder"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("Which areas are in wave one?", history)
+    assert "Wolverhampton" in answer.text
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x07", "a " * 50_000, "🙂🙂🙂", "'; DROP TABLE outcomes; --"])
+def test_bad_input_gets_a_clear_message(ask, tool, bad):
+    answer = ask(bad)
+    assert answer.route == "none" and answer.text.strip()
+    assert len(tool.all_rows()) == 282

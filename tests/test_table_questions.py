@@ -1,0 +1,109 @@
+"""Table questions through ask(): exact numbers, with their source, in the phrasings people use."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize("question, facts", [
+    ("How many successful family outcomes did Leeds achieve in 2024-25?", ["2,102", "2,540", "83%", "2024-25 report", "Annex A"]),
+    ("how many outcomes did leeds achieve in 2024/25", ["2,102"]),
+    ("Leeds outcomes achieved 2024 to 2025", ["2,102"]),
+    ("What was Kent's maximum funded outcomes for 2023/24?", ["2,751", "2023-24 report"]),
+    ("percentage achieved by barnsley 2024 to 2025", ["100%"]),
+    ("What percentage did Hull achieve in 2023-24?", ["Kingston upon Hull", "23%"]),
+    ("How many outcomes did St Helens achieve in 2023-2024?", ["96"]),
+    ("Southend's allocation in 2024-25?", ["399"]),
+    ("How did Bournemouth, Christchurch and Poole do in 2024-25?", ["BCP", "578", "698", "83%"]),
+    ("What percentage did Brighton & Hove achieve in 2023-24?", ["95%"]),
+    ("How many outcomes did Birmingam achieve in 2024-25?", ["4,193"]),
+    ("Torbay 2024-25", ["21", "355", "6%"]),
+])
+def test_lookups(ask, question, facts):
+    answer = ask(question)
+    assert answer.route == "table"
+    for fact in facts:
+        assert fact in answer.text, (fact, answer.text)
+    assert answer.sources and answer.sources[0].section.startswith("Annex A")
+    assert answer.data
+
+
+def test_both_years_when_no_year_given(ask):
+    answer = ask("How many outcomes did Leeds achieve?")
+    assert "1,029" in answer.text and "2,102" in answer.text
+
+
+def test_change_between_years(ask):
+    answer = ask("How did Kent change between the two years?")
+    assert answer.route == "table"
+    assert all(f in answer.text for f in ["2,314", "3,403", "1,089 more", "+16 points"])
+    assert {s.year for s in answer.sources} == {"2023-24", "2024-25"}
+
+
+@pytest.mark.parametrize("question, facts, absent", [
+    ("Which five authorities achieved the most in 2024-25?",
+     ["Greater Manchester", "Birmingham", "Kent", "Essex", "Liverpool"], ["Leeds"]),
+    ("Which 3 authorities had the lowest percentage achieved in 2024-25?", ["Torbay (6%)", "Bexley (15%)", "Kirklees (20%)"], []),
+    ("Excluding Greater Manchester, which authority achieved the most outcomes in 2024-25?", ["Birmingham", "4,193"], ["6,685"]),
+    ("How many authorities achieved 100% in 2024-25?", ["53 authorities"], []),
+    ("How many authorities achieved 90% or more in 2023-24?", ["17 authorities"], []),
+    ("Which authority's percentage fell the most between 2023-24 and 2024-25?", ["Cumberland", "96%", "23%"], []),
+    ("How many successful family outcomes were achieved nationally in 2023-24?", ["64,280", "105,149"], []),
+    ("What was the total allocation in 2024-25?", ["130,054", "104,761"], []),
+    ("Which areas are marked with an asterisk in the 2023-24 annex?", ["16 areas", "15 Earned Autonomy", "Westminster"], []),
+    ("What were the EHSG scores in 2024?", ["Family Voice 3.8", "Data 3.2"], []),
+    ("What was the Leaders score in 2022 and 2023?", ["Leaders 2.9", "Leaders 3.2"], []),
+])
+def test_aggregates(ask, question, facts, absent):
+    answer = ask(question)
+    assert answer.route == "table", answer.text
+    for fact in facts:
+        assert fact in answer.text, (fact, answer.text)
+    for fact in absent:
+        assert fact not in answer.text
+
+
+@pytest.mark.parametrize("question, refusal", [
+    ("How many outcomes did Cardiff achieve in 2024-25?", "not in the outcome tables"),
+    ("How many outcomes did Leeds achieve in 2019-20?", "not 2019-20"),
+    ("What was Kent's maximum funded outcomes for 2025-26?", "not 2025-26"),
+])
+def test_table_refusals(ask, question, refusal):
+    answer = ask(question)
+    assert answer.route == "none"
+    assert refusal in answer.text
+    assert "reports cover" in answer.text  # offers what they do cover
+
+
+@pytest.mark.parametrize("turns, facts", [
+    (["How many outcomes did Leeds achieve in 2024-25?", "And in 2023-24?"], ["1,029"]),
+    (["What was Bradford's percentage in 2024-25?", "What about Leeds?"], ["83%"]),
+    (["How many did Kent achieve in 2023-24?", "And the following year?"], ["3,403"]),
+    (["What was the maximum for Essex in 2024-25?", "What percentage did it achieve?"], ["79%"]),
+])
+def test_follow_ups(ask, turns, facts):
+    history = []
+    for turn in turns[:-1]:
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": ask(turn, history).text}]
+    answer = ask(turns[-1], history)
+    for fact in facts:
+        assert fact in answer.text, answer.text
+
+
+def test_langchain_tool_has_typed_arguments(tool):
+    lc = tool.as_langchain_tool()
+    schema = lc.args_schema.model_json_schema()
+    assert {"operation", "authority", "year", "measure"} <= set(schema["properties"])
+    assert "2,102" in lc.invoke({"operation": "lookup", "authority": "Leeds", "year": "2024-25", "measure": "achieved"})
+    assert "Greater Manchester" in lc.invoke({"operation": "rank", "year": "2024-25", "measure": "achieved", "n": 1})
+
+
+def test_cli_json(built):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "qa", "--json", "What percentage did Leeds achieve in 2024-25?"],
+                         capture_output=True, text=True, timeout=120, check=True)
+    data = json.loads(out.stdout)
+    assert data["route"] == "table" and "83%" in data["text"]
