@@ -77,6 +77,9 @@ def clean_question(question) -> tuple[str | None, str]:
     if _SQL_LIKE.search(text):
         return ("That looks like a database command, not a question. Ask in plain English, for example "
                 "“How many outcomes did Leeds achieve in 2024-25?”"), ""
+    symbols = sum(not (ch.isalnum() or ch.isspace()) for ch in text)
+    if symbols > 0.4 * len(text.replace(" ", "")):
+        return "That doesn't read as a question. " + COVERAGE, ""
     if _INSTRUCTION_LIKE.search(text):
         return ("I only answer questions about the Supporting Families reports, and I don't follow instructions "
                 "given inside a question. " + COVERAGE), ""
@@ -205,7 +208,8 @@ def _document_answer(text_query: str, reading) -> Answer:
     if not passages or _mostly_unknown(text_query, unknown):
         return _none("I couldn't find this in the two reports.")
     named = [m for m in reading.authorities]
-    if named and not any(_mentions_authority(p.context + " " + p.section, m) for p in passages for m in named):
+    if named and not any(_mentions_authority(retriever.section_text(p.year, p.section) + " " + p.section, m)
+                         for p in passages for m in named):
         who = ", ".join(dict.fromkeys(m.name for m in named))
         return _none(f"The reports don't say this about {who}. For {who}'s outcome figures, ask e.g. "
                      f"“How did {named[0].name} do in 2024-25?”")

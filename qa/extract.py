@@ -21,6 +21,7 @@ OTHER_YEAR_MARGIN = 0.06
 TYPE_BONUS = 0.08
 # A sentence next to the best one is added when it scores within this margin.
 NEIGHBOUR_MARGIN = 0.05
+NEIGHBOUR_SPAN = 2  # how far away (in sentences) that runner-up may be
 
 _LIST_QUESTION = re.compile(
     r"\b(what are|what were|which (?:five|four|six|three|areas|authorities|local|projects|councils)|list|name the|"
@@ -74,21 +75,36 @@ _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|septem
 
 
 def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[SentenceHit]:
-    """Retriever's sentence ranking, adjusted for what kind of answer the question wants."""
+    """Retriever's sentence ranking, adjusted for what kind of answer the question wants.
+
+    A sentence that only restates the question scores well on similarity but answers nothing, so
+    the bonus goes to what the question doesn't already contain: a figure (bound to the thing
+    counted, for "how many X"), a date (a month beats a bare year), names not in the question.
+    """
     ranked, _chunks = retriever.sentences(question, year=year)
     low = question.lower()
     wants_number = re.search(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|what (?:was|is) the total", low)
+    counted = re.search(r"\bhow many (?:local )?([a-z]+)", low)
     wants_date = re.search(r"^\s*when\b|what (?:date|month|year)|until when|since when|over what period", low)
     wants_names = re.search(r"^\s*(who|which)\b|\bwhich (?:local authorities|areas|councils)", low)
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
     for s in ranked:
         if wants_number:
             s.score += TYPE_BONUS if _QUANTITY.search(s.text) else -TYPE_BONUS
+            if counted and re.search(rf"{_QUANTITY.pattern}\s+(?:\w+\s+)?{re.escape(counted.group(1)[:5])}", s.text, re.I):
+                s.score += TYPE_BONUS
         if wants_date:
-            s.score += TYPE_BONUS if _WHEN.search(s.text) else -TYPE_BONUS
+            s.score += TYPE_BONUS if _MONTH.search(s.text) else TYPE_BONUS / 2 if _WHEN.search(s.text) else -TYPE_BONUS
         if wants_names:
-            s.score += TYPE_BONUS if len(re.findall(r"(?<!^)(?<![.:] )\b[A-Z][a-z]+", s.text)) >= 2 else 0.0
+            new_names = {w for w in re.findall(r"\b[A-Z][a-zA-Z]+", s.text) if w.lower() not in asked} - _STARTERS
+            s.score += TYPE_BONUS if len(new_names) >= 1 else 0.0
     ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
+
+
+_MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+_STARTERS = {"The", "This", "These", "They", "It", "In", "We", "Our", "Their", "A", "An", "As", "For", "From", "To",
+             "All", "Each", "However", "Since", "There", "Following", "Areas", "Local", "Supporting", "Families"}
 
 
 def _passage(question: str, hit: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
@@ -105,7 +121,7 @@ def _passage(question: str, hit: SentenceHit, ranked: list[SentenceHit], retriev
             picked.update(range(hit.position + 1, len(sentences)))
         # A neighbouring sentence that scores nearly as well usually completes the answer.
         runner = next((s for s in ranked if s is not hit), None)
-        if runner and runner.chunk.id == hit.chunk.id and abs(runner.position - hit.position) == 1 \
+        if runner and runner.chunk.id == hit.chunk.id and abs(runner.position - hit.position) <= NEIGHBOUR_SPAN \
                 and runner.score >= hit.score - NEIGHBOUR_MARGIN:
             picked.add(runner.position)
         text = " ".join(sentences[i] for i in sorted(picked) if i < len(sentences))

@@ -17,6 +17,7 @@ import numpy as np
 
 from index import vectors
 
+HEADING_SHARE = 0.5
 RRF_K = 60  # the usual constant; rank fusion is insensitive to it over 20-100
 CANDIDATES = 20  # chunks taken from each ranking before fusion
 RESCORE_CHUNKS = 10  # fused chunks whose sentences are re-scored
@@ -55,7 +56,8 @@ def tokens(text: str) -> list[str]:
 YEAR_TOKENS = {"2023", "2024", "2025", "23", "24", "25"}
 
 
-_PRONOUN_START = re.compile(r"^(They|This|These|It|Their|Its|He|She|Her|His)\b")
+# Sentences that lean on the one before ("They have supported 19 areas", "However, 23% of areas…").
+_PRONOUN_START = re.compile(r"^(They|This|These|It|Their|Its|He|She|Her|His|However|Both|Equally|As a result|Having)\b")
 
 
 class BM25:
@@ -167,9 +169,13 @@ class HybridRetriever:
         top_fused = hits[0].score if hits else 1.0
         out: list[SentenceHit] = []
         for hit in hits:
+            heading = set(tokens(hit.meta["path"]))
             for i in self.by_chunk.get(hit.id, []):
                 cosine = float(self.sentence_vecs[i] @ vec)
-                overlap = sum(self.bm25.idf.get(t, 0.0) for t in q_tokens & self.sentence_tokens[i]) / q_weight
+                own = q_tokens & self.sentence_tokens[i]
+                # Words of the section's headings count at half weight: "foreword" finds the signatures.
+                overlap = (sum(self.bm25.idf.get(t, 0.0) for t in own)
+                           + HEADING_SHARE * sum(self.bm25.idf.get(t, 0.0) for t in (q_tokens & heading) - own)) / q_weight
                 score = DENSE_WEIGHT * cosine + LEXICAL_WEIGHT * overlap + CHUNK_WEIGHT * hit.score / top_fused
                 out.append(SentenceHit(self.sentence_text[i], hit, self.sentence_meta[i]["position"],
                                        score, cosine, overlap))
@@ -181,6 +187,11 @@ class HybridRetriever:
         if not hasattr(self, "_corpus"):
             self._corpus = " ".join(self.texts.values()).lower()
         return phrase.lower() in self._corpus
+
+    def section_text(self, year: str, path: str) -> str:
+        """All the text under one heading path of one report."""
+        return "\n".join(t for cid, t in self.texts.items()
+                         if self.metas[cid]["year"] == year and self.metas[cid]["path"] == path)
 
     def chunk_sentences(self, chunk_id: str) -> list[str]:
         return [self.sentence_text[i] for i in self.by_chunk.get(chunk_id, [])]
