@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from index import config
+from qa import llm
 from qa.followup import Context, context_from, resolve
 from qa.questions import TableQuery, YEARS, find_years, read
 from qa.tabletool import TableResult, TableTool, TableToolError, default_tool
@@ -60,7 +61,12 @@ def ask(question: str, history: list | None = None) -> Answer:
     except Exception:  # a malformed history must not stop the question being answered
         context = Context()
     parts = [_answer_part(part, context, tool) for part in split_compound(question)]
-    return _combine(parts)
+    answer = _combine(parts)
+    written = llm.rewrite(question, answer)  # None unless a language model is configured and checks out
+    if written:
+        cites = "; ".join(dict.fromkeys(s.cite() for s in answer.sources))
+        answer.text = f"{written}\n\nSources: {cites}."
+    return answer
 
 
 def clean_question(question) -> tuple[str | None, str]:
