@@ -30,6 +30,8 @@ _LIST_QUESTION = re.compile(
 # A figure: digits or number words ("one" only where it counts something, not "wave one").
 _QUANTITY = re.compile(r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
                        r"forty|fifty|half|third|quarter)\b|\bonly one\b|\bone (?:area|local|in)\b", re.I)
+# A next sentence that only elaborates the one before it.
+_CONTINUES = re.compile(r"^(These|This|They|It|Both)\b")
 _LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally)\b")
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
                      r"thirty|forty|fifty)\b", re.I)
@@ -119,6 +121,8 @@ def _passage(question: str, hit: SentenceHit, ranked: list[SentenceHit], retriev
             picked.add(hit.position - 1)
         elif hit.text.rstrip().endswith(":"):
             picked.update(range(hit.position + 1, len(sentences)))
+        elif hit.position + 1 < len(sentences) and _CONTINUES.match(sentences[hit.position + 1]):
+            picked.add(hit.position + 1)  # "…commonality in the challenges. These tended to focus on…"
         # A neighbouring sentence that scores nearly as well usually completes the answer.
         runner = next((s for s in ranked if s is not hit), None)
         if runner and runner.chunk.id == hit.chunk.id and abs(runner.position - hit.position) <= NEIGHBOUR_SPAN \

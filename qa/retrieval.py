@@ -31,7 +31,7 @@ any all each many much more most some such so if but also very just only over un
 please give show list name according report reports say said says programme supporting families""".split())
 
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ed", "es", "s")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "als", "al", "ed", "es", "s")
 
 
 def stem(word: str) -> str:
