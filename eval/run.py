@@ -107,11 +107,11 @@ def retrieval_metrics(cases: list[Case], retriever, k: int = 5) -> dict:
     for case in cases:
         if not case.gold_section or case.category in TABLE_CATEGORIES:
             continue
-        gold = normalise(case.gold_section)
+        golds = [normalise(g) for g in case.gold_section.split(";")]  # "A; B": either section answers
         hits = retriever.search(case.turns[-1], k=k)
         rank = next((i + 1 for i, h in enumerate(hits)
-                     if gold in normalise(h.meta["path"]) and (case.year in (None, "both") or h.meta["year"] == case.year)),
-                    None)
+                     if any(g.strip() in normalise(h.meta["path"]) for g in golds)
+                     and (case.year in (None, "both") or h.meta["year"] == case.year)), None)
         ranks.append(rank)
     n = len(ranks) or 1
     return {"cases": len(ranks), f"recall@{k}": sum(r is not None for r in ranks) / n,

@@ -1,6 +1,9 @@
-"""`python -m eval.tune`: grid-search the retrieval/refusal settings on the eval cases, print the table.
+"""`python -m eval.tune`: grid-search the sentence-scoring and refusal settings on the eval cases.
 
-The chosen values live in qa/retrieval.py and qa/extract.py; this only measures, it never writes them.
+Prints the best settings by accuracy on the text-route cases (documents, lists, differing
+figures, conversations) together with refusal and bad-input cases, so a threshold that answers
+more cannot win by answering what should be declined. The chosen values are written by hand
+into qa/retrieval.py and qa/extract.py; this only measures.
 """
 from __future__ import annotations
 
@@ -8,6 +11,14 @@ import itertools
 
 from eval.run import load_cases, run_case
 from index.build import ensure_built
+
+CATEGORIES = {"document", "document_list", "differing_figures", "conversation", "refusal", "bad_input"}
+GRID = {
+    "DENSE_WEIGHT": (0.45, 0.55, 0.65),
+    "LEXICAL_WEIGHT": (0.3, 0.4),
+    "TYPE_BONUS": (0.05, 0.08, 0.12),
+    "MIN_SCORE": (0.36, 0.42, 0.48),
+}
 
 
 def main() -> None:
@@ -18,18 +29,20 @@ def main() -> None:
 
     ensure_built(progress=False)
     warm_up()
-    cases = [c for c in load_cases() if c.category in
-             {"document", "document_list", "differing_figures", "refusal", "conversation", "earned_autonomy"}]
-    print("dense lexical chunk type_bonus min_score | accuracy")
-    grid = itertools.product((0.45, 0.55), (0.3, 0.4), (0.15,), (0.05, 0.08, 0.12), (0.38, 0.42, 0.46))
-    results = []
-    for dense, lexical, chunk, bonus, min_score in grid:
-        retrieval.DENSE_WEIGHT, retrieval.LEXICAL_WEIGHT, retrieval.CHUNK_WEIGHT = dense, lexical, chunk
-        extract.TYPE_BONUS, extract.MIN_SCORE = bonus, min_score
-        passed = sum(run_case(c, ask).passed for c in cases)
-        results.append((passed / len(cases), dense, lexical, chunk, bonus, min_score))
-    for acc, *params in sorted(results, reverse=True)[:15]:
-        print(*params, f"| {acc:.1%}")
+    cases = [c for c in load_cases() if c.category in CATEGORIES]
+    rows = []
+    for values in itertools.product(*GRID.values()):
+        settings = dict(zip(GRID, values))
+        for name, value in settings.items():
+            setattr(retrieval if hasattr(retrieval, name) else extract, name, value)
+        results = [run_case(c, ask) for c in cases]
+        declined = [r for r in results if r.case.category in ("refusal", "bad_input")]
+        rows.append((sum(r.passed for r in results) / len(results),
+                     sum(r.passed for r in declined) / len(declined), settings))
+    print(f"{len(cases)} cases; best settings first")
+    print("accuracy | refusal+bad accuracy | settings")
+    for acc, refusal, settings in sorted(rows, key=lambda r: r[0], reverse=True)[:12]:
+        print(f"{acc:.1%} | {refusal:.1%} | {settings}")
 
 
 if __name__ == "__main__":

@@ -78,7 +78,8 @@ def chunk_blocks(blocks: list[Block], max_chars: int = MAX_CHARS) -> list[Chunk]
     for first, kind, texts in groups:
         if kind == "list":
             flush()
-            chunks.append(_make(first, "list", "\n".join(texts), len(chunks)))
+            for part in _list_parts(texts, max_chars):
+                chunks.append(_make(first, "list", "\n".join(part), len(chunks)))
             continue
         text = texts[0]
         for piece in _split_long(text, max_chars):
@@ -89,6 +90,19 @@ def chunk_blocks(blocks: list[Block], max_chars: int = MAX_CHARS) -> list[Chunk]
                 pending = (first, [piece])
     flush()
     return chunks
+
+
+def _list_parts(items: list[str], max_chars: int) -> list[list[str]]:
+    """A list with a lead-in line is one answer and stays whole; a long run of bare bullets (an
+    executive summary) is cut into parts of at most max_chars, so each part's embedding stays focused."""
+    if not items[0].startswith("• ") or len("\n".join(items)) <= max_chars:
+        return [items]
+    parts: list[list[str]] = [[]]
+    for item in items:
+        if parts[-1] and len("\n".join(parts[-1] + [item])) > max_chars:
+            parts.append([])
+        parts[-1].append(item)
+    return parts
 
 
 def _as_item(block: Block) -> str:
