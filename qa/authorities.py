@@ -102,7 +102,7 @@ class AuthorityResolver:
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The nearest canonical names, for 'not in the tables' replies."""
         key = normalise(name)
-        close = get_close_matches(key, self._lookup.keys(), n=n * 3, cutoff=0.5)
+        close = get_close_matches(key, self._lookup.keys(), n=n * 3, cutoff=0.6)
         seen: list[str] = []
         for c in close:
             if self._lookup[c] not in seen:

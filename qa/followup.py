@@ -32,6 +32,8 @@ def user_turns(history: list | None) -> list[str]:
     for message in history or []:
         if isinstance(message, dict) and message.get("role") == "user":
             content = message.get("content")
+            if isinstance(content, list):  # Gradio 6: [{"type": "text", "text": ...}, ...]
+                content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
             if isinstance(content, str) and content.strip():
                 turns.append(content)
     return turns

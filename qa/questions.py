@@ -147,6 +147,8 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
                     r"improve|progress|trend|over time|each year|across the years|more or (?:fewer|less)|"
                     r"increase|decrease|\bfell\b|\brose\b|\bgrew\b|drop|higher or lower")
     if names and re.search(change_words, low):
+        if len(r.years) == 1:  # "Compare Leeds and Kent in 2024-25": that year, side by side
+            return TableQuery("lookup", authorities=names, years=r.years, measure=r.measure)
         return TableQuery("compare_years", authorities=names, measure=r.measure)
 
     if not names and re.search(change_words + r"|fewer outcomes in|more outcomes in", low) and (
@@ -189,6 +191,9 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
                           re.search(r"achiev", low) else "percentage")
 
     if not names and re.search(r"how many (?:local )?(?:authorities|areas|councils)\b.*\b(?:listed|in (?:the|annex)|are there)", low):
+        return TableQuery("totals", years=r.years)
+
+    if not names and re.search(r"national totals?|totals? for (?:england|the country)", low):
         return TableQuery("totals", years=r.years)
 
     if not names and r.outcome_words and (

@@ -22,7 +22,7 @@ RRF_K = 60  # the usual constant; rank fusion is insensitive to it over 20-100
 CANDIDATES = 20  # chunks taken from each ranking before fusion
 RESCORE_CHUNKS = 10  # fused chunks whose sentences are re-scored
 # Sentence score = DENSE_WEIGHT * cosine + LEXICAL_WEIGHT * keyword overlap + CHUNK_WEIGHT * chunk rank.
-DENSE_WEIGHT, LEXICAL_WEIGHT, CHUNK_WEIGHT = 0.55, 0.30, 0.15
+DENSE_WEIGHT, LEXICAL_WEIGHT, CHUNK_WEIGHT = 0.45, 0.40, 0.15  # eval.tune: best of the grid
 
 STOPWORDS = set("""a an the and or of to in on for with by at from as is are was were be been being it its this that
 these those what which who whom whose when where why how did do does done has have had will would can could should
