@@ -1,0 +1,103 @@
+"""The app's API, through gradio_client against a real `app.py` server (no mocks)."""
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from gradio_client import Client
+
+from conftest_app import app_server
+
+pytestmark = pytest.mark.slow
+
+LEEDS = "How many successful family outcomes did Leeds achieve in 2024-25?"
+
+
+@pytest.fixture(scope="session")
+def app_url(request) -> str:
+    return app_server(request).url
+
+
+@pytest.fixture(scope="module")
+def client(app_url) -> Client:
+    return Client(app_url, analytics_enabled=False, verbose=False)
+
+
+def test_table_question(client):
+    text = client.predict(LEEDS, None, api_name="/ask")
+    for expected in ("2,102", "2,540", "83%", "Annex A"):
+        assert expected in text, text
+
+
+def test_narrative_question(client):
+    text = client.predict("How much was Leeds awarded for the SEND project?", None, api_name="/ask")
+    assert "£112,268" in text, text
+    assert "Source:" in text and "2024-25 report" in text, text
+
+
+def test_follow_up_uses_history(client):
+    first = client.predict(LEEDS, None, api_name="/ask")
+    history = [{"role": "user", "content": LEEDS}, {"role": "assistant", "content": first}]
+    text = client.predict("And in 2023-24?", history, api_name="/ask")
+    assert "1,029" in text and "Leeds" in text, text
+
+
+def test_follow_up_accepts_gradio6_content_blocks(client):
+    """History as the Gradio 6 Chatbot holds it: content is a list of text blocks."""
+    history = [{"role": "user", "content": [{"type": "text", "text": LEEDS}]},
+               {"role": "assistant", "content": [{"type": "text", "text": "…"}]}]
+    text = client.predict("And in 2023-24?", history, api_name="/ask")
+    assert "1,029" in text, text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("", "Please type a question"),
+    ("   \n\t ", "Please type a question"),
+    ("x" * 5000, "under 1,000 characters"),
+])
+def test_empty_and_over_long_input_get_a_clear_message(client, question, expected):
+    text = client.predict(question, None, api_name="/ask")
+    assert expected in text, text
+
+
+def test_malformed_history_does_not_error(client):
+    text = client.predict(LEEDS, [{"nonsense": 1}, {"role": "user", "content": None}], api_name="/ask")
+    assert "2,102" in text, text
+
+
+def test_json_endpoint_has_sources_data_and_chart(client):
+    result = client.predict("Which 5 authorities achieved the most successful family outcomes in 2024-25?",
+                            None, api_name="/ask_json")
+    assert result["route"] == "table"
+    assert len(result["data"]) == 5
+    assert result["chart"] == {"x": "authority", "y": "achieved", "kind": "bar"}
+    assert result["sources"] and "Annex A" in result["sources"][0]["section"]
+
+
+def test_ui_chat_event_renders_answer_sources_and_chart(client):
+    """The chat box's own event: the answer, a table, a collapsed sources block, and a chart update."""
+    cleared, history, bar, line, note = client.predict(
+        "How did Kent do across both years?", [], api_name="/chat")
+    assert cleared == ""
+    assert [m["role"] for m in history] == ["user", "assistant", "assistant"]
+    answer, sources = history[1], history[2]
+    answer_text = json.dumps(answer["content"])
+    assert "2,314" in answer_text and "3,403" in answer_text
+    assert "| Authority |" in answer_text  # the rows as a table
+    assert sources["metadata"]["status"] == "done" and "Annex A" in sources["metadata"]["title"]
+    assert bar["visible"] is True and bar["x"] == "year" and bar["y"] == "achieved", bar
+    assert line["visible"] is False
+
+
+def test_offline_configuration(app_url):
+    with urllib.request.urlopen(app_url + "/config", timeout=10) as r:
+        config = json.load(r)
+    assert config["analytics_enabled"] is False
+    assert config["stylesheets"] == []
+    with urllib.request.urlopen(app_url + "/theme.css", timeout=10) as r:
+        css = r.read().decode()
+    assert "googleapis" not in css and "system-ui" in css
+    with urllib.request.urlopen(app_url + "/", timeout=10) as r:
+        page = r.read().decode()
+    assert "googleapis" not in page and "cdn." not in page
