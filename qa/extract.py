@@ -86,6 +86,7 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[S
     """
     ranked, _chunks = retriever.sentences(question, year=year)
     low = question.lower()
+    wants_list = _LIST_QUESTION.search(low)
     wants_number = re.search(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|what (?:was|is) the total", low)
     counted = re.search(r"\bhow many (?:local )?([a-z]+)", low)
     wants_date = re.search(r"^\s*when\b|what (?:date|month|year)|until when|since when|over what period", low)
@@ -101,6 +102,8 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[S
         if wants_names:
             new_names = {w for w in re.findall(r"\b[A-Z][a-zA-Z]+", s.text) if w.lower() not in asked} - _STARTERS
             s.score += TYPE_BONUS if len(new_names) >= 1 else 0.0
+        if wants_list and s.chunk.meta["kind"] == "list" and s.position == 0 and not s.text.startswith("•"):
+            s.score += TYPE_BONUS  # the lead-in of a list, for a question that asks for one
     ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
 
