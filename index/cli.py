@@ -1,7 +1,10 @@
-"""`python -m index build` (or `sf-index build`): build the stores, or check they are current."""
+"""`python -m index build|check|add|status` (or `sf-index …`): build the stores, check the tables,
+add a report, or show what the store holds."""
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -13,26 +16,58 @@ def main():
     """Ingestion side: parse the seed reports and build the stores under build/."""
 
 
-@main.command()
-@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
-def build(force: bool, quiet: bool):
-    """Build whatever is missing, broken or stale (content hash of the seeds)."""
-    from index.build import ensure_built
+def _run_build(force: bool, quiet: bool):
+    from index.build import BuildError, ensure_built
 
     try:
         report = ensure_built(force=force, progress=not quiet)
     except TableError as e:
         click.echo(f"Build failed: a table did not pass its checks.\n{e}", err=True)
         sys.exit(1)
+    except BuildError as e:
+        click.echo(str(e), err=True)
+        sys.exit(1)
     state = "built" if report.built else "up to date"
-    click.echo(f"Stores {state}: {report.rows} table rows, {report.chunks} chunks ({report.seconds:.1f}s).")
+    extra = f"; {report.mode}: {report.embedded} texts embedded, {report.reused} reused" if report.built else ""
+    click.echo(f"Stores {state}: {report.rows} table rows, {report.chunks} chunks ({report.seconds:.1f}s{extra}).")
+    if report.warnings:
+        click.echo(f"{len(report.warnings)} warning(s); see `python -m index status`.", err=True)
+    return report
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Rebuild from scratch even when nothing changed.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def build(force: bool, quiet: bool):
+    """Build whatever is missing, broken or stale (content hash of each seed report)."""
+    _run_build(force, quiet)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", default=None, help="Year label, e.g. 2025-26, when the file name and title have none.")
+@click.option("--no-build", is_flag=True, help="Only copy the file into the seeds folder.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def add(file: Path, year: str | None, no_build: bool, quiet: bool):
+    """Copy another report's text FILE into the seeds folder and index it (only its text is embedded)."""
+    from index.build import BuildError, add_report
+
+    try:
+        target = add_report(file, year)
+    except (BuildError, OSError) as e:
+        click.echo(f"Not added: {e}", err=True)
+        sys.exit(1)
+    click.echo(f"Copied to {target}.")
+    if not no_build:
+        _run_build(False, quiet)
 
 
 @main.command()
 def check():
     """Parse the tables and run every check, without writing anything."""
-    from index.tables import parse_tables
+    from index import config
+    from index.reports import read_text_lenient
+    from index.tables import parse_tables, read_report_tables
 
     try:
         tables = parse_tables()
@@ -40,6 +75,40 @@ def check():
         click.echo(str(e), err=True)
         sys.exit(1)
     click.echo(f"All checks pass: {len(tables.outcomes)} Annex A rows, {len(tables.ehsg)} EHSG scores.")
+    for report in config.reports():
+        if report.known:
+            continue
+        found = read_report_tables(read_text_lenient(report.path), report.year)
+        click.echo(f"{report.filename} ({report.year}): {len(found)} table(s) found.")
+        for t in found:
+            if t.valid:
+                click.echo(f"  “{t.caption}”: {len(t.rows)} rows, checks pass (will be loaded).")
+            else:
+                click.echo(f"  “{t.caption}” (line {t.first_line}): failed, will NOT be loaded:\n    "
+                           + "\n    ".join(t.problems), err=True)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest.")
+def status(as_json: bool):
+    """What the store holds, and whether it is current (does not build)."""
+    from index.build import read_manifest, store_problem
+
+    manifest = read_manifest()
+    if as_json:
+        click.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
+        return
+    problem = store_problem()
+    click.echo(f"Store: {'current' if problem is None else 'needs a build: ' + problem}")
+    if not manifest:
+        return
+    click.echo(f"Built {manifest.get('built_at')} ({manifest.get('mode')}), vectors: {manifest.get('vector_target')}; "
+               f"{manifest.get('rows')} Annex A rows, {manifest.get('chunks')} chunks.")
+    for r in manifest.get("reports", []):
+        click.echo(f"  {r.get('year')}: {r.get('file')} — {r.get('chunks')} chunks, "
+                   f"{sum(t.get('loaded', False) for t in r.get('tables', []))} table(s) loaded")
+    for w in manifest.get("warnings", []):
+        click.echo(f"Warning: {w}", err=True)
 
 
 if __name__ == "__main__":

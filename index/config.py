@@ -8,6 +8,7 @@ Hugging Face hub look-ups, Chroma telemetry, Gradio analytics.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Report:
     year: str  # "2023-24"
     filename: str
     title: str
+    known: bool = True  # one of the two reports with hand-checked cleaning and strict table checks
 
     @property
     def path(self) -> Path:
@@ -41,6 +43,54 @@ REPORTS = (
            "Supporting Families annual report 2024-25"),
 )
 YEARS = tuple(r.year for r in REPORTS)
+KNOWN_FILES = frozenset(r.filename for r in REPORTS)
+
+# "2025-26", "2025_26", "2025-2026", "2025 to 2026", "2025/26" in a file name or title.
+_YEAR_LABEL = re.compile(r"(?<!\d)(20\d\d)\s*(?:-|_|–|—|/|\bto\b)\s*(?:20)?(\d\d)(?!\d)")
+
+
+def year_label(*texts: str) -> str | None:
+    """The programme year ("2025-26") named in the first text that names one; None when none does."""
+    for text in texts:
+        for m in _YEAR_LABEL.finditer(text or ""):
+            start, end = int(m.group(1)), int(m.group(2))
+            if end == (start + 1) % 100:
+                return f"{start}-{end:02d}"
+    return None
+
+
+def report_title(text: str) -> str:
+    """The first non-empty line of a report, without markdown heading marks."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:200]
+    return ""
+
+
+def reports() -> tuple[Report, ...]:
+    """The two known reports, then any other report dropped into the seeds folder (`*.txt`).
+
+    An extra report's year label comes from its file name, else its title line,
+    else the file name itself; a label already taken gets the file name added.
+    """
+    out = list(REPORTS)
+    taken = {r.year for r in REPORTS}
+    for path in sorted(seeds_dir().glob("*.txt")):
+        if path.name in KNOWN_FILES:
+            continue
+        try:
+            with path.open(encoding="utf-8", errors="replace") as f:
+                head = f.read(4000)
+        except OSError:
+            continue
+        title = report_title(head) or path.stem
+        label = year_label(path.stem, title) or path.stem
+        if label in taken:
+            label = f"{label} ({path.stem})"
+        taken.add(label)
+        out.append(Report(label, path.name, title, known=False))
+    return tuple(out)
 
 
 def seeds_dir() -> Path:
@@ -63,6 +113,10 @@ def manifest_path() -> Path:
     return build_dir() / "store" / "manifest.json"
 
 
+def lock_path() -> Path:
+    return build_dir() / ".build.lock"
+
+
 COLLECTION = "supporting_families"
 
 
@@ -74,11 +128,22 @@ def embedding_model_path() -> str:
 
 
 def chroma_server() -> tuple[str, int] | None:
-    """(host, port) when CHROMA_HOST is set: use a Chroma server instead of the embedded store."""
-    host = os.environ.get("CHROMA_HOST")
+    """(host, port) when CHROMA_HOST is set: use a Chroma server instead of the embedded store.
+
+    CHROMA_PORT defaults to 8000 (Chroma's own default). The tables database and
+    the manifest stay in BUILD_DIR either way; only the vectors move to the server.
+    """
+    host = os.environ.get("CHROMA_HOST", "").strip()
     if not host:
         return None
-    return host, int(os.environ.get("CHROMA_PORT", "8000"))
+    port = os.environ.get("CHROMA_PORT", "").strip() or "8000"
+    try:
+        number = int(port)
+    except ValueError:
+        raise ValueError(f"CHROMA_PORT must be a port number, not {port!r}") from None
+    if not 0 < number < 65536:
+        raise ValueError(f"CHROMA_PORT must be between 1 and 65535, not {number}")
+    return host, number
 
 
 # Longest question we accept; longer input gets a clear message, not a crash.

@@ -9,6 +9,9 @@ all cleaning happens here:
   cleaner (real bullets, no "e "/"¢" bullets or "| am"), so it is the
   skeleton; but it cuts lines at about 512 characters, so a cut paragraph is
   completed from the OCR copy, with the OCR artefacts cleaned.
+- Any other report dropped into the seeds folder: `clean_generic`, which reads
+  plain text or markdown (headings, paragraphs, bullets) and leaves out the
+  lines that are table rows (the tables go through index.tables' checked reader).
 """
 from __future__ import annotations
 
@@ -73,6 +76,106 @@ def load_reports() -> list[list[Block]]:
         text = report.path.read_text(encoding="utf-8")
         out.append(clean_2023_24(text) if report.year == "2023-24" else clean_2024_25(text))
     return out
+
+
+def load_report(report: config.Report) -> list[Block]:
+    """One report cleaned into blocks: the known two as above, any other with `clean_generic`."""
+    if report.known:
+        text = report.path.read_text(encoding="utf-8")
+        return clean_2023_24(text) if report.year == "2023-24" else clean_2024_25(text)
+    return clean_generic(read_text_lenient(report.path), report.year)
+
+
+def read_text_lenient(path) -> str:
+    """An added report's text: UTF-8 (with or without BOM); undecodable bytes replaced, not fatal."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", " ")
+
+
+# ------------------------------------------------------------------ other reports
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^(?:[-•*▪◦‣]|\d+[.)])\s+")
+_CHAPTER = re.compile(r"^(?:chapter|annex|part|appendix)\b|^(?:ministerial foreword|foreword|executive summary)$", re.I)
+
+
+def _heading_like(line: str) -> bool:
+    """A short line that names what follows: no sentence punctuation, starts with a capital or number."""
+    words = line.split()
+    return (0 < len(words) <= 14 and len(line) <= 120 and not re.search(r"[.,;:!?]$", line)
+            and bool(re.match(r"[A-Z0-9“\"‘(]", line)) and not _BULLET.match(line)
+            and not re.match(r"(?:Table|Figure|Chart)\s+\d", line))
+
+
+def _generic_line(line: str) -> str:
+    """Markdown emphasis and odd bullet glyphs out, so the shared bullet splitter reads the line."""
+    line = re.sub(r"\*\*|__|</?[a-z][^>]*>", "", line)
+    line = re.sub(r"^(\s*)[*▪◦‣·]\s+", r"\1• ", line)
+    return re.sub(r"^(\s*)(\d+)\)\s+", r"\1\2. ", line)
+
+
+def clean_generic(text: str, year: str) -> list[Block]:
+    """A report with no hand-written cleaner: headings, paragraphs and bullets, in document order.
+
+    Headings are markdown '#' lines, or short unpunctuated lines standing alone. Level 1
+    (chapter) for '#'/'Chapter'/'Annex'/'Part' headings, 3 for numbered '1.2' headings,
+    2 otherwise. A heading-like first line is the report's title, not a heading of its own.
+    Table rows are left out; the tables are read, checked and loaded separately.
+    """
+    from index.tables import table_lines
+
+    skip = table_lines(text)
+    lines = [("" if i in skip else _generic_line(ln)) for i, ln in enumerate(text.splitlines())]
+    # A title line (first non-empty line, heading-like) names the report, not a section of it.
+    for i, ln in enumerate(lines):
+        if ln.strip():
+            if _MD_HEADING.match(ln.strip()) or _heading_like(ln.strip()):
+                lines[i] = ""
+            break
+    raw_paragraphs, current = [], []
+    for ln in lines:
+        if ln.strip():
+            current.append(ln.strip())
+        elif current:
+            raw_paragraphs.append(current)
+            current = []
+    if current:
+        raw_paragraphs.append(current)
+    md_levels = [len(m.group(1)) for p in raw_paragraphs for ln in p if (m := _MD_HEADING.match(ln))]
+    top = min(md_levels, default=1)
+    items: list[tuple[str, str]] = []
+    outline: dict[str, int] = {}
+
+    def heading(text: str, level: int):
+        text = _tidy(text)
+        if text:
+            outline[text] = level
+            items.append(("heading", text))
+
+    for para in raw_paragraphs:
+        rest: list[str] = []
+        for ln in para:
+            m = _MD_HEADING.match(ln)
+            if m:
+                if rest:
+                    items.extend(_split_bullets(rest))
+                    rest = []
+                heading(m.group(2), min(3, len(m.group(1)) - top + 1))
+            else:
+                rest.append(ln)
+        if not rest:
+            continue
+        first = rest[0]
+        # A heading line directly above its text (no blank line between): split it off.
+        if _heading_like(first) and (len(rest) == 1 or re.match(r"[A-Z“\"‘(•\-]", rest[1])):
+            level = 1 if _CHAPTER.match(first) else 3 if re.match(r"\d+\.\d+", first) else 2
+            heading(first, level)
+            rest = rest[1:]
+        if rest:
+            items.extend(_split_bullets(rest))
+    items = [(k, t) for k, t in items if t]
+    items = _join_broken(items)
+    return _structure(year, items, outline)
 
 
 # ------------------------------------------------------------------ shared

@@ -277,3 +277,160 @@ def parse_tables(seeds: Path | None = None) -> Tables:
     ehsg = parse_ehsg_2024_25(tagged, ocr)
     check_ehsg(ehsg)
     return Tables(rows_2023 + tagged_rows, ehsg)
+
+
+# ---------------------------------------------------------------- other reports
+
+# A report added later (not one of the two above) gets no hand-written parser. The generic
+# reader finds outcome-style tables ("name  maximum  achieved  percentage%", whitespace-,
+# tab- or pipe-separated, numbers may have thousands commas) and checks each one on its own:
+# every percentage against its row, achieved within the maximum, no repeated names, and a
+# stated total row ("Total", "England", "All areas") against the sum of the rows. A table
+# that fails is reported and not loaded; it never fails the build.
+
+_NUM = r"\d{1,3}(?:,\d{3})+|\d+"
+GENERIC_ROW = re.compile(
+    rf"^(?P<name>\S.*?)\s+(?P<max>{_NUM})\s+(?P<ach>{_NUM})\s+(?P<pct>\d+(?:\.\d+)?)\s*%\s*$")
+_TOTAL_NAME = re.compile(r"^(?:total|totals|grand total|england|all (?:areas|authorities|local authorities)|overall)\b",
+                         re.I)
+_CAPTION = re.compile(r"^\s*(?:#+\s*)?(?:table|annex)\b", re.I)
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+@dataclass
+class ReportTable:
+    """One table found in an added report, with what its checks found."""
+
+    report: str  # the report's year label
+    caption: str
+    first_line: int  # 1-based line of the first row
+    rows: list[OutcomeRow]
+    stated_total: tuple[int, int, float] | None  # (max, achieved, percentage) of a total row
+    problems: list[str]
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.rows) and not self.problems
+
+    def summary(self) -> dict:
+        return {"caption": self.caption, "line": self.first_line, "rows": len(self.rows),
+                "loaded": self.valid, "problems": list(self.problems)}
+
+
+def _cells(line: str) -> tuple[str, int, int, float] | None:
+    """(name, maximum, achieved, percentage) when the line reads as an outcome-table row."""
+    line = line.strip()
+    if not line or _SEPARATOR.match(line):
+        return None
+    if "|" in line or "\t" in line:
+        parts = [p.strip() for p in re.split(r"\||\t", line)]
+        parts = [p for p in parts if p]
+        if len(parts) < 4:
+            return None
+        line = "  ".join(parts)
+    m = GENERIC_ROW.match(line)
+    if not m:
+        return None
+    name = m["name"].strip(" |*").strip()
+    if not re.search(r"[A-Za-z]", name):
+        return None
+    return name, int(m["max"].replace(",", "")), int(m["ach"].replace(",", "")), float(m["pct"])
+
+
+def table_lines(text: str) -> set[int]:
+    """0-based numbers of the lines that are table rows or table furniture (text chunks skip them)."""
+    out: set[int] = set()
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if _cells(line) or (_SEPARATOR.match(line) and "|" in line and line.strip()):
+            out.add(i)
+    for i in sorted(out):  # the column header above a table's first row
+        j = i - 1
+        while j >= 0 and not lines[j].strip():
+            j -= 1
+        if j >= 0 and j not in out and _is_column_header(lines[j]):
+            out.add(j)
+    return out
+
+
+def _is_column_header(line: str) -> bool:
+    """'Local authority   Maximum   Achieved   Percentage' or '| Area | Max | … |'."""
+    line = line.strip()
+    if not line or _CAPTION.match(line) or re.search(r"[.;!?]$", line):
+        return False
+    columns = [c for c in re.split(r"\s{2,}|\t|\|", line) if c.strip()]
+    return len(columns) >= 3 or bool(re.search(r"\b(?:maximum|achieved|percentage|per cent)\b", line, re.I))
+
+
+def read_report_tables(text: str, report: str) -> list[ReportTable]:
+    """Every outcome-style table in an added report, each checked; see ReportTable.problems."""
+    lines = text.splitlines()
+    tables: list[ReportTable] = []
+    current: dict | None = None
+
+    def close():
+        nonlocal current
+        if current and (current["rows"] or current["total"]):
+            tables.append(_checked(report, current))
+        current = None
+
+    for i, line in enumerate(lines):
+        cells = _cells(line)
+        if cells:
+            if current is None:
+                current = {"caption": _caption_before(lines, i), "line": i + 1, "rows": [], "total": None}
+            name, mx, ach, pct = cells
+            if _TOTAL_NAME.match(name):
+                current["total"] = (mx, ach, pct)
+                close()  # a total row ends its table
+            else:
+                current["rows"].append((name, mx, ach, pct))
+            continue
+        if not line.strip() or _SEPARATOR.match(line):
+            continue  # blank lines and markdown rules inside a table
+        if current is not None:
+            close()
+    close()
+    return tables
+
+
+def _caption_before(lines: list[str], first_row: int) -> str:
+    """The nearest 'Table …' / 'Annex …' line in the few lines above a table's first row."""
+    looked = 0
+    for j in range(first_row - 1, -1, -1):
+        line = lines[j].strip()
+        if not line:
+            continue
+        if _CAPTION.match(line):
+            return line.lstrip("#").strip()[:200]
+        looked += 1
+        if looked >= 4:
+            break
+    return f"Table at line {first_row + 1}"
+
+
+def _checked(report: str, found: dict) -> ReportTable:
+    rows, problems = [], []
+    for name, mx, ach, pct in found["rows"]:
+        shown = f"{pct:g}%"
+        if mx <= 0 or abs(round(100 * ach / mx) - pct) > 1:
+            problems.append(f"row '{name}': {ach:,} of {mx:,} is not {shown}"
+                            + (f" (it is {round(100 * ach / mx)}%)" if mx > 0 else ""))
+        if ach > mx:
+            problems.append(f"row '{name}': achieved {ach:,} exceeds maximum {mx:,}")
+        rows.append(OutcomeRow(name, report, mx, ach, round(pct)))
+    dupes = [n for n, c in Counter(r.authority for r in rows).items() if c > 1]
+    problems += [f"row '{n}': appears more than once" for n in dupes]
+    total = found["total"]
+    if total is not None:
+        mx, ach, pct = total
+        got_max, got_ach = sum(r.max_outcomes for r in rows), sum(r.achieved for r in rows)
+        if got_max != mx:
+            problems.append(f"total row: maximum {mx:,} but the rows add up to {got_max:,}")
+        if got_ach != ach:
+            problems.append(f"total row: achieved {ach:,} but the rows add up to {got_ach:,}")
+        if mx <= 0 or abs(round(100 * ach / mx) - pct) > 1:
+            problems.append(f"total row: {ach:,} of {mx:,} is not {pct:g}%")
+    if not rows:
+        problems.append("a total row with no rows above it")
+    return ReportTable(report, found["caption"], found["line"], rows, total, problems)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
 from index import config
 from qa import llm
@@ -55,7 +54,7 @@ def ask(question: str, history: list | None = None) -> Answer:
     problem, question = clean_question(question)
     if problem:
         return Answer(problem, "none", routes=["none"])
-    tool, context = _tool(), None
+    tool, context = default_tool(), None
     try:
         context = context_from(history, tool.resolver)
     except Exception:  # a malformed history must not stop the question being answered
@@ -302,14 +301,9 @@ def _combine(parts: list[Answer]) -> Answer:
     )
 
 
-@lru_cache(maxsize=1)
-def _tool() -> TableTool:
-    return default_tool()
-
-
 def warm_up() -> None:
     """Load the tables, the retriever and the model, so the first real question is fast."""
     from qa.retrieval import default_retriever
 
-    _tool()
+    default_tool()
     default_retriever().embed("warm up")

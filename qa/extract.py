@@ -53,7 +53,7 @@ def extract(question: str, retriever: HybridRetriever, year: str | None = None) 
     Each report is searched on its own, so the second report's version of a fact is found even when
     the first report's sentences crowd the shared ranking.
     """
-    years = [year] if year else list(REPORT_YEARS)
+    years = [year] if year else retriever.years
     rankings = {y: _rank(question, retriever, y) for y in years}
     tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
     if not tops or tops[0].score < MIN_SCORE:
@@ -68,9 +68,6 @@ def extract(question: str, retriever: HybridRetriever, year: str | None = None) 
         if other.score >= MIN_SCORE and (both or differing):
             passages.append(_passage(question, other, rankings[other.chunk.meta["year"]], retriever))
     return passages
-
-
-REPORT_YEARS = ("2023-24", "2024-25")
 _BOTH_REPORTS = re.compile(r"\b(each report|both reports|each of the (?:two )?reports|the two reports|each year'?s? report)\b",
                            re.I)
 _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from index import vectors
+from qa.stores import per_build
 
 HEADING_SHARE = 0.5
 RRF_K = 60  # the usual constant; rank fusion is insensitive to it over 20-100
@@ -114,6 +115,7 @@ class HybridRetriever:
         self.ids: list[str] = got["ids"]
         self.texts: dict[str, str] = dict(zip(got["ids"], got["documents"]))
         self.metas: dict[str, dict] = dict(zip(got["ids"], got["metadatas"]))
+        self.years = sorted({m["year"] for m in self.metas.values()})  # every indexed report
         self.bm25 = BM25([tokens(f"{m['path']} {t}") for t, m in zip(got["documents"], got["metadatas"])])
         s = chroma.get_collection(vectors.SENTENCES).get(include=["documents", "metadatas", "embeddings"])
         self.sentence_text: list[str] = s["documents"]
@@ -221,6 +223,6 @@ def _embed_query(text: str) -> np.ndarray:
     return np.asarray(vectors.embeddings().embed_query(text), dtype=np.float32)
 
 
-@lru_cache(maxsize=1)
+@per_build
 def default_retriever() -> HybridRetriever:
     return HybridRetriever()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from index import config
 from index.database import connect
 from index.tables import ANNEX_SOURCE, EHSG_SECTIONS, EHSG_SOURCE
 from qa.authorities import AuthorityResolver
+from qa.stores import per_build
 
 Measure = Literal["max_outcomes", "achieved", "percentage"]
 MEASURES: dict[str, str] = {
@@ -314,7 +314,7 @@ class TableTool:
         raise TableToolError(f"Unknown operation {operation!r}.")
 
 
-@lru_cache(maxsize=1)
+@per_build
 def default_tool() -> TableTool:
     """The tool over the built database (build it first: `python -m index build`)."""
     return TableTool(connect(config.db_path()))
