@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from index import config
 from qa import llm
 from qa.followup import Context, context_from, resolve
-from qa.questions import TableQuery, YEARS, find_years, read
+from qa.questions import TableQuery, YEARS, read
 from qa.tabletool import TableResult, TableTool, TableToolError, default_tool
 
 COVERAGE = ("The reports cover the Supporting Families programme in England in 2023-24 and 2024-25: "

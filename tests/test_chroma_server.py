@@ -19,24 +19,14 @@ import pytest
 
 from index import config, vectors
 from index.build import BuildError, ensure_built, read_manifest, store_problem
+from stores_support import REAL_SEEDS, clear_caches
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_SEEDS = ROOT / "seeds"
 CHROMA = ROOT / ".venv" / "bin" / "chroma"
 
 
-def clear_caches() -> None:
-    import qa.answer
-    import qa.retrieval
-    import qa.tabletool
-
-    for fn in (getattr(qa.retrieval, "default_retriever", None), getattr(qa.tabletool, "default_tool", None),
-               getattr(qa.answer, "_tool", None)):
-        if hasattr(fn, "cache_clear"):
-            fn.cache_clear()
-    vectors.forget_clients()
 
 
 def free_port() -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -22,9 +21,9 @@ from langchain_core.embeddings import Embeddings
 from index import build, config, vectors
 from index.build import BuildError, TableCheckError, ensure_built, read_manifest, store_problem
 from index.tables import TableError
+from stores_support import REAL_SEEDS, clear_caches, shared_real_store
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_SEEDS = ROOT / "seeds"
 SEED_2024_25 = "supporting-families-annual-report-2024-25.txt"
 
 
@@ -51,17 +50,6 @@ class FakeEmbeddings(Embeddings):
         return self._vec(text)
 
 
-def clear_caches() -> None:
-    """Forget every cached store handle (qa's retriever and table tool, Chroma's clients)."""
-    import qa.answer
-    import qa.retrieval
-    import qa.tabletool
-
-    for fn in (getattr(qa.retrieval, "default_retriever", None), getattr(qa.tabletool, "default_tool", None),
-               getattr(qa.answer, "_tool", None)):
-        if hasattr(fn, "cache_clear"):
-            fn.cache_clear()
-    vectors.forget_clients()
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -250,30 +238,6 @@ def test_exception_while_swapping_in_keeps_last_good_store(store, monkeypatch):
 
 # ------------------------------------------------------------------ the real model, end to end
 
-def shared_real_store(tmp_path_factory) -> Path:
-    """A store built from the real seeds with the real model, made once per test session and
-    copied by each test that needs one (same folder under pytest's basetemp for every file).
-
-    When the session's own test store (tests/conftest.py: SF_BUILD_DIR) is embedded and built
-    from the real seeds, it is brought up to date and copied rather than built a second time.
-    """
-    base = tmp_path_factory.getbasetemp() / "sf-shared-real-build"
-    if not (base / "store" / "manifest.json").exists():
-        session_store, session_seeds = os.environ.get("SF_BUILD_DIR"), os.environ.get("SF_SEEDS_DIR")
-        reusable = (session_store and not os.environ.get("CHROMA_HOST")
-                    and (not session_seeds or Path(session_seeds).resolve() == REAL_SEEDS.resolve()))
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("SF_SEEDS_DIR", str(REAL_SEEDS))
-            if reusable:
-                ensure_built(progress=False)
-                vectors.forget_clients()
-                shutil.copytree(config.db_path().parent, base / "store")
-            else:
-                mp.setenv("SF_BUILD_DIR", str(base))
-                mp.delenv("CHROMA_HOST", raising=False)
-                ensure_built(progress=False)
-        vectors.forget_clients()
-    return base / "store"
 
 
 def test_corrupted_store_rebuilt_with_real_model_answers(tmp_path_factory, tmp_path, monkeypatch, capsys):

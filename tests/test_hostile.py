@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from index import config, vectors
 from index.build import ensure_built
+from stores_support import REAL_SEEDS, clear_caches, shared_real_store
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_SEEDS = ROOT / "seeds"
 LIMIT_SECONDS = 5.0  # the target is well under a second; the bound only catches hangs
 
 SQL_TEXT = "'; DROP TABLE outcomes; --"
@@ -49,42 +48,8 @@ HOSTILE = {
 }
 
 
-def clear_caches() -> None:
-    import qa.answer
-    import qa.retrieval
-    import qa.tabletool
-
-    for fn in (getattr(qa.retrieval, "default_retriever", None), getattr(qa.tabletool, "default_tool", None),
-               getattr(qa.answer, "_tool", None)):
-        if hasattr(fn, "cache_clear"):
-            fn.cache_clear()
-    vectors.forget_clients()
 
 
-def shared_real_store(tmp_path_factory) -> Path:
-    """A store built from the real seeds with the real model, made once per test session and
-    copied by each test that needs one (same folder under pytest's basetemp for every file).
-
-    When the session's own test store (tests/conftest.py: SF_BUILD_DIR) is embedded and built
-    from the real seeds, it is brought up to date and copied rather than built a second time.
-    """
-    base = tmp_path_factory.getbasetemp() / "sf-shared-real-build"
-    if not (base / "store" / "manifest.json").exists():
-        session_store, session_seeds = os.environ.get("SF_BUILD_DIR"), os.environ.get("SF_SEEDS_DIR")
-        reusable = (session_store and not os.environ.get("CHROMA_HOST")
-                    and (not session_seeds or Path(session_seeds).resolve() == REAL_SEEDS.resolve()))
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("SF_SEEDS_DIR", str(REAL_SEEDS))
-            if reusable:
-                ensure_built(progress=False)
-                vectors.forget_clients()
-                shutil.copytree(config.db_path().parent, base / "store")
-            else:
-                mp.setenv("SF_BUILD_DIR", str(base))
-                mp.delenv("CHROMA_HOST", raising=False)
-                ensure_built(progress=False)
-        vectors.forget_clients()
-    return base / "store"
 
 
 @pytest.fixture(scope="module")
