@@ -117,6 +117,13 @@ def sentence_items(chunks: list[Chunk]) -> list[tuple[str, str, dict]]:
             for c in chunks for i, s in enumerate(split_sentences(c.text))]
 
 
+def sentence_embed_text(sentence: str, meta: dict) -> str:
+    """A sentence is embedded under its nearest heading, so "This project ran between May 2023 and
+    December 2024" carries which project it is about."""
+    heading = meta.get("subsection") or meta.get("case_study") or meta.get("section") or meta.get("chapter")
+    return f"{heading}: {sentence}" if heading else sentence
+
+
 @dataclass
 class StageResult:
     chunks: int
@@ -176,7 +183,7 @@ def stage(chunks: list[Chunk], path: Path, build_id: str, reuse: bool = True,
     total = len(chunks) + len(sentences)
     with tqdm(total=total, desc="Embedding", unit="text", disable=not progress) as bar:
         jobs = [(chunk_store, [(c.id, c.embed_text, c.text, c.metadata()) for c in chunks], stored_chunks),
-                (sentence_store, [(i, s, s, m) for i, s, m in sentences], stored_sentences)]
+                (sentence_store, [(i, sentence_embed_text(s, m), s, m) for i, s, m in sentences], stored_sentences)]
         for collection, items, stored in jobs:
             for start in range(0, len(items), BATCH):
                 batch = items[start:start + BATCH]

@@ -59,7 +59,11 @@ def ask(question: str, history: list | None = None) -> Answer:
         context = context_from(history, tool.resolver)
     except Exception:  # a malformed history must not stop the question being answered
         context = Context()
-    parts = [_answer_part(part, context, tool) for part in split_compound(question)]
+    parts = []
+    for i, part in enumerate(split_compound(question)):
+        parts.append(_answer_part(part, context, tool, continues=i > 0))
+        if parts[-1].route == "documents":  # a later part ("and who led it?") is about the same thing
+            context = Context(context.table, part)
     answer = _combine(parts)
     written = llm.rewrite(question, answer)  # None unless a language model is configured and checks out
     if written:
@@ -104,15 +108,16 @@ _INSTRUCTION_LIKE = re.compile(
 
 def split_compound(question: str) -> list[str]:
     """'How did Norfolk do in 2024-25, and what is Earned Autonomy?' -> two questions."""
-    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)",
+    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
+                     r"|\s+and\s+(?=(?:who|when|where|why|which|what|how)\s+(?!many\b|much\b)\w+\s+\w+)",
                      question, flags=re.I)
     return [p.strip(" ,;") for p in parts if p.strip(" ,;")] or [question]
 
 
 # ------------------------------------------------------------------ one part
 
-def _answer_part(question: str, context: Context, tool: TableTool) -> Answer:
-    query, text_query = resolve(question, context, tool.resolver)
+def _answer_part(question: str, context: Context, tool: TableTool, continues: bool = False) -> Answer:
+    query, text_query = resolve(question, context, tool.resolver, continues)
     if query is not None and query.operation == "earned_autonomy" and query.authorities:
         return _earned_autonomy_answer(query.authorities[0], tool)
     reading = read(question, tool.resolver)

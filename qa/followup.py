@@ -25,18 +25,37 @@ class Context:
 
     table: TableQuery | None = None
     text: str = ""
+    named: str = ""  # names the last answer brought up ("it" in the next question may be one of them)
 
 
-def user_turns(history: list | None) -> list[str]:
-    turns = []
+def turns(history: list | None, role: str = "user") -> list[str]:
+    """The text of each message with this role."""
+    out = []
     for message in history or []:
-        if isinstance(message, dict) and message.get("role") == "user":
+        if isinstance(message, dict) and message.get("role") == role:
             content = message.get("content")
             if isinstance(content, list):  # Gradio 6: [{"type": "text", "text": ...}, ...]
                 content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
             if isinstance(content, str) and content.strip():
-                turns.append(content)
-    return turns
+                out.append(content)
+    return out
+
+
+def user_turns(history: list | None) -> list[str]:
+    return turns(history, "user")
+
+
+_NOT_NAMES = {"Source", "Sources", "Annex", "Chapter", "Table", "The", "This", "They", "In", "It", "Early", "Help",
+              "Supporting", "Families", "Council", "County", "City", "Borough"}
+
+
+def _answer_names(history: list | None) -> str:
+    """Proper names in the last answer's quoted text (what a following "it" may point at)."""
+    answers = turns(history, "assistant")
+    if not answers:
+        return ""
+    quoted = answers[-1].split("Source")[0]
+    return " ".join(dict.fromkeys(w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", quoted) if w not in _NOT_NAMES))
 
 
 def is_follow_up(question: str) -> bool:
@@ -52,14 +71,17 @@ def context_from(history: list | None, resolver: AuthorityResolver) -> Context:
             context = Context(query, context.text)
         elif text:
             context = Context(None, text)
+    context.named = _answer_names(history)
     return context
 
 
-def resolve(question: str, context: Context, resolver: AuthorityResolver) -> tuple[TableQuery | None, str]:
-    """(table query, text to search): one is set. Uses the context only when the question is a follow-up."""
+def resolve(question: str, context: Context, resolver: AuthorityResolver,
+            continues: bool = False) -> tuple[TableQuery | None, str]:
+    """(table query, text to search): one is set. Uses the context only when the question is a
+    follow-up, or `continues` an earlier part of the same question ("When did it run, and who led it?")."""
     reading = read(question, resolver)
     own = parse(question, resolver, reading)
-    follow = is_follow_up(question)
+    follow = continues or is_follow_up(question)
     if context.table is not None and follow:
         q = replace(context.table)
         changed = False
@@ -90,5 +112,9 @@ def resolve(question: str, context: Context, resolver: AuthorityResolver) -> tup
     if own is not None:
         return own, ""
     if context.text and follow:
-        return None, f"{question} {context.text}"
+        names = context.named if _PRONOUN.search(question) else ""
+        return None, " ".join(p for p in (question, context.text, names) if p)
     return None, question
+
+
+_PRONOUN = re.compile(r"\b(it|its|they|their|them|he|she|her|his)\b", re.I)

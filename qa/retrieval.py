@@ -103,6 +103,7 @@ class SentenceHit:
     score: float
     cosine: float
     lexical: float
+    words: frozenset = frozenset()  # its content words, with those of a sentence it continues
 
 
 class HybridRetriever:
@@ -180,7 +181,7 @@ class HybridRetriever:
                            + HEADING_SHARE * sum(self.bm25.idf.get(t, 0.0) for t in (q_tokens & heading) - own)) / q_weight
                 score = DENSE_WEIGHT * cosine + LEXICAL_WEIGHT * overlap + CHUNK_WEIGHT * hit.score / top_fused
                 out.append(SentenceHit(self.sentence_text[i], hit, self.sentence_meta[i]["position"],
-                                       score, cosine, overlap))
+                                       score, cosine, overlap, frozenset(self.sentence_tokens[i])))
         out.sort(key=lambda s: s.score, reverse=True)
         return out, hits
 
