@@ -202,7 +202,7 @@ def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
 
 
 def _document_answer(text_query: str, reading) -> Answer:
-    from qa.extract import extract
+    from qa.extract import FIGURE, WANTS_FIGURE, extract
     from qa.retrieval import default_retriever
 
     retriever = default_retriever()
@@ -223,9 +223,7 @@ def _document_answer(text_query: str, reading) -> Answer:
         who = ", ".join(dict.fromkeys(m.name for m in named))
         return _none(f"The reports don't say this about {who}. For {who}'s outcome figures, ask e.g. "
                      f"“How did {named[0].name} do in 2024-25?”")
-    if _QUANTITY.search(text_query) and not any(re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
-                                                          r"eleven|twelve|fifteen|twenty|thirty|half|third|quarter)",
-                                                          p.text, re.I) for p in passages):
+    if WANTS_FIGURE.search(text_query) and not any(FIGURE.search(p.text) for p in passages):
         return _none("The reports don't give a figure for this.")
     sources = [Source(p.year, p.section, p.text) for p in passages]
     if len(passages) == 1:
@@ -235,9 +233,6 @@ def _document_answer(text_query: str, reading) -> Answer:
         text = "The two reports each say:\n" + "\n".join(
             f"- {p.year} report: “{p.text}” ({p.section})" for p in passages)
     return Answer(text, "documents", sources, [], None, ["documents"])
-
-
-_QUANTITY = re.compile(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|how big", re.I)
 
 
 def _unmentioned_names(question: str, reading, retriever) -> list[str]:

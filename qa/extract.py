@@ -30,8 +30,15 @@ _LIST_QUESTION = re.compile(
     r"steps|principles|aims|markers|criteria|findings|indicators|priorities|descriptors|outcomes achieved|"
     r"what did .* aim|what .* consider|approaches|measures of success)\b")
 # A figure: digits or number words ("one" only where it counts something, not "wave one").
-_QUANTITY = re.compile(r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-                       r"forty|fifty|half|third|quarter)\b|\bonly one\b|\bone (?:area|local|in)\b", re.I)
+# A figure in a sentence: digits (a bare year like 2023 is a date, not a figure) or number words
+# ("one" only where it counts something, not "wave one").
+NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+                r"half|third|quarter")
+FIGURE = re.compile(rf"(?<![\d-])(?!(?:19|20)\d\d\b)\d|\b(?:{NUMBER_WORDS})\b|\bonly one\b|\bone (?:area|local|in)\b",
+                    re.I)
+# A question that asks for a figure.
+WANTS_FIGURE = re.compile(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|how big|"
+                          r"what (?:was|is) the total", re.I)
 # A next sentence that only elaborates the one before it.
 _CONTINUES = re.compile(r"^(These|This|They|It|Both)\b")
 _LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally)\b")
@@ -66,9 +73,9 @@ def extract(question: str, retriever: HybridRetriever, year: str | None = None) 
         if other_year == best.chunk.meta["year"] or not ranking:
             continue
         other = ranking[0]
-        if not both and _QUANTITY.search(best.text):
+        if not both and FIGURE.search(best.text):
             # The other report's own figure for the same thing, if it gives one.
-            other = next((s for s in ranking[:OTHER_YEAR_DEPTH] if _QUANTITY.search(s.text)
+            other = next((s for s in ranking[:OTHER_YEAR_DEPTH] if FIGURE.search(s.text)
                           and s.score >= best.score * OTHER_YEAR_SHARE and _same_topic(best, s)), None)
         elif not both:
             other = None
@@ -93,15 +100,16 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[S
     ranked, _chunks = retriever.sentences(question, year=year)
     low = question.lower()
     wants_list = _LIST_QUESTION.search(low)
-    wants_number = re.search(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|what (?:was|is) the total", low)
+    wants_number = WANTS_FIGURE.search(low)
     counted = re.search(r"\bhow many (?:local )?([a-z]+)", low)
     wants_date = re.search(r"^\s*when\b|what (?:date|month|year)|until when|since when|over what period", low)
     wants_names = re.search(r"^\s*(who|which)\b|\bwhich (?:local authorities|areas|councils)", low)
     asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
     for s in ranked:
         if wants_number:
-            s.score += TYPE_BONUS if _QUANTITY.search(s.text) else -TYPE_BONUS
-            if counted and re.search(rf"{_QUANTITY.pattern}\s+(?:\w+\s+)?{re.escape(counted.group(1)[:5])}", s.text, re.I):
+            s.score += TYPE_BONUS if FIGURE.search(s.text) else -TYPE_BONUS
+            if counted and re.search(rf"(?:\b\d[\d,.]*|\b(?:{NUMBER_WORDS}|one))[\s-]+(?:\w+\s+)?"
+                                     rf"{re.escape(counted.group(1)[:5])}", s.text, re.I):
                 s.score += TYPE_BONUS
         if wants_date:
             s.score += TYPE_BONUS if _MONTH.search(s.text) else TYPE_BONUS / 2 if _WHEN.search(s.text) else -TYPE_BONUS

@@ -199,7 +199,7 @@ def parse(question: str, resolver: AuthorityResolver, reading: Reading | None = 
     if not names and r.outcome_words and (
             re.search(r"\btotal|national|overall|altogether|in all|across (?:all|england|the country)|sum\b", low)
             or (r.years and re.search(r"how many (?:families|successful|outcomes)", low))):
-        if not re.search(r"since|from april 20(?:12|15)|ever|to date|cumulative", low):
+        if not re.search(r"since|from april 20(?:12|15)|\bever\b|to date|cumulative|lifetime|over its|(?:has|had|did) the programme", low):
             return TableQuery("totals", years=r.years)
 
     if names and (r.outcome_words or re.search(r"how did|perform|do in|figures|results|numbers", low)
