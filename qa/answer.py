@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from index import config
+from index.chunks import split_sentences
 from qa import llm
 from qa.followup import Context, context_from, resolve
 from qa.questions import TableQuery, YEARS, read
@@ -61,7 +62,8 @@ def ask(question: str, history: list | None = None) -> Answer:
         context = Context()
     parts = []
     for i, part in enumerate(split_compound(question)):
-        parts.append(_answer_part(part, context, tool, continues=i > 0))
+        quoted = frozenset(q for a in parts for src in a.sources for q in split_sentences(src.quote))
+        parts.append(_answer_part(part, context, tool, continues=i > 0, avoid=quoted))
         if parts[-1].route == "documents":  # a later part ("and who led it?") is about the same thing
             context = Context(context.table, part)
     answer = _combine(parts)
@@ -116,7 +118,8 @@ def split_compound(question: str) -> list[str]:
 
 # ------------------------------------------------------------------ one part
 
-def _answer_part(question: str, context: Context, tool: TableTool, continues: bool = False) -> Answer:
+def _answer_part(question: str, context: Context, tool: TableTool, continues: bool = False,
+                 avoid: frozenset[str] = frozenset()) -> Answer:
     query, text_query = resolve(question, context, tool.resolver, continues)
     if query is not None and query.operation == "earned_autonomy" and query.authorities:
         return _earned_autonomy_answer(query.authorities[0], tool)
@@ -132,7 +135,7 @@ def _answer_part(question: str, context: Context, tool: TableTool, continues: bo
     unknown_place = _unknown_place(question, tool)
     if unknown_place:
         return unknown_place
-    return _document_answer(text_query, reading)
+    return _document_answer(text_query, reading, avoid)
 
 
 def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
@@ -201,9 +204,9 @@ def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
     return Answer(f"{text}\n\nSource: {cite}.", "table", sources, marker.rows, None, ["table"])
 
 
-def _document_answer(text_query: str, reading) -> Answer:
+def _document_answer(text_query: str, reading, avoid: frozenset[str] = frozenset()) -> Answer:
     from qa.extract import FIGURE, WANTS_FIGURE, extract
-    from qa.retrieval import default_retriever
+    from qa.retrieval import YEAR_TOKENS, default_retriever, tokens
 
     retriever = default_retriever()
     absent_years = [y for y in reading.years_out_of_range if not retriever.mentions(y)]
@@ -214,15 +217,22 @@ def _document_answer(text_query: str, reading) -> Answer:
         return _none(f"The reports don't mention {', '.join(strangers)}.")
     unknown = retriever.unknown_words(text_query)
     year = reading.years[0] if len(reading.years) == 1 else None
-    passages = extract(text_query, retriever, year=year)
+    places = tuple(dict.fromkeys(n for m in reading.authorities for n in (m.name, m.said.strip())))
+    passages = extract(text_query, retriever, year=year, places=places, avoid=avoid)
     if not passages or _mostly_unknown(text_query, unknown):
         return _none("I couldn't find this in the two reports.")
     named = [m for m in reading.authorities]
-    if named and not any(_mentions_authority(retriever.section_text(p.year, p.section) + " " + p.section, m)
+    if named and not any(_mentions_authority(retriever.section_text(p.year, p.section), m)
                          for p in passages for m in named):
         who = ", ".join(dict.fromkeys(m.name for m in named))
         return _none(f"The reports don't say this about {who}. For {who}'s outcome figures, ask e.g. "
                      f"“How did {named[0].name} do in 2024-25?”")
+    # The passage must share a content word with the question beyond the place it names: a Leeds
+    # sentence about SEND does not answer how many children were in care in Leeds.
+    asked = ((set(tokens(text_query)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
+             - {t for n in places for t in tokens(n)})
+    if asked and not any(asked & set(tokens(f"{p.section} {p.text}")) for p in passages):
+        return _none("I couldn't find this in the two reports.")
     if WANTS_FIGURE.search(text_query) and not any(FIGURE.search(p.text) for p in passages):
         return _none("The reports don't give a figure for this.")
     sources = [Source(p.year, p.section, p.text) for p in passages]
@@ -233,6 +243,10 @@ def _document_answer(text_query: str, reading) -> Answer:
         text = "The two reports each say:\n" + "\n".join(
             f"- {p.year} report: “{p.text}” ({p.section})" for p in passages)
     return Answer(text, "documents", sources, [], None, ["documents"])
+
+
+# Words that carry no topic of their own ("How much did Kirklees get?").
+_LIGHT_WORDS = "get gets got receive received receives give gives given gave make made take took use used go went"
 
 
 def _unmentioned_names(question: str, reading, retriever) -> list[str]:

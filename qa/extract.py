@@ -55,14 +55,16 @@ class Passage:
     context: str = ""  # the whole chunk the passage was cut from
 
 
-def extract(question: str, retriever: HybridRetriever, year: str | None = None) -> list[Passage]:
+def extract(question: str, retriever: HybridRetriever, year: str | None = None,
+            places: tuple[str, ...] = (), avoid: frozenset[str] = frozenset()) -> list[Passage]:
     """Passages that answer the question, best first; empty when the reports don't say.
 
     Each report is searched on its own, so the second report's version of a fact is found even when
-    the first report's sentences crowd the shared ranking.
+    the first report's sentences crowd the shared ranking. `places` (authority names in the question)
+    favour sections about them; `avoid` holds sentences already given for an earlier part of the question.
     """
     years = [year] if year else retriever.years
-    rankings = {y: _rank(question, retriever, y) for y in years}
+    rankings = {y: _rank(question, retriever, y, places, avoid) for y in years}
     tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
     if not tops or tops[0].score < MIN_SCORE:
         return []
@@ -90,7 +92,8 @@ _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|septem
                    r"20\d\d|quarter)\b", re.I)
 
 
-def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[SentenceHit]:
+def _rank(question: str, retriever: HybridRetriever, year: str | None, places: tuple[str, ...] = (),
+          avoid: frozenset[str] = frozenset()) -> list[SentenceHit]:
     """Retriever's sentence ranking, adjusted for what kind of answer the question wants.
 
     A sentence that only restates the question scores well on similarity but answers nothing, so
@@ -98,6 +101,7 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[S
     counted, for "how many X"), a date (a month beats a bare year), names not in the question.
     """
     ranked, _chunks = retriever.sentences(question, year=year)
+    ranked = [s for s in ranked if s.text not in avoid]
     low = question.lower()
     wants_list = _LIST_QUESTION.search(low)
     wants_number = WANTS_FIGURE.search(low)
@@ -118,6 +122,9 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None) -> list[S
             s.score += TYPE_BONUS if len(new_names) >= 1 else 0.0
         if wants_list and s.chunk.meta["kind"] == "list" and s.position == 0 and not s.text.startswith("•"):
             s.score += TYPE_BONUS  # the lead-in of a list, for a question that asks for one
+        if places and any(p.lower() in retriever.section_text(s.chunk.meta["year"], s.chunk.meta["path"]).lower()
+                          for p in places):
+            s.score += TYPE_BONUS  # a section about the authority the question names
     ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
 

@@ -192,9 +192,13 @@ class HybridRetriever:
         return phrase.lower() in self._corpus
 
     def section_text(self, year: str, path: str) -> str:
-        """All the text under one heading path of one report."""
-        return "\n".join(t for cid, t in self.texts.items()
-                         if self.metas[cid]["year"] == year and self.metas[cid]["path"] == path)
+        """All the text under one heading path of one report (with the path itself)."""
+        if not hasattr(self, "_sections"):
+            self._sections: dict[tuple[str, str], str] = {}
+            for cid, t in self.texts.items():
+                key = (self.metas[cid]["year"], self.metas[cid]["path"])
+                self._sections[key] = self._sections.get(key, key[1]) + "\n" + t
+        return self._sections.get((year, path), "")
 
     def chunk_sentences(self, chunk_id: str) -> list[str]:
         return [self.sentence_text[i] for i in self.by_chunk.get(chunk_id, [])]
