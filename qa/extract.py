@@ -107,8 +107,9 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None, places: t
     wants_number = WANTS_FIGURE.search(low)
     counted = re.search(r"\bhow many (?:local )?([a-z]+)", low)
     wants_date = re.search(r"^\s*when\b|what (?:date|month|year)|until when|since when|over what period", low)
-    wants_names = re.search(r"^\s*(who|which)\b|\bwhich (?:local authorities|areas|councils)", low)
+    wants_names = re.search(r"^\s*(who|which)\b|\bwhich (?:local authorities|areas|councils)|\bname of\b", low)
     asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
+    role = _role(question) if re.match(r"\s*who\b|.*\bname of\b", low) else None
     for s in ranked:
         if wants_number:
             s.score += TYPE_BONUS if FIGURE.search(s.text) else -TYPE_BONUS
@@ -119,7 +120,11 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None, places: t
             s.score += TYPE_BONUS if _MONTH.search(s.text) else TYPE_BONUS / 2 if _WHEN.search(s.text) else -TYPE_BONUS
         if wants_names:
             new_names = {w for w in re.findall(r"\b[A-Z][a-zA-Z]+", s.text) if w.lower() not in asked} - _STARTERS
-            s.score += TYPE_BONUS if len(new_names) >= 1 else 0.0
+            if new_names:
+                s.score += TYPE_BONUS
+                # "Who is the delivery partner…": a new name beside the role asked about.
+                if role and role in s.words:
+                    s.score += TYPE_BONUS
         if wants_list and s.chunk.meta["kind"] == "list" and s.position == 0 and not s.text.startswith("•"):
             s.score += TYPE_BONUS  # the lead-in of a list, for a question that asks for one
         if places and any(p.lower() in retriever.section_text(s.chunk.meta["year"], s.chunk.meta["path"]).lower()
@@ -127,6 +132,17 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None, places: t
             s.score += TYPE_BONUS  # a section about the authority the question names
     ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
+
+
+def _role(question: str) -> str | None:
+    """The first word a who-question asks about: "Who is the delivery partner…" -> "delivery",
+    "Who was commissioned…" -> "commission", "…the name of the practitioner who…" -> "practitioner"."""
+    from qa.retrieval import tokens
+
+    rest = re.sub(r"^\s*(who|which|what)\b(\s+(is|was|were|are|has|had|did))?(\s+the)?(\s+name\s+of(\s+the)?)?",
+                  "", question, flags=re.I)
+    words = tokens(rest)
+    return words[0] if words else None
 
 
 _MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
