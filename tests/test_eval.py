@@ -1,11 +1,10 @@
 """The eval suite as a test: every case runs, and the floors hold."""
 from __future__ import annotations
 
-# Floors. The table floor is the issue's bar. The overall bar in the issue is 95%; the system
-# measures about 88% today (see README), so this floor guards against regressions until it gets there.
+# Floors: table and aggregate questions 100%, overall at least 95% (measured: 95.2%, see README).
 TABLE_FLOOR = 1.0
-OVERALL_FLOOR = 0.85
-REFUSAL_RECALL_FLOOR = 0.85
+OVERALL_FLOOR = 0.95
+REFUSAL_RECALL_FLOOR = 0.95
 
 
 def test_eval_floors(built, tmp_path):
