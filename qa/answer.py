@@ -16,8 +16,8 @@ from index import config
 from index.chunks import split_sentences
 from qa import llm
 from qa.followup import Context, context_from, resolve
-from qa.questions import TableQuery, YEARS, read
-from qa.tabletool import TableResult, TableTool, TableToolError, default_tool
+from qa.questions import TableQuery, read
+from qa.tabletool import TableTool, TableToolError, default_tool
 
 COVERAGE = ("The reports cover the Supporting Families programme in England in 2023-24 and 2024-25: "
             "successful family outcomes for each local authority (Annex A), national totals, Earned Autonomy, "
@@ -126,21 +126,18 @@ def _answer_part(question: str, context: Context, tool: TableTool, continues: bo
     reading = read(question, tool.resolver)
     if query is not None and query.operation != "ehsg" and reading.years_out_of_range and not reading.years:
         return _none(f"The outcome tables cover 2023-24 and 2024-25 only, not {', '.join(reading.years_out_of_range)}.")
+    if query is None or not query.authorities:
+        unknown_place = _unknown_place(question, tool)
+        if unknown_place:
+            return unknown_place
     if query is not None:
-        if not query.authorities:
-            unknown_place = _unknown_place(question, tool)
-            if unknown_place:
-                return unknown_place
         return _table_answer(query, tool)
-    unknown_place = _unknown_place(question, tool)
-    if unknown_place:
-        return unknown_place
     return _document_answer(text_query, reading, avoid)
 
 
 def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
     try:
-        results = _run_table_query(q, tool)
+        results = tool.answer(q)
     except TableToolError as e:
         return _none(str(e))
     text = " ".join(r.summary for r in results)
@@ -150,31 +147,6 @@ def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
                                                          "y": q.measure or "achieved", "kind": "bar"}
     cite = "; ".join(dict.fromkeys(s.cite() for s in sources))
     return Answer(f"{text}\n\nSource: {cite}.", "table", sources, rows, chart, ["table"])
-
-
-def _run_table_query(q: TableQuery, tool: TableTool) -> list[TableResult]:
-    years = q.years or list(YEARS)
-    if q.operation == "lookup":
-        return [tool.lookup(a, y, q.measure) for a in q.authorities for y in years]
-    if q.operation == "compare_years":
-        return [tool.compare_years(a) for a in q.authorities]
-    if q.operation == "rank":
-        return [tool.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value) for y in years]
-    if q.operation == "rank_change":
-        return [tool.rank_change(q.measure or "achieved", q.n, q.order)]
-    if q.operation == "count_change":
-        return [tool.count_change(q.measure or "achieved", q.comparator or "lt")]
-    if q.operation in ("filter", "count"):
-        return [tool.filter(q.measure or "percentage", y, q.comparator or "eq", q.value) for y in years]
-    if q.operation == "totals":
-        return [tool.totals(y) for y in years]
-    if q.operation == "average":
-        return [tool.average(q.measure or "percentage", y) for y in years]
-    if q.operation == "earned_autonomy":
-        return [tool.earned_autonomy(q.authorities[0] if q.authorities else None)]
-    if q.operation == "ehsg":
-        return [tool.ehsg(q.ehsg_years, q.ehsg_sections)]
-    raise TableToolError(f"Unknown operation {q.operation}")
 
 
 def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:

@@ -281,7 +281,7 @@ class TableTool:
             section: str | None = Field(None, description="EHSG section, e.g. 'Data'")
 
         def run(**kwargs) -> str:
-            return self.run(**kwargs).summary
+            return " ".join(r.summary for r in self.run(**kwargs))
 
         return StructuredTool.from_function(
             func=run, name="supporting_families_tables", args_schema=Args,
@@ -289,29 +289,41 @@ class TableTool:
                         "(2023-24, 2024-25) and EHSG Table 1.")
 
     def run(self, operation: str, authority=None, year=None, measure=None, n=5, order="top",
-            comparator=None, value=None, section=None) -> TableResult:
-        """Dispatch one typed request to its operation."""
-        if operation == "lookup":
-            return self.lookup(authority, year, measure)
-        if operation == "compare_years":
-            return self.compare_years(authority)
-        if operation == "rank":
-            return self.rank(measure or "achieved", year, n, order)
-        if operation in ("filter", "count"):
-            return self.filter(measure or "percentage", year, comparator or "eq", value)
-        if operation == "totals":
-            return self.totals(year)
-        if operation == "average":
-            return self.average(measure or "percentage", year)
-        if operation == "earned_autonomy":
-            return self.earned_autonomy(authority)
-        if operation == "ehsg":
-            return self.ehsg([int(year)] if year else None, [section] if section else None)
-        if operation == "rank_change":
-            return self.rank_change(measure or "achieved", n, order)
-        if operation == "count_change":
-            return self.count_change(measure or "achieved", comparator or "lt")
-        raise TableToolError(f"Unknown operation {operation!r}.")
+            comparator=None, value=None, section=None) -> list[TableResult]:
+        """One typed request (the LangChain tool's arguments), through the same path as ask()."""
+        from qa.questions import TableQuery
+
+        ehsg = operation == "ehsg"
+        return self.answer(TableQuery(
+            operation, authorities=[authority] if authority else [], years=[year] if year and not ehsg else [],
+            measure=measure, n=n, order=order, comparator=comparator, value=value,
+            ehsg_years=[int(year)] if year and ehsg else [], ehsg_sections=[section] if section else []))
+
+    def answer(self, q) -> list[TableResult]:
+        """The results for a TableQuery (qa.questions): one per authority and year it covers."""
+        years = q.years or list(self.years)
+        if q.operation == "lookup":
+            return [self.lookup(a, y, q.measure) for a in q.authorities for y in years]
+        if q.operation == "compare_years":
+            return [self.compare_years(a) for a in q.authorities]
+        if q.operation == "rank":
+            return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value)
+                    for y in years]
+        if q.operation == "rank_change":
+            return [self.rank_change(q.measure or "achieved", q.n, q.order)]
+        if q.operation == "count_change":
+            return [self.count_change(q.measure or "achieved", q.comparator or "lt")]
+        if q.operation in ("filter", "count"):
+            return [self.filter(q.measure or "percentage", y, q.comparator or "eq", q.value) for y in years]
+        if q.operation == "totals":
+            return [self.totals(y) for y in years]
+        if q.operation == "average":
+            return [self.average(q.measure or "percentage", y) for y in years]
+        if q.operation == "earned_autonomy":
+            return [self.earned_autonomy(q.authorities[0] if q.authorities else None)]
+        if q.operation == "ehsg":
+            return [self.ehsg(q.ehsg_years, q.ehsg_sections)]
+        raise TableToolError(f"Unknown operation {q.operation!r}.")
 
 
 @per_build
