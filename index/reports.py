@@ -16,7 +16,7 @@ all cleaning happens here:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from index import config
 
@@ -253,9 +253,7 @@ def clean_2023_24(text: str) -> list[Block]:
         items += _split_bullets(lines)
     items = _join_broken(items)
     outline.update({t: 2 for k, t in items if k == "heading" and t.startswith("Case Study")})
-    blocks = _structure("2023-24", items, outline)
-    # The case studies sit inside a section; they run until the next section heading.
-    return [_case_2023(b) for b in blocks]
+    return _structure("2023-24", items, outline)
 
 
 def _split_bullets(lines: list[str]) -> list[tuple[str, str]]:
@@ -270,12 +268,6 @@ def _split_bullets(lines: list[str]) -> list[tuple[str, str]]:
         else:
             items.append(("para", line))
     return [(k, _tidy(t)) for k, t in items]
-
-
-def _case_2023(block: Block) -> Block:
-    if block.section.startswith("Case Study"):
-        return block  # section-level heading is the case study itself
-    return block
 
 
 # ------------------------------------------------------------------ 2024-25
@@ -368,10 +360,3 @@ def clean_ocr(text: str) -> str:
     text = re.sub(r"^[e¢o«•]\s+", "", text)
     text = text.replace("'’", "’").replace("Alocal", "A local")
     return _tidy(text)
-
-
-def all_blocks() -> list[Block]:
-    return [b for report in load_reports() for b in report]
-
-
-__all__ = ["Block", "load_reports", "clean_2023_24", "clean_2024_25", "clean_ocr", "all_blocks", "replace"]

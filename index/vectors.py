@@ -201,11 +201,6 @@ def stage(chunks: list[Chunk], path: Path, build_id: str, reuse: bool = True,
     return StageResult(len(chunks), len(sentences), embedded, reused)
 
 
-def build_collection(chunks: list[Chunk], path: Path, progress: bool = True) -> None:
-    """Embed the chunks and their sentences into fresh collections (no reuse; kept for scripts)."""
-    stage(chunks, path, build_id="", reuse=False, progress=progress)
-
-
 def staged_names() -> tuple[str, str]:
     return CHUNKS + STAGING_SUFFIX, SENTENCES + STAGING_SUFFIX
 
@@ -320,7 +315,3 @@ def _sqlite_damage(path: Path) -> str | None:
         return f"{path.name} cannot be read ({e})"
     return None if result == "ok" else f"{path.name} is damaged ({str(result)[:160]})"
 
-
-def store_is_healthy(expected_chunks: int) -> bool:
-    """The collections open and hold what the manifest says; any error means rebuild."""
-    return store_problem(expected_chunks) is None

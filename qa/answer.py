@@ -187,13 +187,12 @@ def _document_answer(text_query: str, reading, avoid: frozenset[str] = frozenset
     strangers = _unmentioned_names(text_query, reading, retriever)
     if strangers:
         return _none(f"The reports don't mention {', '.join(strangers)}.")
-    unknown = retriever.unknown_words(text_query)
     year = reading.years[0] if len(reading.years) == 1 else None
     places = tuple(dict.fromkeys(n for m in reading.authorities for n in (m.name, m.said.strip())))
     passages = extract(text_query, retriever, year=year, places=places, avoid=avoid)
-    if not passages or _mostly_unknown(text_query, unknown):
+    if not passages or _mostly_unknown(text_query, retriever):
         return _none("I couldn't find this in the two reports.")
-    named = [m for m in reading.authorities]
+    named = reading.authorities
     if named and not any(_mentions_authority(retriever.section_text(p.year, p.section), m)
                          for p in passages for m in named):
         who = ", ".join(dict.fromkeys(m.name for m in named))
@@ -228,7 +227,7 @@ def _unmentioned_names(question: str, reading, retriever) -> list[str]:
     for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b", question):
         if any(s <= m.start() < e for s, e in spans):
             continue
-        if not retriever.mentions(m.group()) and not retriever.unknown_words(m.group()) == []:
+        if not retriever.mentions(m.group()) and retriever.unknown_words(m.group()):
             names.append(m.group())
     return names
 
@@ -242,12 +241,12 @@ def _mentions_authority(text: str, match) -> bool:
 UNKNOWN_SHARE = 0.5
 
 
-def _mostly_unknown(query: str, unknown: list[str]) -> bool:
+def _mostly_unknown(query: str, retriever) -> bool:
     """Key words of the question that the reports never use mean they don't cover it."""
     from qa.retrieval import tokens
 
     content = {t for t in tokens(query) if not t.isdigit()}
-    return bool(content) and len(unknown) / len(content) >= UNKNOWN_SHARE
+    return bool(content) and len(retriever.unknown_words(query)) / len(content) >= UNKNOWN_SHARE
 
 
 def _unknown_place(question: str, tool: TableTool) -> Answer | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.retrieval import HybridRetriever, SentenceHit
+from qa.retrieval import HybridRetriever, SentenceHit, tokens
 
 # A document answer needs at least this sentence score, else the reports are taken not to say.
 # eval.tune: accuracy and refusals are flat from 0.30 to 0.56 (the structural checks in answer.py do
@@ -29,7 +29,6 @@ _LIST_QUESTION = re.compile(
     r"\b(what are|what were|which (?:five|four|six|three|areas|authorities|local|projects|councils)|list|name the|"
     r"steps|principles|aims|markers|criteria|findings|indicators|priorities|descriptors|outcomes achieved|"
     r"what did .* aim|what .* consider|approaches|measures of success)\b")
-# A figure: digits or number words ("one" only where it counts something, not "wave one").
 # A figure in a sentence: digits (a bare year like 2023 is a date, not a figure) or number words
 # ("one" only where it counts something, not "wave one").
 NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
@@ -42,8 +41,6 @@ WANTS_FIGURE = re.compile(r"\bhow (many|much)\b|what (percentage|proportion|shar
 # A next sentence that only elaborates the one before it.
 _CONTINUES = re.compile(r"^(These|This|They|It|Both)\b")
 _LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally)\b")
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-                     r"thirty|forty|fifty)\b", re.I)
 
 
 @dataclass
@@ -52,7 +49,6 @@ class Passage:
     year: str
     section: str  # citation path: chapter › section › …
     score: float
-    context: str = ""  # the whole chunk the passage was cut from
 
 
 def extract(question: str, retriever: HybridRetriever, year: str | None = None,
@@ -137,8 +133,6 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None, places: t
 def _role(question: str) -> str | None:
     """The first word a who-question asks about: "Who is the delivery partner…" -> "delivery",
     "Who was commissioned…" -> "commission", "…the name of the practitioner who…" -> "practitioner"."""
-    from qa.retrieval import tokens
-
     rest = re.sub(r"^\s*(who|which|what)\b(\s+(is|was|were|are|has|had|did))?(\s+the)?(\s+name\s+of(\s+the)?)?",
                   "", question, flags=re.I)
     words = tokens(rest)
@@ -170,8 +164,7 @@ def _passage(question: str, hit: SentenceHit, ranked: list[SentenceHit], retriev
                 and runner.score >= hit.score - NEIGHBOUR_MARGIN:
             picked.add(runner.position)
         text = " ".join(sentences[i] for i in sorted(picked) if i < len(sentences))
-    return Passage(text.replace("• ", "") if meta["kind"] != "list" else text, meta["year"], meta["path"], hit.score,
-                   hit.chunk.text)
+    return Passage(text.replace("• ", "") if meta["kind"] != "list" else text, meta["year"], meta["path"], hit.score)
 
 
 def _same_topic(a: SentenceHit, b: SentenceHit) -> bool:

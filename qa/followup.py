@@ -41,10 +41,6 @@ def turns(history: list | None, role: str = "user") -> list[str]:
     return out
 
 
-def user_turns(history: list | None) -> list[str]:
-    return turns(history, "user")
-
-
 _NOT_NAMES = {"Source", "Sources", "Annex", "Chapter", "Table", "The", "This", "They", "In", "It", "Early", "Help",
               "Supporting", "Families", "Council", "County", "City", "Borough"}
 
@@ -65,7 +61,7 @@ def is_follow_up(question: str) -> bool:
 def context_from(history: list | None, resolver: AuthorityResolver) -> Context:
     """Replay the user's earlier turns so a chain of follow-ups keeps its thread."""
     context = Context()
-    for turn in user_turns(history):
+    for turn in turns(history, "user"):
         query, text = resolve(turn, context, resolver)
         if query is not None:
             context = Context(query, context.text)

@@ -8,7 +8,7 @@ is not one for the tables.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from qa.authorities import AuthorityResolver, Match
 
@@ -246,4 +246,3 @@ def _count_word(low: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
-__all__ = ["TableQuery", "Reading", "read", "parse", "find_years", "replace"]

@@ -127,6 +127,12 @@ class HybridRetriever:
             self.by_chunk.setdefault(m["chunk_id"], []).append(i)
         self.sentence_tokens = self._tokens_with_antecedents()
         self.vocabulary = set(self.bm25.idf)
+        self._vocab_list = sorted(self.vocabulary | {t for s in self.sentence_tokens for t in s})
+        self._corpus = " ".join(self.texts.values()).lower()
+        self._sections: dict[tuple[str, str], str] = {}  # (year, path) -> the path and all its text
+        for cid, text in self.texts.items():
+            key = (self.metas[cid]["year"], self.metas[cid]["path"])
+            self._sections[key] = self._sections.get(key, key[1]) + "\n" + text
 
     def _tokens_with_antecedents(self) -> list[set[str]]:
         """Each sentence's words; one opening "They…"/"This…" also gets the words of the sentence it
@@ -187,17 +193,10 @@ class HybridRetriever:
 
     def mentions(self, phrase: str) -> bool:
         """Whether the reports' text contains the phrase (e.g. a year like "2025-26")."""
-        if not hasattr(self, "_corpus"):
-            self._corpus = " ".join(self.texts.values()).lower()
         return phrase.lower() in self._corpus
 
     def section_text(self, year: str, path: str) -> str:
         """All the text under one heading path of one report (with the path itself)."""
-        if not hasattr(self, "_sections"):
-            self._sections: dict[tuple[str, str], str] = {}
-            for cid, t in self.texts.items():
-                key = (self.metas[cid]["year"], self.metas[cid]["path"])
-                self._sections[key] = self._sections.get(key, key[1]) + "\n" + t
         return self._sections.get((year, path), "")
 
     def chunk_sentences(self, chunk_id: str) -> list[str]:
@@ -214,12 +213,6 @@ class HybridRetriever:
             if not get_close_matches(t, self._vocab_list, n=1, cutoff=0.8):
                 unknown.append(t)
         return unknown
-
-    @property
-    def _vocab_list(self) -> list[str]:
-        if not hasattr(self, "_vocab_cache"):
-            self._vocab_cache = sorted(self.vocabulary | {t for s in self.sentence_tokens for t in s})
-        return self._vocab_cache
 
 
 @lru_cache(maxsize=512)
