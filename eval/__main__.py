@@ -1,5 +1,7 @@
-"""`python -m eval` (or `make eval`): score every known-answer case and print the report."""
-from eval.run import markdown, run_eval
+"""`python -m eval` (or `make eval`): score both sets, tuning and paraphrase, each on its own."""
+import sys
 
-summary = run_eval()
-print(markdown(summary))
+from eval.run import SETS, markdown, run_eval
+
+for name in sys.argv[1:] or SETS:
+    print(markdown(run_eval(name=name), name))

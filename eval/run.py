@@ -1,9 +1,14 @@
 """Run the known-answer cases through `ask` and score them.
 
-Cases live in eval/cases/*.jsonl (written from reading the reports, not from
-the answering code). A case passes when the answer's route is the expected one
-and every expected fact appears in the answer text (case-insensitive, spaces
-collapsed, thousands commas ignored). The scorer never changes a case.
+Two sets, both written from reading the reports, not from the answering code:
+- eval/cases/*.jsonl, the TUNING set: the reports' own wording plus everyday
+  wording (everyday.jsonl). eval.tune and every threshold are chosen on it.
+- eval/paraphrase/*.jsonl, the PARAPHRASE TEST set: users' wording, written
+  before the question plan existed, never used to choose a threshold, an
+  example or a rule. It only measures.
+A case passes when the answer's route is the expected one and every expected
+fact appears in the answer text (case-insensitive, spaces collapsed, thousands
+commas ignored). The scorer never changes a case.
 """
 from __future__ import annotations
 
@@ -16,7 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CASES_DIR = Path(__file__).parent / "cases"
-TABLE_CATEGORIES = {"table_lookup", "ranking", "filter_count", "total_average", "change", "earned_autonomy", "ehsg"}
+PARAPHRASE_DIR = Path(__file__).parent / "paraphrase"
+SETS = {"tuning": CASES_DIR, "paraphrase": PARAPHRASE_DIR}
+TABLE_CATEGORIES = {"table_lookup", "ranking", "filter_count", "total_average", "change", "earned_autonomy", "ehsg",
+                    "everyday_table", "table", "casual"}
+# Plausible questions the reports cannot answer: every one must be declined.
+UNANSWERABLE_CATEGORIES = {"refusal", "everyday_unanswerable", "unanswerable"}
 
 
 @dataclass
@@ -135,10 +145,12 @@ def summarise(results: list[Result], retrieval: dict) -> dict:
     for r in results:
         latency[r.route].append(r.seconds * 1000)
     table = [r for r in results if r.case.category in TABLE_CATEGORIES]
+    unanswerable = [r for r in results if r.case.category in UNANSWERABLE_CATEGORIES]
     return {
         "cases": len(results),
         "accuracy": sum(r.passed for r in results) / len(results),
         "table_accuracy": sum(r.passed for r in table) / max(len(table), 1),
+        "unanswerable_declined": sum(r.route == "none" for r in unanswerable) / max(len(unanswerable), 1),
         "by_category": {c: {"cases": len(rs), "accuracy": sum(r.passed for r in rs) / len(rs)}
                         for c, rs in sorted(by_category.items())},
         "refusal": {"precision": len(true_none) / max(len(predicted_none), 1),
@@ -152,10 +164,11 @@ def summarise(results: list[Result], retrieval: dict) -> dict:
     }
 
 
-def markdown(summary: dict) -> str:
-    lines = ["# Eval report", "",
+def markdown(summary: dict, name: str = "") -> str:
+    lines = [f"# Eval report{': ' + name + ' set' if name else ''}", "",
              f"{summary['cases']} cases: overall accuracy **{summary['accuracy']:.1%}**, "
-             f"table and aggregate questions **{summary['table_accuracy']:.1%}**.", "",
+             f"table and aggregate questions **{summary['table_accuracy']:.1%}**, "
+             f"plausible-but-unanswerable questions declined **{summary['unanswerable_declined']:.1%}**.", "",
              "| category | cases | accuracy |", "|---|---:|---:|"]
     lines += [f"| {c} | {v['cases']} | {v['accuracy']:.1%} |" for c, v in summary["by_category"].items()]
     ref, ret = summary["refusal"], summary["retrieval"]
@@ -171,8 +184,8 @@ def markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_eval(out_dir: Path | None = None, cases: list[Case] | None = None) -> dict:
-    """Run every case; write report.md and report.json to the build folder; return the summary."""
+def run_eval(out_dir: Path | None = None, cases: list[Case] | None = None, name: str = "tuning") -> dict:
+    """Run one set's cases; write report-<name>.md and .json to the build folder; return the summary."""
     from index import config
     from index.build import ensure_built
     from qa import ask
@@ -181,11 +194,11 @@ def run_eval(out_dir: Path | None = None, cases: list[Case] | None = None) -> di
 
     ensure_built(progress=False)
     warm_up()
-    cases = cases or load_cases()
+    cases = cases or load_cases(SETS[name])
     results = [run_case(c, ask) for c in cases]
     summary = summarise(results, retrieval_metrics(cases, default_retriever()))
     out_dir = out_dir or config.build_dir() / "eval"
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
-    (out_dir / "report.md").write_text(markdown(summary))
+    (out_dir / f"report-{name}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    (out_dir / f"report-{name}.md").write_text(markdown(summary, name))
     return summary

@@ -146,5 +146,5 @@ def chroma_server() -> tuple[str, int] | None:
     return host, number
 
 
-# Longest question we accept; longer input gets a clear message, not a crash.
-MAX_QUESTION_CHARS = 1000
+# Longest message we read (a question pasted inside an email or notes); longer input gets a clear message.
+MAX_QUESTION_CHARS = 10_000

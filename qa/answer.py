@@ -1,7 +1,7 @@
 """`ask(question, history)`: the one function the app, the CLI, scripts and the eval share.
 
-    question ─ check input ─ split "A, and B?" ─┬─ table question ─ TableTool (SQLite) ─┐
-                                                └─ anything else ─ hybrid retrieval ─ extract ─┴─ Answer
+    message ─ qa.plan.understand (one Plan per question) ─┬─ table intent ─ TableTool (SQLite) ─┐
+                                                           └─ text ─ hybrid retrieval ─ extract ──┴─ Answer
 Route "none" whenever neither the tables nor the text answer: a confident
 wrong answer is the worst outcome. Numbers in answers come only from table
 rows or quoted report sentences.
@@ -9,15 +9,12 @@ rows or quoted report sentences.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from index import config
 from index.chunks import split_sentences
 from qa import llm
-from qa.followup import Context, context_from, resolve
-from qa.questions import TableQuery, read
-from qa.tabletool import TableTool, TableToolError, default_tool
+from qa.plan import Plan
+from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool
 
 COVERAGE = ("The reports cover the Supporting Families programme in England in 2023-24 and 2024-25: "
             "successful family outcomes for each local authority (Annex A), national totals, Earned Autonomy, "
@@ -51,21 +48,12 @@ class Answer:
 
 
 def ask(question: str, history: list | None = None) -> Answer:
-    """Answer one question about the two reports, using `history` for follow-ups."""
-    problem, question = clean_question(question)
-    if problem:
-        return Answer(problem, "none", routes=["none"])
-    tool, context = default_tool(), None
-    try:
-        context = context_from(history, tool.resolver)
-    except Exception:  # a malformed history must not stop the question being answered
-        context = Context()
-    parts = []
-    for i, part in enumerate(split_compound(question)):
+    """Answer one question about the reports, using `history` for follow-ups."""
+    tool = default_tool()
+    parts: list[Answer] = []
+    for plan in understand_all(question, history):
         quoted = frozenset(q for a in parts for src in a.sources for q in split_sentences(src.quote))
-        parts.append(_answer_part(part, context, tool, continues=i > 0, avoid=quoted))
-        if parts[-1].route == "documents":  # a later part ("and who led it?") is about the same thing
-            context = Context(context.table, part)
+        parts.append(_answer_plan(plan, tool, avoid=quoted))
     answer = _combine(parts)
     written = llm.rewrite(question, answer)  # None unless a language model is configured and checks out
     if written:
@@ -74,65 +62,26 @@ def ask(question: str, history: list | None = None) -> Answer:
     return answer
 
 
-def clean_question(question) -> tuple[str | None, str]:
-    """(problem message or None, cleaned text): control characters out, length bounded."""
-    if not isinstance(question, str):
-        return "Please ask a question as text.", ""
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in question)
-    text = " ".join(text.split())
-    if not text:
-        return "Please type a question about the Supporting Families reports (2023-24 or 2024-25).", ""
-    if len(text) > config.MAX_QUESTION_CHARS:
-        return (f"That question is {len(text):,} characters long; please keep it under "
-                f"{config.MAX_QUESTION_CHARS:,} characters."), ""
-    if _SQL_LIKE.search(text):
-        return ("That looks like a database command, not a question. Ask in plain English, for example "
-                "“How many outcomes did Leeds achieve in 2024-25?”"), ""
-    symbols = sum(not (ch.isalnum() or ch.isspace()) for ch in text)
-    if symbols > 0.4 * len(text.replace(" ", "")):
-        return "That doesn't read as a question. " + COVERAGE, ""
-    if _INSTRUCTION_LIKE.search(text):
-        return ("I only answer questions about the Supporting Families reports, and I don't follow instructions "
-                "given inside a question. " + COVERAGE), ""
-    if not re.search(r"[A-Za-z0-9]", text):
-        return "I can only answer questions written in English about the Supporting Families reports. " + COVERAGE, ""
-    return None, text
+def understand_all(question, history: list | None = None) -> list[Plan]:
+    """The plans for every question in the message."""
+    from qa.plan import default_reader
 
-
-_SQL_LIKE = re.compile(r";\s*(drop|delete|insert|update|alter|create|select)\b|\bunion\s+select\b|--\s*$|"
-                       r"\b(drop|truncate)\s+table\b|\bor\s+1\s*=\s*1\b", re.I)
-
-
-_INSTRUCTION_LIKE = re.compile(
-    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions|prompt|rules|above)\b|system prompt|\byou are now\b|"
-    r"\bact as\b|\bjailbreak|developer mode", re.I)
-
-
-def split_compound(question: str) -> list[str]:
-    """'How did Norfolk do in 2024-25, and what is Earned Autonomy?' -> two questions."""
-    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
-                     r"|\s+and\s+(?=(?:who|when|where|why|which|what|how)\s+(?!many\b|much\b)\w+\s+\w+)",
-                     question, flags=re.I)
-    return [p.strip(" ,;") for p in parts if p.strip(" ,;")] or [question]
+    return default_reader().understand(question, history)
 
 
 # ------------------------------------------------------------------ one part
 
-def _answer_part(question: str, context: Context, tool: TableTool, continues: bool = False,
-                 avoid: frozenset[str] = frozenset()) -> Answer:
-    query, text_query = resolve(question, context, tool.resolver, continues)
-    if query is not None and query.operation == "earned_autonomy" and query.authorities:
-        return _earned_autonomy_answer(query.authorities[0], tool)
-    reading = read(question, tool.resolver)
-    if query is not None and query.operation != "ehsg" and reading.years_out_of_range and not reading.years:
-        return _none(f"The outcome tables cover 2023-24 and 2024-25 only, not {', '.join(reading.years_out_of_range)}.")
-    if query is None or not query.authorities:
-        unknown_place = _unknown_place(question, tool)
-        if unknown_place:
-            return unknown_place
-    if query is not None:
-        return _table_answer(query, tool)
-    return _document_answer(text_query, reading, avoid)
+def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset()) -> Answer:
+    if plan.decline:
+        return _none(plan.decline)
+    if plan.route == "table":
+        if plan.intent == "earned_autonomy_member":
+            return _earned_autonomy_answer(plan.authorities[0], tool)
+        answer = _table_answer(plan.table_query(), tool)
+        if plan.year_note and answer.route == "table":
+            answer.text = f"For {plan.year_note}: {answer.text}"
+        return answer
+    return _document_answer(plan, avoid)
 
 
 def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
@@ -176,35 +125,30 @@ def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
     return Answer(f"{text}\n\nSource: {cite}.", "table", sources, marker.rows, None, ["table"])
 
 
-def _document_answer(text_query: str, reading, avoid: frozenset[str] = frozenset()) -> Answer:
-    from qa.extract import FIGURE, WANTS_FIGURE, extract
+def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
+    from qa.extract import FIGURE, extract
     from qa.retrieval import YEAR_TOKENS, default_retriever, tokens
 
     retriever = default_retriever()
-    absent_years = [y for y in reading.years_out_of_range if not retriever.mentions(y)]
-    if absent_years:
-        return _none(f"The reports cover 2023-24 and 2024-25; they say nothing about {', '.join(absent_years)}.")
-    strangers = _unmentioned_names(text_query, reading, retriever)
+    strangers = [n for n in plan.names if not retriever.mentions(n) and retriever.unknown_words(n)]
     if strangers:
         return _none(f"The reports don't mention {', '.join(strangers)}.")
-    year = reading.years[0] if len(reading.years) == 1 else None
-    places = tuple(dict.fromkeys(n for m in reading.authorities for n in (m.name, m.said.strip())))
-    passages = extract(text_query, retriever, year=year, places=places, avoid=avoid)
-    if not passages or _mostly_unknown(text_query, retriever):
-        return _none("I couldn't find this in the two reports.")
-    named = reading.authorities
-    if named and not any(_mentions_authority(retriever.section_text(p.year, p.section), m)
-                         for p in passages for m in named):
-        who = ", ".join(dict.fromkeys(m.name for m in named))
+    places = tuple(dict.fromkeys(n for pair in zip(plan.authorities, plan.said) for n in (pair[0], pair[1].strip())))
+    passages = extract(plan, retriever, places=places, avoid=avoid)
+    if not passages or _mostly_unknown(plan.search_text, retriever):
+        return _none("I couldn't find this in the reports.")
+    if plan.authorities and not any(_mentions_authority(retriever.section_text(p.year, p.section), name, said)
+                                    for p in passages for name, said in zip(plan.authorities, plan.said)):
+        who = ", ".join(plan.authorities)
         return _none(f"The reports don't say this about {who}. For {who}'s outcome figures, ask e.g. "
-                     f"“How did {named[0].name} do in 2024-25?”")
+                     f"“How did {plan.authorities[0]} do in 2024-25?”")
     # The passage must share a content word with the question beyond the place it names: a Leeds
     # sentence about SEND does not answer how many children were in care in Leeds.
-    asked = ((set(tokens(text_query)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
+    asked = ((set(tokens(plan.search_text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
              - {t for n in places for t in tokens(n)})
     if asked and not any(asked & set(tokens(f"{p.section} {p.text}")) for p in passages):
-        return _none("I couldn't find this in the two reports.")
-    if WANTS_FIGURE.search(text_query) and not any(FIGURE.search(p.text) for p in passages):
+        return _none("I couldn't find this in the reports.")
+    if plan.wants_figure and not any(FIGURE.search(p.text) for p in passages):
         return _none("The reports don't give a figure for this.")
     sources = [Source(p.year, p.section, p.text) for p in passages]
     if len(passages) == 1:
@@ -220,21 +164,9 @@ def _document_answer(text_query: str, reading, avoid: frozenset[str] = frozenset
 _LIGHT_WORDS = "get gets got receive received receives give gives given gave make made take took use used go went"
 
 
-def _unmentioned_names(question: str, reading, retriever) -> list[str]:
-    """Capitalised words (names) the reports never use, outside the authority names Annex A lists."""
-    spans = [(m.start, m.end) for m in reading.authorities]
-    names = []
-    for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b", question):
-        if any(s <= m.start() < e for s, e in spans):
-            continue
-        if not retriever.mentions(m.group()) and retriever.unknown_words(m.group()):
-            names.append(m.group())
-    return names
-
-
-def _mentions_authority(text: str, match) -> bool:
+def _mentions_authority(text: str, name: str, said: str) -> bool:
     low = text.lower()
-    return any(w in low for w in {match.name.lower(), match.said.lower().strip(), match.name.split()[-1].lower()})
+    return any(w in low for w in {name.lower(), said.lower().strip(), name.split()[-1].lower()})
 
 
 # Share of a question's content words the reports never use at which we say they don't cover it.
@@ -247,23 +179,6 @@ def _mostly_unknown(query: str, retriever) -> bool:
 
     content = {t for t in tokens(query) if not t.isdigit()}
     return bool(content) and len(retriever.unknown_words(query)) / len(content) >= UNKNOWN_SHARE
-
-
-def _unknown_place(question: str, tool: TableTool) -> Answer | None:
-    """A table-style question about a place that isn't in Annex A: say so, offer the nearest names."""
-    if not re.search(r"outcome|achiev|allocat|maximum|percentage|funded", question, re.I):
-        return None
-    m = re.search(r"\b(?:did|does|for|of|in|by)\s+((?:[A-Z][\w'’.-]*\s?){1,4})", question) or \
-        re.search(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)['’]s\b", question)
-    if not m:
-        return None
-    name = m.group(1).strip().removesuffix("'s").removesuffix("’s")
-    if name.lower() in {"the", "supporting families", "annex a", "england"} or tool.resolver.resolve(name):
-        return None
-    suggestions = tool.resolver.suggest(name)
-    hint = f" Nearest names in the tables: {', '.join(suggestions)}." if suggestions else ""
-    return _none(f"“{name}” is not in the outcome tables of either report (Annex A lists the English "
-                 f"upper-tier authorities in the programme).{hint}")
 
 
 def _none(message: str) -> Answer:
@@ -290,5 +205,8 @@ def warm_up() -> None:
     """Load the tables, the retriever and the model, so the first real question is fast."""
     from qa.retrieval import default_retriever
 
+    from qa.plan import default_reader
+
     default_tool()
     default_retriever().embed("warm up")
+    default_reader()

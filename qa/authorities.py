@@ -6,42 +6,15 @@ name is clearly closest: a wrong match is worse than "not in the tables".
 """
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from dataclasses import dataclass
-from difflib import SequenceMatcher, get_close_matches
 
-# Everyday name -> Annex A name.
-ALIASES = {
-    "hull": "Kingston upon Hull",
-    "hull city": "Kingston upon Hull",
-    "st helens": "St. Helens",
-    "saint helens": "St. Helens",
-    "southend": "Southend-on-Sea",
-    "medway": "Medway Towns",
-    "bournemouth christchurch and poole": "BCP",
-    "bournemouth": "BCP",
-    "bcp council": "BCP",
-    "gmca": "Greater Manchester",
-    "greater manchester combined authority": "Greater Manchester",
-    "county durham": "Durham",
-    "banes": "Bath and North East Somerset",
-    "b&nes": "Bath and North East Somerset",
-    "northamptonshire": "North and West Northamptonshire",
-    "west northamptonshire": "North and West Northamptonshire",
-    "north northamptonshire": "North and West Northamptonshire",
-    "brighton": "Brighton and Hove",
-    "kingston": "Kingston upon Thames",
-    "richmond": "Richmond upon Thames",
-    "newcastle": "Newcastle upon Tyne",
-    "stockton": "Stockton-on-Tees",
-    "stoke": "Stoke-on-Trent",
-    "windsor": "Windsor and Maidenhead",
-    "telford": "Telford and Wrekin",
-    "redcar": "Redcar and Cleveland",
-    "east riding": "East Riding of Yorkshire",
-    "isle of wight council": "Isle of Wight",
-    "tower hamlets council": "Tower Hamlets",
-}
+from rapidfuzz import fuzz, process
+
+# Everyday name -> Annex A name (data: qa/data/aliases.json).
+ALIASES: dict[str, str] = json.loads((Path(__file__).parent / "data" / "aliases.json").read_text(encoding="utf-8"))["aliases"]
 
 # Words councils add to their names that Annex A leaves out.
 _COUNCIL_WORDS = re.compile(
@@ -69,7 +42,8 @@ class Match:
 class AuthorityResolver:
     """Finds authority names in free text and resolves single names, with aliases and small typos."""
 
-    FUZZY_CUTOFF = 0.85
+    FUZZY_CUTOFF = 85  # rapidfuzz ratio (0-100) a misspelling must reach
+    FUZZY_MARGIN = 5  # ...and by which it must beat the next name
 
     def __init__(self, canonical_names: list[str]):
         self.names = sorted(canonical_names)
@@ -77,8 +51,12 @@ class AuthorityResolver:
         for alias, target in ALIASES.items():
             if target in canonical_names:
                 self._lookup.setdefault(normalise(alias), target)
-        # Longest keys first so "north east lincolnshire" wins over "lincolnshire".
-        self._keys = sorted(self._lookup, key=len, reverse=True)
+        # One pattern, longest names first, so "north east lincolnshire" wins over "lincolnshire".
+        keys = sorted(self._lookup, key=len, reverse=True)
+        self._pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![a-z0-9])")
+        self._by_words: dict[int, list[str]] = {}
+        for key in self._lookup:
+            self._by_words.setdefault(key.count(" ") + 1, []).append(key)
 
     def resolve(self, name: str) -> str | None:
         """One name -> canonical name, or None. Exact, then alias, then a clear fuzzy winner."""
@@ -87,26 +65,27 @@ class AuthorityResolver:
             return None
         if key in self._lookup:
             return self._lookup[key]
-        return self._closest(key, self._lookup.keys())
+        return self._closest(key, list(self._lookup))
 
-    def _closest(self, key: str, keys) -> str | None:
-        """The one name clearly closest to `key` (ahead of the runner-up by 0.05), or None."""
-        close = get_close_matches(key, keys, n=2, cutoff=self.FUZZY_CUTOFF)
-        if not close:
+    def _closest(self, key: str, keys: list[str]) -> str | None:
+        """The one name clearly closest to `key` (same first letter, ahead of the next name), or None."""
+        keys = [k for k in keys if k[:1] == key[:1]]
+        best = process.extract(key, keys, scorer=fuzz.ratio, limit=2, score_cutoff=self.FUZZY_CUTOFF)
+        if not best:
             return None
-        if len(close) == 1 or self._lookup[close[0]] == self._lookup[close[1]]:
-            return self._lookup[close[0]]
-        a, b = (SequenceMatcher(None, key, c).ratio() for c in close)
-        return self._lookup[close[0]] if a - b >= 0.05 else None
+        if len(best) == 1 or self._lookup[best[0][0]] == self._lookup[best[1][0]] \
+                or best[0][1] - best[1][1] >= self.FUZZY_MARGIN:
+            return self._lookup[best[0][0]]
+        return None
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The nearest canonical names, for 'not in the tables' replies."""
         key = normalise(name)
-        close = get_close_matches(key, self._lookup.keys(), n=n * 3, cutoff=0.6)
         seen: list[str] = []
-        for c in close:
-            if self._lookup[c] not in seen:
-                seen.append(self._lookup[c])
+        for match, _score, _ in process.extract(key, list(self._lookup), scorer=fuzz.WRatio, limit=n * 3,
+                                                score_cutoff=60):
+            if self._lookup[match] not in seen:
+                seen.append(self._lookup[match])
         return seen[:n]
 
     def find_all(self, text: str) -> list[Match]:
@@ -114,11 +93,9 @@ class AuthorityResolver:
         norm, offsets = _normalise_with_offsets(text)
         taken = [False] * len(norm)
         found: list[tuple[int, int, str]] = []
-        for key in self._keys:
-            for m in re.finditer(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", norm):
-                if not any(taken[m.start():m.end()]):
-                    taken[m.start():m.end()] = [True] * (m.end() - m.start())
-                    found.append((m.start(), m.end(), self._lookup[key]))
+        for m in self._pattern.finditer(norm):
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            found.append((m.start(), m.end(), self._lookup[m.group()]))
         found += self._fuzzy_words(norm, taken)
         found.sort()
         matches = []
@@ -141,7 +118,7 @@ class AuthorityResolver:
                 if len(phrase) < 5 or phrase in _COMMON_WORDS or any(w in _GLUE for _, _, w in run):
                     continue
                 # Only names with the same number of words: "was all" must not become "Walsall".
-                name = self._closest(phrase, [key for key in self._lookup if key.count(" ") == k - 1])
+                name = self._closest(phrase, self._by_words.get(k, []))
                 if name:
                     s, e = run[0][0], run[-1][1]
                     taken[s:e] = [True] * (e - s)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.retrieval import HybridRetriever, SentenceHit, tokens
+from qa.retrieval import HybridRetriever, SentenceHit
 
 # A document answer needs at least this sentence score, else the reports are taken not to say.
 # eval.tune: accuracy and refusals are flat from 0.30 to 0.56 (the structural checks in answer.py do
@@ -25,19 +25,12 @@ TYPE_BONUS = 0.12  # eval.tune: best of 0.05-0.2
 NEIGHBOUR_MARGIN = 0.05
 NEIGHBOUR_SPAN = 2  # how far away (in sentences) that runner-up may be
 
-_LIST_QUESTION = re.compile(
-    r"\b(what are|what were|which (?:five|four|six|three|areas|authorities|local|projects|councils)|list|name the|"
-    r"steps|principles|aims|markers|criteria|findings|indicators|priorities|descriptors|outcomes achieved|"
-    r"what did .* aim|what .* consider|approaches|measures of success)\b")
 # A figure in a sentence: digits (a bare year like 2023 is a date, not a figure) or number words
 # ("one" only where it counts something, not "wave one").
 NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
                 r"half|third|quarter")
 FIGURE = re.compile(rf"(?<![\d-])(?!(?:19|20)\d\d\b)\d|\b(?:{NUMBER_WORDS})\b|\bonly one\b|\bone (?:area|local|in)\b",
                     re.I)
-# A question that asks for a figure.
-WANTS_FIGURE = re.compile(r"\bhow (many|much)\b|what (percentage|proportion|share)|how large|how big|"
-                          r"what (?:was|is) the total", re.I)
 # A next sentence that only elaborates the one before it.
 _CONTINUES = re.compile(r"^(These|This|They|It|Both)\b")
 _LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally)\b")
@@ -51,22 +44,22 @@ class Passage:
     score: float
 
 
-def extract(question: str, retriever: HybridRetriever, year: str | None = None,
-            places: tuple[str, ...] = (), avoid: frozenset[str] = frozenset()) -> list[Passage]:
-    """Passages that answer the question, best first; empty when the reports don't say.
+def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
+            avoid: frozenset[str] = frozenset()) -> list[Passage]:
+    """Passages that answer the plan's question, best first; empty when the reports don't say.
 
     Each report is searched on its own, so the second report's version of a fact is found even when
     the first report's sentences crowd the shared ranking. `places` (authority names in the question)
     favour sections about them; `avoid` holds sentences already given for an earlier part of the question.
     """
-    years = [year] if year else retriever.years
-    rankings = {y: _rank(question, retriever, y, places, avoid) for y in years}
+    years = plan.years if len(plan.years) == 1 else retriever.years
+    rankings = {y: _rank(plan, retriever, y, places, avoid) for y in years}
     tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
     if not tops or tops[0].score < MIN_SCORE:
         return []
     best = tops[0]
-    passages = [_passage(question, best, rankings[best.chunk.meta["year"]], retriever)]
-    both = bool(_BOTH_REPORTS.search(question))
+    passages = [_passage(plan, best, rankings[best.chunk.meta["year"]], retriever)]
+    both = plan.both_reports
     for other_year, ranking in rankings.items():
         if other_year == best.chunk.meta["year"] or not ranking:
             continue
@@ -78,39 +71,37 @@ def extract(question: str, retriever: HybridRetriever, year: str | None = None,
         elif not both:
             other = None
         if other is not None and other.score >= MIN_SCORE:
-            passages.append(_passage(question, other, ranking, retriever))
+            passages.append(_passage(plan, other, ranking, retriever))
     return passages
 
 
-_BOTH_REPORTS = re.compile(r"\b(each report|both reports|each of the (?:two )?reports|the two reports|each year'?s? report)\b",
-                           re.I)
 _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"20\d\d|quarter)\b", re.I)
 
 
-def _rank(question: str, retriever: HybridRetriever, year: str | None, places: tuple[str, ...] = (),
+def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str, ...] = (),
           avoid: frozenset[str] = frozenset()) -> list[SentenceHit]:
-    """Retriever's sentence ranking, adjusted for what kind of answer the question wants.
+    """Retriever's sentence ranking, adjusted for the kind of answer the plan wants.
 
     A sentence that only restates the question scores well on similarity but answers nothing, so
     the bonus goes to what the question doesn't already contain: a figure (bound to the thing
     counted, for "how many X"), a date (a month beats a bare year), names not in the question.
     """
-    ranked, _chunks = retriever.sentences(question, year=year)
+    ranked, _chunks = retriever.sentences(plan.search_text, year=year)
     ranked = [s for s in ranked if s.text not in avoid]
-    low = question.lower()
-    wants_list = _LIST_QUESTION.search(low)
-    wants_number = WANTS_FIGURE.search(low)
-    counted = re.search(r"\bhow many (?:local )?([a-z]+)", low)
-    wants_date = re.search(r"^\s*when\b|what (?:date|month|year)|until when|since when|over what period", low)
-    wants_names = re.search(r"^\s*(who|which)\b|\bwhich (?:local authorities|areas|councils)|\bname of\b", low)
-    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
-    role = _role(question) if re.match(r"\s*who\b|.*\bname of\b", low) else None
+    kind = plan.answer_type
+    wants_list = kind == "list"
+    wants_number = plan.wants_figure
+    counted = plan.counted
+    wants_date = kind == "date"
+    wants_names = kind in ("person", "organisation", "place")
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", plan.search_text)}
+    role = plan.role
     for s in ranked:
         if wants_number:
             s.score += TYPE_BONUS if FIGURE.search(s.text) else -TYPE_BONUS
             if counted and re.search(rf"(?:\b\d[\d,.]*|\b(?:{NUMBER_WORDS}|one))[\s-]+(?:\w+\s+)?"
-                                     rf"{re.escape(counted.group(1)[:5])}", s.text, re.I):
+                                     rf"{re.escape(counted[:5])}", s.text, re.I):
                 s.score += TYPE_BONUS
         if wants_date:
             s.score += TYPE_BONUS if _MONTH.search(s.text) else TYPE_BONUS / 2 if _WHEN.search(s.text) else -TYPE_BONUS
@@ -130,25 +121,16 @@ def _rank(question: str, retriever: HybridRetriever, year: str | None, places: t
     return ranked
 
 
-def _role(question: str) -> str | None:
-    """The first word a who-question asks about: "Who is the delivery partner…" -> "delivery",
-    "Who was commissioned…" -> "commission", "…the name of the practitioner who…" -> "practitioner"."""
-    rest = re.sub(r"^\s*(who|which|what)\b(\s+(is|was|were|are|has|had|did))?(\s+the)?(\s+name\s+of(\s+the)?)?",
-                  "", question, flags=re.I)
-    words = tokens(rest)
-    return words[0] if words else None
-
-
 _MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
 _STARTERS = {"The", "This", "These", "They", "It", "In", "We", "Our", "Their", "A", "An", "As", "For", "From", "To",
              "All", "Each", "However", "Since", "There", "Following", "Areas", "Local", "Supporting", "Families"}
 
 
-def _passage(question: str, hit: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
+def _passage(plan, hit: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
     meta = hit.chunk.meta
     sentences = retriever.chunk_sentences(hit.chunk.id)
     has_lead_in = meta["kind"] == "list" and not sentences[0].startswith("•") if sentences else False
-    if meta["kind"] == "list" and has_lead_in and _LIST_QUESTION.search(question.lower()):
+    if meta["kind"] == "list" and has_lead_in and plan.answer_type == "list":
         text = hit.chunk.text  # the lead-in and every item
     else:
         picked = {hit.position}

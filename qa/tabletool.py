@@ -27,6 +27,23 @@ COMPARATORS = {"lt": "<", "le": "<=", "eq": "=", "ge": ">=", "gt": ">"}
 COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
 
 
+@dataclass
+class TableQuery:
+    """One request to the tables (built from a qa.plan.Plan, or from the LangChain tool's arguments)."""
+
+    operation: str  # an intent of qa.intents.TABLE_INTENTS
+    authorities: list[str] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
+    measure: str | None = None
+    n: int = 5
+    order: str = "top"
+    comparator: str | None = None
+    value: float | None = None
+    ehsg_years: list[int] = field(default_factory=list)
+    ehsg_sections: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+
 class TableToolError(ValueError):
     """A request the tables cannot answer (unknown authority, year outside the reports)."""
 
@@ -102,19 +119,67 @@ class TableTool:
                     f"of a maximum of {r['max_outcomes']:,} funded ({r['percentage']}%).")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
-    def compare_years(self, authority: str) -> TableResult:
-        """One authority across both years, with the change."""
+    def compare_years(self, authority: str, years: list[str] | None = None) -> TableResult:
+        """One authority in two years (the first and last of `years`, default every year), with the change."""
         name = self.authority(authority)
-        rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? ORDER BY year", (name,))
+        first, last = self._span(years)
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year IN (?, ?) ORDER BY year",
+                          (name, first, last))
         a, b = rows[0], rows[-1]
         d_ach, d_max, d_pct = b["achieved"] - a["achieved"], b["max_outcomes"] - a["max_outcomes"], b["percentage"] - a["percentage"]
         direction = "more" if d_ach > 0 else "fewer" if d_ach < 0 else "the same number of"
+        verdict = "better" if d_pct > 0 else "worse" if d_pct < 0 else "the same"
         text = (f"{name}: in {a['year']} it achieved {a['achieved']:,} of a maximum of {a['max_outcomes']:,} "
                 f"({a['percentage']}%); in {b['year']} {b['achieved']:,} of {b['max_outcomes']:,} ({b['percentage']}%). "
                 f"So {abs(d_ach):,} {direction} outcomes achieved in {b['year']} ({d_ach:+,}); maximum funded {d_max:+,}; "
-                f"percentage {d_pct:+} points.")
+                f"percentage {d_pct:+} points ({verdict} by share of its allocation).")
         return TableResult(text, rows, [_annex_source(r["year"], [r]) for r in rows],
                            chart={"x": "year", "y": "achieved", "kind": "bar"})
+
+    def _span(self, years: list[str] | None) -> tuple[str, str]:
+        """The two years a change is measured between: the first and last asked, else the first and last held."""
+        chosen = [self._year(y) for y in years or []]
+        if len(chosen) >= 2:
+            return chosen[0], chosen[-1]
+        if len(chosen) == 1:
+            i = self.years.index(chosen[0])
+            return (self.years[i - 1], chosen[0]) if i > 0 else (chosen[0], self.years[min(1, len(self.years) - 1)])
+        return self.years[0], self.years[-1]
+
+    def side_by_side(self, authorities: list[str], year: str, measure: str | None = None) -> TableResult:
+        """Two or more authorities in one year, with the gap between the first two."""
+        names, year = [self.authority(a) for a in authorities], self._year(year)
+        rows = [self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (n, year))[0]
+                for n in dict.fromkeys(names)]
+        parts = [f"{r['authority']} achieved {r['achieved']:,} of a maximum of {r['max_outcomes']:,} ({r['percentage']}%)"
+                 for r in rows]
+        text = f"In {year}: " + "; ".join(parts) + "."
+        if len(rows) >= 2:
+            a, b = rows[0], rows[1]
+            m = measure or "achieved"
+            gap = a[m] - b[m]
+            unit = " percentage points" if m == "percentage" else f" {MEASURES[m]}"
+            if gap:
+                more, less = (a, b) if gap > 0 else (b, a)
+                text += f" {more['authority']} had {abs(gap):,}{unit} more than {less['authority']}."
+            else:
+                text += f" Both had the same {MEASURES[m]}."
+        return TableResult(text, rows, [_annex_source(year, rows)], chart={"x": "authority", "y": measure or "achieved",
+                                                                           "kind": "bar"})
+
+    def target(self, authority: str, year: str) -> TableResult:
+        """Did an authority achieve its maximum funded outcomes (its allocation) in a year?"""
+        name, year = self.authority(authority), self._year(year)
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (name, year))
+        r = rows[0]
+        short = r["max_outcomes"] - r["achieved"]
+        if short <= 0:
+            text = (f"Yes. In {year} {name} achieved {r['achieved']:,} successful family outcomes, its full "
+                    f"allocation of {r['max_outcomes']:,} ({r['percentage']}%).")
+        else:
+            text = (f"No. In {year} {name} achieved {r['achieved']:,} of its maximum of {r['max_outcomes']:,} funded "
+                    f"outcomes ({r['percentage']}%), {short:,} short of its allocation.")
+        return TableResult(text, rows, [_annex_source(year, rows)])
 
     def rank(self, measure: str, year: str, n: int = 5, order: Literal["top", "bottom"] = "top",
              exclude: list[str] | None = None, comparator: str | None = None, value: float | None = None) -> TableResult:
@@ -144,33 +209,36 @@ class TableTool:
                            chart={"x": "authority", "y": measure, "kind": "bar"})
 
     _CHANGE_SQL = """
-        SELECT a.authority, a.{m} AS value_2023_24, b.{m} AS value_2024_25, b.{m} - a.{m} AS change
+        SELECT a.authority, a.{m} AS value_before, b.{m} AS value_after, b.{m} - a.{m} AS change
         FROM outcomes a JOIN outcomes b ON a.authority = b.authority
-        WHERE a.year = '2023-24' AND b.year = '2024-25'"""
+        WHERE a.year = ? AND b.year = ?"""
 
-    def rank_change(self, measure: str, n: int = 5, order: Literal["top", "bottom"] = "top") -> TableResult:
-        """Authorities whose measure rose (top) or fell (bottom) the most from 2023-24 to 2024-25."""
+    def rank_change(self, measure: str, n: int = 5, order: Literal["top", "bottom"] = "top",
+                    years: list[str] | None = None) -> TableResult:
+        """Authorities whose measure rose (top) or fell (bottom) the most between two years."""
         measure = self._measure(measure)
+        first, last = self._span(years)
         direction = "DESC" if order == "top" else "ASC"
         rows = self._rows(self._CHANGE_SQL.format(m=measure) + f" ORDER BY change {direction}, a.authority LIMIT ?",
-                          (max(1, min(int(n), 200)),))
+                          (first, last, max(1, min(int(n), 200))))
         unit = " points" if measure == "percentage" else ""
-        listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_2023_24'])} → "
-                            f"{fmt(measure, r['value_2024_25'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
+        listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_before'])} → "
+                            f"{fmt(measure, r['value_after'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
         word = "rose" if order == "top" else "fell"
-        text = f"Where {MEASURES[measure]} {word} the most from 2023-24 to 2024-25: {listing}."
-        return TableResult(text, rows, [_annex_source(y, []) for y in self.years],
+        text = f"Where {MEASURES[measure]} {word} the most from {first} to {last}: {listing}."
+        return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)],
                            chart={"x": "authority", "y": "change", "kind": "bar"})
 
-    def count_change(self, measure: str, comparator: str) -> TableResult:
-        """How many authorities had a higher (gt) or lower (lt) measure in 2024-25 than in 2023-24."""
+    def count_change(self, measure: str, comparator: str, years: list[str] | None = None) -> TableResult:
+        """How many authorities had a higher (gt) or lower (lt) measure in the later year than the earlier."""
         measure = self._measure(measure)
+        first, last = self._span(years)
         rows = self._rows(self._CHANGE_SQL.format(m=measure) + f" AND b.{measure} {COMPARATORS[comparator]} a.{measure}"
-                          " ORDER BY change, a.authority")
+                          " ORDER BY change, a.authority", (first, last))
         word = "lower" if comparator == "lt" else "higher"
         listing = ", ".join(f"{r['authority']} ({r['change']:+,})" for r in rows)
-        text = f"{len(rows)} authorities had {word} {MEASURES[measure]} in 2024-25 than in 2023-24: {listing}."
-        return TableResult(text, rows, [_annex_source(y, []) for y in self.years])
+        text = f"{len(rows)} authorities had {word} {MEASURES[measure]} in {last} than in {first}: {listing}."
+        return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)])
 
     def filter(self, measure: str, year: str, comparator: str, value: float) -> TableResult:
         """Authorities whose measure compares to a value (e.g. percentage < 50)."""
@@ -196,6 +264,25 @@ class TableTool:
         text = (f"In {year}, {r['authorities']} areas achieved {r['achieved']:,} successful family outcomes "
                 f"of {r['max_outcomes']:,} funded ({pct}% overall), summing Annex A.")
         return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def national_change(self, first: str, last: str) -> TableResult:
+        """The change in the national totals between two years (differences of Annex A sums)."""
+        a, b = self.totals(first).rows[0], self.totals(last).rows[0]
+        d_max, d_ach = b["max_outcomes"] - a["max_outcomes"], b["achieved"] - a["achieved"]
+        text = (f"From {first} to {last} the national allocation changed by {d_max:+,} "
+                f"({100 * d_max / a['max_outcomes']:+.0f}%) and outcomes achieved by {d_ach:+,} "
+                f"({100 * d_ach / a['achieved']:+.0f}%).")
+        return TableResult(text, [], [])
+
+    def national_rate(self, year: str) -> TableResult:
+        """The share of the national allocation achieved: total achieved over total maximum, from Annex A."""
+        result = self.totals(year)
+        r = result.rows[0]
+        pct = round(100 * r["achieved"] / r["max_outcomes"])
+        result.summary = (f"In {year}, {pct}% of the national allocation was achieved: {r['achieved']:,} successful "
+                          f"family outcomes of {r['max_outcomes']:,} funded across {r['authorities']} areas "
+                          f"(summing Annex A).")
+        return result
 
     def average(self, measure: str, year: str) -> TableResult:
         measure, year = self._measure(measure), self._year(year)
@@ -269,9 +356,11 @@ class TableTool:
         from pydantic import BaseModel, Field
 
         class Args(BaseModel):
-            operation: Literal["lookup", "compare_years", "rank", "rank_change", "count_change", "filter", "count",
-                               "totals", "average", "earned_autonomy", "ehsg"] = Field(description="what to compute")
-            authority: str | None = Field(None, description="local authority name, e.g. 'Leeds'")
+            operation: Literal["lookup", "change", "compare", "target", "rank", "rank_change", "count_change", "filter",
+                               "count", "totals", "national_rate", "average", "earned_autonomy_list",
+                               "earned_autonomy_member", "ehsg"] = Field(description="what to compute")
+            authority: str | None = Field(None, description="local authority name, e.g. 'Leeds' (for compare, "
+                                                            "two names separated by ' and ')")
             year: str | None = Field(None, description="'2023-24' or '2024-25' (EHSG: 2022, 2023 or 2024)")
             measure: Measure | None = Field(None, description="max_outcomes, achieved or percentage")
             n: int = Field(5, ge=1, le=200, description="how many rows for rank")
@@ -291,39 +380,49 @@ class TableTool:
     def run(self, operation: str, authority=None, year=None, measure=None, n=5, order="top",
             comparator=None, value=None, section=None) -> list[TableResult]:
         """One typed request (the LangChain tool's arguments), through the same path as ask()."""
-        from qa.questions import TableQuery
-
         ehsg = operation == "ehsg"
         return self.answer(TableQuery(
-            operation, authorities=[authority] if authority else [], years=[year] if year and not ehsg else [],
+            operation, authorities=[a.strip() for a in authority.split(" and ")] if authority else [], years=[year] if year and not ehsg else [],
             measure=measure, n=n, order=order, comparator=comparator, value=value,
             ehsg_years=[int(year)] if year and ehsg else [], ehsg_sections=[section] if section else []))
 
-    def answer(self, q) -> list[TableResult]:
-        """The results for a TableQuery (qa.questions): one per authority and year it covers."""
+    def answer(self, q: TableQuery) -> list[TableResult]:
+        """The results for a TableQuery: one per authority and year it covers."""
         years = q.years or list(self.years)
-        if q.operation == "lookup":
+        op = _ALIASES.get(q.operation, q.operation)
+        if op == "lookup":
             return [self.lookup(a, y, q.measure) for a in q.authorities for y in years]
-        if q.operation == "compare_years":
-            return [self.compare_years(a) for a in q.authorities]
-        if q.operation == "rank":
+        if op == "change":
+            return [self.compare_years(a, q.years) for a in q.authorities]
+        if op == "compare":
+            return [self.side_by_side(q.authorities, y, q.measure) for y in years]
+        if op == "target":
+            return [self.target(a, y) for a in q.authorities for y in years]
+        if op == "rank":
             return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value)
                     for y in years]
-        if q.operation == "rank_change":
-            return [self.rank_change(q.measure or "achieved", q.n, q.order)]
-        if q.operation == "count_change":
-            return [self.count_change(q.measure or "achieved", q.comparator or "lt")]
-        if q.operation in ("filter", "count"):
+        if op == "rank_change":
+            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years)]
+        if op == "count_change":
+            return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
+        if op in ("filter", "count"):
             return [self.filter(q.measure or "percentage", y, q.comparator or "eq", q.value) for y in years]
-        if q.operation == "totals":
-            return [self.totals(y) for y in years]
-        if q.operation == "average":
+        if op == "totals":
+            results = [self.totals(y) for y in years]
+            return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
+        if op == "national_rate":
+            return [self.national_rate(y) for y in years]
+        if op == "average":
             return [self.average(q.measure or "percentage", y) for y in years]
-        if q.operation == "earned_autonomy":
+        if op in ("earned_autonomy_list", "earned_autonomy_member"):
             return [self.earned_autonomy(q.authorities[0] if q.authorities else None)]
-        if q.operation == "ehsg":
+        if op == "ehsg":
             return [self.ehsg(q.ehsg_years, q.ehsg_sections)]
         raise TableToolError(f"Unknown operation {q.operation!r}.")
+
+
+# The LangChain tool's older operation names.
+_ALIASES = {"compare_years": "change", "earned_autonomy": "earned_autonomy_list", "side_by_side": "compare"}
 
 
 @per_build

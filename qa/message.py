@@ -1,0 +1,100 @@
+"""Find the question inside what a user sent: everything else in the message is data, never an instruction.
+
+People paste emails and meeting notes around their question, add greetings,
+try "ignore previous instructions", fake an "assistant:" turn, paste a table of
+made-up numbers, or send SQL and HTML. This module cuts the message into
+sentences, drops what cannot be a question about the reports (role lines,
+tables, SQL, markup), and leaves the candidates for `qa.plan` to choose from
+with the intent classifier. Only a message with no words left gets a message
+instead of an answer.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from index import config
+
+# Markup and code: tags, entities, fenced code markers.
+_MARKUP = re.compile(r"<[^<>]{0,200}>|&[a-z]{2,6};|```")
+# SQL statements and fragments: removed as data ("Leeds' OR 1=1 -- 2024-25 outcomes" keeps "Leeds 2024-25 outcomes").
+_SQL = re.compile(
+    r"\b(?:select\s+[\w*, ]+\s+from\s+\w+(?:\s+where\s+[^;?]*)?|union\s+(?:all\s+)?select\b[^;?]*|"
+    r"(?:(?:drop|truncate|alter)\s+table|delete\s+from|insert\s+into)\s+\w+[^;?]*|update\s+\w+\s+set\b[^;?]*|"
+    r"(?:or|and)\s+'?\d+'?\s*=\s*'?\d+'?)|--|;|/\*.*?\*/",
+    re.I | re.M)
+# A line that is somebody else's turn in a pasted transcript.
+_ROLE_LINE = re.compile(r"^\s*(?:\[?(?:assistant|system|ai|bot|chatgpt|model|developer)\]?\s*[:>])", re.I)
+# A role label in the middle of a line starts a new turn: "assistant: … user: is that right?".
+_INLINE_ROLE = re.compile(r"(?<=\S)\s+(?=\[?(?:assistant|system|user|human|ai|bot)\]?\s*:)", re.I)
+_USER_LABEL = re.compile(r"^\s*\[?(?:user|human|me|q|question)\]?\s*[:>]\s*", re.I)
+# Sentence ends; a new line also ends a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[\"'“‘(]?[A-Za-z0-9])|\n+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@dataclass
+class Message:
+    """What was sent, cleaned: its candidate sentences, or the problem that stops it being read."""
+
+    text: str  # the whole message, cleaned
+    candidates: list[str]  # sentences that could be the question, in order
+    problem: str | None = None
+
+
+def read_message(raw) -> Message:
+    """Clean a message and cut it into candidate question sentences."""
+    if not isinstance(raw, str):
+        return Message("", [], "Please ask a question as text.")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in raw)
+    if not text.strip():
+        return Message("", [], "Please type a question about the Supporting Families reports.")
+    if len(text) > config.MAX_QUESTION_CHARS:
+        return Message("", [], f"That message is {len(text):,} characters long; please keep it under "
+                               f"{config.MAX_QUESTION_CHARS:,} characters, or paste just the question.")
+    sql_only = not _WORD.search(_SQL.sub(" ", _MARKUP.sub(" ", text)).replace("*", " ").replace("outcomes", " "))
+    text = _MARKUP.sub(" ", text)
+    lines = []
+    for line in _INLINE_ROLE.sub("\n", text).splitlines():
+        if _ROLE_LINE.match(line) or _looks_like_table(line):
+            continue
+        lines.append(_USER_LABEL.sub("", line))
+    kept = _SQL.sub(" ", "\n".join(lines))
+    candidates = []
+    for sentence in _SENTENCE_END.split(kept):
+        sentence = " ".join(sentence.split()).strip(" -–—*#>|,")
+        if len(_WORD.findall(sentence)) >= 1:
+            candidates.append(sentence)
+    cleaned = " ".join(" ".join(kept.split()).split())
+    if not candidates:
+        if sql_only and _SQL.search(text):
+            return Message(cleaned, [], "That looks like a database command, not a question. Ask in plain English, "
+                                        "for example “How many outcomes did Leeds achieve in 2024-25?”")
+        if not re.search(r"[A-Za-z]", text):
+            return Message(cleaned, [], "I can only read questions written in English about the Supporting "
+                                        "Families reports.")
+        return Message(cleaned, [], "That doesn't read as a question about the Supporting Families reports.")
+    return Message(cleaned, candidates)
+
+
+def _looks_like_table(line: str) -> bool:
+    """A pasted table row: several cells split by tabs or pipes, or a run of figures with few words."""
+    cells = [c for c in re.split(r"\t|\|", line) if c.strip()]
+    if len(cells) >= 3:
+        return True
+    numbers = re.findall(r"\d[\d,.%]*", line)
+    words = _WORD.findall(line)
+    return len(numbers) >= 6 and len(numbers) >= 2 * len(words)
+
+
+def question_signal(sentence: str) -> float:
+    """How much a sentence reads as a question, 0-1: a question mark, a question word up front."""
+    s = sentence.strip().lower()
+    score = 0.0
+    if s.endswith("?"):
+        score += 0.6
+    if re.match(r"(?:hi|hello|hey|ok|so|quick one|q)?[,!:\s]*(?:what|which|who|whom|whose|when|where|why|how|is|are|"
+                r"was|were|did|does|do|can|could|has|have|list|name|show|give|tell|compare|summari[sz]e|explain)\b", s):
+        score += 0.4
+    return min(score, 1.0)

@@ -1,0 +1,513 @@
+"""Read a question once: `understand(question, history) -> Plan`.
+
+    message ─ qa.message (find the question, drop noise) ─ slots (authorities, years, figures)
+            ─ mask ─ qa.intents (intent + answer type, learned from examples) ─ follow-up context ─ Plan
+
+Everything downstream (the table tool, retrieval, extraction, refusals,
+follow-ups) reads the Plan; nothing re-reads the raw question. Years and
+authority names come from the store, so a newly added report is understood
+like the first two.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from qa import slots
+from qa.authorities import AuthorityResolver, normalise
+from qa.intents import NEEDS_AUTHORITY, NO_AUTHORITY, TABLE_INTENTS, IntentClassifier, load_examples, token_embedder
+from qa.message import question_signal, read_message
+from qa.stores import per_build
+
+EHSG_SECTIONS = ("Family Voice", "Workforce", "Communities", "Leaders", "Data")
+# The classifier must be at least this sure that a message is not about the reports before it is declined as such.
+OUT_OF_SCOPE_CONFIDENCE = 0.5
+# Follow-ups replay at most this many earlier user turns (older turns cannot change what "it" means).
+CONTEXT_TURNS = 6
+# In a long message, a sentence naming an authority or a year is this much likelier to be the question.
+SLOT_EVIDENCE = 0.5
+# A long message's sentences are weighed at most up to this many.
+MAX_CANDIDATES = 80
+
+ANSWER_TYPES_WANTING_FIGURES = {"number", "money", "percentage"}
+
+
+@dataclass
+class Plan:
+    """Everything the answering side needs to know about one question."""
+
+    question: str  # the question as found in the message
+    intent: str  # one of qa.intents.INTENTS
+    answer_type: str
+    confidence: float = 1.0
+    authorities: list[str] = field(default_factory=list)  # Annex A names
+    said: list[str] = field(default_factory=list)  # the words that named them
+    years: list[str] = field(default_factory=list)
+    year_note: str = ""  # "2024-25, the latest report" when a relative word chose the year
+    years_outside: list[str] = field(default_factory=list)
+    measure: str | None = None  # max_outcomes | achieved | percentage
+    n: int = 5
+    order: str = "top"
+    comparator: str | None = None
+    value: float | None = None
+    exclude: list[str] = field(default_factory=list)
+    ehsg_years: list[int] = field(default_factory=list)
+    ehsg_sections: list[str] = field(default_factory=list)
+    search_text: str = ""  # what retrieval searches (with the earlier question's words for a follow-up)
+    names: list[str] = field(default_factory=list)  # capitalised names that are not authorities
+    counted: str | None = None  # "how many X": X
+    role: str | None = None  # "who is the delivery partner": "delivery"
+    both_reports: bool = False
+    outside_place: str | None = None  # "Cardiff is in Wales", for places not in the tables
+    decline: str | None = None  # why the question is declined
+    follow_up: bool = False
+
+    @property
+    def route(self) -> str:
+        if self.decline:
+            return "none"
+        return "table" if self.intent in TABLE_INTENTS else "documents"
+
+    @property
+    def wants_figure(self) -> bool:
+        return self.answer_type in ANSWER_TYPES_WANTING_FIGURES
+
+    def table_query(self):
+        from qa.tabletool import TableQuery
+
+        return TableQuery(self.intent, authorities=list(self.authorities), years=list(self.years),
+                          measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
+                          value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
+                          exclude=list(self.exclude))
+
+
+@dataclass
+class Slots:
+    """What one question names: authorities, places outside the tables, years; and its masked text."""
+
+    matches: list  # qa.authorities.Match
+    outside: list[tuple[int, int, str, str]]  # (start, end, place, why it is not in the tables)
+    years: slots.Years
+    masked: str
+
+
+@dataclass
+class Context:
+    """What the conversation has been about: the last plan, and names the last answer brought up."""
+
+    last: Plan | None = None
+    answer_names: str = ""
+    answer_authorities: list[str] = field(default_factory=list)  # rows the last table answer listed
+
+
+class Reader:
+    """Turns messages into Plans for one store.
+
+    Args:
+        resolver: authority names (from the tables database) with aliases and typos.
+        table_years: the years the outcome tables hold, oldest first.
+        text_years: the years of the reports indexed for text search, oldest first.
+        mentions: whether the reports' text contains a phrase (for places and years the tables lack).
+    """
+
+    def __init__(self, resolver: AuthorityResolver, table_years: list[str], text_years: list[str], mentions=None):
+        self.resolver = resolver
+        self.table_years = list(table_years)
+        self.years = sorted(set(table_years) | set(text_years))
+        self.mentions = mentions or (lambda phrase: False)
+        self._places = self._place_reasons()
+        self._place_index = slots.PhraseIndex(self._places)
+        self._slot_cache: dict[str, Slots] = {}
+        examples = [(e.intent, e.answer_type, self.mask(e.question)) for e in load_examples()]
+        self.classifier = IntentClassifier(examples, token_embedder())
+
+    # ------------------------------------------------------------ slots
+    def _place_reasons(self) -> dict[str, str]:
+        """lower-case place name -> the sentence saying why it is not in the tables."""
+        data = slots.places()
+        index = {}
+        for nation, names in data.get("nations", {}).items():
+            for name in names:
+                index[name.lower()] = (f"{name} is in {nation}" if name != nation else name) + \
+                    "; the Supporting Families programme and its outcome tables cover English local authorities only."
+        for place, why in data.get("absent", {}).items():
+            index[place.lower()] = why
+        for place, authority in data.get("within", {}).items():
+            index.setdefault(place.lower(), f"{place} is not listed on its own in the outcome tables: it is part of "
+                                            f"{authority}, which is. Ask about {authority} instead.")
+        return index
+
+    def slots(self, text: str) -> Slots:
+        """Authorities, places outside the tables, years, and the masked text the classifier reads."""
+        found = self._slot_cache.get(text)
+        if found is None:
+            matches = self.resolver.find_all(text)
+            taken = [(m.start, m.end) for m in matches]
+            outside = [(start, end, text[start:end], why) for start, end, why in self._place_index.find(text)
+                       if not any(s <= start < e for s, e in taken)]
+            years = slots.find_years(text, self.years)
+            spans = [(s, e, "AREA") for s, e in taken] + [(s, e, "AREA") for s, e, _, _ in outside]
+            spans += [(s, e, "YEAR") for s, e in years.spans]
+            found = Slots(matches, outside, years, slots.mask(text, spans))
+            if len(self._slot_cache) > 2048:
+                self._slot_cache.clear()
+            self._slot_cache[text] = found
+        return found
+
+    def mask(self, text: str) -> str:
+        """The question as the classifier reads it: authorities as AREA, years as YEAR, figures as NUM."""
+        return self.slots(text).masked
+
+    # ------------------------------------------------------------ reading
+    def understand(self, message, history: list | None = None) -> list[Plan]:
+        """One Plan per question in the message (a message may hold two: "How did Leeds do, and why?")."""
+        found = read_message(message)
+        if found.problem:
+            return [Plan(found.text, "out_of_scope", "summary", decline=found.problem)]
+        context = self.context(history)
+        questions = self._choose(found.candidates)
+        plans: list[Plan] = []
+        for i, question in enumerate(questions):
+            for j, part in enumerate(split_compound(question)):
+                continues = bool(plans) and (i > 0 or j > 0)
+                plan = self.read(part, context, continues=continues)
+                plans.append(plan)
+                if plan.route != "none":
+                    context = Context(plan, context.answer_names, context.answer_authorities)
+        return plans[:4]
+
+    def _choose(self, candidates: list[str]) -> list[str]:
+        """The sentences that are the question(s): in scope, question-like, best first in message order."""
+        if len(candidates) == 1:
+            return candidates
+        candidates = candidates[-MAX_CANDIDATES:] if len(candidates) > MAX_CANDIDATES else candidates
+        scored = []
+        for k, sentence in enumerate(candidates):
+            prediction = self.classifier.predict(self.mask(sentence))
+            in_scope = 1.0 - dict(prediction.ranked).get("out_of_scope", 0.0)
+            if prediction.intent == "follow_up":
+                in_scope *= 0.5
+            found = self.slots(sentence)
+            evidence = SLOT_EVIDENCE if (found.matches or found.years.named or found.years.relative) else 0.0
+            scored.append((in_scope + question_signal(sentence) + evidence, k, sentence, in_scope))
+        best = max(scored)
+        # Several real questions in a short message are all answered; a long message gets its best one.
+        questions = [s for s in scored if s[3] >= 0.5 and question_signal(s[2]) >= 0.6]
+        standalone = [s for s in questions if self.classifier.predict(self.mask(s[2])).intent != "follow_up"]
+        if standalone:
+            questions = standalone
+            best = max(standalone)
+        if 1 < len(questions) <= 3 and sum(len(c) for c in candidates) < 600:
+            return [s[2] for s in sorted(questions, key=lambda s: s[1])]
+        return [best[2]]
+
+    def read(self, question: str, context: Context | None = None, continues: bool = False) -> Plan:
+        """The Plan for one question, with `context` for follow-ups."""
+        context = context or Context()
+        text = question
+        found = self.slots(text)
+        matches, outside, years, masked = found.matches, found.outside, found.years, found.masked
+        prediction = self.classifier.predict(masked)
+        exclude = self._excluded(text, matches)
+        authorities = list(dict.fromkeys(m.name for m in matches if m.name not in exclude))
+        said = [m.said for m in matches if m.name not in exclude]
+        last = context.last
+        follow = continues or prediction.intent == "follow_up" or self._looks_like_follow_up(text, masked)
+        plan = Plan(question=text, intent=prediction.intent, answer_type=prediction.answer_type,
+                    confidence=prediction.confidence, authorities=authorities, said=said, exclude=exclude,
+                    search_text=text, follow_up=follow and last is not None)
+        plan.measure = slots.first_key("measures", text)
+        plan.order = slots.earliest_key("order", text) or "top"
+        plan.both_reports = slots.has("both_reports", text)
+        plan.names = self._names(text, matches)
+        plan.counted, plan.role = _counted(text), _role(text)
+        self._fill_figures(plan, text)
+
+        # The intent, among those the slots allow.
+        has_places = bool(authorities) or bool(outside)
+        context_places = bool(last and (last.authorities or context.answer_authorities)) and follow
+        allowed = {i for i, _ in prediction.ranked}
+        if not has_places and not context_places:
+            allowed -= NEEDS_AUTHORITY
+        if has_places:
+            allowed -= NO_AUTHORITY
+        if prediction.intent == "follow_up" and last is None and not has_places:
+            allowed = {"follow_up"}  # "And in 2023-24?" on a fresh page: ask what it follows
+        elif not follow or last is None:
+            allowed.discard("follow_up")
+        if prediction.answer_type == "money":
+            allowed -= TABLE_INTENTS  # the tables hold outcome counts, never money
+        if authorities and (years.named or plan.measure):
+            allowed.discard("out_of_scope")  # an authority with a year or a measure is a question about the tables
+        ranked = [(i, p) for i, p in prediction.ranked if i in allowed]
+        total = sum(p for _, p in ranked) or 1.0
+        plan.intent, plan.confidence = ranked[0][0], ranked[0][1] / total
+
+        if follow and last is not None:
+            plan = self._continue(plan, last, context, years, prediction.intent == "follow_up")
+        else:
+            self._set_years(plan, years, last)
+        if plan.intent == "follow_up":  # a follow-up with nothing before it
+            plan.decline = ("That reads as a follow-up, but there is no earlier question to follow. Please ask the "
+                            "whole question, for example “How many outcomes did Leeds achieve in 2023-24?”")
+            return plan
+        self._finish(plan, text, outside, years)
+        return plan
+
+    # ------------------------------------------------------------ pieces of read()
+    def _looks_like_follow_up(self, text: str, masked: str) -> bool:
+        words = re.findall(r"[A-Za-z]+", masked)
+        cue = re.match(r"\s*(?:" + "|".join(map(re.escape, slots.vocabulary()["follow_up_cues"])) + r")\b", text, re.I)
+        return bool(cue) or slots.has("pronouns", text) or len(words) <= 4
+
+    def _set_years(self, plan: Plan, years: slots.Years, last: Plan | None, base: list[str] | None = None) -> None:
+        plan.years, plan.years_outside = list(years.named), list(years.outside)
+        newest = self.table_years[-1] if plan.intent in TABLE_INTENTS and self.table_years else \
+            (self.years[-1] if self.years else "")
+        if {"newest", "previous"} <= years.relatives and not plan.years and newest:
+            plan.years = [slots.step(newest, -1, self.years), newest]  # "last year than the year before"
+        elif years.relative == "all" and not plan.years:
+            plan.years = list(self.table_years if plan.intent in TABLE_INTENTS else self.years)
+        elif years.relative == "newest" and not plan.years and newest:
+            plan.years, plan.year_note = [newest], f"{newest}, the latest report"
+            if plan.intent == "change":
+                plan.years = [slots.step(newest, -1, self.years), newest]
+                plan.year_note = ""
+        elif years.relative in ("previous", "next") and not plan.years:
+            by = -1 if years.relative == "previous" else 1
+            anchor = (base or [newest])[0] if by < 0 else (base or [newest])[-1]
+            if anchor:
+                year = slots.step(anchor, by, self.years)
+                if plan.intent == "change" and not base:
+                    plan.years = [year, anchor] if by < 0 else [anchor, year]
+                elif year in self.years:
+                    plan.years = [year]
+                    if not base:
+                        plan.year_note = f"{year}, the report before the latest" if by < 0 else ""
+                else:
+                    plan.years_outside = [year]
+
+    def _continue(self, plan: Plan, last: Plan, context: Context, years: slots.Years, elliptical: bool) -> Plan:
+        """A follow-up keeps what it follows and changes what it names."""
+        own_table = plan.intent in TABLE_INTENTS
+        if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table):
+            keep_operation = elliptical or plan.intent == "follow_up" or (
+                plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target"))
+            merged = replace(last, question=plan.question, search_text=plan.question, follow_up=True, decline=None,
+                             year_note="", outside_place=None, years_outside=[])
+            if not keep_operation:
+                merged.intent, merged.answer_type = plan.intent, plan.answer_type
+                merged.n, merged.comparator, merged.value = plan.n, plan.comparator, plan.value
+                merged.order = plan.order
+            if plan.authorities:
+                merged.authorities, merged.said = plan.authorities, plan.said
+                if last.intent in NO_AUTHORITY and keep_operation:
+                    merged.intent = "lookup"
+            elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question):
+                merged.intent, merged.authorities = "lookup", list(context.answer_authorities)  # "what were their %s?"
+            if plan.measure and plan.measure != "achieved" or re.search(r"achiev", plan.question, re.I):
+                merged.measure = plan.measure or merged.measure
+            if plan.intent == "target" and merged.authorities:
+                merged.intent = "target"
+            if years.named or years.outside or years.relative:
+                self._set_years(merged, years, last, base=last.years or None)
+                if merged.intent in ("change", "totals") and not keep_operation and len(merged.years) == 1 \
+                        and last.years and last.years != merged.years:
+                    merged.years = sorted(set(merged.years) | set(last.years))  # "how many more than in 23/24?"
+                if merged.intent == "change" and len(merged.years) == 1:
+                    merged.intent = "lookup"
+                elif not merged.years and not merged.years_outside:
+                    merged.years = list(last.years)
+            if plan.ehsg_years:
+                merged.ehsg_years = plan.ehsg_years
+            if merged.intent in NEEDS_AUTHORITY and not merged.authorities:
+                merged.intent = "follow_up"
+            return merged
+        # A text follow-up is searched with the words of what it follows.
+        if plan.intent in ("follow_up", "text") or not own_table:
+            if plan.intent == "follow_up":
+                plan.intent = "text" if last.route == "documents" or not last.authorities else plan.intent
+            if plan.intent == "text":
+                names = context.answer_names if slots.has("pronouns", plan.question) else ""
+                plan.search_text = " ".join(p for p in (plan.question, last.search_text, names) if p)
+        self._set_years(plan, years, last)
+        return plan
+
+    def _finish(self, plan: Plan, text: str, outside, years: slots.Years) -> None:
+        """Ranking defaults, then whether to decline and why."""
+        if plan.intent in ("rank", "rank_change") and not plan.measure:
+            plan.measure = slots.first_key("order_measure", text) or "achieved"
+        if plan.intent in ("filter", "count") and plan.value is None:
+            plan.comparator, plan.value = "eq", 100.0
+        if plan.intent == "count_change":
+            plan.comparator = "lt" if plan.order == "bottom" else "gt"
+        if plan.intent == "compare" and len(plan.authorities) < 2:
+            plan.intent = "lookup"
+        if plan.intent == "national_rate":
+            plan.measure = "percentage"
+        if plan.intent == "ehsg":
+            plan.ehsg_years = [int(y) for y in re.findall(r"\b(2022|2023|2024)\b", text)]
+            plan.ehsg_sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]
+            plan.years_outside = []
+        if plan.intent == "out_of_scope" and plan.confidence >= OUT_OF_SCOPE_CONFIDENCE:
+            plan.decline = "That isn't a question the Supporting Families reports answer."
+            return
+        if plan.intent == "out_of_scope":
+            plan.intent = "text"
+        absent = slots.find("not_in_tables", text)
+        if plan.route == "table" and absent and plan.intent != "ehsg":
+            plan.decline = (f"The outcome tables give, for each authority and year, the outcomes achieved, the maximum "
+                            f"funded and the percentage; they don't give “{absent.group()}” figures.")
+            return
+        if plan.route == "table" and not plan.authorities and not outside:
+            unknown = self._unknown_name(text)
+            if unknown:
+                suggestions = self.resolver.suggest(unknown)
+                hint = f" Nearest names in the tables: {', '.join(suggestions)}." if suggestions else ""
+                plan.decline = (f"“{unknown}” is not in the outcome tables (Annex A lists the English upper-tier "
+                                f"local authorities in the programme).{hint}")
+                return
+        if outside and not plan.authorities:
+            place, why = outside[0][2], outside[0][3]
+            plan.outside_place = why
+            if plan.route == "table" or not self.mentions(place):
+                plan.decline = why
+                return
+        if plan.route == "table" and plan.years_outside and not plan.years:
+            plan.decline = (f"The outcome tables cover {' and '.join(self.table_years)} only, "
+                            f"not {', '.join(plan.years_outside)}.")
+        elif plan.route == "documents" and plan.years_outside and not plan.years and years.outside:
+            absent = [y for y in years.outside if not self.mentions(y)]
+            if absent:
+                plan.decline = (f"The reports cover {' and '.join(self.years)}; they say nothing about "
+                                f"{', '.join(absent)}.")
+
+    def _fill_figures(self, plan: Plan, text: str) -> None:
+        """n for rankings; comparator and value for "under 50%", "hit 100%", "in full"."""
+        plan.n = slots.count_number(text) or (5 if re.search(r"\b(?:councils|authorities|areas|las|places|ones)\b",
+                                                             text, re.I) else 1)
+        figures = slots.percentages(text)
+        if figures:
+            value, start, end = figures[0]
+            before, after = text[max(0, start - 30):start], text[end:end + 20]
+            plan.value = value
+            plan.comparator = (slots.first_key("comparators", after.split("?")[0]) if
+                               slots.first_key("comparators", after) in ("ge", "le") else None) \
+                or slots.nearest_key("comparators", before) or "eq"
+        elif slots.has("full_marks", text):
+            plan.comparator, plan.value = "eq", 100.0
+
+    def _unknown_name(self, text: str) -> str | None:
+        """A capitalised name where an authority would stand ("did Narnia", "Narnia's") that the tables lack."""
+        m = re.search(r"\b(?:did|does|for|of|in|by|about)\s+((?:[A-Z][\w'’.-]*\s?){1,4})", text) or \
+            re.search(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)['’]s?\b", text)
+        if not m:
+            return None
+        name = re.sub(r"['’]s?$", "", m.group(1).strip())
+        if re.search(r"\d", name) or normalise(name) in _NOT_PLACES or not normalise(name) or self.resolver.resolve(name) or self.mentions(name):
+            return None
+        return name
+
+    def _excluded(self, text: str, matches) -> list[str]:
+        cue = slots.find("exclude", text)
+        return [m.name for m in matches if cue and m.start > cue.start()]
+
+    def _names(self, text: str, matches) -> list[str]:
+        """Capitalised words, not at a sentence start, outside the authority names (for "never mentioned")."""
+        spans = [(m.start, m.end) for m in matches]
+        out = []
+        for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b", text):
+            if not any(s <= m.start() < e for s, e in spans):
+                out.append(m.group())
+        return out
+
+    # ------------------------------------------------------------ conversation
+    def context(self, history: list | None) -> Context:
+        """Replay the user's recent turns so a chain of follow-ups keeps its thread."""
+        context = Context()
+        try:
+            user_turns = turns(history, "user")[-CONTEXT_TURNS:]
+            for turn in user_turns:
+                found = read_message(turn)
+                if found.problem:
+                    continue
+                for question in self._choose(found.candidates)[:1]:
+                    plan = self.read(question, context)
+                    if plan.route != "none":
+                        context = Context(plan)
+            answers = turns(history, "assistant")
+            context.answer_names = _answer_names(answers[-1]) if answers else ""
+            if context.last is not None and context.last.route == "table" and answers:
+                context.answer_authorities = [m.name for m in self.resolver.find_all(answers[-1].split("Source")[0])]
+        except Exception:  # a malformed history must not stop the question being answered
+            return Context()
+        return context
+
+
+# Capitalised words that stand where a place could but are not one.
+_NOT_PLACES = {"the", "supporting families", "annex a", "england", "english", "uk", "the uk", "britain", "total",
+               "all", "each", "every", "annex", "table"}
+
+
+def split_compound(question: str) -> list[str]:
+    """'How did Norfolk do in 2024-25, and what is Earned Autonomy?' -> two questions."""
+    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
+                     r"|\s+and\s+(?=(?:who|when|where|why|which|what|how)\s+(?!many\b|much\b)\w+\s+\w+)",
+                     question, flags=re.I)
+    return [p.strip(" ,;") for p in parts if p.strip(" ,;")] or [question]
+
+
+def _counted(text: str) -> str | None:
+    m = re.search(r"\bhow many (?:local )?([a-z]+)", text, re.I)
+    return m.group(1).lower() if m else None
+
+
+def _role(text: str) -> str | None:
+    """The first word a who-question asks about: "Who is the delivery partner…" -> "delivery"."""
+    if not re.match(r"\s*who\b|.*\bname of\b", text, re.I):
+        return None
+    from qa.retrieval import tokens
+
+    rest = re.sub(r"^\s*(who|which|what)\b(\s+(is|was|were|are|has|had|did))?(\s+the)?(\s+name\s+of(\s+the)?)?",
+                  "", text, flags=re.I)
+    words = tokens(rest)
+    return words[0] if words else None
+
+
+def turns(history: list | None, role: str = "user") -> list[str]:
+    """The text of each message with this role (Gradio messages: {"role", "content"})."""
+    out = []
+    for message in history or []:
+        if isinstance(message, dict) and message.get("role") == role:
+            content = message.get("content")
+            if isinstance(content, list):  # Gradio 6: [{"type": "text", "text": ...}, ...]
+                content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
+            if isinstance(content, str) and content.strip():
+                out.append(content)
+    return out
+
+
+_NOT_NAMES = {"Source", "Sources", "Annex", "Chapter", "Table", "The", "This", "They", "In", "It", "Early", "Help",
+              "Supporting", "Families", "Council", "County", "City", "Borough", "For", "Quoted"}
+
+
+def _answer_names(answer: str) -> str:
+    """Proper names in an answer's quoted text (what a following "it" may point at)."""
+    quoted = answer.split("Source")[0]
+    return " ".join(dict.fromkeys(w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", quoted) if w not in _NOT_NAMES))
+
+
+@per_build
+def default_reader() -> Reader:
+    """The reader over the built store: its authority names and years."""
+    from qa.retrieval import default_retriever
+    from qa.tabletool import default_tool
+
+    tool = default_tool()
+    retriever = default_retriever()
+    return Reader(tool.resolver, tool.years, retriever.years, retriever.mentions)
+
+
+def understand(question, history: list | None = None) -> Plan:
+    """The Plan for a question (the first, when a message holds several)."""
+    return default_reader().understand(question, history)[0]

@@ -1,0 +1,211 @@
+"""Slot values in a question: years, figures, and the words for measures and orders (qa/data/vocabulary.json).
+
+Regular expressions live here only for values (years, numbers, percentages);
+the words people use for a measure, an order, a comparison or a relative year
+are data in vocabulary.json. Years are resolved against the years the store
+holds, so a newly added report's year is understood without code changes.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+VOCABULARY = Path(__file__).parent / "data" / "vocabulary.json"
+PLACES = Path(__file__).parent / "data" / "places.json"
+
+# "2023-24", "2023/24", "2023-2024", "2023 to 2024", "23/24", "FY2023/24", "2023–24"
+_YEAR_SPAN = re.compile(r"(?<![\d£$.,])(?:fy\s?)?(?:20)?(\d{2})\s*(?:-|–|—|/|_|\bto\b)\s*(?:20)?(\d{2})(?![\d%])", re.I)
+_LONE_YEAR = re.compile(r"(?<![\d£$.,])(20\d{2})(?![\d%])")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b|pc\b|pct\b)", re.I)
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    return json.loads(VOCABULARY.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def places() -> dict:
+    """{"nations": {nation: [council, ...]}, "within": {district: Annex A authority}}; empty if absent."""
+    try:
+        return json.loads(PLACES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"nations": {}, "within": {}}
+
+
+def phrase_pattern(phrases) -> re.Pattern:
+    """One regex for a list of words and phrases, longest first, matched at word edges."""
+    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in alts)
+    return re.compile(rf"(?<![\w]){body}(?![\w])" if alts else r"(?!x)x", re.I)
+
+
+class PhraseIndex:
+    """Whole-word phrase look-up in one pass over a text's words (faster than a long regex alternation).
+
+    Args:
+        phrases: {phrase: value}; phrases are matched case-insensitively, punctuation ignored.
+    """
+
+    WORD = re.compile(r"[a-z0-9]+")
+
+    def __init__(self, phrases: dict[str, object]):
+        self.values = {" ".join(self.WORD.findall(p.lower())): v for p, v in phrases.items()}
+        self.longest = max((k.count(" ") + 1 for k in self.values), default=1)
+
+    def find(self, text: str) -> list[tuple[int, int, object]]:
+        """(start, end, value) of each phrase, longest first where they overlap, left to right."""
+        words = [(m.start(), m.end(), m.group()) for m in self.WORD.finditer(text.lower())]
+        out, i = [], 0
+        while i < len(words):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                key = " ".join(w for _, _, w in words[i:i + n])
+                if key in self.values:
+                    out.append((words[i][0], words[i + n - 1][1], self.values[key]))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=None)
+def _patterns(group: str) -> dict[str, re.Pattern]:
+    return {key: phrase_pattern(words) for key, words in vocabulary()[group].items() if not key.startswith("_")}
+
+
+@lru_cache(maxsize=None)
+def _list_pattern(name: str) -> re.Pattern:
+    return phrase_pattern(vocabulary()[name])
+
+
+def first_key(group: str, text: str) -> str | None:
+    """The first key of a vocabulary group (in file order) whose words appear in the text."""
+    for key, pattern in _patterns(group).items():
+        if pattern.search(text):
+            return key
+    return None
+
+
+def earliest_key(group: str, text: str) -> str | None:
+    """The key whose words appear earliest in the text."""
+    found = [(m.start(), key) for key, p in _patterns(group).items() for m in [p.search(text)] if m]
+    return min(found)[1] if found else None
+
+
+def nearest_key(group: str, before: str) -> str | None:
+    """The key whose words end closest to the end of `before` ("below 50%", "hit 100%")."""
+    found = [(m.end(), key) for key, p in _patterns(group).items() for m in p.finditer(before)]
+    return max(found)[1] if found else None
+
+
+def has(name: str, text: str) -> bool:
+    """Whether any word of a vocabulary list (e.g. "both_reports", "exclude") appears in the text."""
+    return bool(_list_pattern(name).search(text))
+
+
+def find(name: str, text: str) -> re.Match | None:
+    return _list_pattern(name).search(text)
+
+
+@dataclass
+class Years:
+    """Years a question names, resolved against the years the store holds."""
+
+    named: list[str] = field(default_factory=list)  # in the store, named outright
+    outside: list[str] = field(default_factory=list)  # named, but not in the store
+    relative: str | None = None  # the first relative phrase: "newest" | "previous" | "next" | "all"
+    relatives: set[str] = field(default_factory=set)  # every kind of relative phrase in the text
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def label(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def find_years(text: str, store_years: list[str]) -> Years:
+    """Programme years in the text: explicit spans, lone calendar years that point at one report, relative words."""
+    found = Years()
+    for m in _YEAR_SPAN.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        short = not re.match(r"(?:fy\s?)?20\d\d", m.group(0), re.I)
+        if b != (a + 1) % 100 or (short and not _plausible_short(a, store_years, text[m.end():])):
+            continue
+        name = label(2000 + a)
+        (found.named if name in store_years else found.outside).append(name)
+        found.spans.append(m.span())
+    for m in _LONE_YEAR.finditer(text):
+        if any(s <= m.start() < e for s, e in found.spans):
+            continue
+        y = int(m.group(1))
+        ends = [s for s in store_years if int(s[:4]) + 1 == y]
+        starts = [s for s in store_years if int(s[:4]) == y]
+        if ends and not starts:
+            found.named.append(ends[0])
+        elif starts and not ends:
+            found.named.append(starts[0])
+        elif not ends and not starts and not _EARLIER_CONTEXT.search(text) and 2000 <= y <= 2040:
+            found.outside.append(str(y))
+        else:
+            continue
+        found.spans.append(m.span())
+    found.named = list(dict.fromkeys(found.named))
+    found.outside = list(dict.fromkeys(found.outside))
+    found.relative = earliest_key("relative_years", text)
+    found.relatives = {key for key, p in _patterns("relative_years").items() if p.search(text)}
+    return found
+
+
+def _plausible_short(a: int, store_years: list[str], after: str) -> bool:
+    """"23/24" is a programme year; "10-11 year olds" is not: short spans near the store's years only."""
+    first, last = (int(y[:4]) for y in (store_years[0], store_years[-1])) if store_years else (2023, 2024)
+    return first - 5 <= 2000 + a <= last + 5 and not re.match(r"\s*(?:years?|yrs?|months?|weeks?|hours?)\b", after, re.I)
+
+
+# "since 2015", "from April 2012": history, not a year asked about.
+_EARLIER_CONTEXT = re.compile(r"\b(since|from|began|started|launched|back in|between)\b", re.I)
+
+
+def step(year: str, by: int, store_years: list[str]) -> str:
+    """The programme year `by` steps away; a label outside the store when it runs off either end."""
+    if year in store_years and 0 <= store_years.index(year) + by < len(store_years):
+        return store_years[store_years.index(year) + by]
+    return label(int(year[:4]) + by)
+
+
+def percentages(text: str) -> list[tuple[float, int, int]]:
+    """(value, start, end) of each percentage figure."""
+    return [(float(m.group(1)), m.start(), m.end()) for m in _PERCENT.finditer(text)]
+
+
+def count_number(text: str) -> int | None:
+    """How many rows a ranking asks for: "top 10", "five worst", "3 councils"."""
+    words = vocabulary()["count_words"]
+    alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d+|{alts})\b", text, re.I) \
+        or re.search(rf"\b(\d+|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|places|ones|best|worst|"
+                     rf"highest|lowest|top|bottom)\b", text, re.I)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else int(words[word])
+
+
+def mask(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """The text with each (start, end, token) span replaced by its token, and figures as NUM."""
+    out, last = [], 0
+    for start, end, token in sorted(spans):
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(f" {token} ")
+        last = end
+    out.append(text[last:])
+    masked = "".join(out)
+    masked = _PERCENT.sub(" NUM% ", masked)
+    masked = _NUMBER.sub(" NUM ", masked)
+    return " ".join(masked.split())
