@@ -148,8 +148,11 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
              - {t for n in places for t in tokens(n)})
     if asked and not any(asked & set(tokens(f"{p.section} {p.text}")) for p in passages):
         return _none("I couldn't find this in the reports.")
-    if plan.wants_figure and not any(FIGURE.search(p.text) for p in passages):
-        return _none("The reports don't give a figure for this.")
+    missing = _lacks(plan, passages)
+    if missing:
+        p = passages[0]
+        return _none(f"The reports don't give {missing}. The nearest they say is in the {p.year} report "
+                     f"({p.section}): “{p.text}”")
     sources = [Source(p.year, p.section, p.text) for p in passages]
     if len(passages) == 1:
         p = passages[0]
@@ -158,6 +161,49 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         text = "The two reports each say:\n" + "\n".join(
             f"- {p.year} report: “{p.text}” ({p.section})" for p in passages)
     return Answer(text, "documents", sources, [], None, ["documents"])
+
+
+def _lacks(plan: Plan, passages) -> str | None:
+    """What the answer type needs that no passage has ("a figure for this", "a name"), or None.
+
+    A number question needs a figure (bound to the thing counted, for "how many families"), money a £
+    amount, a percentage a share, a date a date, a person or organisation a name the question lacks,
+    and a "which areas" question the names of areas.
+    """
+    from qa.extract import FIGURE, NUMBER_WORDS
+
+    texts = [p.text for p in passages]
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", plan.search_text)}
+
+    def new_names(text: str) -> set[str]:
+        return {w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+", text) if w.lower() not in asked} - _NAME_STARTERS
+
+    kind = plan.answer_type
+    if kind == "money" and not any("£" in t for t in texts):
+        return "an amount of money for this"
+    if kind == "percentage" and not any(re.search(r"%|per ?cent|\b(?:half|third|quarter)\b", t) for t in texts):
+        return "a percentage for this"
+    if kind in ("number", "money", "percentage") and not any(FIGURE.search(t) for t in texts):
+        return "a figure for this"
+    if kind == "number" and plan.counted and len(plan.counted) > 3 and plan.counted not in _GENERIC_COUNTS:
+        bound = rf"(?:\b\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|hundred|thousand))[\s-]+(?:[\w-]+\s+){{0,3}}{re.escape(plan.counted[:5])}"
+        if not any(re.search(bound, t, re.I) for t in texts):
+            return f"a number of {plan.counted} for this"
+    if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
+                                          r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
+                                  for t in texts):
+        return "a date for this"
+    if kind in ("person", "organisation") and not any(new_names(t) for t in texts):
+        return "a name for this"
+    return None
+
+
+# Capitalised words that start clauses or name the programme, not a person or organisation.
+_NAME_STARTERS = {"The", "This", "These", "They", "It", "In", "We", "Our", "Their", "A", "An", "As", "For", "From",
+                  "To", "All", "Each", "However", "Since", "There", "Following", "Areas", "Local", "Supporting",
+                  "Families", "Early", "Help", "Family", "Programme", "Chapter", "Annex", "Annual", "Report"}
+# Counted words that any figure answers ("how many areas", "how many times").
+_GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", "were", "have", "does", "this"}
 
 
 # Words that carry no topic of their own ("How much did Kirklees get?").

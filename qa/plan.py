@@ -75,7 +75,7 @@ class Plan:
     def table_query(self):
         from qa.tabletool import TableQuery
 
-        return TableQuery(self.intent, authorities=list(self.authorities), years=list(self.years),
+        return TableQuery(self.intent, authorities=list(self.authorities), years=sorted(self.years),
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
                           value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
                           exclude=list(self.exclude))
@@ -212,7 +212,10 @@ class Reader:
         authorities = list(dict.fromkeys(m.name for m in matches if m.name not in exclude))
         said = [m.said for m in matches if m.name not in exclude]
         last = context.last
-        follow = continues or prediction.intent == "follow_up" or self._looks_like_follow_up(text, masked)
+        # A follow-up: it says so ("and…", "it", very short), or it needs an authority only the conversation names.
+        needs_context = prediction.intent in NEEDS_AUTHORITY and not matches and not outside
+        follow = continues or prediction.intent == "follow_up" or self._looks_like_follow_up(text, masked) or (
+            needs_context and last is not None and bool(last.authorities))
         plan = Plan(question=text, intent=prediction.intent, answer_type=prediction.answer_type,
                     confidence=prediction.confidence, authorities=authorities, said=said, exclude=exclude,
                     search_text=text, follow_up=follow and last is not None)
@@ -297,6 +300,8 @@ class Reader:
                              year_note="", outside_place=None, years_outside=[])
             if not keep_operation:
                 merged.intent, merged.answer_type = plan.intent, plan.answer_type
+                if plan.intent == "count_change" and last.authorities and not plan.authorities:
+                    merged.intent = "change"  # "how many more than in 23/24?" after a question about one area
                 merged.n, merged.comparator, merged.value = plan.n, plan.comparator, plan.value
                 merged.order = plan.order
             if plan.authorities:
@@ -337,8 +342,10 @@ class Reader:
         """Ranking defaults, then whether to decline and why."""
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
-        if plan.intent in ("filter", "count") and plan.value is None:
-            plan.comparator, plan.value = "eq", 100.0
+        if plan.intent in ("filter", "count"):
+            plan.measure = "percentage"  # thresholds are read from percentages ("under 50%", "in full")
+            if plan.value is None:
+                plan.comparator, plan.value = "eq", 100.0
         if plan.intent == "count_change":
             plan.comparator = "lt" if plan.order == "bottom" else "gt"
         if plan.intent == "compare" and len(plan.authorities) < 2:

@@ -41,7 +41,7 @@ def phrase_pattern(phrases) -> re.Pattern:
     """One regex for a list of words and phrases, longest first, matched at word edges."""
     alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
     body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in alts)
-    return re.compile(rf"(?<![\w]){body}(?![\w])" if alts else r"(?!x)x", re.I)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])" if alts else r"(?!x)x", re.I)
 
 
 class PhraseIndex:

@@ -138,7 +138,7 @@ class TableTool:
 
     def _span(self, years: list[str] | None) -> tuple[str, str]:
         """The two years a change is measured between: the first and last asked, else the first and last held."""
-        chosen = [self._year(y) for y in years or []]
+        chosen = sorted(self._year(y) for y in years or [])
         if len(chosen) >= 2:
             return chosen[0], chosen[-1]
         if len(chosen) == 1:
@@ -411,7 +411,8 @@ class TableTool:
             results = [self.totals(y) for y in years]
             return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
         if op == "national_rate":
-            return [self.national_rate(y) for y in years]
+            results = [self.national_rate(y) for y in years]
+            return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
         if op == "average":
             return [self.average(q.measure or "percentage", y) for y in years]
         if op in ("earned_autonomy_list", "earned_autonomy_member"):

@@ -16,11 +16,13 @@ REAL_SEEDS = ROOT / "seeds"
 
 def clear_caches() -> None:
     """Forget the answering side's open stores (the next question reopens them)."""
+    import qa.plan
     import qa.retrieval
     import qa.tabletool
 
     qa.retrieval.default_retriever.cache_clear()
     qa.tabletool.default_tool.cache_clear()
+    qa.plan.default_reader.cache_clear()
     vectors.forget_clients()
 
 
