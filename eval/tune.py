@@ -12,7 +12,8 @@ import itertools
 from eval.run import load_cases, run_case
 from index.build import ensure_built
 
-CATEGORIES = {"document", "document_list", "differing_figures", "conversation", "refusal", "bad_input"}
+CATEGORIES = {"document", "document_list", "differing_figures", "conversation", "refusal", "bad_input", "everyday_text",
+              "everyday_conversation", "everyday_unanswerable", "everyday_noisy"}
 GRID = {
     "DENSE_WEIGHT": (0.45, 0.55),
     "LEXICAL_WEIGHT": (0.4, 0.5),

@@ -1,21 +1,39 @@
-"""The eval suite as a test: every case runs, and the floors hold."""
+"""The eval sets as tests: every case runs, and the floors hold.
+
+Floors are regression guards at the measured figures (README, "Measured"), not targets:
+- tuning set (eval/cases, 753 cases; the set thresholds and examples were chosen on);
+- paraphrase test set (eval/paraphrase, 389 cases in users' wording; never used for tuning).
+The issue's bar for the paraphrase set (overall 90%, tables 100%, unanswerable 100% declined) is not met
+yet; these floors stop it from slipping further while that work goes on.
+"""
 from __future__ import annotations
 
-# Floors: table and aggregate questions 100%, overall at least 95% (measured: 95.2%, see README).
-TABLE_FLOOR = 1.0
-OVERALL_FLOOR = 0.95
-REFUSAL_RECALL_FLOOR = 0.95
+import pytest
+
+FLOORS = {
+    "tuning": {"accuracy": 0.86, "table_accuracy": 0.98, "unanswerable_declined": 0.86},
+    "paraphrase": {"accuracy": 0.80, "table_accuracy": 0.94, "unanswerable_declined": 0.73},
+}
 
 
-def test_eval_floors(built, tmp_path):
-    from eval.run import load_cases, run_eval
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(FLOORS))
+def test_eval_floors(built, tmp_path, name):
+    from eval.run import SETS, load_cases, run_eval
 
-    cases = load_cases()
-    assert len(cases) >= 200
-    summary = run_eval(out_dir=tmp_path)
-    assert (tmp_path / "report.md").exists() and (tmp_path / "report.json").exists()
+    assert len(load_cases(SETS[name])) >= 300
+    summary = run_eval(out_dir=tmp_path, name=name)
+    assert (tmp_path / f"report-{name}.md").exists() and (tmp_path / f"report-{name}.json").exists()
     failures = [f["id"] for f in summary["failures"]]
-    assert summary["table_accuracy"] >= TABLE_FLOOR, failures
-    assert summary["accuracy"] >= OVERALL_FLOOR, failures
-    assert summary["refusal"]["recall"] >= REFUSAL_RECALL_FLOOR
-    assert summary["by_category"]["bad_input"]["accuracy"] == 1.0
+    for measure, floor in FLOORS[name].items():
+        assert summary[measure] >= floor, (measure, summary[measure], failures)
+    if name == "tuning":
+        assert summary["by_category"]["bad_input"]["accuracy"] == 1.0
+
+
+def test_the_paraphrase_set_is_kept_apart():
+    """The test set is never read by the tuning code."""
+    from pathlib import Path
+
+    tune = (Path(__file__).parent.parent / "eval" / "tune.py").read_text()
+    assert "paraphrase" not in tune.lower() and "PARAPHRASE_DIR" not in tune
