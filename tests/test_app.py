@@ -54,7 +54,7 @@ def test_follow_up_accepts_gradio6_content_blocks(client):
 @pytest.mark.parametrize("question, expected", [
     ("", "Please type a question"),
     ("   \n\t ", "Please type a question"),
-    ("x" * 5000, "under 1,000 characters"),
+    ("x" * 10_001, "under 10,000 characters"),
 ])
 def test_empty_and_over_long_input_get_a_clear_message(client, question, expected):
     text = client.predict(question, None, api_name="/ask")
