@@ -126,7 +126,7 @@ def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
 
 
 def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
-    from qa.extract import FIGURE, extract
+    from qa.extract import extract
     from qa.retrieval import YEAR_TOKENS, default_retriever, tokens
 
     retriever = default_retriever()

@@ -189,11 +189,11 @@ class Reader:
                 in_scope *= 0.5
             found = self.slots(sentence)
             evidence = SLOT_EVIDENCE if (found.matches or found.years.named or found.years.relative) else 0.0
-            scored.append((in_scope + question_signal(sentence) + evidence, k, sentence, in_scope))
+            scored.append((in_scope + question_signal(sentence) + evidence, k, sentence, in_scope, prediction.intent))
         best = max(scored)
         # Several real questions in a short message are all answered; a long message gets its best one.
         questions = [s for s in scored if s[3] >= 0.5 and question_signal(s[2]) >= 0.6]
-        standalone = [s for s in questions if self.classifier.predict(self.mask(s[2])).intent != "follow_up"]
+        standalone = [s for s in questions if s[4] != "follow_up"]
         if standalone:
             questions = standalone
             best = max(standalone)
@@ -260,8 +260,7 @@ class Reader:
     # ------------------------------------------------------------ pieces of read()
     def _looks_like_follow_up(self, text: str, masked: str) -> bool:
         words = re.findall(r"[A-Za-z]+", masked)
-        cue = re.match(r"\s*(?:" + "|".join(map(re.escape, slots.vocabulary()["follow_up_cues"])) + r")\b", text, re.I)
-        return bool(cue) or slots.has("pronouns", text) or len(words) <= 4
+        return slots.starts_with("follow_up_cues", text) or slots.has("pronouns", text) or len(words) <= 4
 
     def _set_years(self, plan: Plan, years: slots.Years, last: Plan | None, base: list[str] | None = None) -> None:
         plan.years, plan.years_outside = list(years.named), list(years.outside)

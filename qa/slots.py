@@ -108,6 +108,16 @@ def has(name: str, text: str) -> bool:
     return bool(_list_pattern(name).search(text))
 
 
+@lru_cache(maxsize=None)
+def _start_pattern(name: str) -> re.Pattern:
+    return re.compile(r"\s*" + _list_pattern(name).pattern.removeprefix(r"(?<![\w])"), re.I)
+
+
+def starts_with(name: str, text: str) -> bool:
+    """Whether the text opens with a word of a vocabulary list ("and …", "what about …")."""
+    return bool(_start_pattern(name).match(text))
+
+
 def find(name: str, text: str) -> re.Match | None:
     return _list_pattern(name).search(text)
 

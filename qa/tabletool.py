@@ -81,6 +81,10 @@ class TableTool:
     def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
         return [dict(r) for r in self.db.execute(sql, params)]
 
+    def _row(self, name: str, year: str) -> list[dict]:
+        """One authority's Annex A row for one year (as a one-row list, for sources and charts)."""
+        return self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (name, year))
+
     def authority(self, name: str) -> str:
         found = self.resolver.resolve(name)
         if not found:
@@ -106,7 +110,7 @@ class TableTool:
     def lookup(self, authority: str, year: str, measure: str | None = None) -> TableResult:
         """One authority in one year: one measure, or all three."""
         name, year = self.authority(authority), self._year(year)
-        rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (name, year))
+        rows = self._row(name, year)
         r = rows[0]
         if measure == "percentage":
             text = (f"{name} achieved {r['percentage']}% of its funded successful family outcomes in {year} "
@@ -149,8 +153,7 @@ class TableTool:
     def side_by_side(self, authorities: list[str], year: str, measure: str | None = None) -> TableResult:
         """Two or more authorities in one year, with the gap between the first two."""
         names, year = [self.authority(a) for a in authorities], self._year(year)
-        rows = [self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (n, year))[0]
-                for n in dict.fromkeys(names)]
+        rows = [self._row(n, year)[0] for n in dict.fromkeys(names)]
         parts = [f"{r['authority']} achieved {r['achieved']:,} of a maximum of {r['max_outcomes']:,} ({r['percentage']}%)"
                  for r in rows]
         text = f"In {year}: " + "; ".join(parts) + "."
@@ -170,7 +173,7 @@ class TableTool:
     def target(self, authority: str, year: str) -> TableResult:
         """Did an authority achieve its maximum funded outcomes (its allocation) in a year?"""
         name, year = self.authority(authority), self._year(year)
-        rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (name, year))
+        rows = self._row(name, year)
         r = rows[0]
         short = r["max_outcomes"] - r["achieved"]
         if short <= 0:
@@ -300,7 +303,7 @@ class TableTool:
         year = "2023-24"
         if authority:
             name = self.authority(authority)
-            rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (name, year))
+            rows = self._row(name, year)
             marked = bool(rows[0]["earned_autonomy_marker"])
             text = (f"{name} is marked * in the 2023-24 Annex A, which denotes Earned Autonomy local authorities "
                     f"and Greater Manchester." if marked else
