@@ -185,10 +185,12 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "a percentage for this"
     if kind in ("number", "money", "percentage") and not any(FIGURE.search(t) for t in texts):
         return "a figure for this"
-    if kind == "number" and plan.counted and len(plan.counted) > 3 and plan.counted not in _GENERIC_COUNTS:
-        bound = rf"(?:\b\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|hundred|thousand))[\s-]+(?:[\w-]+\s+){{0,3}}{re.escape(plan.counted[:5])}"
+    counted = [w for w in plan.counted_words if len(w) > 3 and w not in _GENERIC_COUNTS]
+    if kind == "number" and counted:
+        nouns = "|".join(re.escape(w[:5]) for w in counted)
+        bound = rf"(?:\b\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|hundred|thousand))[\s-]+(?:[\w-]+\s+){{0,3}}(?:{nouns})"
         if not any(re.search(bound, t, re.I) for t in texts):
-            return f"a number of {plan.counted} for this"
+            return f"a number of {' '.join(plan.counted_words)} for this"
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
                                   for t in texts):

@@ -63,7 +63,7 @@ def read_message(raw) -> Message:
     kept = _SQL.sub(" ", "\n".join(lines))
     candidates = []
     for sentence in _SENTENCE_END.split(kept):
-        sentence = " ".join(sentence.split()).strip(" -–—*#>|,")
+        sentence = strip_openers(" ".join(sentence.split()).strip(" -–—*#>|,"))
         if len(_WORD.findall(sentence)) >= 1:
             candidates.append(sentence)
     cleaned = " ".join(" ".join(kept.split()).split())
@@ -76,6 +76,18 @@ def read_message(raw) -> Message:
                                         "Families reports.")
         return Message(cleaned, [], "That doesn't read as a question about the Supporting Families reports.")
     return Message(cleaned, candidates)
+
+
+def strip_openers(sentence: str) -> str:
+    """Greetings and fillers in front of a question ("hi! quick q - what's …") are not the question."""
+    from qa import slots
+
+    rest = sentence
+    while True:
+        m = slots.match_start("openers", rest)
+        if not m or not m.group().strip():
+            return rest if _WORD.search(rest) else sentence
+        rest = rest[m.end():].lstrip(" ,!:;.-–—?")
 
 
 def _looks_like_table(line: str) -> bool:

@@ -30,6 +30,8 @@ SLOT_EVIDENCE = 0.5
 MAX_CANDIDATES = 80
 
 ANSWER_TYPES_WANTING_FIGURES = {"number", "money", "percentage"}
+# Answer types only the reports' text can give: a follow-up asking for one after a table answer goes to the text.
+TEXT_TYPES = {"reason", "definition", "person", "organisation", "summary"}
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Plan:
     search_text: str = ""  # what retrieval searches (with the earlier question's words for a follow-up)
     names: list[str] = field(default_factory=list)  # capitalised names that are not authorities
     counted: str | None = None  # "how many X": X
+    counted_words: list[str] = field(default_factory=list)  # "how many Mental Health pilots": mental, health, pilots
     role: str | None = None  # "who is the delivery partner": "delivery"
     both_reports: bool = False
     outside_place: str | None = None  # "Cardiff is in Wales", for places not in the tables
@@ -224,6 +227,9 @@ class Reader:
         plan.both_reports = slots.has("both_reports", text)
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)
+        plan.counted_words = _counted_words(text)
+        if plan.counted_words and plan.answer_type in ("money", "percentage"):
+            plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.
@@ -275,6 +281,9 @@ class Reader:
             if plan.intent == "change":
                 plan.years = [slots.step(newest, -1, self.years), newest]
                 plan.year_note = ""
+        elif years.relative == "other" and not plan.years and base:
+            others = [y for y in (self.table_years if plan.intent in TABLE_INTENTS else self.years) if y not in base]
+            plan.years = others[-1:]  # "and the other report?"
         elif years.relative in ("previous", "next") and not plan.years:
             by = -1 if years.relative == "previous" else 1
             anchor = (base or [newest])[0] if by < 0 else (base or [newest])[-1]
@@ -292,6 +301,15 @@ class Reader:
     def _continue(self, plan: Plan, last: Plan, context: Context, years: slots.Years, elliptical: bool) -> Plan:
         """A follow-up keeps what it follows and changes what it names."""
         own_table = plan.intent in TABLE_INTENTS
+        if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question):
+            plan.intent = "text"  # "how much did Nottingham get?" after a question about a project's awards
+            own_table = False
+        if last.route == "table" and plan.intent in ("follow_up", "text") and plan.answer_type in TEXT_TYPES:
+            # "why so low?" after a table answer: the reports' text about the same authorities, if any.
+            plan.intent, plan.authorities, plan.said = "text", list(last.authorities), list(last.said)
+            plan.search_text = " ".join((plan.question, last.question))
+            self._set_years(plan, years, last)
+            return plan
         if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table):
             keep_operation = elliptical or plan.intent == "follow_up" or (
                 plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target"))
@@ -333,7 +351,11 @@ class Reader:
                 plan.intent = "text" if last.route == "documents" or not last.authorities else plan.intent
             if plan.intent == "text":
                 names = context.answer_names if slots.has("pronouns", plan.question) else ""
-                plan.search_text = " ".join(p for p in (plan.question, last.search_text, names) if p)
+                before = last.search_text
+                if years.named:  # "and the 23/24 one?": the earlier question's years give way
+                    for start, end in sorted(slots.find_years(before, self.years).spans, reverse=True):
+                        before = before[:start] + before[end:]
+                plan.search_text = " ".join(p for p in (plan.question, before, names) if p)
         self._set_years(plan, years, last)
         return plan
 
@@ -466,6 +488,25 @@ def split_compound(question: str) -> list[str]:
 def _counted(text: str) -> str | None:
     m = re.search(r"\bhow many (?:local )?([a-z]+)", text, re.I)
     return m.group(1).lower() if m else None
+
+
+# Words that end the phrase after "how many".
+_PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "had", "will", "would", "could", "can",
+               "in", "of", "for", "the", "that", "which", "who", "got", "get", "received", "took", "there", "on", "at",
+               "didn", "don", "doesn", "weren", "wasn", "aren", "isn", "haven", "hasn", "t", "not"}
+
+
+def _counted_words(text: str) -> list[str]:
+    """Up to three words naming what "how many" counts ("how many Mental Health pilots were…")."""
+    m = re.search(r"\bhow many\s+(.*)", text, re.I)
+    if not m:
+        return []
+    words = []
+    for word in re.findall(r"[A-Za-z-]+", m.group(1).lower())[:3]:
+        if word in _PHRASE_END:
+            break
+        words.append(word)
+    return words
 
 
 def _role(text: str) -> str | None:

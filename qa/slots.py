@@ -113,9 +113,13 @@ def _start_pattern(name: str) -> re.Pattern:
     return re.compile(r"\s*" + _list_pattern(name).pattern.removeprefix(r"(?<![\w])"), re.I)
 
 
+def match_start(name: str, text: str) -> re.Match | None:
+    """The word of a vocabulary list the text opens with ("and …", "what about …"), if any."""
+    return _start_pattern(name).match(text)
+
+
 def starts_with(name: str, text: str) -> bool:
-    """Whether the text opens with a word of a vocabulary list ("and …", "what about …")."""
-    return bool(_start_pattern(name).match(text))
+    return bool(match_start(name, text))
 
 
 def find(name: str, text: str) -> re.Match | None:
@@ -196,9 +200,10 @@ def count_number(text: str) -> int | None:
     """How many rows a ranking asks for: "top 10", "five worst", "3 councils"."""
     words = vocabulary()["count_words"]
     alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    orders = "|".join(re.escape(w) for words in vocabulary()["order"].values() for w in words if " " not in w)
     m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d+|{alts})\b", text, re.I) \
-        or re.search(rf"\b(\d+|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|places|ones|best|worst|"
-                     rf"highest|lowest|top|bottom)\b", text, re.I)
+        or re.search(rf"\b(\d+|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|places|ones|{orders})\b",
+                     text, re.I)
     if not m:
         return None
     word = m.group(1).lower()
