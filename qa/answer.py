@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from index.chunks import split_sentences
 from qa import llm
+from qa.intents import is_common_word
 from qa.plan import Plan
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool
 
@@ -131,6 +132,11 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
 
     retriever = default_retriever()
     strangers = [n for n in plan.names if not retriever.mentions(n) and retriever.unknown_words(n)]
+    # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word either.
+    said = " ".join(plan.said).lower()
+    strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
+                  if w not in said and w.capitalize() not in strangers and not is_common_word(w)
+                  and retriever.unknown_words(w)]
     if strangers:
         return _none(f"The reports don't mention {', '.join(strangers)}.")
     places = tuple(dict.fromkeys(n for pair in zip(plan.authorities, plan.said) for n in (pair[0], pair[1].strip())))
@@ -197,6 +203,10 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "a date for this"
     if kind in ("person", "organisation") and not any(new_names(t) for t in texts):
         return "a name for this"
+    if plan.places_wanted:
+        named = {m.name for t in texts for m in default_tool().resolver.find_all(t)} - set(plan.authorities)
+        if len(named) < plan.places_wanted:
+            return "the names of the areas for this"
     return None
 
 

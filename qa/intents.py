@@ -177,3 +177,8 @@ def token_embedder() -> TokenEmbedder:
     from index import config
 
     return TokenEmbedder(config.embedding_model_path())
+
+
+def is_common_word(word: str) -> bool:
+    """Whether a word is a whole token of MiniLM's 30,522-piece vocabulary (common English, not a rare name)."""
+    return token_embedder().tokenizer.token_to_id(word.lower()) is not None

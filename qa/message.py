@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from index import config
 
-# Markup and code: tags, entities, fenced code markers.
-_MARKUP = re.compile(r"<[^<>]{0,200}>|&[a-z]{2,6};|```")
+# Markup and code: tags, comments, entities, fenced code markers, web addresses.
+_MARKUP = re.compile(r"<!--.*?-->|<[^<>]{0,200}>|&[a-z]{2,6};|```|\bhttps?://\S+|\bwww\.\S+", re.S)
+# JSON pasted as a message: each field on its own line, so its keys and values are read apart.
+_JSON_SEPARATORS = re.compile(r'"\s*,\s*"|[{}\[\]]')
 # SQL statements and fragments: removed as data ("Leeds' OR 1=1 -- 2024-25 outcomes" keeps "Leeds 2024-25 outcomes").
 _SQL = re.compile(
     r"\b(?:select\s+[\w*, ]+\s+from\s+\w+(?:\s+where\s+[^;?]*)?|union\s+(?:all\s+)?select\b[^;?]*|"
@@ -54,7 +56,7 @@ def read_message(raw) -> Message:
         return Message("", [], f"That message is {len(text):,} characters long; please keep it under "
                                f"{config.MAX_QUESTION_CHARS:,} characters, or paste just the question.")
     sql_only = not _WORD.search(_SQL.sub(" ", _MARKUP.sub(" ", text)).replace("*", " ").replace("outcomes", " "))
-    text = _MARKUP.sub(" ", text)
+    text = _JSON_SEPARATORS.sub("\n", _MARKUP.sub(" ", text))
     lines = []
     for line in _INLINE_ROLE.sub("\n", text).splitlines():
         if _ROLE_LINE.match(line) or _looks_like_table(line):
@@ -64,7 +66,7 @@ def read_message(raw) -> Message:
     candidates = []
     for sentence in _SENTENCE_END.split(kept):
         sentence = strip_openers(" ".join(sentence.split()).strip(" -–—*#>|,"))
-        if len(_WORD.findall(sentence)) >= 1:
+        if _WORD.search(sentence) and not _mostly_symbols(sentence):
             candidates.append(sentence)
     cleaned = " ".join(" ".join(kept.split()).split())
     if not candidates:
@@ -76,6 +78,12 @@ def read_message(raw) -> Message:
                                         "Families reports.")
         return Message(cleaned, [], "That doesn't read as a question about the Supporting Families reports.")
     return Message(cleaned, candidates)
+
+
+def _mostly_symbols(sentence: str) -> bool:
+    """Template or code junk ("{{7*7}} ${7*7} %s%n"): over 40% of its characters are symbols."""
+    chars = sentence.replace(" ", "")
+    return sum(not ch.isalnum() for ch in chars) > 0.4 * len(chars)
 
 
 def strip_openers(sentence: str) -> str:

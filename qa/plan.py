@@ -59,6 +59,7 @@ class Plan:
     names: list[str] = field(default_factory=list)  # capitalised names that are not authorities
     counted: str | None = None  # "how many X": X
     counted_words: list[str] = field(default_factory=list)  # "how many Mental Health pilots": mental, health, pilots
+    places_wanted: int = 0  # "which 14 areas…": 14; "which councils…": 2; "which council…": 1
     role: str | None = None  # "who is the delivery partner": "delivery"
     both_reports: bool = False
     outside_place: str | None = None  # "Cardiff is in Wales", for places not in the tables
@@ -227,7 +228,7 @@ class Reader:
         plan.both_reports = slots.has("both_reports", text)
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)
-        plan.counted_words = _counted_words(text)
+        plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         self._fill_figures(plan, text)
@@ -240,7 +241,9 @@ class Reader:
             allowed -= NEEDS_AUTHORITY
         if has_places:
             allowed -= NO_AUTHORITY
-        if prediction.intent == "follow_up" and last is None and not has_places:
+        standalone = slots.has("table_words", text) or (
+            question_signal(text) >= 0.4 and not slots.starts_with("follow_up_cues", text))
+        if prediction.intent == "follow_up" and last is None and not has_places and not standalone:
             allowed = {"follow_up"}  # "And in 2023-24?" on a fresh page: ask what it follows
         elif not follow or last is None:
             allowed.discard("follow_up")
@@ -507,6 +510,18 @@ def _counted_words(text: str) -> list[str]:
             break
         words.append(word)
     return words
+
+
+def _places_wanted(text: str) -> int:
+    """How many authority names a "which councils…" question needs in its answer (0: not such a question)."""
+    m = re.match(r"\s*(?:which|what|name the|list the)\s+(?:(\w+)\s+)?(?:local\s+)?"
+                  r"(councils|areas|authorities|las|districts|boroughs|council|area|authority|la|district|borough)\b",
+                  text, re.I)
+    if not m:
+        return 0
+    plural = m.group(2).lower().endswith("s") and m.group(2).lower() != "las" or m.group(2).lower() == "las"
+    count = slots.count_number(m.group(0)) if m.group(1) else None
+    return 1 if not plural else min(count or 2, 2)
 
 
 def _role(text: str) -> str | None:

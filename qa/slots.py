@@ -40,8 +40,12 @@ def places() -> dict:
 def phrase_pattern(phrases) -> re.Pattern:
     """One regex for a list of words and phrases, longest first, matched at word edges."""
     alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in alts)
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w])" if alts else r"(?!x)x", re.I)
+
+    def edged(p: str) -> str:  # word edges only where the phrase starts or ends with a word character ("%" has none)
+        body = re.escape(p).replace(r"\ ", r"\s+")
+        return (r"(?<!\w)" if p[0].isalnum() else "") + body + (r"(?!\w)" if p[-1].isalnum() else "")
+
+    return re.compile("|".join(edged(p) for p in alts) if alts else r"(?!x)x", re.I)
 
 
 class PhraseIndex:
@@ -110,7 +114,7 @@ def has(name: str, text: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _start_pattern(name: str) -> re.Pattern:
-    return re.compile(r"\s*" + _list_pattern(name).pattern.removeprefix(r"(?<![\w])"), re.I)
+    return re.compile(r"\s*(?:" + _list_pattern(name).pattern + ")", re.I)
 
 
 def match_start(name: str, text: str) -> re.Match | None:
