@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from index.chunks import split_sentences
-from qa import llm
+from qa import llm, slots
 from qa.intents import is_common_word
 from qa.plan import Plan
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool
@@ -135,8 +135,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word either.
     said = " ".join(plan.said).lower()
     strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
-                  if w not in said and w.capitalize() not in strangers and not is_common_word(w)
-                  and retriever.unknown_words(w)]
+                  if w not in said and w.capitalize() not in strangers and not _ordinary(w) and retriever.unknown_words(w)]
     if strangers:
         return _none(f"The reports don't mention {', '.join(strangers)}.")
     places = tuple(dict.fromkeys(n for pair in zip(plan.authorities, plan.said) for n in (pair[0], pair[1].strip())))
@@ -167,6 +166,11 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         text = "The two reports each say:\n" + "\n".join(
             f"- {p.year} report: “{p.text}” ({p.section})" for p in passages)
     return Answer(text, "documents", sources, [], None, ["documents"])
+
+
+def _ordinary(word: str) -> bool:
+    """A common English word, a plural of one, or informal spelling ("whats", "yrs"): not a name."""
+    return is_common_word(word) or (word.endswith("s") and is_common_word(word[:-1])) or slots.has("informal", word)
 
 
 def _lacks(plan: Plan, passages) -> str | None:

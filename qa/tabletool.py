@@ -64,6 +64,15 @@ def fmt(measure: str, value) -> str:
     return f"{value}%" if measure == "percentage" else f"{value:,}"
 
 
+def _counts(measure: str, row: dict) -> str:
+    """A ranked row with its counts: the measure ranked on first, then the rest of the row."""
+    if measure == "percentage":
+        return f"{row['percentage']}%: {row['achieved']:,} of {row['max_outcomes']:,}"
+    if measure == "max_outcomes":
+        return f"maximum {row['max_outcomes']:,}; achieved {row['achieved']:,}, {row['percentage']}%"
+    return f"{row['achieved']:,} of {row['max_outcomes']:,}, {row['percentage']}%"
+
+
 def _annex_source(year: str, rows: list[dict]) -> dict:
     return {"year": year, "section": ANNEX_SOURCE[year], "quote": "", "rows": rows}
 
@@ -200,7 +209,7 @@ class TableTool:
             params.append(value)
         rows = self._rows(sql + f" ORDER BY {measure} {direction}, authority LIMIT ?", tuple(params + [n]))
         word = "highest" if order == "top" else "lowest"
-        listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r[measure])})" for i, r in enumerate(rows, 1))
+        listing = "; ".join(f"{i}. {r['authority']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         scope = ""
         if exclude:
             scope += f", excluding {', '.join(exclude)}"

@@ -44,7 +44,7 @@ def test_change_between_years(ask):
 @pytest.mark.parametrize("question, facts, absent", [
     ("Which five authorities achieved the most in 2024-25?",
      ["Greater Manchester", "Birmingham", "Kent", "Essex", "Liverpool"], ["Leeds"]),
-    ("Which 3 authorities had the lowest percentage achieved in 2024-25?", ["Torbay (6%)", "Bexley (15%)", "Kirklees (20%)"], []),
+    ("Which 3 authorities had the lowest percentage achieved in 2024-25?", ["Torbay (6%: 21 of 355)", "Bexley (15%: 68 of 464)", "Kirklees (20%: 247 of 1,205)"], []),
     ("Excluding Greater Manchester, which authority achieved the most outcomes in 2024-25?", ["Birmingham", "4,193"], ["6,685"]),
     ("How many authorities achieved 100% in 2024-25?", ["53 authorities"], []),
     ("How many authorities achieved 90% or more in 2023-24?", ["17 authorities"], []),
