@@ -123,7 +123,7 @@ class Reader:
         self._place_index = slots.PhraseIndex(self._places)
         self._slot_cache: dict[str, Slots] = {}
         examples = [(e.intent, e.answer_type, self.mask(e.question)) for e in load_examples()]
-        self.classifier = IntentClassifier(examples, token_embedder())
+        self.classifier = IntentClassifier.cached(examples, token_embedder())
 
     # ------------------------------------------------------------ slots
     def _place_reasons(self) -> dict[str, str]:

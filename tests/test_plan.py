@@ -173,3 +173,18 @@ def test_the_classifier_learns_from_example_lines(built):
     taught = IntentClassifier(examples + [("totals", "number", "zorbly grand tally")] * 3, token_embedder())
     assert plain.predict("zorbly grand tally").intent != "totals"
     assert taught.predict("zorbly grand tally").intent == "totals"
+
+
+def test_the_fitted_classifier_is_kept_in_the_build_folder(built, tmp_path, monkeypatch):
+    """Fitting takes seconds, so the fitted model is cached by a hash of the examples; a changed example refits."""
+    from qa.intents import IntentClassifier, load_examples, token_embedder
+
+    monkeypatch.setenv("SF_BUILD_DIR", str(tmp_path))
+    examples = [(e.intent, e.answer_type, e.question) for e in load_examples()][:300]
+    first = IntentClassifier.cached(examples, token_embedder())
+    files = list((tmp_path / "plan").glob("classifier-*.pkl"))
+    assert len(files) == 1
+    again = IntentClassifier.cached(examples, token_embedder())
+    assert again.predict("how did leeds do").ranked == first.predict("how did leeds do").ranked
+    IntentClassifier.cached(examples[:-1], token_embedder())
+    assert len(list((tmp_path / "plan").glob("classifier-*.pkl"))) == 2
