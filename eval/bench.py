@@ -94,8 +94,10 @@ def run() -> dict:
     by_route: dict[str, list[float]] = {}
     for r in ours:
         by_route.setdefault(r.route, []).append(r.seconds * 1000)
+    by_route["all routes"] = [ms for v in list(by_route.values()) for ms in v]
     results["ask_ms"] = {route: {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95)}
                          for route, v in sorted(by_route.items())}
+    results["understand_ms"] = _time_understand([c.turns[-1] for c in cases])
     with tempfile.TemporaryDirectory() as tmp:
         baseline = baseline_answerer(tmp)
         base = [run_case(c, baseline) for c in cases]
@@ -117,6 +119,19 @@ def run() -> dict:
     return results
 
 
+def _time_understand(questions: list) -> dict:
+    """Reading a question into a Plan (qa.plan), warm, per question."""
+    from qa.plan import default_reader
+
+    reader = default_reader()
+    times = []
+    for q in questions:
+        started = time.perf_counter()
+        reader.understand(q)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"n": len(times), "p50": percentile(times, 50), "p95": percentile(times, 95)}
+
+
 def markdown(r: dict) -> str:
     b, s = r["build"], r["side_by_side"]
     ratio = lambda a, c: f"{a / c:.2f}x" if c else "-"
@@ -128,6 +143,8 @@ def markdown(r: dict) -> str:
         "| route | answers | p50 ms | p95 ms |", "|---|---:|---:|---:|",
     ]
     lines += [f"| {k} | {v['n']} | {v['p50']:.1f} | {v['p95']:.1f} |" for k, v in r["ask_ms"].items()]
+    u = r["understand_ms"]
+    lines += [f"| reading the question (plan only) | {u['n']} | {u['p50']:.2f} | {u['p95']:.2f} |"]
     lines += ["", f"Side by side on the same {s['cases']} questions:", "",
               "| | this project | textbook RAG | ratio |", "|---|---:|---:|---:|",
               f"| accuracy (route and facts) | {s['accuracy_ours']:.1%} | {s['accuracy_baseline']:.1%} | "

@@ -10,7 +10,8 @@ import click
 @click.command()
 @click.argument("question", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole Answer as JSON.")
-def main(question: tuple[str, ...], as_json: bool):
+@click.option("--plan", "show_plan", is_flag=True, help="Print how the question was read (the Plan) as JSON, not the answer.")
+def main(question: tuple[str, ...], as_json: bool, show_plan: bool):
     """Answer QUESTION about the Supporting Families annual reports 2023-24 and 2024-25."""
     from index.build import ensure_built
     from qa import ask
@@ -19,6 +20,13 @@ def main(question: tuple[str, ...], as_json: bool):
     text = " ".join(question)
     if not text and not sys.stdin.isatty():
         text = sys.stdin.read()
+    if show_plan:
+        from dataclasses import asdict
+
+        from qa import understand
+
+        click.echo(json.dumps(asdict(understand(text)), indent=2, ensure_ascii=False))
+        return
     answer = ask(text)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))

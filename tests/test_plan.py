@@ -188,3 +188,17 @@ def test_the_fitted_classifier_is_kept_in_the_build_folder(built, tmp_path, monk
     assert again.predict("how did leeds do").ranked == first.predict("how did leeds do").ranked
     IntentClassifier.cached(examples[:-1], token_embedder())
     assert len(list((tmp_path / "plan").glob("classifier-*.pkl"))) == 2
+
+
+def test_cli_prints_the_plan(built):
+    import json
+
+    from click.testing import CliRunner
+
+    from qa.cli import main
+
+    result = CliRunner().invoke(main, ["--plan", "how'd leeds do last year"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    assert (plan["intent"], plan["authorities"], plan["years"]) == ("lookup", ["Leeds"], ["2024-25"])
+    assert plan["year_note"] == "2024-25, the latest report"
