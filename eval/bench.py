@@ -35,8 +35,11 @@ def measure_build_and_cold_start() -> dict:
         build = "from index.build import ensure_built; ensure_built(progress=False)"
         scratch = _timed_subprocess(build, env)
         unchanged = _timed_subprocess(build, env)
-        cold = _timed_subprocess(build + "; from qa import ask; ask('How much was Leeds awarded for the SEND project?')", env)
-    return {"build_from_scratch_s": scratch, "build_unchanged_s": unchanged, "cold_start_to_first_answer_s": cold}
+        first_answer = build + "; from qa import ask; ask('How much was Leeds awarded for the SEND project?')"
+        first = _timed_subprocess(first_answer, env)  # fits the question classifier and caches it in the build folder
+        cold = _timed_subprocess(first_answer, env)
+    return {"build_from_scratch_s": scratch, "build_unchanged_s": unchanged, "first_start_after_build_s": first,
+            "cold_start_to_first_answer_s": cold}
 
 
 def baseline_answerer(tmp: str):
@@ -138,7 +141,8 @@ def markdown(r: dict) -> str:
     lines = [
         "# Benchmark", "",
         f"- index build from scratch: {b['build_from_scratch_s']:.1f} s; when nothing changed: {b['build_unchanged_s']:.1f} s",
-        f"- cold start to first answer (new process, stores built): {b['cold_start_to_first_answer_s']:.1f} s",
+        f"- cold start to first answer (new process, stores built): {b['cold_start_to_first_answer_s']:.1f} s "
+        f"(the first start after a build also fits the question classifier: {b['first_start_after_build_s']:.1f} s)",
         f"- peak memory (answering and baseline, one process): {r['peak_memory_mb']:.0f} MB", "",
         "| route | answers | p50 ms | p95 ms |", "|---|---:|---:|---:|",
     ]
