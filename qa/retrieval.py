@@ -111,8 +111,11 @@ class HybridRetriever:
 
     def __init__(self, chroma_client=None):
         chroma = chroma_client or vectors.client()
-        self.chunks = chroma.get_collection(vectors.CHUNKS)
-        got = self.chunks.get(include=["documents", "metadatas"])
+        got = chroma.get_collection(vectors.CHUNKS).get(include=["documents", "metadatas", "embeddings"])
+        # The chunk vectors are held in memory (a few hundred rows): dense search is one matrix product,
+        # exact, with no round trip to Chroma per question.
+        self.chunk_vecs = np.asarray(got["embeddings"], dtype=np.float32)
+        self.chunk_years = np.asarray([m["year"] for m in got["metadatas"]])
         self.ids: list[str] = got["ids"]
         self.texts: dict[str, str] = dict(zip(got["ids"], got["documents"]))
         self.metas: dict[str, dict] = dict(zip(got["ids"], got["metadatas"]))
@@ -153,9 +156,11 @@ class HybridRetriever:
                query_vector: np.ndarray | None = None) -> list[ChunkHit]:
         """Top-k chunks by reciprocal rank fusion of dense and BM25 rankings."""
         vec = self.embed(query) if query_vector is None else query_vector
-        where = {"year": year} if year else None
-        dense = self.chunks.query(query_embeddings=[vec.tolist()], n_results=CANDIDATES, where=where,
-                                  include=[])["ids"][0]
+        similarity = self.chunk_vecs @ vec
+        if year:
+            similarity = np.where(self.chunk_years == year, similarity, -np.inf)
+        order = np.argsort(-similarity, kind="stable")[:CANDIDATES]
+        dense = [self.ids[i] for i in order if np.isfinite(similarity[i])]
         lex_scores = self.bm25.scores(tokens(query))
         order = np.argsort(-lex_scores)
         lexical = [self.ids[i] for i in order[:CANDIDATES] if lex_scores[i] > 0
