@@ -59,6 +59,7 @@ class Plan:
     names: list[str] = field(default_factory=list)  # capitalised names that are not authorities
     counted: str | None = None  # "how many X": X
     counted_words: list[str] = field(default_factory=list)  # "how many Mental Health pilots": mental, health, pilots
+    years_seen: list[str] = field(default_factory=list)  # years earlier turns of a follow-up chain asked about
     places_wanted: int = 0  # "which 14 areas…": 14; "which councils…": 2; "which council…": 1
     role: str | None = None  # "who is the delivery partner": "delivery"
     both_reports: bool = False
@@ -317,7 +318,10 @@ class Reader:
             keep_operation = elliptical or plan.intent == "follow_up" or (
                 plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target"))
             merged = replace(last, question=plan.question, search_text=plan.question, follow_up=True, decline=None,
-                             year_note="", outside_place=None, years_outside=[])
+                             year_note="", outside_place=None, years_outside=[],
+                             years_seen=sorted(set(last.years_seen) | set(last.years)))
+            if slots.count_number(plan.question):
+                merged.n = plan.n  # "top 5 then?"
             if not keep_operation:
                 merged.intent, merged.answer_type = plan.intent, plan.answer_type
                 if plan.intent == "count_change" and last.authorities and not plan.authorities:
@@ -337,12 +341,15 @@ class Reader:
             if years.named or years.outside or years.relative:
                 self._set_years(merged, years, last, base=last.years or None)
                 if merged.intent in ("change", "totals") and not keep_operation and len(merged.years) == 1 \
-                        and last.years and last.years != merged.years:
-                    merged.years = sorted(set(merged.years) | set(last.years))  # "how many more than in 23/24?"
+                        and set(merged.years_seen) - set(merged.years):
+                    merged.years = sorted(set(merged.years) | set(merged.years_seen))  # "how many more than in 23/24?"
                 if merged.intent == "change" and len(merged.years) == 1:
                     merged.intent = "lookup"
                 elif not merged.years and not merged.years_outside:
                     merged.years = list(last.years)
+            if merged.intent == "change" and not keep_operation and len(merged.years) < 2 and \
+                    len(set(merged.years) | set(merged.years_seen)) >= 2:
+                merged.years = sorted(set(merged.years) | set(merged.years_seen))  # "and 24/25?" … "how many more is that"
             if plan.ehsg_years:
                 merged.ehsg_years = plan.ehsg_years
             if merged.intent in NEEDS_AUTHORITY and not merged.authorities:
@@ -368,8 +375,8 @@ class Reader:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent in ("filter", "count"):
             plan.measure = "percentage"  # thresholds are read from percentages ("under 50%", "in full")
-            if plan.value is None:
-                plan.comparator, plan.value = "eq", 100.0
+            if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
+                plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
         if plan.intent == "count_change":
             plan.comparator = "lt" if plan.order == "bottom" else "gt"
         if plan.intent == "compare" and len(plan.authorities) < 2:
@@ -422,8 +429,8 @@ class Reader:
             value, start, end = figures[0]
             before, after = text[max(0, start - 30):start], text[end:end + 20]
             plan.value = value
-            plan.comparator = (slots.first_key("comparators", after.split("?")[0]) if
-                               slots.first_key("comparators", after) in ("ge", "le") else None) \
+            trailing = slots.keys_found("comparators", after) & {"ge", "le"}  # "75% or above"
+            plan.comparator = (trailing.pop() if len(trailing) == 1 else None) \
                 or slots.nearest_key("comparators", before) or "eq"
         elif slots.has("full_marks", text):
             plan.comparator, plan.value = "eq", 100.0

@@ -107,6 +107,11 @@ def nearest_key(group: str, before: str) -> str | None:
     return max(found)[1] if found else None
 
 
+def keys_found(group: str, text: str) -> set[str]:
+    """Every key of a vocabulary group whose words appear in the text."""
+    return {key for key, p in _patterns(group).items() if p.search(text)}
+
+
 def has(name: str, text: str) -> bool:
     """Whether any word of a vocabulary list (e.g. "both_reports", "exclude") appears in the text."""
     return bool(_list_pattern(name).search(text))
@@ -208,6 +213,8 @@ def count_number(text: str) -> int | None:
     m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d+|{alts})\b", text, re.I) \
         or re.search(rf"\b(\d+|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|places|ones|{orders})\b",
                      text, re.I)
+    if not m:  # "who was 2nd for outcomes": the list down to that place
+        m = re.search(r"\b(2nd|second|3rd|third|4th|fourth|5th|fifth)\b", text, re.I)
     if not m:
         return None
     word = m.group(1).lower()

@@ -128,8 +128,10 @@ class TableTool:
             text = (f"{name}'s maximum funded successful family outcomes for {year} was {r['max_outcomes']:,} "
                     f"(it achieved {r['achieved']:,}, {r['percentage']}%).")
         else:
+            short = r["max_outcomes"] - r["achieved"]
             text = (f"{name} achieved {r['achieved']:,} successful family outcomes in {year}, "
-                    f"of a maximum of {r['max_outcomes']:,} funded ({r['percentage']}%).")
+                    f"of a maximum of {r['max_outcomes']:,} funded ({r['percentage']}%"
+                    f"{f'; {short:,} short of its allocation' if short > 0 else ''}).")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def compare_years(self, authority: str, years: list[str] | None = None) -> TableResult:
@@ -274,7 +276,8 @@ class TableTool:
         r = rows[0]
         pct = round(100 * r["achieved"] / r["max_outcomes"])
         text = (f"In {year}, {r['authorities']} areas achieved {r['achieved']:,} successful family outcomes "
-                f"of {r['max_outcomes']:,} funded ({pct}% overall), summing Annex A.")
+                f"of {r['max_outcomes']:,} funded ({pct}% overall; {r['max_outcomes'] - r['achieved']:,} short of the "
+                f"allocation), summing Annex A.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def national_change(self, first: str, last: str) -> TableResult:
@@ -313,11 +316,14 @@ class TableTool:
         if authority:
             name = self.authority(authority)
             rows = self._row(name, year)
-            marked = bool(rows[0]["earned_autonomy_marker"])
+            r = rows[0]
+            marked = bool(r["earned_autonomy_marker"])
             text = (f"{name} is marked * in the 2023-24 Annex A, which denotes Earned Autonomy local authorities "
                     f"and Greater Manchester." if marked else
                     f"{name} is not marked * in the 2023-24 Annex A, so it was not among the Earned Autonomy "
                     f"areas (or Greater Manchester) counted there.")
+            text += (f" Its 2023-24 row: {r['achieved']:,} successful family outcomes achieved of a maximum of "
+                     f"{r['max_outcomes']:,} ({r['percentage']}%).")
             return TableResult(text, rows, [_annex_source(year, rows)])
         rows = self._rows(
             f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ? AND earned_autonomy_marker = 1 ORDER BY authority",
