@@ -373,6 +373,8 @@ class Reader:
         """Ranking defaults, then whether to decline and why."""
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
+        if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":
+            plan.comparator, plan.value = "gt", 0.0  # "closest to their allocation": among those that fell short
         if plan.intent in ("filter", "count"):
             plan.measure = "percentage"  # thresholds are read from percentages ("under 50%", "in full")
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%

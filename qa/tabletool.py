@@ -17,8 +17,9 @@ from index.tables import ANNEX_SOURCE, EHSG_SECTIONS, EHSG_SOURCE
 from qa.authorities import AuthorityResolver
 from qa.stores import per_build
 
-Measure = Literal["max_outcomes", "achieved", "percentage"]
+Measure = Literal["max_outcomes", "achieved", "percentage", "shortfall"]
 MEASURES: dict[str, str] = {
+    "shortfall": "shortfall against the allocation (maximum minus achieved)",
     "max_outcomes": "maximum funded successful family outcomes",
     "achieved": "successful family outcomes achieved",
     "percentage": "percentage of funded outcomes achieved",
@@ -68,6 +69,8 @@ def _counts(measure: str, row: dict) -> str:
     """A ranked row with its counts: the measure ranked on first, then the rest of the row."""
     if measure == "percentage":
         return f"{row['percentage']}%: {row['achieved']:,} of {row['max_outcomes']:,}"
+    if measure == "shortfall":
+        return f"{row['max_outcomes'] - row['achieved']:,} short: {row['achieved']:,} of {row['max_outcomes']:,}"
     if measure == "max_outcomes":
         return f"maximum {row['max_outcomes']:,}; achieved {row['achieved']:,}, {row['percentage']}%"
     return f"{row['achieved']:,} of {row['max_outcomes']:,}, {row['percentage']}%"
@@ -82,9 +85,13 @@ class TableTool:
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
-        names = [r[0] for r in db.execute("SELECT DISTINCT authority FROM outcomes ORDER BY authority")]
+        # Annex A rows with the shortfall (maximum minus achieved) beside them; a temporary view, so the
+        # read-only database is untouched.
+        db.execute("CREATE TEMP VIEW IF NOT EXISTS annex AS "
+                   "SELECT *, max_outcomes - achieved AS shortfall FROM outcomes")
+        names = [r[0] for r in db.execute("SELECT DISTINCT authority FROM annex ORDER BY authority")]
         self.resolver = AuthorityResolver(names)
-        self.years = [r[0] for r in db.execute("SELECT DISTINCT year FROM outcomes ORDER BY year")]
+        self.years = [r[0] for r in db.execute("SELECT DISTINCT year FROM annex ORDER BY year")]
 
     # ------------------------------------------------------------ helpers
     def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
@@ -92,7 +99,7 @@ class TableTool:
 
     def _row(self, name: str, year: str) -> list[dict]:
         """One authority's Annex A row for one year (as a one-row list, for sources and charts)."""
-        return self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year = ?", (name, year))
+        return self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE authority = ? AND year = ?", (name, year))
 
     def authority(self, name: str) -> str:
         found = self.resolver.resolve(name)
@@ -138,7 +145,7 @@ class TableTool:
         """One authority in two years (the first and last of `years`, default every year), with the change."""
         name = self.authority(authority)
         first, last = self._span(years)
-        rows = self._rows(f"SELECT {self._COLUMNS} FROM outcomes WHERE authority = ? AND year IN (?, ?) ORDER BY year",
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE authority = ? AND year IN (?, ?) ORDER BY year",
                           (name, first, last))
         a, b = rows[0], rows[-1]
         d_ach, d_max, d_pct = b["achieved"] - a["achieved"], b["max_outcomes"] - a["max_outcomes"], b["percentage"] - a["percentage"]
@@ -202,7 +209,7 @@ class TableTool:
         n = max(1, min(int(n), 200))
         direction = "DESC" if order == "top" else "ASC"
         exclude = [self.authority(a) for a in exclude or []]
-        sql, params = f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ?", [year]
+        sql, params = f"SELECT {self._COLUMNS} FROM annex WHERE year = ?", [year]
         if exclude:
             sql += f" AND authority NOT IN ({', '.join('?' * len(exclude))})"
             params += exclude
@@ -224,7 +231,7 @@ class TableTool:
 
     _CHANGE_SQL = """
         SELECT a.authority, a.{m} AS value_before, b.{m} AS value_after, b.{m} - a.{m} AS change
-        FROM outcomes a JOIN outcomes b ON a.authority = b.authority
+        FROM annex a JOIN annex b ON a.authority = b.authority
         WHERE a.year = ? AND b.year = ?"""
 
     def rank_change(self, measure: str, n: int = 5, order: Literal["top", "bottom"] = "top",
@@ -259,7 +266,7 @@ class TableTool:
         measure, year = self._measure(measure), self._year(year)
         op = COMPARATORS[comparator]
         rows = self._rows(
-            f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ? AND {measure} {op} ? ORDER BY {measure} DESC, authority",
+            f"SELECT {self._COLUMNS} FROM annex WHERE year = ? AND {measure} {op} ? ORDER BY {measure} DESC, authority",
             (year, value))
         shown = fmt(measure, int(value) if float(value).is_integer() else value)
         head = f"{len(rows)} authorities had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} in {year}"
@@ -272,7 +279,7 @@ class TableTool:
         year = self._year(year)
         rows = self._rows(
             "SELECT year, SUM(max_outcomes) AS max_outcomes, SUM(achieved) AS achieved, COUNT(*) AS authorities "
-            "FROM outcomes WHERE year = ? GROUP BY year", (year,))
+            "FROM annex WHERE year = ? GROUP BY year", (year,))
         r = rows[0]
         pct = round(100 * r["achieved"] / r["max_outcomes"])
         text = (f"In {year}, {r['authorities']} areas achieved {r['achieved']:,} successful family outcomes "
@@ -302,12 +309,18 @@ class TableTool:
     def average(self, measure: str, year: str) -> TableResult:
         measure, year = self._measure(measure), self._year(year)
         rows = self._rows(
-            f"SELECT year, AVG({measure}) AS average, COUNT(*) AS authorities FROM outcomes WHERE year = ? GROUP BY year",
+            f"SELECT year, AVG({measure}) AS average, COUNT(*) AS authorities FROM annex WHERE year = ? GROUP BY year",
             (year,))
         avg = rows[0]["average"]
-        shown = f"{avg:.1f}%" if measure == "percentage" else f"{avg:,.1f}"
+        values = sorted(r[0] for r in self.db.execute(f"SELECT {measure} FROM annex WHERE year = ?", (year,)))
+        middle = len(values) // 2
+        median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        rows[0]["median"] = median
+        unit = "%" if measure == "percentage" else ""
+        shown = f"{avg:.1f}{unit}" if measure == "percentage" else f"{avg:,.1f}"
         text = (f"The average {MEASURES[measure]} per authority in {year} was {shown} "
-                f"(mean of {rows[0]['authorities']} Annex A rows, each area counted equally).")
+                f"(mean of {rows[0]['authorities']} Annex A rows, each area counted equally); "
+                f"the median authority's was {median:,g}{unit}.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def earned_autonomy(self, authority: str | None = None) -> TableResult:
@@ -326,7 +339,7 @@ class TableTool:
                      f"{r['max_outcomes']:,} ({r['percentage']}%).")
             return TableResult(text, rows, [_annex_source(year, rows)])
         rows = self._rows(
-            f"SELECT {self._COLUMNS} FROM outcomes WHERE year = ? AND earned_autonomy_marker = 1 ORDER BY authority",
+            f"SELECT {self._COLUMNS} FROM annex WHERE year = ? AND earned_autonomy_marker = 1 ORDER BY authority",
             (year,))
         names = [r["authority"] for r in rows]
         councils = [n for n in names if n != "Greater Manchester"]
@@ -365,7 +378,7 @@ class TableTool:
 
     def all_rows(self) -> list[dict]:
         """Every Annex A row, both years, for the app's table view."""
-        return self._rows(f"SELECT {self._COLUMNS} FROM outcomes ORDER BY authority, year")
+        return self._rows(f"SELECT {self._COLUMNS} FROM annex ORDER BY authority, year")
 
     # ------------------------------------------------------------ LangChain
     def as_langchain_tool(self):

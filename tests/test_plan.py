@@ -92,6 +92,10 @@ def test_intent_and_answer_type_from_examples(reader, question, intent, answer_t
     ("national success rate 23/24", ["61%", "64,280", "105,149"]),
     ("how many more outcomes nationally last year than the year before", ["104,761", "64,280", "+40,481"]),
     ("Which authorities achieved less than 20% in 2023-24?", ["Sutton", "Torbay"]),
+    ("which council was furthest off its allocation in 24/25", ["Greater Manchester", "2,340 short"]),
+    ("who came closest to their allocation without hitting it last year", ["Hartlepool", "1 short", "311 of 312"]),
+    ("median council % in 24/25?", ["79.8%", "median", "86%"]),
+    ("bexley 24/25 how far off the allocation", ["68", "464", "396 short"]),
 ])
 def test_operations(ask, question, facts):
     answer = ask(question)
