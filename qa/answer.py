@@ -90,6 +90,8 @@ def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
         results = tool.answer(q)
     except TableToolError as e:
         return _none(str(e))
+    if not results:
+        return _none("I couldn't tell which local authority or year this is about; please name them.")
     text = " ".join(r.summary for r in results)
     sources = [Source(s["year"], s["section"], s.get("quote", ""), s.get("rows", [])) for r in results for s in r.sources]
     rows = [row for r in results for row in r.rows]

@@ -24,6 +24,8 @@ EHSG_SECTIONS = ("Family Voice", "Workforce", "Communities", "Leaders", "Data")
 OUT_OF_SCOPE_CONFIDENCE = 0.5
 # Follow-ups replay at most this many earlier user turns (older turns cannot change what "it" means).
 CONTEXT_TURNS = 6
+# A follow-up this short (in words, slots masked) that names nothing new is read against the conversation.
+SHORT_FOLLOW_UP = 8
 # In a long message, a sentence naming an authority or a year is this much likelier to be the question.
 SLOT_EVIDENCE = 0.5
 # A long message's sentences are weighed at most up to this many.
@@ -219,8 +221,15 @@ class Reader:
         last = context.last
         # A follow-up: it says so ("and…", "it", very short), or it needs an authority only the conversation names.
         needs_context = prediction.intent in NEEDS_AUTHORITY and not matches and not outside
+        short_words = len(re.findall(r"[A-Za-z]+", masked)) <= SHORT_FOLLOW_UP
         follow = continues or prediction.intent == "follow_up" or self._looks_like_follow_up(text, masked) or (
-            needs_context and last is not None and bool(last.authorities))
+            needs_context and last is not None and bool(last.authorities)) or (
+            # A short question with no year or table words, after a text answer, goes on about the same thing.
+            last is not None and last.route == "documents" and short_words and not years.named
+            and not slots.has("table_words", text))
+        if follow and last is not None and last.route == "table" and prediction.intent == "text" and short_words \
+                and slots.has("pronouns", text) and prediction.answer_type not in TEXT_TYPES:
+            prediction = replace(prediction, intent="follow_up")  # "how did they do last year?" after a ranking
         plan = Plan(question=text, intent=prediction.intent, answer_type=prediction.answer_type,
                     confidence=prediction.confidence, authorities=authorities, said=said, exclude=exclude,
                     search_text=text, follow_up=follow and last is not None)
@@ -308,6 +317,8 @@ class Reader:
         if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question):
             plan.intent = "text"  # "how much did Nottingham get?" after a question about a project's awards
             own_table = False
+        if own_table and plan.intent in NEEDS_AUTHORITY and not plan.authorities and last.authorities:
+            plan.authorities, plan.said = list(last.authorities), list(last.said)  # "did they hit 100% too?"
         if last.route == "table" and plan.intent in ("follow_up", "text") and plan.answer_type in TEXT_TYPES:
             # "why so low?" after a table answer: the reports' text about the same authorities, if any.
             plan.intent, plan.authorities, plan.said = "text", list(last.authorities), list(last.said)

@@ -302,8 +302,8 @@ class TableTool:
         r = result.rows[0]
         pct = round(100 * r["achieved"] / r["max_outcomes"])
         result.summary = (f"In {year}, {pct}% of the national allocation was achieved: {r['achieved']:,} successful "
-                          f"family outcomes of {r['max_outcomes']:,} funded across {r['authorities']} areas "
-                          f"(summing Annex A).")
+                          f"family outcomes of {r['max_outcomes']:,} funded across {r['authorities']} areas, "
+                          f"{r['max_outcomes'] - r['achieved']:,} short (summing Annex A).")
         return result
 
     def average(self, measure: str, year: str) -> TableResult:
