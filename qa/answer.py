@@ -209,11 +209,37 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "a date for this"
     if kind in ("person", "organisation") and not any(new_names(t) for t in texts):
         return "a name for this"
+    if kind == "person" and not any(_person_named(t, asked) for t in texts + [p.section for p in passages]):
+        return "a person's name for this"
     if plan.places_wanted:
         named = {m.name for t in texts for m in default_tool().resolver.find_all(t)} - set(plan.authorities)
         if len(named) < plan.places_wanted:
             return "the names of the areas for this"
     return None
+
+
+def _person_named(text: str, asked: set[str]) -> bool:
+    """A person's name the question lacks: a title ("MP", "Minister", "Dr"), or one to three capitalised words,
+    not opening a sentence, none of which names an organisation or a place ("Lauren", "Felicity Buchan";
+    not "Northumberland County Council")."""
+    if re.search(r"\b(?:MP|MPs|Minister|Secretary of State|Dr|Professor|Cllr|Councillor|Baroness|Lord|Dame|Sir)\b", text):
+        return True
+    for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", text):
+        words = m.group().split()
+        if not any(w in _ORGANISATION_WORDS or w in _NAME_STARTERS or w.lower() in asked for w in words) \
+                and not default_tool().resolver.find_all(m.group()):
+            return True
+    return False
+
+
+# Words that make a capitalised run an organisation, a programme or a document rather than a person.
+_ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Foundation", "Department", "Ministry",
+                       "Trust", "Partnership", "Research", "Lives", "Centre", "Services", "Service", "Government",
+                       "Fund", "Project", "Team", "Network", "Office", "Board", "Agency", "Authority", "Authorities",
+                       "Guide", "System", "Review", "Pathfinder", "Survey", "Plan", "Framework", "Hub", "Hubs",
+                       "Health", "Care", "Education", "Housing", "Communities", "Levelling", "Up", "Accelerator",
+                       "Data", "Outcome", "Outcomes", "Children", "Social", "Mental", "Voice", "Local", "National",
+                       "England", "English", "Therapy", "Ecorys", "Coram", "Lead", "Practitioner", "Good", "Practice"}
 
 
 # Capitalised words that start clauses or name the programme, not a person or organisation.

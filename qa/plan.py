@@ -405,6 +405,11 @@ class Reader:
             return
         if plan.intent == "out_of_scope":
             plan.intent = "text"
+        if (plan.intent == "ehsg" and (plan.authorities or plan.places_wanted)) or (
+                plan.route == "table" and plan.intent != "ehsg" and slots.has("ehsg_words", text)):
+            plan.decline = ("Early Help System Guide scores are published only as national averages (Table 1 of the "
+                            "2024-25 report); the reports give no council's own scores.")
+            return
         absent = slots.find("not_in_tables", text)
         if plan.route == "table" and absent and plan.intent != "ehsg":
             plan.decline = (f"The outcome tables give, for each authority and year, the outcomes achieved, the maximum "
