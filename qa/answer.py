@@ -172,7 +172,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
 
 def _ordinary(word: str) -> bool:
     """A common English word, a plural of one, or informal spelling ("whats", "yrs"): not a name."""
-    return is_common_word(word) or (word.endswith("s") and is_common_word(word[:-1])) or slots.has("informal", word)
+    return (is_common_word(word) or (word.endswith("s") and is_common_word(word[:-1]))
+            or (word.endswith("ies") and is_common_word(word[:-3] + "y")) or slots.has("informal", word))
 
 
 def _lacks(plan: Plan, passages) -> str | None:
@@ -193,6 +194,10 @@ def _lacks(plan: Plan, passages) -> str | None:
     kind = plan.answer_type
     if kind == "money" and not any("£" in t for t in texts):
         return "an amount of money for this"
+    if kind == "money" and plan.authorities and not any(
+            "£" in sentence and any(n.lower() in sentence.lower() for n in plan.authorities + plan.said)
+            for t in texts for sentence in split_sentences(t)):
+        return f"an amount of money for {', '.join(plan.authorities)} for this"
     if kind == "percentage" and not any(re.search(r"%|per ?cent|\b(?:half|third|quarter)\b", t) for t in texts):
         return "a percentage for this"
     if kind in ("number", "money", "percentage") and not any(FIGURE.search(t) for t in texts):
@@ -247,7 +252,8 @@ _NAME_STARTERS = {"The", "This", "These", "They", "It", "In", "We", "Our", "Thei
                   "To", "All", "Each", "However", "Since", "There", "Following", "Areas", "Local", "Supporting",
                   "Families", "Early", "Help", "Family", "Programme", "Chapter", "Annex", "Annual", "Report"}
 # Counted words that any figure answers ("how many areas", "how many times").
-_GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", "were", "have", "does", "this"}
+_GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", "were", "have", "does", "this",
+                   "councils", "authorities", "places", "people"}
 
 
 # Words that carry no topic of their own ("How much did Kirklees get?").
