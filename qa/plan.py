@@ -197,7 +197,8 @@ class Reader:
             found = self.slots(sentence)
             evidence = SLOT_EVIDENCE if (found.matches or found.years.named or found.years.relative) else 0.0
             scored.append((in_scope + question_signal(sentence) + evidence, k, sentence, in_scope, prediction.intent))
-        best = max(scored)
+        in_scope = [s for s in scored if s[3] >= 0.5]
+        best = max(in_scope or scored)
         # Several real questions in a short message are all answered; a long message gets its best one.
         questions = [s for s in scored if s[3] >= 0.5 and question_signal(s[2]) >= 0.6]
         standalone = [s for s in questions if s[4] != "follow_up"]
