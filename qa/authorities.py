@@ -88,15 +88,17 @@ class AuthorityResolver:
                 seen.append(self._lookup[match])
         return seen[:n]
 
-    def find_all(self, text: str) -> list[Match]:
-        """Every authority named in `text`, in order, longest names first where they overlap."""
+    def find_all(self, text: str, typos: bool = True) -> list[Match]:
+        """Every authority named in `text`, in order, longest names first where they overlap.
+        `typos=False` matches names and aliases only (for text we wrote ourselves, like an earlier answer)."""
         norm, offsets = _normalise_with_offsets(text)
         taken = [False] * len(norm)
         found: list[tuple[int, int, str]] = []
         for m in self._pattern.finditer(norm):
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
             found.append((m.start(), m.end(), self._lookup[m.group()]))
-        found += self._fuzzy_words(norm, taken)
+        if typos:
+            found += self._fuzzy_words(norm, taken)
         found.sort()
         matches = []
         for s, e, name in found:

@@ -125,6 +125,7 @@ class Reader:
         self._places = self._place_reasons()
         self._place_index = slots.PhraseIndex(self._places)
         self._slot_cache: dict[str, Slots] = {}
+        self._prediction_cache: dict[str, object] = {}
         examples = [(e.intent, e.answer_type, self.mask(e.question)) for e in load_examples()]
         self.classifier = IntentClassifier.cached(examples, token_embedder())
 
@@ -161,6 +162,15 @@ class Reader:
             self._slot_cache[text] = found
         return found
 
+    def _predict(self, masked: str):
+        """The classifier's reading of a masked question; cached, as follow-ups replay earlier turns."""
+        found = self._prediction_cache.get(masked)
+        if found is None:
+            if len(self._prediction_cache) > 2048:
+                self._prediction_cache.clear()
+            found = self._prediction_cache[masked] = self.classifier.predict(masked)
+        return replace(found)  # a copy: read() may adjust it
+
     def mask(self, text: str) -> str:
         """The question as the classifier reads it: authorities as AREA, years as YEAR, figures as NUM."""
         return self.slots(text).masked
@@ -190,7 +200,7 @@ class Reader:
         candidates = candidates[-MAX_CANDIDATES:] if len(candidates) > MAX_CANDIDATES else candidates
         scored = []
         for k, sentence in enumerate(candidates):
-            prediction = self.classifier.predict(self.mask(sentence))
+            prediction = self._predict(self.mask(sentence))
             in_scope = 1.0 - dict(prediction.ranked).get("out_of_scope", 0.0)
             if prediction.intent == "follow_up":
                 in_scope *= 0.5
@@ -215,7 +225,7 @@ class Reader:
         text = question
         found = self.slots(text)
         matches, outside, years, masked = found.matches, found.outside, found.years, found.masked
-        prediction = self.classifier.predict(masked)
+        prediction = self._predict(masked)
         exclude = self._excluded(text, matches)
         authorities = list(dict.fromkeys(m.name for m in matches if m.name not in exclude))
         said = [m.said for m in matches if m.name not in exclude]
@@ -497,7 +507,8 @@ class Reader:
             answers = turns(history, "assistant")
             context.answer_names = _answer_names(answers[-1]) if answers else ""
             if context.last is not None and context.last.route == "table" and answers:
-                context.answer_authorities = [m.name for m in self.resolver.find_all(answers[-1].split("Source")[0])]
+                context.answer_authorities = [m.name for m in self.resolver.find_all(answers[-1].split("Source")[0],
+                                                                                     typos=False)]
         except Exception:  # a malformed history must not stop the question being answered
             return Context()
         return context
