@@ -231,12 +231,15 @@ def _person_named(text: str, asked: set[str]) -> bool:
         return True
     for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", text):
         words = m.group().split()
-        if not any(w in _ORGANISATION_WORDS or w in _NAME_STARTERS or w.lower() in asked for w in words) \
+        if not any(w in _ORGANISATION_WORDS or w in _NAME_STARTERS or w in _CALENDAR or w.lower() in asked
+                   for w in words) \
                 and not default_tool().resolver.find_all(m.group()):
             return True
     return False
 
 
+_CALENDAR = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 # Words that make a capitalised run an organisation, a programme or a document rather than a person.
 _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Foundation", "Department", "Ministry",
                        "Trust", "Partnership", "Research", "Lives", "Centre", "Services", "Service", "Government",
@@ -244,7 +247,9 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
                        "Guide", "System", "Review", "Pathfinder", "Survey", "Plan", "Framework", "Hub", "Hubs",
                        "Health", "Care", "Education", "Housing", "Communities", "Levelling", "Up", "Accelerator",
                        "Data", "Outcome", "Outcomes", "Children", "Social", "Mental", "Voice", "Local", "National",
-                       "England", "English", "Therapy", "Ecorys", "Coram", "Lead", "Practitioner", "Good", "Practice"}
+                       "England", "English", "Therapy", "Ecorys", "Coram", "Lead", "Practitioner", "Good", "Practice",
+                       "Foreword", "Ministerial", "Executive", "Summary", "Introduction", "Chapter", "Annex", "Case",
+                       "Study", "Update", "Programme"}
 
 
 # Capitalised words that start clauses or name the programme, not a person or organisation.

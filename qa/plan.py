@@ -516,7 +516,9 @@ class Reader:
 
 # Capitalised words that stand where a place could but are not one.
 _NOT_PLACES = {"the", "supporting families", "annex a", "england", "english", "uk", "the uk", "britain", "total",
-               "all", "each", "every", "annex", "table"}
+               "all", "each", "every", "annex", "table", "monday", "tuesday", "wednesday", "thursday", "friday",
+               "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december", "team", "panel", "board", "meeting", "committee"}
 
 
 def split_compound(question: str) -> list[str]:
