@@ -111,6 +111,7 @@ class HybridRetriever:
 
     def __init__(self, chroma_client=None):
         chroma = chroma_client or vectors.client()
+        self.source = type(chroma).__name__  # which Chroma client the vectors were read through
         got = chroma.get_collection(vectors.CHUNKS).get(include=["documents", "metadatas", "embeddings"])
         # The chunk vectors are held in memory (a few hundred rows): dense search is one matrix product,
         # exact, with no round trip to Chroma per question.
