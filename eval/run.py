@@ -37,6 +37,7 @@ class Case:
     expect: dict
     gold_section: str | None = None
     year: str | None = None
+    shape: str | None = None  # the answer's shape: definition, person, reason, summary, list, number, decline
 
 
 @dataclass
@@ -59,7 +60,8 @@ def load_cases(directory: Path = CASES_DIR) -> list[Case]:
             raw = json.loads(line)
             turns = raw.get("turns") or [raw.get("question", raw.get("input"))]
             turns = [_expand(t) for t in turns]
-            cases.append(Case(raw["id"], raw["category"], turns, raw["expect"], raw.get("gold_section"), raw.get("year")))
+            cases.append(Case(raw["id"], raw["category"], turns, raw["expect"], raw.get("gold_section"), raw.get("year"),
+                              raw.get("shape")))
     return cases
 
 
@@ -136,8 +138,11 @@ def percentile(values: list[float], p: float) -> float:
 
 def summarise(results: list[Result], retrieval: dict) -> dict:
     by_category: dict[str, list[Result]] = defaultdict(list)
+    by_shape: dict[str, list[Result]] = defaultdict(list)
     for r in results:
         by_category[r.case.category].append(r)
+        if r.case.shape:
+            by_shape[r.case.shape].append(r)
     expected_none = [r for r in results if r.case.expect.get("route") == "none"]
     predicted_none = [r for r in results if r.route == "none"]
     true_none = [r for r in expected_none if r.route == "none"]
@@ -153,6 +158,8 @@ def summarise(results: list[Result], retrieval: dict) -> dict:
         "unanswerable_declined": sum(r.route == "none" for r in unanswerable) / max(len(unanswerable), 1),
         "by_category": {c: {"cases": len(rs), "accuracy": sum(r.passed for r in rs) / len(rs)}
                         for c, rs in sorted(by_category.items())},
+        "by_shape": {s: {"cases": len(rs), "accuracy": sum(r.passed for r in rs) / len(rs)}
+                     for s, rs in sorted(by_shape.items())},
         "refusal": {"precision": len(true_none) / max(len(predicted_none), 1),
                     "recall": len(true_none) / max(len(expected_none), 1)},
         "retrieval": retrieval,
@@ -171,6 +178,9 @@ def markdown(summary: dict, name: str = "") -> str:
              f"plausible-but-unanswerable questions declined **{summary['unanswerable_declined']:.1%}**.", "",
              "| category | cases | accuracy |", "|---|---:|---:|"]
     lines += [f"| {c} | {v['cases']} | {v['accuracy']:.1%} |" for c, v in summary["by_category"].items()]
+    if summary.get("by_shape"):
+        lines += ["", "| answer shape | cases | accuracy |", "|---|---:|---:|"]
+        lines += [f"| {s} | {v['cases']} | {v['accuracy']:.1%} |" for s, v in summary["by_shape"].items()]
     ref, ret = summary["refusal"], summary["retrieval"]
     lines += ["", f"Refusal precision {ref['precision']:.1%}, recall {ref['recall']:.1%}.",
               f"Retrieval over {ret['cases']} document cases: recall@5 {ret['recall@5']:.1%}, MRR {ret['mrr']:.3f}.",

@@ -49,6 +49,7 @@ class Plan:
     years: list[str] = field(default_factory=list)
     year_note: str = ""  # "2024-25, the latest report" when a relative word chose the year
     years_outside: list[str] = field(default_factory=list)
+    years_named_outside: list[str] = field(default_factory=list)  # of those, the ones the question names itself
     measure: str | None = None  # max_outcomes | achieved | percentage
     n: int = 5
     order: str = "top"
@@ -64,7 +65,9 @@ class Plan:
     years_seen: list[str] = field(default_factory=list)  # years earlier turns of a follow-up chain asked about
     places_wanted: int = 0  # "which 14 areas…": 14; "which councils…": 2; "which council…": 1
     role: str | None = None  # "who is the delivery partner": "delivery"
+    title: str | None = None  # "who is the director of…": "director", a role the answer must name
     both_reports: bool = False
+    anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
     outside_place: str | None = None  # "Cardiff is in Wales", for places not in the tables
     decline: str | None = None  # why the question is declined
     follow_up: bool = False
@@ -105,6 +108,7 @@ class Context:
     last: Plan | None = None
     answer_names: str = ""
     answer_authorities: list[str] = field(default_factory=list)  # rows the last table answer listed
+    answer_quotes: list[str] = field(default_factory=list)  # what the last answer quoted from the reports
 
 
 class Reader:
@@ -190,7 +194,7 @@ class Reader:
                 plan = self.read(part, context, continues=continues)
                 plans.append(plan)
                 if plan.route != "none":
-                    context = Context(plan, context.answer_names, context.answer_authorities)
+                    context = Context(plan, context.answer_names, context.answer_authorities, context.answer_quotes)
         return plans[:4]
 
     def _choose(self, candidates: list[str]) -> list[str]:
@@ -248,7 +252,7 @@ class Reader:
         plan.order = slots.earliest_key("order", text) or "top"
         plan.both_reports = slots.has("both_reports", text)
         plan.names = self._names(text, matches)
-        plan.counted, plan.role = _counted(text), _role(text)
+        plan.counted, plan.role, plan.title = _counted(text), _role(text), _title(text)
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
@@ -294,6 +298,7 @@ class Reader:
 
     def _set_years(self, plan: Plan, years: slots.Years, last: Plan | None, base: list[str] | None = None) -> None:
         plan.years, plan.years_outside = list(years.named), list(years.outside)
+        plan.years_named_outside = list(years.outside)
         newest = self.table_years[-1] if plan.intent in TABLE_INTENTS and self.table_years else \
             (self.years[-1] if self.years else "")
         if {"newest", "previous"} <= years.relatives and not plan.years and newest:
@@ -388,6 +393,8 @@ class Reader:
                     for start, end in sorted(slots.find_years(before, self.years).spans, reverse=True):
                         before = before[:start] + before[end:]
                 plan.search_text = " ".join(p for p in (plan.question, before, names) if p)
+                if last.route == "documents":
+                    plan.anchor = list(context.answer_quotes)  # "who ran it?": near what was just quoted
         self._set_years(plan, years, last)
         return plan
 
@@ -405,6 +412,8 @@ class Reader:
             plan.comparator = "lt" if plan.order == "bottom" else "gt"
         if plan.intent == "compare" and len(plan.authorities) < 2:
             plan.intent = "lookup"
+        if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target"):
+            plan.intent = "text"  # "which councils did Lincolnshire support?": other councils, named in the text
         if plan.intent == "national_rate":
             plan.measure = "percentage"
         if plan.intent == "ehsg":
@@ -506,6 +515,7 @@ class Reader:
                         context = Context(plan)
             answers = turns(history, "assistant")
             context.answer_names = _answer_names(answers[-1]) if answers else ""
+            context.answer_quotes = re.findall(r"“([^”]+)”", answers[-1]) if answers else []
             if context.last is not None and context.last.route == "table" and answers:
                 context.answer_authorities = [m.name for m in self.resolver.find_all(answers[-1].split("Source")[0],
                                                                                      typos=False)]
@@ -565,6 +575,17 @@ def _places_wanted(text: str) -> int:
     return 1 if not plural else min(count or 2, 2)
 
 
+def _title(text: str) -> str | None:
+    """The post a "who is the …" question asks who holds ("director", "minister"), as a stemmed word."""
+    m = re.match(r"\s*who(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", text, re.I)
+    if not m:
+        return None
+    from qa.retrieval import tokens
+
+    words = tokens(m.group(1))
+    return words[0] if words else None
+
+
 def _role(text: str) -> str | None:
     """The first word a who-question asks about: "Who is the delivery partner…" -> "delivery"."""
     if not re.match(r"\s*who\b|.*\bname of\b", text, re.I):
@@ -595,8 +616,9 @@ _NOT_NAMES = {"Source", "Sources", "Annex", "Chapter", "Table", "The", "This", "
 
 
 def _answer_names(answer: str) -> str:
-    """Proper names in an answer's quoted text (what a following "it" may point at)."""
-    quoted = answer.split("Source")[0]
+    """Proper names in an answer's quotes, else its text before the sources (what a following "it" may point at)."""
+    quotes = re.findall(r"“([^”]+)”", answer)
+    quoted = " ".join(quotes) if quotes else answer.split("Source")[0]
     return " ".join(dict.fromkeys(w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", quoted) if w not in _NOT_NAMES))
 
 

@@ -131,12 +131,23 @@ class HybridRetriever:
             self.by_chunk.setdefault(m["chunk_id"], []).append(i)
         self.sentence_tokens = self._tokens_with_antecedents()
         self.vocabulary = set(self.bm25.idf)
+        self._df = Counter(t for d in self.bm25.docs for t in d)
         self._vocab_list = sorted(self.vocabulary | {t for s in self.sentence_tokens for t in s})
         self._corpus = " ".join(self.texts.values()).lower()
         self._sections: dict[tuple[str, str], str] = {}  # (year, path) -> the path and all its text
         for cid, text in self.texts.items():
             key = (self.metas[cid]["year"], self.metas[cid]["path"])
             self._sections[key] = self._sections.get(key, key[1]) + "\n" + text
+        meta = self.sentence_meta
+        # Every sentence in reading order, grouped by (year, heading path).
+        self._reading: dict[tuple[str, str], list[int]] = {}
+        for i in sorted(range(len(meta)), key=lambda i: (meta[i]["year"], meta[i]["order"], meta[i]["position"])):
+            self._reading.setdefault((meta[i]["year"], meta[i]["path"]), []).append(i)
+        self.reading_place = {i: (key, k) for key, ids in self._reading.items() for k, i in enumerate(ids)}
+        self.ids_of_text: dict[str, list[int]] = {}
+        for i, text in enumerate(self.sentence_text):
+            self.ids_of_text.setdefault(text.removeprefix("• ").strip(), []).append(i)
+        self.acronyms = _acronyms(list(self.texts.values()) + [m["path"] for m in self.metas.values()])
 
     def _tokens_with_antecedents(self) -> list[set[str]]:
         """Each sentence's words; one opening "They…"/"This…" also gets the words of the sentence it
@@ -197,6 +208,10 @@ class HybridRetriever:
         out.sort(key=lambda s: s.score, reverse=True)
         return out, hits
 
+    def chunk_count(self, token: str) -> int:
+        """In how many chunks a (stemmed) word occurs."""
+        return self._df.get(token, 0)
+
     def mentions(self, phrase: str) -> bool:
         """Whether the reports' text contains the phrase (e.g. a year like "2025-26")."""
         return phrase.lower() in self._corpus
@@ -204,6 +219,23 @@ class HybridRetriever:
     def section_text(self, year: str, path: str) -> str:
         """All the text under one heading path of one report (with the path itself)."""
         return self._sections.get((year, path), "")
+
+    def section_sentences(self, year: str, path: str, nested: bool = False) -> list[int]:
+        """Indices of a section's sentences in reading order (with its subsections' when `nested`)."""
+        if not nested:
+            return list(self._reading.get((year, path), []))
+        return [i for (y, p), ids in self._reading.items() if y == year and (p == path or p.startswith(path + " › "))
+                for i in ids]
+
+    def subsections(self, year: str, path: str) -> list[str]:
+        """The headings directly under a section, in reading order."""
+        depth = path.count(" › ") + 1
+        return [p.split(" › ")[-1] for y, p in self._reading if y == year and p.startswith(path + " › ")
+                and p.count(" › ") == depth]
+
+    def sections(self, year: str) -> list[str]:
+        """One report's heading paths in reading order."""
+        return [p for y, p in self._reading if y == year]
 
     def chunk_sentences(self, chunk_id: str) -> list[str]:
         return [self.sentence_text[i] for i in self.by_chunk.get(chunk_id, [])]
@@ -219,6 +251,23 @@ class HybridRetriever:
             if not get_close_matches(t, self._vocab_list, n=1, cutoff=0.8):
                 unknown.append(t)
         return unknown
+
+
+def _acronyms(texts) -> dict[str, set[str]]:
+    """Abbreviations the reports define, "Earned Autonomy (EA)" -> {"ea": {"earn", "autonomy"}}: a term's
+    definition often uses only the short form ("EA is a progression from Payment by Results")."""
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for m in re.finditer(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the|to|by|in|on|with)\s+)?){1,6})\(([A-Z]{2,6})\)", text):
+            words = m.group(1).split()
+            initials = [w for w in words if w[0].isupper()]
+            short = m.group(2)
+            # The capitalised words must spell the abbreviation: "Payment by Results (PbR)" is PR; "(EA)" EA.
+            caps = re.sub(r"[^A-Z]", "", short)
+            if len(initials) >= len(caps) and "".join(w[0] for w in initials[-len(caps):]) == caps:
+                long_words = words[words.index(initials[-len(caps)]):]
+                found.setdefault(short.lower(), set()).update(tokens(" ".join(long_words)))
+    return found
 
 
 @lru_cache(maxsize=512)

@@ -1,0 +1,364 @@
+"""Give a text answer the shape its question asks for.
+
+    definition ─ the sentences that define the term, in the section about it (2–4 sentences)
+    person     ─ the names with their roles: a signature block, or the sentence that names them
+    reason     ─ the sentence that gives the cause ("because", "due to", "that's why", "aims to")
+    summary    ─ a report's headline points (its executive summary), or the opening of the section on a topic
+    list       ─ the whole list: a bulleted list with its lead-in, or names gathered across a section
+    number     ─ the sentence with the figure (qa.extract), with the next one when that is where the figure is
+
+Every shape quotes the reports. A shape that finds nothing of its kind returns the nearest passage with
+`lacks` set, and the answer says the reports don't give that, then offers the passage as the nearest.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qa import slots
+from qa.retrieval import YEAR_TOKENS, HybridRetriever, SentenceHit, tokens
+
+DEFINITION_DEPTH = 12  # how far down the sentence ranking a defining sentence may be
+DEFINITION_SENTENCES = 4  # at most, the defining sentence included
+REASON_DEPTH = 8  # how far down the ranking a sentence giving the cause may be
+REASON_SHARE = 0.8  # …scoring at least this share of the best sentence
+SUMMARY_POINTS = 6  # headline points of a report summary (the issue asks for 4–8)
+TOPIC_WORDS = 220  # a topic summary's points stop at about this many words
+SECTION_DEPTH = 10  # ranked sentences whose sections compete to be "the section about it"
+HEADING_WEIGHT = 0.5  # a section heading naming the topic counts this much beside its sentences' scores
+
+# A figure in a sentence: digits (a bare year like 2023 is a date, not a figure) or number words
+# ("one" only where it counts something, not "wave one").
+NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+                r"half|third|quarter")
+FIGURE = re.compile(rf"(?<![\d-])(?!(?:19|20)\d\d\b)\d|\b(?:{NUMBER_WORDS})\b|\bonly one\b|\bone (?:area|local|in)\b",
+                    re.I)
+# A sentence that defines its subject: "<subject> is / provides / means …", the subject short.
+_DEFINING = re.compile(r"\b(?:is|are|was|were|provides|provide|provided|means|refers to|describes|sets out|aims|"
+                       r"aimed|funds|funded|will be|has been|works|holds|can|may|coordinates|helps|tests|brings)\b")
+DEFINING_SUBJECT_WORDS = 10
+# Sentences that carry on from the one before.
+# "a shared definition of rebalancing the system", "is defined as", "known as".
+_DEFINITION_PHRASE = re.compile(r"\b(?:definition of|defined as|is defined|known as|refers to|stands for)\b", re.I)
+# A sentence that opens a new topic in a section of several: "Family Voice - This is a cross-government project…".
+_NEW_TOPIC = re.compile(r"^(?!The |This |It )[A-Z][\w() ,'’]{2,120}\s[-–]\s(?:This|These|It)\b")
+_CARRIES_ON = re.compile(r"^(?:It|Its|This|These|They|Their|As well as|In addition|Both|Each)\b")
+_SUMMARY_HEADING = re.compile(r"summary|overview|key findings|highlights", re.I)
+_CONSEQUENCE = re.compile(r"^(?:That's why|That is why|This is why|As a result|So,|Therefore)", re.I)
+# A signature line: "Janet Daby MP: Minister for Children and Families, Department for Education".
+_SIGNATURE = re.compile(r"\b(?:MP|Minister|Secretary of State)\b")
+_SIGNATURE_WORDS = 14
+
+
+@dataclass
+class Passage:
+    text: str
+    year: str
+    section: str  # citation path: chapter › section › …
+    score: float
+    lacks: str = ""  # what the question asked for that this passage does not give ("a reason for this")
+
+
+def topic(question: str, *cue_lists: str) -> set[str]:
+    """The question's topic words: its content words without the cue words of its shape or years."""
+    return set(tokens(question)) - YEAR_TOKENS - {t for name in cue_lists for t in _cue_tokens(name)}
+
+
+@lru_cache(maxsize=None)
+def _cue_tokens(cue_list: str) -> frozenset[str]:
+    return frozenset(tokens(" ".join(slots.vocabulary()[cue_list])))
+
+
+def whole_report(plan) -> bool:
+    """A summary of a whole report ("give me the key points of the 2023-24 report"), not of a topic."""
+    return plan.answer_type == "summary" and not plan.authorities and \
+        not topic(plan.search_text, "summary_words", "change_words", "both_reports")
+
+
+def asks_overview(question: str) -> bool:
+    """ "Tell me about…", "summarise…", "what's the X about?": an overview, not one fact."""
+    return slots.has("overview_cues", question) or bool(re.search(r"\babout\W*$", question, re.I))
+
+
+# ------------------------------------------------------------------ shapes
+
+def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever,
+          find_places=None) -> list[Passage] | None:
+    """The passages in the shape the plan's answer type needs, or None to keep the plain sentence answer."""
+    kind = plan.answer_type
+    if kind == "summary" and asks_overview(plan.question):
+        return topic_summary(plan, ranked, retriever)
+    passage = None
+    if kind == "definition":
+        passage = definition(plan, ranked, retriever)
+    elif kind == "reason":
+        passage = reason(best, ranked, retriever)
+    elif kind in ("list", "place") and plan.places_wanted and find_places:
+        passage = named_places(plan, best, retriever, find_places)
+    return [passage] if passage else None
+
+
+def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage | None:
+    """The sentences that define the term: in the section headed with it if there is one, else among the
+    best-ranked; a sentence saying "definition of <term>" first, then one whose subject is the term
+    ("EA is a progression from Payment by Results…"); with the sentences that carry on from it."""
+    term = topic(plan.question, "definition_words") or topic(plan.search_text, "definition_words")
+    if not term:
+        return None
+    acronyms = retriever.acronyms
+    years = plan.years or retriever.years
+    headed = [ids for y in years for p in retriever.sections(y) if _names_term(p.split(" › ")[-1], term, acronyms,
+                                                                                  whole=True, strict=True)
+              for ids in [retriever.section_sentences(y, p)]]
+    candidates = [i for ids in headed for i in ids] + [best_id(retriever, s) for s in ranked[:DEFINITION_DEPTH]]
+    texts = retriever.sentence_text
+    chosen = next((i for i in candidates if _DEFINITION_PHRASE.search(texts[i]) and _names_term(texts[i], term, acronyms, whole=True)), None)
+    if chosen is None:
+        chosen = next((i for i in candidates if _defines(texts[i], term, acronyms)), None)
+    if chosen is None:  # where the term's abbreviation is introduced: "… the Families First Partnership (FFP) Programme"
+        chosen = next((i for i in candidates if any(f"({short.upper()})" in texts[i] and expansion <= term | {short}
+                                                    for short, expansion in acronyms.items())
+                       and _names_term(texts[i], term, acronyms, whole=True)), None)
+    if chosen is None and headed:
+        chosen = headed[0][0]  # the opening of the section about it
+    if chosen is None:
+        chosen = next((best_id(retriever, s) for s in ranked[:DEFINITION_DEPTH]
+                       if _names_term(s.text, term, acronyms, whole=True)), None)
+    if chosen is None:
+        return None
+    key, at = retriever.reading_place[chosen]
+    ids = retriever.section_sentences(*key)
+    about_it = any(chosen in h for h in headed)  # the section is about the term: its next sentences are too
+    picked = [at]
+    if at > 0 and _CARRIES_ON.match(texts[chosen]):
+        picked.insert(0, at - 1)
+    for i in range(at + 1, len(ids)):
+        text = texts[ids[i]]
+        if len(picked) >= DEFINITION_SENTENCES or text.rstrip().endswith(":") or text.startswith("•") \
+                or _NEW_TOPIC.match(text):
+            break
+        if not (about_it or _CARRIES_ON.match(text) or _names_term(text, term, acronyms)):
+            break
+        picked.append(i)
+    meta = retriever.sentence_meta[chosen]
+    return Passage(_join(retriever, [ids[i] for i in picked]), meta["year"], meta["path"],
+                   ranked[0].score if ranked else 1.0)
+
+
+def _defines(text: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
+    m = _DEFINING.search(text)
+    if not m or len(text[:m.start()].split()) > DEFINING_SUBJECT_WORDS:
+        return False
+    return _names_term(text[:m.start()], term, acronyms, whole=True)
+
+
+def _names_term(text: str, term: set[str], acronyms: dict[str, set[str]], whole: bool = False,
+                strict: bool = False) -> bool:
+    """Whether the text (its first words, unless `whole`) names the term, in full or by its abbreviation:
+    most of the term's words (all of them, and nothing much else, when `strict`, for headings)."""
+    head = text if whole else " ".join(text.split()[:8])
+    words = set(tokens(head))
+    for short, expansion in acronyms.items():
+        if re.search(rf"\b{re.escape(short)}\b", head, re.I):
+            words |= expansion | {short}
+    if strict:
+        return term <= words and len(set(tokens(head)) - term) <= 2
+    return len(term & words) * 10 >= 6 * len(term)
+
+
+def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
+    """The best sentence that gives a cause or purpose, or whose next sentence in the paragraph does
+    ("This approach enables…"); else the best sentence, marked as lacking a reason."""
+    texts = retriever.sentence_text
+    for s in ranked[:REASON_DEPTH]:
+        if s.score < best.score * REASON_SHARE:
+            break
+        ids = _section_ids(retriever, s)
+        at = _index_of(retriever, ids, s)
+        after = texts[ids[at + 1]] if at + 1 < len(ids) else ""
+        same_paragraph = at + 1 < len(ids) and retriever.sentence_meta[ids[at + 1]]["chunk_id"] == s.chunk.id
+        if _gives_reason(s.text):
+            picked = [at - 1, at] if at > 0 and (_CONSEQUENCE.match(s.text) or _CARRIES_ON.match(s.text)) else [at]
+        elif after and (same_paragraph or _CARRIES_ON.match(after)) and _gives_reason(after):
+            picked = [at, at + 1]
+        else:
+            continue
+        return _quote(retriever, s, [ids[i] for i in picked])
+    passage = _quote(retriever, best, [best_id(retriever, best)])
+    passage.lacks = "a reason for this"
+    return passage
+
+
+def _gives_reason(text: str) -> bool:
+    return slots.has("reason_cues", text) or bool(_CONSEQUENCE.match(text))
+
+
+def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> list[Passage] | None:
+    """Key points on a topic, one passage each: the report summary's point on it (if it has one), the
+    opening of the section about it (the one whose heading names it, if any), then that section's
+    sentences with figures, in reading order."""
+    about = topic(plan.search_text, "summary_words")
+    if not about:
+        return None
+    scores: dict[tuple[str, str], float] = {}
+    for s in ranked[:SECTION_DEPTH]:
+        key = (s.chunk.meta["year"], s.chunk.meta["path"])
+        scores[key] = scores.get(key, 0.0) + s.score
+    for key in scores:
+        heading = set(tokens(key[1].split(" › ")[-1]))
+        if not _SUMMARY_HEADING.search(key[1]):
+            scores[key] += HEADING_WEIGHT * len(about & heading) / len(about)
+    headline = next((s for s in ranked[:SECTION_DEPTH] if _SUMMARY_HEADING.search(s.chunk.meta["path"])), None)
+    body = {k: v for k, v in scores.items() if not _SUMMARY_HEADING.search(k[1])}
+    points: list[Passage] = []
+    if body:
+        year, path = max(body, key=body.get)
+        ids = retriever.section_sentences(year, path, nested=True)
+        headed = _names_term(path.split(" › ")[-1], about, retriever.acronyms, whole=True)
+        start = 0 if headed else next((k for k, i in enumerate(ids) if _names_term(
+            retriever.sentence_text[i], about, retriever.acronyms, whole=True)), 0)
+        opening, rest = _topic_run(retriever, ids[start:], start > 0)
+        points.append(_passage_of(retriever, opening, ranked[0].score))
+        points += [_passage_of(retriever, [i], ranked[0].score) for i in rest if FIGURE.search(retriever.sentence_text[i])]
+    if headline and (not points or headline.chunk.meta["year"] == points[0].year):
+        ids = _section_ids(retriever, headline)
+        point = _quote(retriever, headline, _point(retriever, ids, _index_of(retriever, ids, headline)))
+        if not any(point.text in p.text or p.text in point.text for p in points):
+            points.insert(0, point)
+    out, words = [], 0
+    for p in points[:SUMMARY_POINTS]:
+        words += len(p.text.split())
+        if out and words > TOPIC_WORDS:
+            break
+        out.append(p)
+    return out or None
+
+
+def _topic_run(retriever: HybridRetriever, ids: list[int], shared: bool) -> tuple[list[int], list[int]]:
+    """The opening two sentences of a topic, and its other sentences up to where the next topic starts
+    (in a section shared by several: "Voluntary and Community Sector - This project…")."""
+    run = []
+    for k, i in enumerate(ids):
+        if k and shared and _NEW_TOPIC.match(retriever.sentence_text[i]):
+            break
+        run.append(i)
+    return run[:2], run[2:]
+
+
+def _passage_of(retriever: HybridRetriever, ids: list[int], score: float) -> Passage:
+    meta = retriever.sentence_meta[ids[0]]
+    return Passage(_join(retriever, ids), meta["year"], meta["path"], score)
+
+
+def report_summary(retriever: HybridRetriever, year: str, points: int = SUMMARY_POINTS) -> list[Passage]:
+    """A report's headline points, one passage each, from its summary section (or its opening)."""
+    paths = retriever.sections(year)
+    path = next((p for p in paths if _SUMMARY_HEADING.search(p)), None) or next(iter(paths[1:2] or paths), None)
+    if path is None:
+        return []
+    ids = retriever.section_sentences(year, path)
+    starts = [k for k, i in enumerate(ids) if retriever.sentence_text[i].startswith("•")] or list(range(len(ids)))
+    out = []
+    for k in starts[:points]:
+        picked = _point(retriever, ids, k)
+        out.append(Passage(_join(retriever, picked), year, path, 1.0))
+    return out
+
+
+def signatures(plan, rankings: dict[str, list[SentenceHit]], retriever: HybridRetriever) -> list[Passage]:
+    """Who signed: the signature block of the section the question names ("the foreword"), or of the
+    section whose signature lines rank among the best; one per report."""
+    about = topic(plan.search_text)
+    out = []
+    for year, ranked in rankings.items():
+        named = [p for p in retriever.sections(year) if about & set(tokens(p))]
+        near = [s.chunk.meta["path"] for s in ranked[:5] if _is_signature(s.text)]
+        path = next((p for p in named + near if _signature_block(retriever, year, p)), None)
+        if path:
+            block = _signature_block(retriever, year, path)
+            score = ranked[0].score if ranked else 0.0
+            out.append(Passage(_signed_text([retriever.sentence_text[i] for i in block]), year, path, score))
+    return sorted(out, key=lambda p: p.score, reverse=True)
+
+
+def named_places(plan, best: SentenceHit, retriever: HybridRetriever, find_places) -> Passage | None:
+    """ "Which councils took part": the sentence of the paragraph that names them, else the councils the
+    section gives a heading each; None when the best sentence already names them. The councils the
+    question itself names don't count ("which areas did Somerset support?")."""
+    def others(text: str) -> set[str]:
+        return set(find_places(text)) - set(plan.authorities)
+
+    wanted = min(plan.places_wanted, 2)
+    if len(others(best.text)) >= wanted:
+        return None
+    for i in retriever.by_chunk.get(best.chunk.id, []):
+        if len(others(retriever.sentence_text[i])) >= wanted:
+            lead = [best_id(retriever, best)] if best_id(retriever, best) != i else []
+            return _quote(retriever, best, sorted(lead + [i]))
+    year, path = best.chunk.meta["year"], best.chunk.meta["path"]
+    parent = path
+    heads = [h for h in retriever.subsections(year, parent) if others(h)]
+    if not heads and " › " in path:  # the best sentence sits under one council's own heading
+        parent = path.rsplit(" › ", 1)[0]
+        heads = [h for h in retriever.subsections(year, parent) if others(h)]
+    if len(heads) < 2:
+        return None
+    text = f"{best.text} The report has a section on each: " + "; ".join(heads) + "."
+    return Passage(text, year, parent, best.score)
+
+
+# ------------------------------------------------------------------ helpers
+
+def _is_signature(text: str) -> bool:
+    return bool(_SIGNATURE.search(text)) and len(text.split()) <= _SIGNATURE_WORDS and not text.rstrip().endswith(".")
+
+
+def _signature_block(retriever: HybridRetriever, year: str, path: str) -> list[int]:
+    ids = retriever.section_sentences(year, path)
+    block = [i for i in ids if _is_signature(retriever.sentence_text[i])
+             or (retriever.sentence_text[i].startswith("Department") and len(retriever.sentence_text[i].split()) < 10)]
+    return block if any(_is_signature(retriever.sentence_text[i]) for i in block) else []
+
+
+def _signed_text(lines: list[str]) -> str:
+    """Signature lines as one line per person: "Felicity Buchan MP, Minister for …, Department for …"."""
+    people: list[list[str]] = []
+    for line in lines:
+        if re.search(r"\bMP\b", line) or not people:
+            people.append([line])
+        else:
+            people[-1].append(line)
+    return "; ".join(", ".join(p) for p in people)
+
+
+def _section_ids(retriever: HybridRetriever, hit: SentenceHit) -> list[int]:
+    return retriever.section_sentences(hit.chunk.meta["year"], hit.chunk.meta["path"])
+
+
+def best_id(retriever: HybridRetriever, hit: SentenceHit) -> int:
+    ids = retriever.by_chunk.get(hit.chunk.id, [])
+    return ids[hit.position] if hit.position < len(ids) else ids[-1]
+
+
+def _index_of(retriever: HybridRetriever, ids: list[int], hit: SentenceHit) -> int:
+    target = best_id(retriever, hit)
+    return ids.index(target) if target in ids else 0
+
+
+def _point(retriever: HybridRetriever, ids: list[int], k: int) -> list[int]:
+    """A bullet point: the bullet and the sentences after it, up to the next bullet (three sentences at most)."""
+    picked = [ids[k]]
+    for i in ids[k + 1:k + 3]:
+        if retriever.sentence_text[i].startswith("•"):
+            break
+        picked.append(i)
+    return picked
+
+
+def _join(retriever: HybridRetriever, ids: list[int]) -> str:
+    return " ".join(retriever.sentence_text[i].removeprefix("• ").strip() for i in ids)
+
+
+def _quote(retriever: HybridRetriever, hit: SentenceHit, ids: list[int]) -> Passage:
+    return Passage(_join(retriever, ids), hit.chunk.meta["year"], hit.chunk.meta["path"], hit.score)
