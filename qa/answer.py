@@ -15,7 +15,7 @@ from index.chunks import split_sentences
 from qa import llm, slots
 from qa.intents import is_common_word
 from qa.plan import Plan
-from qa.shapes import whole_report
+from qa.shapes import report_changes, whole_report
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool
 
 COVERAGE = ("The reports cover the Supporting Families programme in England in 2023-24 and 2024-25: "
@@ -82,6 +82,8 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         answer = _table_answer(plan.table_query(), tool)
         if plan.answer_type == "reason" and answer.route == "table":
             return _why_figures(plan, answer, avoid)
+        if plan.intent == "earned_autonomy_list" and answer.route == "table":
+            _add_text_list(answer, "Earned Autonomy", plan.years)
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         return answer
@@ -102,6 +104,25 @@ def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
                                                          "y": q.measure or "achieved", "kind": "bar"}
     cite = "; ".join(dict.fromkeys(s.cite() for s in sources))
     return Answer(f"{text}\n\nSource: {cite}.", "table", sources, rows, chart, ["table"])
+
+
+def _add_text_list(answer: Answer, heading: str, years: list[str]) -> None:
+    """Add to a table answer the report text's own list under `heading` (the areas newly given Earned
+    Autonomy that year, which the Annex A markers predate), quoted with its lead-in."""
+    from qa.retrieval import default_retriever
+
+    retriever = default_retriever()
+    for year in years or retriever.years:
+        for path in (p for p in retriever.sections(year) if p.split(" › ")[-1] == heading):
+            ids = retriever.section_sentences(year, path)
+            for k, i in enumerate(ids):
+                if len(set(_place_names(retriever.sentence_text[i]))) >= 2:
+                    text = " ".join(retriever.sentence_text[j] for j in ids[max(0, k - 1):k + 1])
+                    answer.sources.append(Source(year, path, text))
+                    body = answer.text.split("\n\nSource:")[0]
+                    cite = "; ".join(dict.fromkeys(src.cite() for src in answer.sources))
+                    answer.text = f"{body}\n\nThe {year} report’s section on {heading} adds: “{text}”\n\nSource: {cite}."
+                    return
 
 
 def _why_figures(plan: Plan, figures: Answer, avoid: frozenset[str]) -> Answer:
@@ -156,7 +177,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     if strangers:
         return _none(f"The reports don't mention {', '.join(strangers)}.")
     places = tuple(dict.fromkeys(n for pair in zip(plan.authorities, plan.said) for n in (pair[0], pair[1].strip())))
-    if whole_report(plan) and slots.has("change_words", plan.question):
+    if report_changes(plan):
         return _changes_answer(plan, retriever)
     passages = extract(plan, retriever, places=places, avoid=avoid, find_places=_place_names)
     if passages and whole_report(plan):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from index.chunks import split_sentences
 from qa import shapes, slots
+from qa.intents import is_common_word
 from qa.retrieval import HybridRetriever, SentenceHit
 from qa.shapes import FIGURE, NUMBER_WORDS, Passage  # noqa: F401 (FIGURE, NUMBER_WORDS: used by qa.answer too)
 
@@ -118,8 +119,9 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
         if wants_date:
             s.score += TYPE_BONUS if _MONTH.search(s.text) else TYPE_BONUS / 2 if _WHEN.search(s.text) else -TYPE_BONUS
         if wants_names:
-            new_names = {w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+", s.text.removeprefix("• "))
-                         if w.lower() not in asked} - _STARTERS
+            new_names = {m.group() for m in re.finditer(r"\b[A-Z][a-zA-Z]+", s.text.removeprefix("• "))
+                         if m.group().lower() not in asked and not (m.start() == 0 and is_common_word(m.group().lower()))
+                         } - _STARTERS  # a sentence's first word counts only if it is no ordinary word ("Lauren")
             if new_names:
                 s.score += TYPE_BONUS
                 # "Who is the delivery partner…": a new name beside the role asked about.

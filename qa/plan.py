@@ -268,8 +268,9 @@ class Reader:
             allowed -= NO_AUTHORITY
         standalone = slots.has("table_words", text) or (
             question_signal(text) >= 0.4 and not slots.starts_with("follow_up_cues", text))
-        if prediction.intent == "follow_up" and last is None and not has_places and not standalone:
-            allowed = {"follow_up"}  # "And in 2023-24?" on a fresh page: ask what it follows
+        bare = last is None and not continues and not has_places and not years.named and _bare(text)
+        if bare or (prediction.intent == "follow_up" and last is None and not has_places and not standalone):
+            allowed = {"follow_up"}  # "And in 2023-24?", "why?", "who ran it?" on a fresh page: ask what it follows
         elif not follow or last is None:
             allowed.discard("follow_up")
         if prediction.answer_type == "money":
@@ -573,6 +574,19 @@ def _places_wanted(text: str) -> int:
     plural = m.group(2).lower().endswith("s") and m.group(2).lower() != "las" or m.group(2).lower() == "las"
     count = slots.count_number(m.group(0)) if m.group(1) else None
     return 1 if not plural else min(count or 2, 2)
+
+
+# A question this short with no word of its own (only question words, pronouns, "more") can only follow another.
+BARE_WORDS = 4
+
+
+def _bare(text: str) -> bool:
+    """ "why?", "who ran it?", "what about them?", "tell me more": nothing to answer without what it follows."""
+    from qa.retrieval import tokens
+
+    words = re.findall(r"[A-Za-z']+", text)
+    content = tokens(text)
+    return 0 < len(words) <= BARE_WORDS and (not content or (len(content) == 1 and slots.has("pronouns", text)))
 
 
 def _title(text: str) -> str | None:

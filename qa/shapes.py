@@ -72,8 +72,17 @@ def _cue_tokens(cue_list: str) -> frozenset[str]:
 
 def whole_report(plan) -> bool:
     """A summary of a whole report ("give me the key points of the 2023-24 report"), not of a topic."""
-    return plan.answer_type == "summary" and not plan.authorities and \
-        not topic(plan.search_text, "summary_words", "change_words", "both_reports")
+    return plan.answer_type == "summary" and not plan.authorities and not _topic_of_report(plan)
+
+
+def report_changes(plan) -> bool:
+    """ "What changed between the two reports?": no topic, only words of change."""
+    return plan.answer_type in ("summary", "comparison") and not plan.authorities \
+        and slots.has("change_words", plan.question) and not _topic_of_report(plan)
+
+
+def _topic_of_report(plan) -> set[str]:
+    return topic(plan.search_text, "summary_words", "change_words", "both_reports")
 
 
 def asks_overview(question: str) -> bool:
