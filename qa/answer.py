@@ -15,7 +15,7 @@ from index.chunks import split_sentences
 from qa import llm, slots
 from qa.intents import is_common_word
 from qa.plan import Plan
-from qa.shapes import report_changes, whole_report
+from qa.shapes import asked_words, new_names, not_names, report_changes, whole_report
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool
 
 COVERAGE = ("The reports cover the Supporting Families programme in England in 2023-24 and 2024-25: "
@@ -303,8 +303,7 @@ def _lacks(plan: Plan, passages) -> str | None:
     from qa.shapes import topic
 
     texts = [p.text for p in passages]
-    # A follow-up's search words include names from the answer before; only the questions' own words are asked.
-    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", plan.question if plan.follow_up else plan.search_text)}
+    asked = asked_words(plan)
     for year in plan.years_named_outside:  # "in 2026-27": a passage from a section about other years does not answer
         if not any(year[:4] in default_retriever().section_text(p.year, p.section) for p in passages):
             return f"anything for {year}"
@@ -316,8 +315,6 @@ def _lacks(plan: Plan, passages) -> str | None:
         if len(short) == 1 and not short & set(default_retriever().acronyms):
             return "what this stands for"  # the reports use "VCSE" but never spell it out
 
-    def new_names(text: str) -> set[str]:
-        return {w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+", text) if w.lower() not in asked} - _NAME_STARTERS
 
     kind = plan.answer_type
     if kind == "money" and not any("£" in t for t in texts):
@@ -341,7 +338,7 @@ def _lacks(plan: Plan, passages) -> str | None:
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
                                   for t in texts):
         return "a date for this"
-    if kind in ("person", "organisation") and not any(new_names(t) for t in texts):
+    if kind in ("person", "organisation") and not any(new_names(t, asked) for t in texts):
         return "a name for this"
     if kind == "person" and not any(_person_named(t, asked) for t in texts + [p.section for p in passages]):
         return "a person's name for this"
@@ -360,7 +357,7 @@ def _person_named(text: str, asked: set[str]) -> bool:
         return True
     for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", text):
         words = m.group().split()
-        if not any(w in _ORGANISATION_WORDS or w in _NAME_STARTERS or w in _CALENDAR or w.lower() in asked
+        if not any(w in _ORGANISATION_WORDS or w in not_names() or w in _CALENDAR or w.lower() in asked
                    for w in words) \
                 and not default_tool().resolver.find_all(m.group()):
             return True
@@ -381,10 +378,6 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
                        "Study", "Update", "Programme"}
 
 
-# Capitalised words that start clauses or name the programme, not a person or organisation.
-_NAME_STARTERS = {"The", "This", "These", "They", "It", "In", "We", "Our", "Their", "A", "An", "As", "For", "From",
-                  "To", "All", "Each", "However", "Since", "There", "Following", "Areas", "Local", "Supporting",
-                  "Families", "Early", "Help", "Family", "Programme", "Chapter", "Annex", "Annual", "Report"}
 # Counted words that any figure answers ("how many areas", "how many times").
 _GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", "were", "have", "does", "this",
                    "councils", "authorities", "places", "people"}

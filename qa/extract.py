@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from index.chunks import split_sentences
 from qa import shapes, slots
-from qa.intents import is_common_word
 from qa.retrieval import HybridRetriever, SentenceHit
 from qa.shapes import FIGURE, NUMBER_WORDS, Passage  # noqa: F401 (FIGURE, NUMBER_WORDS: used by qa.answer too)
 
@@ -102,7 +101,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     counted = plan.counted
     wants_date = kind == "date"
     wants_names = kind in ("person", "organisation", "place")
-    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", plan.search_text)}
+    asked = shapes.asked_words(plan)
     role = plan.role
     near, quoted = _near_anchor(plan.anchor, retriever)
     for s in ranked:
@@ -119,9 +118,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
         if wants_date:
             s.score += TYPE_BONUS if _MONTH.search(s.text) else TYPE_BONUS / 2 if _WHEN.search(s.text) else -TYPE_BONUS
         if wants_names:
-            new_names = {m.group() for m in re.finditer(r"\b[A-Z][a-zA-Z]+", s.text.removeprefix("• "))
-                         if m.group().lower() not in asked and not (m.start() == 0 and is_common_word(m.group().lower()))
-                         } - _STARTERS  # a sentence's first word counts only if it is no ordinary word ("Lauren")
+            new_names = shapes.new_names(s.text, asked)
             if new_names:
                 s.score += TYPE_BONUS
                 # "Who is the delivery partner…": a new name beside the role asked about.
@@ -149,9 +146,6 @@ def _near_anchor(quotes: list[str], retriever: HybridRetriever) -> tuple[set[tup
 
 
 _MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
-_STARTERS = {"The", "This", "These", "They", "It", "In", "We", "Our", "Their", "A", "An", "As", "For", "From", "To",
-             "All", "Each", "However", "Since", "There", "Following", "Areas", "Local", "Supporting", "Families"}
-
 
 def _passage(plan, hit: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
     meta = hit.chunk.meta

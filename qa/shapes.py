@@ -60,6 +60,31 @@ class Passage:
     lacks: str = ""  # what the question asked for that this passage does not give ("a reason for this")
 
 
+def asked_words(plan) -> set[str]:
+    """The words the question itself used (a follow-up's search words add names from the answer before)."""
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", plan.question if plan.follow_up else plan.search_text)}
+
+
+def new_names(text: str, asked: set[str]) -> set[str]:
+    """Capitalised words of a text that the question did not use: names it could be asking for. A
+    sentence's first word counts only if it is no ordinary word ("Lauren" does, "Strong" does not)."""
+    from qa.intents import is_common_word
+
+    found = set()
+    for m in re.finditer(r"\b[A-Z][a-zA-Z]+", text.removeprefix("• ")):
+        word = m.group()
+        opens = m.start() == 0 or re.search(r"[.!?:]\s+$", text.removeprefix("• ")[:m.start()])
+        if word.lower() in asked or word in not_names() or (opens and is_common_word(word.lower())):
+            continue
+        found.add(word)
+    return found
+
+
+@lru_cache(maxsize=1)
+def not_names() -> frozenset[str]:
+    return frozenset(slots.vocabulary()["not_names"])
+
+
 def topic(question: str, *cue_lists: str) -> set[str]:
     """The question's topic words: its content words without the cue words of its shape or years."""
     return set(tokens(question)) - YEAR_TOKENS - {t for name in cue_lists for t in _cue_tokens(name)}
