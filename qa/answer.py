@@ -210,14 +210,14 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     if missing:
         p = passages[0]
         return _none(f"The reports don't give {missing}. The nearest they say is in the {p.year} report "
-                     f"({p.section}): “{p.text}”")
+                     f"({p.section}): {p.quoted()}")
     sources = [Source(p.year, p.section, p.text) for p in passages]
     if len(passages) == 1:
         p = passages[0]
-        text = f"“{p.text}”\n\nSource: {p.year} report › {p.section}."
+        text = f"{p.quoted()}\n\nSource: {p.year} report › {p.section}."
     else:
         text = "The two reports each say:\n" + "\n".join(
-            f"- {p.year} report: “{p.text}” ({p.section})" for p in passages)
+            f"- {p.year} report: {p.quoted()} ({p.section})" for p in passages)
     return Answer(text, "documents", sources, [], None, ["documents"])
 
 
@@ -251,7 +251,7 @@ def _summary_answer(passages, on_topic: bool = False) -> Answer:
     for year in main:
         topic = main[year].split(" › ")[-1]
         lines.append(f"Key points of the {year} report" + (f" on {topic}:" if on_topic else ":"))
-        lines += [f"- “{p.text}”" + (f" ({p.section.split(' › ')[-1]})" if p.section != main[year] else "")
+        lines += [f"- {p.quoted()}" + (f" ({p.section.split(' › ')[-1]})" if p.section != main[year] else "")
                   for p in passages if p.year == year]
     cite = "; ".join(dict.fromkeys(f"{y} report › {s}" for y, s in main.items()))
     sources = [Source(p.year, p.section, p.text) for p in passages]
@@ -302,7 +302,7 @@ def _lacks(plan: Plan, passages) -> str | None:
     from qa.retrieval import default_retriever, tokens
     from qa.shapes import topic
 
-    texts = [p.text for p in passages]
+    texts = [p.text + " " + " ".join(p.headings) for p in passages]
     asked = asked_words(plan)
     for year in plan.years_named_outside:  # "in 2026-27": a passage from a section about other years does not answer
         if not any(year[:4] in default_retriever().section_text(p.year, p.section) for p in passages):

@@ -24,6 +24,9 @@ EHSG_SECTIONS = ("Family Voice", "Workforce", "Communities", "Leaders", "Data")
 OUT_OF_SCOPE_CONFIDENCE = 0.5
 # Follow-ups replay at most this many earlier user turns (older turns cannot change what "it" means).
 CONTEXT_TURNS = 6
+# The history read for context: this many recent messages (user and assistant), each cut to its last characters.
+HISTORY_MESSAGES = 4 * CONTEXT_TURNS
+HISTORY_CHARS = 10_000
 # A follow-up this short (in words, slots masked) that names nothing new is read against the conversation.
 SHORT_FOLLOW_UP = 8
 # In a long message, a sentence naming an authority or a year is this much likelier to be the question.
@@ -613,15 +616,19 @@ def _role(text: str) -> str | None:
 
 
 def turns(history: list | None, role: str = "user") -> list[str]:
-    """The text of each message with this role (Gradio messages: {"role", "content"})."""
+    """The text of each recent message with this role (Gradio messages: {"role", "content"}).
+
+    Only the last HISTORY_MESSAGES messages are read, each cut to its last HISTORY_CHARS characters:
+    older turns cannot change what "it" means, and a pasted megabyte must not slow the next answer.
+    """
     out = []
-    for message in history or []:
+    for message in (history or [])[-HISTORY_MESSAGES:] if isinstance(history, list) else []:
         if isinstance(message, dict) and message.get("role") == role:
             content = message.get("content")
             if isinstance(content, list):  # Gradio 6: [{"type": "text", "text": ...}, ...]
                 content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
             if isinstance(content, str) and content.strip():
-                out.append(content)
+                out.append(content[-HISTORY_CHARS:])
     return out
 
 

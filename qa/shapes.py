@@ -13,7 +13,7 @@ Every shape quotes the reports. A shape that finds nothing of its kind returns t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from qa import slots
@@ -58,6 +58,12 @@ class Passage:
     section: str  # citation path: chapter › section › …
     score: float
     lacks: str = ""  # what the question asked for that this passage does not give ("a reason for this")
+    headings: list[str] = field(default_factory=list)  # headings the answer lists after the quote (one per council)
+
+    def quoted(self) -> str:
+        """The passage in quotation marks, then what the report's headings add (outside the quote)."""
+        listed = f" The report has a section on each: {'; '.join(self.headings)}." if self.headings else ""
+        return f"“{self.text}”{listed}"
 
 
 def asked_words(plan) -> set[str]:
@@ -129,7 +135,7 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
     elif kind == "reason":
         passage = reason(best, ranked, retriever)
     elif kind in ("list", "place") and plan.places_wanted and find_places:
-        passage = named_places(plan, best, retriever, find_places)
+        passage = named_places(plan, best, ranked, retriever, find_places)
     return [passage] if passage else None
 
 
@@ -316,30 +322,30 @@ def signatures(plan, rankings: dict[str, list[SentenceHit]], retriever: HybridRe
     return sorted(out, key=lambda p: p.score, reverse=True)
 
 
-def named_places(plan, best: SentenceHit, retriever: HybridRetriever, find_places) -> Passage | None:
+def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever,
+                 find_places) -> Passage | None:
     """ "Which councils took part": the sentence of the paragraph that names them, else the councils the
-    section gives a heading each; None when the best sentence already names them. The councils the
-    question itself names don't count ("which areas did Somerset support?")."""
+    section gives a heading each; looked for around the best sentence, then around the next best ones
+    (the report summary mentions a project, its section names the councils). None when the best sentence
+    already names them. The councils the question itself names don't count ("which areas did Somerset
+    support?")."""
     def others(text: str) -> set[str]:
         return set(find_places(text)) - set(plan.authorities)
 
     wanted = min(plan.places_wanted, 2)
     if len(others(best.text)) >= wanted:
         return None
-    for i in retriever.by_chunk.get(best.chunk.id, []):
-        if len(others(retriever.sentence_text[i])) >= wanted:
-            lead = [best_id(retriever, best)] if best_id(retriever, best) != i else []
-            return _quote(retriever, best, sorted(lead + [i]))
-    year, path = best.chunk.meta["year"], best.chunk.meta["path"]
-    parent = path
-    heads = [h for h in retriever.subsections(year, parent) if others(h)]
-    if not heads and " › " in path:  # the best sentence sits under one council's own heading
-        parent = path.rsplit(" › ", 1)[0]
-        heads = [h for h in retriever.subsections(year, parent) if others(h)]
-    if len(heads) < 2:
-        return None
-    text = f"{best.text} The report has a section on each: " + "; ".join(heads) + "."
-    return Passage(text, year, parent, best.score)
+    for hit in [best] + [s for s in ranked[:SECTION_DEPTH] if s is not best]:
+        for i in retriever.by_chunk.get(hit.chunk.id, []):
+            if len(others(retriever.sentence_text[i])) >= wanted:
+                lead = [best_id(retriever, hit)] if best_id(retriever, hit) != i else []
+                return _quote(retriever, hit, sorted(lead + [i]))
+        year, path = hit.chunk.meta["year"], hit.chunk.meta["path"]
+        for parent in dict.fromkeys([path, path.rsplit(" › ", 1)[0]]):  # its own heading may be one council's
+            heads = [h for h in retriever.subsections(year, parent) if others(h)]
+            if len(heads) >= 2:
+                return Passage(hit.text, year, parent, hit.score, headings=heads)
+    return None
 
 
 # ------------------------------------------------------------------ helpers

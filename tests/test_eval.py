@@ -1,18 +1,26 @@
 """The eval sets as tests: every case runs, and the floors hold.
 
 Floors are regression guards at the measured figures (README, "Measured"), not targets:
-- tuning set (eval/cases, 1,118 cases; the set thresholds and examples were chosen on);
-- paraphrase test set (eval/paraphrase, 389 cases in users' wording; never used for tuning).
-The issue's bar for the paraphrase set (overall 90%, tables 100%, unanswerable 100% declined) is not met
-yet; these floors stop it from slipping further while that work goes on.
+- tuning set (eval/cases, 1,228 cases; the set thresholds and examples were chosen on);
+- paraphrase test set (eval/paraphrase, 483 cases in users' wording; never used for tuning).
+The issues' bars for the paraphrase set (overall 90%, tables 100%, unanswerable 100% declined, each answer
+shape 90%) are not met yet; these floors, one case under the measured figure, stop it from slipping further
+while that work goes on.
 """
 from __future__ import annotations
 
 import pytest
 
 FLOORS = {
-    "tuning": {"accuracy": 0.84, "table_accuracy": 0.97, "unanswerable_declined": 0.74},
-    "paraphrase": {"accuracy": 0.84, "table_accuracy": 0.95, "unanswerable_declined": 0.78},
+    "tuning": {"accuracy": 0.84, "table_accuracy": 0.97, "unanswerable_declined": 0.75},
+    "paraphrase": {"accuracy": 0.82, "table_accuracy": 0.95, "unanswerable_declined": 0.78},
+}
+# Per answer shape (13-16 cases each, so one case is 6-8 points): measured on the paraphrase set, less one case.
+SHAPE_FLOORS = {
+    "tuning": {"definition": 0.93, "person": 0.73, "reason": 0.62, "summary": 0.6, "list": 0.56, "number": 0.93,
+               "decline": 0.88},
+    "paraphrase": {"definition": 0.69, "person": 0.69, "reason": 0.53, "summary": 0.61, "list": 0.53,
+                   "number": 0.53, "decline": 0.62},
 }
 
 
@@ -27,6 +35,8 @@ def test_eval_floors(built, tmp_path, name):
     failures = [f["id"] for f in summary["failures"]]
     for measure, floor in FLOORS[name].items():
         assert summary[measure] >= floor, (measure, summary[measure], failures)
+    for shape, floor in SHAPE_FLOORS[name].items():
+        assert summary["by_shape"][shape]["accuracy"] >= floor, (shape, summary["by_shape"][shape], failures)
     if name == "tuning":
         assert summary["by_category"]["bad_input"]["accuracy"] == 1.0
 

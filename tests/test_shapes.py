@@ -1,0 +1,148 @@
+"""Answers take the shape the question asks for: definition, person, reason, summary, list, number; and
+decline, naming what is missing, when the reports don't give it. Real questions, real report values."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+def quotes(text: str) -> list[str]:
+    return re.findall(r"“([^”]+)”", text)
+
+
+@pytest.mark.parametrize("question, facts, section", [
+    # The definition, not the eligibility sentence next to it.
+    ("What is Earned Autonomy?", ["progression from Payment by Results", "funding upfront"], "Earned Autonomy"),
+    ("what does EHSG stand for", ["Early Help System Guide (EHSG)", "thirty-one descriptors"], "Early Help System Guide"),
+    ("what does rebalancing the system mean", ["shared definition of rebalancing the system"], "Rebalancing the system"),
+])
+def test_definition_quotes_the_sentences_that_define_the_term(ask, question, facts, section):
+    answer = ask(question)
+    assert answer.route == "documents"
+    for fact in facts:
+        assert fact in answer.text
+    assert section in answer.sources[0].section
+    assert 1 <= len(re.findall(r"[.!?](?:\s|$)", quotes(answer.text)[0])) <= 4  # 2-4 sentences, not a page
+
+
+@pytest.mark.parametrize("question, names, absent", [
+    ("Who signed the foreword of the 2024-25 report?", ["Janet Daby MP", "Minister for Children and Families"],
+     ["Felicity Buchan"]),
+    ("who signed the foreword of the 2023-24 report", ["Felicity Buchan MP", "David Johnston MP",
+                                                       "Minister for Housing and Homelessness"], ["Janet Daby"]),
+    ("Who signed the foreword?", ["Janet Daby MP", "Felicity Buchan MP"], []),  # no year: both reports
+])
+def test_person_comes_from_the_signature_block(ask, question, names, absent):
+    answer = ask(question)
+    assert answer.route == "documents"
+    for name in names:
+        assert name in answer.text
+    for name in absent:
+        assert name not in answer.text
+    assert "February Buchen" not in answer.text  # the OCR'd signature image is not a name
+
+
+def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
+    answer = ask("when did supporting families move to the department for education?")
+    follow = ask("why?", [{"role": "user", "content": "when did supporting families move to the department for "
+                                                      "education?"}, {"role": "assistant", "content": answer.text}])
+    assert follow.route == "documents"
+    assert "As recommended by the Independent Review of Children's Social Care" in follow.text
+
+
+@pytest.mark.parametrize("question, nearest", [
+    ("Why did the programme introduce Earned Autonomy?", "Earned Autonomy"),
+    ("why did kirklees only get 20% in 2024-25", "247"),  # the table figure offered, not a made-up reason
+])
+def test_reason_declines_when_the_reports_give_none(ask, question, nearest):
+    answer = ask(question)
+    assert answer.route == "none"
+    assert "don't give a reason" in answer.text
+    assert nearest in answer.text
+
+
+def test_report_summary_is_cited_key_points(ask):
+    answer = ask("Give me a summary of the 2023-24 report")
+    assert answer.route == "documents"
+    points = [line for line in answer.text.splitlines() if line.startswith("- “")]
+    assert 4 <= len(points) <= 8
+    for fact in ["77,203", "£181,645,127", "Dorset, Lincolnshire and Wolverhampton", "21 local authorities"]:
+        assert fact in answer.text
+    assert "2023-24 report › Executive Summary" in answer.text
+
+
+def test_topic_summary_adds_the_sections_figures(ask):
+    answer = ask("tell me about the validation of claims in 2024-25")
+    assert answer.route == "documents"
+    assert answer.text.startswith("Key points of the 2024-25 report on Validation of claims")
+    for fact in ["spot check", "fifteen areas", "150 cases", "139"]:
+        assert fact in answer.text
+
+
+def test_what_changed_gives_totals_side_by_side_and_headlines(ask):
+    answer = ask("What changed between the two reports?")
+    assert answer.route == "documents"
+    for fact in ["64,280", "105,149", "104,761", "130,054", "Key points of the 2023-24 report",
+                 "Key points of the 2024-25 report"]:
+        assert fact in answer.text
+
+
+@pytest.mark.parametrize("question, names", [
+    # The councils are headings of the section, gathered into one list.
+    ("which councils took part in the SEND good practice project in 2024-25",
+     ["Hertfordshire", "Leeds", "Nottingham", "Southwark", "Wakefield"]),
+    ("which councils were in the mental health project", ["Hull", "Kirklees", "Leicestershire", "Southwark",
+                                                          "Wiltshire"]),
+])
+def test_list_gathers_every_council(ask, question, names):
+    answer = ask(question)
+    assert answer.route == "documents"
+    for name in names:
+        assert name in answer.text
+
+
+def test_earned_autonomy_list_adds_the_newly_awarded_areas_from_the_text(ask):
+    answer = ask("which councils got earned autonomy in 2023-24")
+    assert answer.route == "table"
+    assert "Barking and Dagenham" in answer.text  # Annex A markers
+    assert "Dorset, Hertfordshire, Lancashire, Norfolk, Somerset and Wolverhampton" in answer.text  # the text
+
+
+def test_quote_marks_hold_only_report_text(ask, built):
+    from qa.retrieval import default_retriever
+
+    corpus = " ".join(default_retriever().sentence_text)
+    answer = ask("which councils took part in the SEND good practice project in 2024-25")
+    for quote in quotes(answer.text):
+        for sentence in re.split(r"(?<=[.!?])\s+", quote):
+            assert sentence.strip("• ") in corpus
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("How many families will the Families First Partnership support in 2025-26?", "a number of families"),
+    ("what does VCSE stand for", "what this stands for"),
+    ("who is the director of the supporting families programme", "a name"),
+    ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
+])
+def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
+    answer = ask(question)
+    assert answer.route == "none"
+    assert f"The reports don't give {missing}" in answer.text
+
+
+@pytest.mark.parametrize("question", ["why?", "who ran it?", "what about them?", "And in 2023-24?"])
+def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
+    answer = ask(question, [])
+    assert answer.route == "none"
+    assert "no earlier question" in answer.text
+
+
+def test_text_follow_up_stays_with_what_was_quoted(ask):
+    first = "tell me about the family voice project"
+    answer = ask(first)
+    assert "Family Voice" in answer.text
+    follow = ask("who ran it?", [{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}])
+    assert follow.route == "documents"
+    assert "2023-24 report" in follow.text and "Improving local practice" in follow.text
+    assert "Mental Health" not in follow.text and "SEND" not in follow.text
