@@ -254,13 +254,16 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
     points: list[Passage] = []
     if body:
         year, path = max(body, key=body.get)
+        while " › " in path and _names_term(path.rsplit(" › ", 1)[0].split(" › ")[-1], about, retriever.acronyms,
+                                            whole=True):
+            path = path.rsplit(" › ", 1)[0]  # "Key learning from the pilot" is part of the project's own section
         ids = retriever.section_sentences(year, path, nested=True)
         headed = _names_term(path.split(" › ")[-1], about, retriever.acronyms, whole=True)
         start = 0 if headed else next((k for k, i in enumerate(ids) if _names_term(
             retriever.sentence_text[i], about, retriever.acronyms, whole=True)), 0)
         opening, rest = _topic_run(retriever, ids[start:], start > 0)
         points.append(_passage_of(retriever, opening, ranked[0].score))
-        points += [_passage_of(retriever, [i], ranked[0].score) for i in rest if FIGURE.search(retriever.sentence_text[i])]
+        points += [_passage_of(retriever, [i], ranked[0].score) for i in rest if _key_fact(retriever.sentence_text[i])]
     if headline and (not points or headline.chunk.meta["year"] == points[0].year):
         ids = _section_ids(retriever, headline)
         point = _quote(retriever, headline, _point(retriever, ids, _index_of(retriever, ids, headline)))
@@ -273,6 +276,15 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
             break
         out.append(p)
     return out or None
+
+
+# A proper name of two or more words inside a sentence: "Early Help Partnership Board", "Strengths and Needs Form".
+_PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+)+")
+
+
+def _key_fact(text: str) -> bool:
+    """A sentence worth a point of its own in a summary: it has a figure or names something."""
+    return bool(FIGURE.search(text) or _PROPER_NAME.search(text.removeprefix("• ")))
 
 
 def _topic_run(retriever: HybridRetriever, ids: list[int], shared: bool) -> tuple[list[int], list[int]]:
