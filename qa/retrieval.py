@@ -242,13 +242,13 @@ class HybridRetriever:
 
     def unknown_words(self, query: str) -> list[str]:
         """Content words of the query that the reports never use (nor anything close)."""
-        from difflib import get_close_matches
+        from rapidfuzz import fuzz, process
 
         unknown = []
         for t in set(tokens(query)):
             if t in self.vocabulary or t.isdigit() or len(t) <= 2:
                 continue
-            if not get_close_matches(t, self._vocab_list, n=1, cutoff=0.8):
+            if process.extractOne(t, self._vocab_list, scorer=fuzz.ratio, score_cutoff=80) is None:
                 unknown.append(t)
         return unknown
 
