@@ -272,8 +272,11 @@ def _acronyms(texts) -> dict[str, set[str]]:
 
 @lru_cache(maxsize=512)
 def _embed_query(text: str) -> np.ndarray:
-    """Query embeddings, cached: one question is searched in each report, and follow-ups repeat."""
-    return np.asarray(vectors.embeddings().embed_query(text), dtype=np.float32)
+    """Query embeddings, cached: one question is searched in each report, and follow-ups repeat. Encoded
+    in numpy from the same weights the index was built with (qa/encoder.py): no torch import at start-up."""
+    from qa.encoder import default_encoder
+
+    return default_encoder().encode(text).astype(np.float32)
 
 
 @per_build

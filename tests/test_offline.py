@@ -236,3 +236,28 @@ def test_the_guard_catches_an_outside_connection(tmp_path):
     assert loaded
     assert [a["kind"] for a in attempts] == ["create_connection", "create_connection", "getaddrinfo", "sendto"]
     assert all(t in a["target"] for t, a in zip(("example.org", "93.184.215.14", "example.net", "8.8.8.8"), attempts))
+
+
+@pytest.mark.parametrize("text", ["how many outcomes did leeds get in 2024-25", "What is Earned Autonomy?",
+                                  "Wave one pathfinder areas are Dorset, Lincolnshire and Wolverhampton.",
+                                  "£181,645,127 " * 200])  # the last is cut at 256 tokens by both
+def test_numpy_query_encoder_matches_sentence_transformers(text):
+    """Questions are encoded without torch (qa/encoder.py); the index was built with sentence-transformers."""
+    import numpy as np
+
+    from index.vectors import embeddings
+    from qa.encoder import default_encoder
+
+    ours = default_encoder().encode(text)
+    theirs = np.asarray(embeddings().embed_query(text))
+    assert float(ours @ theirs) > 0.99999
+    assert np.abs(ours - theirs).max() < 1e-5
+
+
+def test_answering_does_not_import_torch(built):
+    """Cold start: a text answer needs the packaged weights, not torch or sentence-transformers."""
+    code = ("import sys; from qa import ask; a = ask('What is Earned Autonomy?'); "
+            "print(a.route, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ))
+    assert out.stdout.split() == ["documents", "False", "False"], out.stderr[-2000:]
