@@ -22,6 +22,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import logging
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -32,7 +33,7 @@ import pandas as pd
 
 from index.build import ensure_built
 from index.config import MAX_QUESTION_CHARS as LONGEST
-from qa import ask
+from qa import ask, llm
 from qa.answer import warm_up
 from qa.tabletool import default_tool
 
@@ -471,6 +472,9 @@ def main() -> None:
     host = os.environ.get("SF_HOST", "127.0.0.1")
     port = int(os.environ.get("SF_PORT", "7860"))
     started = time.perf_counter()
+    problem = llm.check()  # a bad SF_LLM: one line, then extractive answers
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
     report = ensure_built()
     log.info("stores: %s (%s rows, %s chunks)", report.reason, report.rows, report.chunks)
     warm_up()

@@ -4,22 +4,53 @@ Measures cold start to first answer, index build (from scratch and when nothing 
 latency p50/p95 per route, and peak memory. In the same run, on the same questions, a textbook
 LangChain RAG baseline (RecursiveCharacterTextSplitter 1000/200 over the raw reports -> Chroma
 with the same MiniLM -> top-k, the retrieved text taken as the answer) is scored with the same
-scorer, and the two are printed side by side. Results go to build/bench/.
+scorer, and the two are printed side by side. Then under load: the real app (`app.py`) in its own
+process on a free port, 50 chat sessions at once through gradio_client, each a few turns with
+follow-ups; p50/p95 per turn, errors, and wrong or crossed answers (one session given another's
+figure). `python -m eval.bench --load` runs only that. Results go to build/bench/.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import replace
+from pathlib import Path
 
 from eval.run import load_cases, percentile, run_case, score
 
 BASELINE_K = 3
+ROOT = Path(__file__).resolve().parent.parent
+
+LOAD_SESSIONS = 50  # chat sessions at once, each its own gradio_client Client
+LOAD_API = "/chat"  # the chat box's handler in app.py (question, chatbot history) -> updated history
+APP_START_TIMEOUT = 300  # seconds for app.py to answer /gradio_api/info
+TURN_TIMEOUT = 120  # seconds for one turn under load before it counts as an error
+LOAD_TIMEOUT = 900  # seconds for the whole load run
+# Sessions, each a few turns: (question, the figure or name its answer must contain). Session i runs
+# LOAD_SCRIPTS[i % len(LOAD_SCRIPTS)]; follow-ups lean on the history that session built.
+LOAD_SCRIPTS = [
+    [("how did leeds do in 2024-25", "2,102"), ("and the year before?", "1,029"), ("what about Kent?", "2,314")],
+    [("How many outcomes did Kent achieve in 2024-25?", "3,403"), ("and in 2023-24?", "2,314"),
+     ("what about Essex?", "1,870")],
+    [("What did Barnsley achieve in 2024-25?", "737"), ("and the previous year?", "253")],
+    [("bradford 2024-25 outcomes", "1,906"), ("and 2023-24?", "555")],
+    [("How many successful family outcomes did Essex achieve in 2024-25?", "2,228"), ("And in 2023-24?", "1,870")],
+    [("Which five local authorities were in the SEND Good Practice project?", "Wakefield"),
+     ("How much was Wakefield awarded?", "£80,488")],
+    [("Who wrote the ministerial foreword to the 2023-24 Supporting Families annual report?", "Felicity Buchan"),
+     ("According to the 2023-24 foreword, by how much did the proportion of juveniles receiving custodial "
+      "sentences decrease?", "40%")],
+]
 
 
 def _timed_subprocess(code: str, env: dict) -> float:
@@ -119,7 +150,155 @@ def run() -> dict:
         "answer_chars_baseline": sum(len(r.text) for r in base) / n,
     }
     results["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["load"] = measure_load()
     return results
+
+
+# ------------------------------------------------------------------ under load, through the running app
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+class AppProcess:
+    """`python app.py` on a free port (SF_HOST/SF_PORT, as app.py reads them), stopped by its own process id."""
+
+    def __init__(self, log_path: Path):
+        self.host = os.environ.get("SF_HOST") or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
+        self.port = _free_port(self.host)
+        self.url = f"http://{'127.0.0.1' if self.host in ('0.0.0.0', '') else self.host}:{self.port}"
+        self.log_path = log_path
+        self._log = open(log_path, "w")
+        env = dict(os.environ, SF_HOST=self.host, SF_PORT=str(self.port), GRADIO_SERVER_NAME=self.host,
+                   GRADIO_SERVER_PORT=str(self.port), GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+        started = time.perf_counter()
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_s = time.perf_counter() - started
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + APP_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"app.py exited with code {self.proc.returncode}; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.url + "/gradio_api/info", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.25)
+        raise TimeoutError(f"app.py not ready after {APP_START_TIMEOUT}s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+        self._log.close()
+
+
+def _content(message) -> str:
+    content = message.get("content") if isinstance(message, dict) else message
+    if isinstance(content, list):
+        return " ".join(c.get("text", "") for c in content if isinstance(c, dict))
+    return content if isinstance(content, str) else ""
+
+
+def _reply(history: list) -> str:
+    """The answer just added to the chat: the last assistant message that isn't the sources block."""
+    for message in reversed(history or []):
+        if isinstance(message, dict) and message.get("role") == "assistant" \
+                and not (message.get("metadata") or {}).get("title"):
+            return _content(message)
+    return ""
+
+
+def _has(text: str, marker: str) -> bool:
+    """`marker` as a whole figure or word: "737" is not found in "1,737" or "7,370"."""
+    return re.search(r"(?<![\w£.,])" + re.escape(marker) + r"(?!\w|[.,]\d)", text) is not None
+
+
+def _session(url: str, script: list, index: int) -> list[dict]:
+    """One chat session through the app's chat handler, turn by turn with its own history."""
+    from gradio_client import Client
+
+    client = Client(url, analytics_enabled=False, verbose=False)
+    history, turns = [], []
+    for question, expected in script:
+        started = time.perf_counter()
+        try:
+            outputs = client.submit(question, history, api_name=LOAD_API).result(timeout=TURN_TIMEOUT)
+            history = outputs[1]
+            answer, error = _reply(history), None
+            if answer.startswith("Sorry, something went wrong"):
+                error = answer
+        except Exception as e:  # a failed or timed-out turn is counted, and the session goes on
+            answer, error = "", f"{type(e).__name__}: {e}"[:200]
+        turns.append({"session": index, "question": question, "expected": expected, "answer": answer,
+                      "error": error, "ms": (time.perf_counter() - started) * 1000})
+    return turns
+
+
+def measure_load(sessions: int = LOAD_SESSIONS) -> dict:
+    """The running app under `sessions` concurrent multi-turn chats, through gradio_client.
+
+    First each script runs once alone (the reference answers, and a warm-up); then all sessions at once.
+    A turn is wrong when its answer lacks its expected figure; crossed when it holds a figure or name
+    expected by another turn that its reference answer doesn't (another session's answer leaking in).
+    """
+    from index import config
+
+    logs = config.build_dir() / "bench"
+    logs.mkdir(parents=True, exist_ok=True)
+    app = AppProcess(logs / "load-app.log")
+    try:
+        reference, alone_ms = {}, []
+        for i, script in enumerate(LOAD_SCRIPTS):
+            for turn in _session(app.url, script, -1 - i):
+                reference[turn["question"]] = turn["answer"]
+                alone_ms.append(turn["ms"])
+        markers = {expected for script in LOAD_SCRIPTS for _, expected in script}
+        started = time.perf_counter()
+        pool = ThreadPoolExecutor(max_workers=sessions)
+        try:
+            futures = [pool.submit(_session, app.url, LOAD_SCRIPTS[i % len(LOAD_SCRIPTS)], i) for i in range(sessions)]
+            done, not_done = wait(futures, timeout=LOAD_TIMEOUT)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)  # never wait past the bound for a stuck request
+        wall = time.perf_counter() - started
+    finally:
+        app.stop()
+    turns = [t for f in done if f.exception() is None for t in f.result()]
+    lost_sessions = len(not_done) + sum(1 for f in done if f.exception() is not None)
+    answered = [t for t in turns if not t["error"]]
+    wrong = [t for t in answered if not _has(t["answer"], t["expected"])]
+    crossed = [t for t in answered
+               if any(_has(t["answer"], m) and not _has(reference.get(t["question"], ""), m)
+                      for m in markers - {t["expected"]})]
+    changed = [t for t in answered if t["answer"] != reference.get(t["question"])]
+    ms = [t["ms"] for t in turns]
+    return {
+        "sessions": sessions, "api": LOAD_API, "turns": len(turns), "wall_s": wall, "app_startup_s": app.startup_s,
+        "app_concurrency": int(os.environ.get("SF_CONCURRENCY", "8")),
+        "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "max_ms": max(ms, default=0.0),
+        "alone_p50_ms": percentile(alone_ms, 50),
+        "errors": sum(1 for t in turns if t["error"]) + lost_sessions,
+        "wrong": len(wrong), "crossed": len(crossed), "differs_from_alone": len(changed),
+        "examples": {"errors": [t["error"] for t in turns if t["error"]][:3],
+                     "wrong": [{k: t[k] for k in ("question", "expected", "answer")} for t in wrong[:3]],
+                     "crossed": [{k: t[k] for k in ("session", "question", "answer")} for t in crossed[:3]]},
+    }
 
 
 def _time_understand(questions: list) -> dict:
@@ -162,12 +341,37 @@ def markdown(r: dict) -> str:
               f"{ratio(s['p95_ms_ours'], s['p95_ms_baseline'])} |",
               f"| mean answer length, characters | {s['answer_chars_ours']:.0f} | {s['answer_chars_baseline']:.0f} | "
               f"{ratio(s['answer_chars_ours'], s['answer_chars_baseline'])} |"]
+    if "load" in r:
+        lines += ["", *load_markdown(r["load"])]
     return "\n".join(lines) + "\n"
+
+
+def load_markdown(load: dict) -> list[str]:
+    n_scripts = len(LOAD_SCRIPTS)
+    return [
+        f"Under load: {load['sessions']} chat sessions at once through the running app ({load['api']} via "
+        f"gradio_client, {n_scripts} scripts of 2-3 turns with follow-ups, table and text questions; "
+        f"app queue concurrency {load['app_concurrency']}):", "",
+        "| turns | p50 ms | p95 ms | max ms | errors | wrong | crossed | wall s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {load['turns']} | {load['p50_ms']:.0f} | {load['p95_ms']:.0f} | {load['max_ms']:.0f} | {load['errors']} | "
+        f"{load['wrong']} | {load['crossed']} | {load['wall_s']:.1f} |", "",
+        f"Latency is per turn as the client sees it, queueing included (one session alone: p50 "
+        f"{load['alone_p50_ms']:.0f} ms). Answers differing from the same script run alone: "
+        f"{load['differs_from_alone']}. Wrong: the turn's expected figure missing; crossed: a figure or name "
+        f"expected by another script's turn that this turn's answer, run alone, doesn't hold.",
+    ]
 
 
 def main() -> None:
     from index import config
 
+    if "--load" in sys.argv[1:]:  # only the load section: `python -m eval.bench --load`
+        from index.build import ensure_built
+
+        ensure_built(progress=False)
+        print("\n".join(load_markdown(measure_load())))
+        return
     results = run()
     out = config.build_dir() / "bench"
     out.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,11 @@ import click
 def main(question: tuple[str, ...], as_json: bool, show_plan: bool):
     """Answer QUESTION about the Supporting Families annual reports 2023-24 and 2024-25."""
     from index.build import ensure_built
-    from qa import ask
+    from qa import ask, llm
 
+    problem = llm.check()  # a bad SF_LLM: one line, then extractive answers
+    if problem:
+        click.echo(problem, err=True)
     ensure_built(progress=False)
     text = " ".join(question)
     if not text and not sys.stdin.isatty():
