@@ -7,7 +7,8 @@ a collapsible block, and a chart beside the chat when the answer has one. The
 sortable and downloadable as CSV.
 
 Offline by design: analytics off, system fonts only, no external scripts.
-Host and port: SF_HOST (default 127.0.0.1) and SF_PORT (default 7860).
+Host and port: GRADIO_SERVER_NAME / GRADIO_SERVER_PORT (Gradio's own settings; SF_HOST / SF_PORT also
+work), default 127.0.0.1:7860. Uploads are capped at MAX_UPLOAD.
 API for gradio_client: `/ask` (question, history) -> answer text, and
 `/ask_json` (question, history) -> the whole answer as JSON.
 """
@@ -467,10 +468,14 @@ def build_demo() -> gr.Blocks:
     return demo
 
 
+MAX_UPLOAD = "1mb"  # the chat takes text; nothing needs a large upload
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    host = os.environ.get("SF_HOST", "127.0.0.1")
-    port = int(os.environ.get("SF_PORT", "7860"))
+    # Gradio's own settings first (deployments set them), then the project's older names.
+    host = os.environ.get("GRADIO_SERVER_NAME") or os.environ.get("SF_HOST") or "127.0.0.1"
+    port = int(os.environ.get("GRADIO_SERVER_PORT") or os.environ.get("SF_PORT") or "7860")
     started = time.perf_counter()
     problem = llm.check()  # a bad SF_LLM: one line, then extractive answers
     if problem:
@@ -482,7 +487,7 @@ def main() -> None:
     demo.queue(default_concurrency_limit=int(os.environ.get("SF_CONCURRENCY", "8")))
     log.info("ready in %.1fs; serving on http://%s:%s", time.perf_counter() - started, host, port)
     demo.launch(server_name=host, server_port=port, theme=THEME, css=CSS, ssr_mode=False,
-                footer_links=["api", "settings"], show_error=True, quiet=False)
+                footer_links=["api", "settings"], show_error=True, quiet=False, max_file_size=MAX_UPLOAD)
 
 
 if __name__ == "__main__":

@@ -163,10 +163,10 @@ def _free_port(host: str) -> int:
 
 
 class AppProcess:
-    """`python app.py` on a free port (SF_HOST/SF_PORT, as app.py reads them), stopped by its own process id."""
+    """`python app.py` on a free port (GRADIO_SERVER_NAME/PORT, as app.py reads them), stopped by its own process id."""
 
     def __init__(self, log_path: Path):
-        self.host = os.environ.get("SF_HOST") or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
+        self.host = os.environ.get("GRADIO_SERVER_NAME") or os.environ.get("SF_HOST") or "127.0.0.1"
         self.port = _free_port(self.host)
         self.url = f"http://{'127.0.0.1' if self.host in ('0.0.0.0', '') else self.host}:{self.port}"
         self.log_path = log_path

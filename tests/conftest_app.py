@@ -40,7 +40,7 @@ class AppServer:
         logs.mkdir(parents=True, exist_ok=True)
         self.log_path = logs / "app-test-server.log"
         self._log = open(self.log_path, "w")
-        env = dict(os.environ, SF_HOST="127.0.0.1", SF_PORT=str(self.port), GRADIO_ANALYTICS_ENABLED="False",
+        env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(self.port), GRADIO_ANALYTICS_ENABLED="False",
                    PYTHONUNBUFFERED="1")
         self.started = time.perf_counter()
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,

@@ -101,3 +101,25 @@ def test_offline_configuration(app_url):
     with urllib.request.urlopen(app_url + "/", timeout=10) as r:
         page = r.read().decode()
     assert "googleapis" not in page and "cdn." not in page
+
+
+def _post_upload(url: str, size: int) -> int:
+    """POST a file of `size` bytes to Gradio's upload route; the HTTP status."""
+    import urllib.error
+
+    boundary = "sfboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n").encode() + b"a" * size + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{url}/gradio_api/upload", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_large_uploads_are_refused(app_url):
+    """The app is served on GRADIO_SERVER_NAME/PORT (conftest_app sets them) and caps uploads at 1 MB."""
+    assert _post_upload(app_url, 2_000_000) >= 400
+    assert _post_upload(app_url, 10_000) == 200
