@@ -342,11 +342,22 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "a name for this"
     if kind == "person" and not any(_person_named(t, asked) for t in texts + [p.section for p in passages]):
         return "a person's name for this"
+    if kind == "list" and plan.items_asked >= 2 and not plan.places_wanted and \
+            max(_items_listed(t) for t in texts) < 2:
+        return "the list itself"  # "list the ten projects": the reports say there were ten, not which
     if plan.places_wanted:
         named = {m.name for t in texts for m in default_tool().resolver.find_all(t)} - set(plan.authorities)
         if len(named) < plan.places_wanted:
             return "the names of the areas for this"
     return None
+
+
+def _items_listed(text: str) -> int:
+    """How many things a passage lists: its bullets, or the items of "…: a, b and c" or "a, b and c"."""
+    if "•" in text:
+        return text.count("•")
+    series = text.split(":", 1)[1] if ":" in text else (re.search(r"\w[^.;]*,[^.;]*\band\b[^.;]*", text) or [""])[0]
+    return len([part for part in re.split(r",|\band\b", series) if part.strip()]) if series else 0
 
 
 def _person_named(text: str, asked: set[str]) -> bool:

@@ -105,6 +105,8 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     role = plan.role
     near, quoted = _near_anchor(plan.anchor, retriever)
     for s in ranked:
+        if kind not in ("person", "organisation") and shapes.is_signature(s.text):
+            s.score -= 1.0  # "Minister for Children, Families and Wellbeing" is a signature, not a sentence
         place = retriever.reading_place.get(shapes.best_id(retriever, s))
         if place in near and place not in quoted:  # what was quoted already scored on its own words
             s.score += ANCHOR_BONUS

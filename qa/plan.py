@@ -67,6 +67,7 @@ class Plan:
     counted_words: list[str] = field(default_factory=list)  # "how many Mental Health pilots": mental, health, pilots
     years_seen: list[str] = field(default_factory=list)  # years earlier turns of a follow-up chain asked about
     places_wanted: int = 0  # "which 14 areas…": 14; "which councils…": 2; "which council…": 1
+    items_asked: int = 0  # "list the ten projects": 10 (0 when the question counts nothing)
     role: str | None = None  # "who is the delivery partner": "delivery"
     title: str | None = None  # "who is the director of…": "director", a role the answer must name
     both_reports: bool = False
@@ -257,6 +258,7 @@ class Reader:
         plan.names = self._names(text, matches)
         plan.counted, plan.role, plan.title = _counted(text), _role(text), _title(text)
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
+        plan.items_asked = _items_asked(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         self._fill_figures(plan, text)
@@ -590,6 +592,18 @@ def _bare(text: str) -> bool:
     words = re.findall(r"[A-Za-z']+", text)
     content = tokens(text)
     return 0 < len(words) <= BARE_WORDS and (not content or (len(content) == 1 and slots.has("pronouns", text)))
+
+
+def _items_asked(text: str) -> int:
+    """ "list the ten projects", "which two new research projects": how many things the answer must list."""
+    m = re.search(rf"\b((?!(?:19|20)\d\d\b)\d+|{'|'.join(_COUNTS)})\s+(?:[a-z-]+\s+){{0,4}}?[a-z]+s\b", text, re.I)
+    if not m:
+        return 0
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else _COUNTS.index(word) + 2
+
+
+_COUNTS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 
 
 def _title(text: str) -> str | None:

@@ -59,6 +59,7 @@ class Passage:
     score: float
     lacks: str = ""  # what the question asked for that this passage does not give ("a reason for this")
     headings: list[str] = field(default_factory=list)  # headings the answer lists after the quote (one per council)
+    signed: bool = False  # a signature block: the names are who signed
 
     def quoted(self) -> str:
         """The passage in quotation marks, then what the report's headings add (outside the quote)."""
@@ -148,8 +149,7 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
         return None
     acronyms = retriever.acronyms
     years = plan.years or retriever.years
-    headed = [ids for y in years for p in retriever.sections(y) if _names_term(p.split(" › ")[-1], term, acronyms,
-                                                                                  whole=True, strict=True)
+    headed = [ids for y in years for p in retriever.sections(y) if _heads(p.split(" › ")[-1], term, acronyms)
               for ids in [retriever.section_sentences(y, p)]]
     candidates = [i for ids in headed for i in ids] + [best_id(retriever, s) for s in ranked[:DEFINITION_DEPTH]]
     texts = retriever.sentence_text
@@ -184,6 +184,17 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
     meta = retriever.sentence_meta[chosen]
     return Passage(_join(retriever, [ids[i] for i in picked]), meta["year"], meta["path"],
                    ranked[0].score if ranked else 1.0)
+
+
+def _heads(heading: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
+    """A heading about the term: it names the whole term, or is made only of the term's words ("Consultative
+    model" for "what's the consultative model in the mental health pilots")."""
+    words = set(tokens(heading))
+    return _names_term(heading, term, acronyms, whole=True, strict=True) or (len(words) >= 2 and words <= term)
+
+
+def is_signature(text: str) -> bool:
+    return _is_signature(text)
 
 
 def _defines(text: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
@@ -330,7 +341,8 @@ def signatures(plan, rankings: dict[str, list[SentenceHit]], retriever: HybridRe
         if path:
             block = _signature_block(retriever, year, path)
             score = ranked[0].score if ranked else 0.0
-            out.append(Passage(_signed_text([retriever.sentence_text[i] for i in block]), year, path, score))
+            out.append(Passage(_signed_text([retriever.sentence_text[i] for i in block]), year, path, score,
+                               signed=True))
     return sorted(out, key=lambda p: p.score, reverse=True)
 
 
