@@ -220,7 +220,8 @@ def _names_term(text: str, term: set[str], acronyms: dict[str, set[str]], whole:
 
 def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
     """The best sentence that gives a cause or purpose, or whose next sentence in the paragraph does
-    ("This approach enables…"); else the best sentence, marked as lacking a reason."""
+    ("This approach enables…"); a "These…" sentence with the one it refers back to; else the best
+    sentence, marked as lacking a reason."""
     texts = retriever.sentence_text
     for s in ranked[:REASON_DEPTH]:
         if s.score < best.score * REASON_SHARE:
@@ -236,6 +237,12 @@ def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetrie
         else:
             continue
         return _quote(retriever, s, [ids[i] for i in picked])
+    ids = _section_ids(retriever, best)
+    at = _index_of(retriever, ids, best)
+    if at > 0 and _CARRIES_ON.match(best.text):
+        # "These local authorities … do not make Payment by Results claims": why is who "these" are
+        # (tuning set: reason answers 54.5% -> 60.6%, nothing declined lost).
+        return _quote(retriever, best, [ids[at - 1], ids[at]])
     passage = _quote(retriever, best, [best_id(retriever, best)])
     passage.lacks = "a reason for this"
     return passage
