@@ -19,6 +19,24 @@ by the generic cleaner and table reader; a table of theirs that fails its
 checks is reported (and recorded in the manifest) and not loaded, while the
 report's text is. The two known reports keep their strict checks: a failure
 there fails the build.
+
+What a failed or interrupted build leaves behind:
+- nothing new: `store.staging/` is removed after every build, good or failed (also
+  when the process is stopped with SIGTERM or SIGHUP mid-build), and a leftover from
+  a killed process is cleared at the next start;
+- a swap cut short between its two renames (`store.old/` there, `store/` missing or
+  not whole) is undone at the next start: `store.old/` is put back, not rebuilt;
+- at start-up (`ensure_built()`, also `python -m index build`, which `make run`
+  runs first), a build that fails while a good store is in place prints a one-line
+  warning and that store stays in use; `strict=True` (`index build --strict`)
+  raises instead, and `add_report` always does;
+- `add_report` writes the new seed, builds, and takes the seed back out (or puts
+  the replaced version back) when the build fails, so the seeds folder never keeps
+  a report that does not build.
+
+Reading needs no write access: with a current store in a read-only build folder,
+`ensure_built()` takes no lock and writes nothing; a build there raises a one-line
+BuildError (or, at start-up, warns and answers from the store as it is).
 """
 from __future__ import annotations
 
@@ -26,8 +44,10 @@ import contextlib
 import hashlib
 import json
 import shutil
+import signal
 import sqlite3
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -61,6 +81,7 @@ class BuildReport:
     embedded: int = 0  # texts embedded by this build
     reused: int = 0  # texts whose stored vector was kept
     warnings: list[str] = field(default_factory=list)
+    failed: str = ""  # a failed build's error, in one line, when the last good store was kept in use
 
 
 # ------------------------------------------------------------------ fingerprints
@@ -157,13 +178,17 @@ def store_problem() -> str | None:
 @contextlib.contextmanager
 def _build_lock():
     """One build at a time per build folder (the app and a CLI started together)."""
-    config.build_dir().mkdir(parents=True, exist_ok=True)
     try:
-        import fcntl
-    except ImportError:  # not on POSIX: no lock
-        yield
-        return
-    with open(config.lock_path(), "w") as handle:
+        config.build_dir().mkdir(parents=True, exist_ok=True)
+        handle = open(config.lock_path(), "w")
+    except OSError as e:
+        raise BuildError(_read_only_message(f"{type(e).__name__}: {e.strerror or e}")) from e
+    with handle:
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock
+            yield
+            return
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -171,41 +196,106 @@ def _build_lock():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-# ------------------------------------------------------------------ build
+# Signals that would otherwise end the process mid-build without running any clean-up.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
-def ensure_built(force: bool = False, progress: bool = True) -> BuildReport:
+
+@contextlib.contextmanager
+def _stops_clean_up():
+    """While building, SIGTERM and SIGHUP raise SystemExit instead of ending the process at once,
+    so the staging folder is removed and a seed being added is taken back out before it exits.
+    Only in the main thread, and only where no other handler was installed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            previous[signum] = signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _building():
+    """The build lock, with stop signals turned into a clean exit."""
+    with _build_lock(), _stops_clean_up():
+        yield
+
+
+def _read_only_message(detail: str = "") -> str:
+    why = f" ({detail})" if detail else ""
+    return (f"Cannot build: the build folder {config.build_dir()} is read-only{why}; a build needs write "
+            f"access there (answering from a current store does not).")
+
+
+def _store_writable() -> bool:
+    """Whether a build could write the build folder and the store in it."""
+    store = config.db_path().parent
+    return config.writable(config.build_dir()) and (not store.exists() or config.writable(store))
+
+
+# ------------------------------------------------------------------ start-up: build if needed
+
+def ensure_built(force: bool = False, progress: bool = True, strict: bool = False) -> BuildReport:
     """Build whatever is missing, broken or stale; otherwise do nothing.
 
-    Raises BuildError (TableCheckError for a known report's failed table check)
-    when the build fails; the last good store is then still in place.
+    When the build fails: with a good store in place (one that answers, even if stale) and
+    not `strict`, a one-line warning is printed and that store is used (start-up: the app and
+    `python -m qa`); else BuildError is raised (TableCheckError for a known report's failed
+    table check), the last good store still in place. A current store in a read-only build
+    folder is used as it is, without a lock or any write.
     """
     from index import vectors
 
     started = time.perf_counter()
-    with _build_lock():
-        server = vectors.server_problem()
-        if server:
-            raise BuildError(f"{server}. Start the server or unset CHROMA_HOST; nothing was changed.")
-        problem, reusable = _diagnose()
-        if force:
-            problem, reusable = "forced", False
-        if problem is None:
-            manifest = read_manifest()
-            return BuildReport(False, "up to date", time.perf_counter() - started,
-                               manifest.get("rows", 0), manifest.get("chunks", 0),
-                               warnings=list(manifest.get("warnings", [])))
-        how = "reusing stored vectors" if reusable else "from scratch"
-        print(f"Building the stores ({problem}; {how})...", file=sys.stderr)
+    try:
         try:
-            report = _build(progress, reuse=reusable, adopt=not force)
-        except TableError as e:
-            raise TableCheckError(f"Build failed: a table of a known report did not pass its checks; "
-                                  f"the last good store was left in place.\n{e}") from e
-        except BuildError:
+            if not _store_writable():
+                return _read_only_start(force, started)
+            with _building():
+                return _ensure_built_locked(force, progress, started)
+        except vectors.StoreUnavailable as e:
+            raise BuildError(f"{e}. Start the server or unset CHROMA_HOST; nothing was changed.") from e
+    except BuildError as error:
+        fallback = None if strict else _on_last_good_store(error, started)
+        if fallback is None:
             raise
-        except Exception as e:
-            raise BuildError(f"Build failed ({type(e).__name__}: {e}); "
-                             f"the last good store was left in place.") from e
+        return fallback
+
+
+def _ensure_built_locked(force: bool, progress: bool, started: float) -> BuildReport:
+    """ensure_built's work, the build lock held."""
+    from index import vectors
+
+    _clear_leftovers()
+    server = vectors.server_problem()
+    if server:
+        raise BuildError(f"{server}. Start the server or unset CHROMA_HOST; nothing was changed.")
+    problem, reusable = _diagnose()
+    if force:
+        problem, reusable = "forced", False
+    if problem is None:
+        return _up_to_date(started)
+    how = "reusing stored vectors" if reusable else "from scratch"
+    print(f"Building the stores ({problem}; {how})...", file=sys.stderr)
+    try:
+        report = _build(progress, reuse=reusable, adopt=not force)
+    except TableError as e:
+        raise TableCheckError(f"Build failed: a table of a known report did not pass its checks; "
+                              f"the last good store was left in place.\n{e}") from e
+    except (BuildError, vectors.StoreUnavailable):
+        raise
+    except Exception as e:
+        raise BuildError(f"Build failed ({type(e).__name__}: {e}); "
+                         f"the last good store was left in place.") from e
     report.reason = problem
     report.seconds = time.perf_counter() - started
     for warning in report.warnings:
@@ -214,6 +304,83 @@ def ensure_built(force: bool = False, progress: bool = True) -> BuildReport:
           f"({report.mode}: {report.embedded} texts embedded, {report.reused} reused).", file=sys.stderr)
     return report
 
+
+def _up_to_date(started: float, reason: str = "up to date", extra_warnings: tuple[str, ...] = ()) -> BuildReport:
+    """The report of a start that built nothing: what the store in place holds."""
+    manifest = read_manifest()
+    return BuildReport(False, reason, time.perf_counter() - started, manifest.get("rows", 0),
+                       manifest.get("chunks", 0), warnings=[*manifest.get("warnings", []), *extra_warnings])
+
+
+def _read_only_start(force: bool, started: float) -> BuildReport:
+    """A build folder that can't be written: a current store is used as it is (no lock, no write);
+    one that needs a build raises BuildError, naming why it needs one."""
+    if force:
+        raise BuildError(_read_only_message())
+    problem = store_problem()
+    if problem is None:
+        return _up_to_date(started)
+    raise BuildError(_read_only_message(f"the store needs a build: {problem}"))
+
+
+def _on_last_good_store(error: BuildError, started: float) -> BuildReport | None:
+    """After a failed build at start-up: a report for the store in place, with a one-line warning
+    printed, when that store can answer (it may be stale); None when there is no such store."""
+    from index import vectors
+
+    vectors.forget_clients()
+    manifest = read_manifest()
+    if not manifest or manifest.get("vector_target") != vectors.target() or not is_valid(config.db_path()):
+        return None
+    try:
+        problem = vectors.store_problem(manifest.get("chunks"), manifest.get("sentences"),
+                                        manifest.get("build_id"), manifest.get("fingerprint"))
+    except vectors.StoreUnavailable:
+        return None
+    if problem:
+        return None
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    warning = (f"{first_line} Answering from the last good store (built {manifest.get('built_at')}); "
+               f"`python -m index build` shows the whole error.")
+    print(f"Warning: {warning}", file=sys.stderr)
+    report = _up_to_date(started, reason="build failed; last good store in use", extra_warnings=(warning,))
+    report.failed = first_line
+    return report
+
+
+# ------------------------------------------------------------------ leftovers of interrupted builds
+
+def _clear_leftovers() -> None:
+    """With the build lock held: undo a swap cut short, and remove a staging folder a killed build left."""
+    store = config.db_path().parent
+    _recover_interrupted_swap(store, store.with_name(store.name + ".old"))
+    shutil.rmtree(store.with_name(store.name + ".staging"), ignore_errors=True)
+
+
+def _recover_interrupted_swap(store: Path, old: Path) -> None:
+    """`old` is the last good store moved aside by _swap. If the swap stopped before the new store
+    was in place (`store` missing or not whole), put `old` back, so the start is a check, not a
+    rebuild from scratch; if the swap completed, `old` is only a leftover and is removed."""
+    if not old.exists():
+        return
+    if _looks_whole(store):
+        shutil.rmtree(old, ignore_errors=True)
+    elif _looks_whole(old):
+        shutil.rmtree(store, ignore_errors=True)
+        old.rename(store)
+        print(f"Restored the last good store from {old.name} (a swap was cut short).", file=sys.stderr)
+
+
+def _looks_whole(store: Path) -> bool:
+    """A store folder with its manifest, a readable tables database and (embedded) a Chroma database."""
+    from index import vectors
+
+    if not read_manifest(store) or not is_valid(store / config.db_path().name):
+        return False
+    return vectors.target() != "embedded" or (store / config.chroma_dir().name / "chroma.sqlite3").exists()
+
+
+# ------------------------------------------------------------------ build
 
 def _report_units(report: config.Report):
     """(blocks, tables found, summaries of the tables) for one report."""
@@ -235,7 +402,6 @@ def _table_warning(report: config.Report, table: ReportTable) -> str:
 
 def _build(progress: bool, reuse: bool, adopt: bool = True) -> BuildReport:
     from index import vectors
-    from index.chunks import chunk_blocks
 
     store = config.db_path().parent
     staging = store.with_name(store.name + ".staging")
@@ -246,22 +412,7 @@ def _build(progress: bool, reuse: bool, adopt: bool = True) -> BuildReport:
         tables = parse_tables()  # the two known reports: raises TableError naming the rows when a check fails
         db_file = staging / config.db_path().name
         write_database(tables, db_file)
-        chunks, seen, summaries, warnings, loaded = [], set(), [], [], []
-        for report in config.reports():
-            blocks, found, table_summaries = _report_units(report)
-            report_chunks = [c for c in chunk_blocks(blocks) if c.id not in seen]  # exact repeats once
-            seen.update(c.id for c in report_chunks)
-            chunks += report_chunks
-            for table in found:
-                (loaded.append(table) if table.valid else warnings.append(_table_warning(report, table)))
-            if report.known:
-                table_summaries = _known_tables(report.year, tables)
-            elif not report_chunks:
-                warnings.append(f"{report.filename} ({report.year}): no text found to index")
-            summaries.append({"file": report.filename, "year": report.year, "title": report.title,
-                              "known": report.known, "sha256": _sha256(report.path),
-                              "chunks": len(report_chunks), "chunk_ids": [c.id for c in report_chunks],
-                              "tables": table_summaries})
+        chunks, summaries, warnings, loaded = _read_reports(tables)
         _write_report_tables(db_file, loaded)
         fp = fingerprint()
         sentences = len(vectors.sentence_items(chunks))
@@ -285,6 +436,7 @@ def _build(progress: bool, reuse: bool, adopt: bool = True) -> BuildReport:
         if not adopted:
             vectors.publish()  # server mode: staged collections renamed over the live ones
     except BaseException:
+        vectors.forget_clients()  # a cached client of the staging folder must not outlive it
         shutil.rmtree(staging, ignore_errors=True)
         vectors.discard_staging()
         raise
@@ -294,6 +446,62 @@ def _build(progress: bool, reuse: bool, adopt: bool = True) -> BuildReport:
         shutil.rmtree(staging, ignore_errors=True)  # gone after a good swap; cleared after a failed one
     return BuildReport(True, "", 0.0, len(tables.outcomes), staged.chunks, manifest["mode"],
                        staged.embedded, staged.reused, warnings)
+
+
+def _read_reports(tables) -> tuple[list, list[dict], list[str], list[ReportTable]]:
+    """(chunks, manifest entries, warnings, checked tables to load) of every report in the seeds.
+
+    A chunk is kept once: a section repeated word for word (same report, headings and text,
+    hence the same id) within a report or across reports is indexed at its first place.
+    An added report over config.MAX_REPORT_BYTES is not read (a warning says so).
+    """
+    from index.chunks import chunk_blocks
+
+    chunks, seen, summaries, warnings, loaded = [], set(), [], [], []
+    for report in config.reports():
+        if _oversized(report):
+            warnings.append(f"{report.filename} ({report.year}): {_size_text(report.path.stat().st_size)}, over the "
+                            f"{_size_text(config.MAX_REPORT_BYTES)} limit for a report; NOT indexed")
+            summaries.append(_summary(report, [], []))
+            continue
+        blocks, found, table_summaries = _report_units(report)
+        report_chunks = _first_occurrences(chunk_blocks(blocks), seen)
+        chunks += report_chunks
+        for table in found:
+            (loaded.append(table) if table.valid else warnings.append(_table_warning(report, table)))
+        if report.known:
+            table_summaries = _known_tables(report.year, tables)
+        elif not report_chunks:
+            warnings.append(f"{report.filename} ({report.year}): no text found to index")
+        summaries.append(_summary(report, report_chunks, table_summaries))
+    return chunks, summaries, warnings, loaded
+
+
+def _first_occurrences(chunks: list, seen: set[str]) -> list:
+    """The chunks whose id is not in `seen` (nor earlier in `chunks`); `seen` gains their ids.
+    Chroma refuses an id given twice, and a repeated passage adds nothing to the answers."""
+    kept = []
+    for chunk in chunks:
+        if chunk.id not in seen:
+            seen.add(chunk.id)
+            kept.append(chunk)
+    return kept
+
+
+def _oversized(report: config.Report) -> bool:
+    return not report.known and report.path.stat().st_size > config.MAX_REPORT_BYTES
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 100 * 1024 else f"{size:,} bytes"
+
+
+def _summary(report: config.Report, report_chunks: list, table_summaries: list[dict]) -> dict:
+    """One report's entry in the manifest."""
+    return {"file": report.filename, "year": report.year, "title": report.title,
+            "known": report.known, "sha256": _sha256(report.path),
+            "chunks": len(report_chunks), "chunk_ids": [c.id for c in report_chunks],
+            "tables": table_summaries}
 
 
 def _known_tables(year: str, tables) -> list[dict]:
@@ -346,13 +554,53 @@ def _swap(staging: Path, store: Path) -> None:
     forget_clients()
 
 
-def add_report(source: Path, year: str | None = None) -> Path:
-    """Copy a report's text into the seeds folder (the next build indexes it); returns the copy's path.
+# ------------------------------------------------------------------ adding a report
 
-    The file must be non-empty UTF-8 text. Without a year in its name or title,
-    give `year` ("2025-26"): the copy is named after it.
+@dataclass
+class Added:
+    path: Path  # the report's file in the seeds folder
+    status: str  # "added" | "replaced" | "unchanged" (the seeds already held this very text)
+    report: BuildReport | None = None  # the build's report; None with build=False
+
+
+def add_report(source: Path, year: str | None = None, replace: bool = False, build: bool = True,
+               progress: bool = False) -> Added:
+    """Copy a report's text into the seeds folder and (unless build=False) index it.
+
+    The file must be non-empty UTF-8 text of at most config.MAX_REPORT_BYTES. Without a year in
+    its name or title, give `year` ("2025-26"): the copy is named after it. A different text
+    under a file name the seeds already hold is refused unless `replace`.
+
+    With `build`, the seeds folder keeps the file only if its build succeeds: the file is
+    written and built under the build lock, and when the build fails (or the process is
+    stopped) it is taken back out, or the replaced version put back, before BuildError is
+    raised. Nothing is written when the build folder is read-only.
     """
-    source = Path(source)
+    data, target = _checked_addition(Path(source), year, replace)
+    previous = target.read_bytes() if target.exists() else None
+    status = "unchanged" if previous == data else "replaced" if previous is not None else "added"
+    if not build:
+        _write_seed(target, data)
+        return Added(target, status)
+    if not _store_writable():
+        raise BuildError(_read_only_message())
+    started = time.perf_counter()
+    with _building():
+        _write_seed(target, data)
+        try:
+            report = _ensure_built_locked(False, progress, started)
+        except BaseException:
+            _restore_seed(target, previous)
+            raise
+    return Added(target, status, report)
+
+
+def _checked_addition(source: Path, year: str | None, replace: bool) -> tuple[bytes, Path]:
+    """(the text's bytes, where in the seeds folder it goes), or BuildError saying why not."""
+    size = source.stat().st_size
+    if size > config.MAX_REPORT_BYTES:
+        raise BuildError(f"{source.name} is {_size_text(size)}; a report may be at most "
+                         f"{_size_text(config.MAX_REPORT_BYTES)} of text (MAX_REPORT_BYTES in index/config.py)")
     data = source.read_bytes()
     if not data.strip():
         raise BuildError(f"{source} is empty")
@@ -376,10 +624,22 @@ def add_report(source: Path, year: str | None = None) -> Path:
     if label in taken and taken[label] != name:
         raise BuildError(f"the seeds already hold a {label} report ({taken[label]})")
     target = config.seeds_dir() / name
-    if target.exists() and target.read_bytes() == data:
-        return target
+    if target.exists() and target.read_bytes() != data and not replace:
+        raise BuildError(f"the seeds already hold a different {name}; pass --replace to replace it")
+    return data, target
+
+
+def _write_seed(target: Path, data: bytes) -> None:
+    """Write a seed whole or not at all (a temporary file renamed over it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".txt.part")
     tmp.write_bytes(data)
     tmp.replace(target)
-    return target
+
+
+def _restore_seed(target: Path, previous: bytes | None) -> None:
+    """Put the seeds folder back as it was: remove a new seed, or write back the one it replaced."""
+    if previous is None:
+        target.unlink(missing_ok=True)
+    else:
+        _write_seed(target, previous)

@@ -16,50 +16,69 @@ def main():
     """Ingestion side: parse the seed reports and build the stores under build/."""
 
 
-def _run_build(force: bool, quiet: bool):
+def _run_build(force: bool, quiet: bool, strict: bool):
     from index.build import BuildError, ensure_built
 
     try:
-        report = ensure_built(force=force, progress=not quiet)
+        report = ensure_built(force=force, progress=not quiet, strict=strict)
     except TableError as e:
         click.echo(f"Build failed: a table did not pass its checks.\n{e}", err=True)
         sys.exit(1)
     except BuildError as e:
         click.echo(str(e), err=True)
         sys.exit(1)
+    _echo_build(report)
+    return report
+
+
+def _echo_build(report) -> None:
+    if report.failed:
+        click.echo(f"Stores not rebuilt (the build failed); the last good store stays in use: {report.rows} table "
+                   f"rows, {report.chunks} chunks.")
+        return
     state = "built" if report.built else "up to date"
     extra = f"; {report.mode}: {report.embedded} texts embedded, {report.reused} reused" if report.built else ""
     click.echo(f"Stores {state}: {report.rows} table rows, {report.chunks} chunks ({report.seconds:.1f}s{extra}).")
     if report.warnings:
         click.echo(f"{len(report.warnings)} warning(s); see `python -m index status`.", err=True)
-    return report
 
 
 @main.command()
 @click.option("--force", is_flag=True, help="Rebuild from scratch even when nothing changed.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def build(force: bool, quiet: bool):
-    """Build whatever is missing, broken or stale (content hash of each seed report)."""
-    _run_build(force, quiet)
+@click.option("--strict", is_flag=True, help="Exit 1 when the build fails, even with a good store in place.")
+def build(force: bool, quiet: bool, strict: bool):
+    """Build whatever is missing, broken or stale (content hash of each seed report).
+
+    A failed build leaves the last good store in place; when there is one, a one-line
+    warning is printed and the exit status is 0 (so `make run` still starts), unless --strict."""
+    _run_build(force, quiet, strict)
 
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", default=None, help="Year label, e.g. 2025-26, when the file name and title have none.")
+@click.option("--replace", is_flag=True, help="Replace a different report already in the seeds under the same name.")
 @click.option("--no-build", is_flag=True, help="Only copy the file into the seeds folder.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def add(file: Path, year: str | None, no_build: bool, quiet: bool):
-    """Copy another report's text FILE into the seeds folder and index it (only its text is embedded)."""
+def add(file: Path, year: str | None, replace: bool, no_build: bool, quiet: bool):
+    """Copy another report's text FILE into the seeds folder and index it (only its text is embedded).
+
+    The seeds folder keeps the file only when its build succeeds."""
     from index.build import BuildError, add_report
 
     try:
-        target = add_report(file, year)
-    except (BuildError, OSError) as e:
-        click.echo(f"Not added: {e}", err=True)
+        added = add_report(file, year, replace=replace, build=not no_build, progress=not quiet)
+    except TableError as e:
+        click.echo(f"Not added (the seeds folder is unchanged): a table did not pass its checks.\n{e}", err=True)
         sys.exit(1)
-    click.echo(f"Copied to {target}.")
-    if not no_build:
-        _run_build(False, quiet)
+    except (BuildError, OSError) as e:
+        click.echo(f"Not added (the seeds folder is unchanged): {e}", err=True)
+        sys.exit(1)
+    verb = {"added": "Copied to", "replaced": "Replaced", "unchanged": "Already in the seeds:"}[added.status]
+    click.echo(f"{verb} {added.path}." + (" The next build indexes it." if no_build else ""))
+    if added.report is not None:
+        _echo_build(added.report)
 
 
 @main.command()

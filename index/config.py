@@ -117,6 +117,20 @@ def lock_path() -> Path:
     return build_dir() / ".build.lock"
 
 
+def writable(path: Path) -> bool:
+    """Whether `path` can be written (or, when it does not exist yet, created in its nearest existing
+    parent). False on a read-only mount or without write permission; root passes permission checks."""
+    path = Path(path)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return os.access(path, os.W_OK)
+
+
+# Largest report `python -m index add` accepts (and a build indexes): 5 MB of text. The two known
+# reports are about 0.2 MB each; a file this large is a data dump or the wrong file, not a report.
+MAX_REPORT_BYTES = 5 * 1024 * 1024
+
+
 COLLECTION = "supporting_families"
 
 
@@ -144,6 +158,11 @@ def chroma_server() -> tuple[str, int] | None:
     if not 0 < number < 65536:
         raise ValueError(f"CHROMA_PORT must be between 1 and 65535, not {number}")
     return host, number
+
+
+# Seconds any one request to a Chroma server (CHROMA_HOST) may take, connecting included. Chroma's own
+# HTTP client waits forever; with this, a paused or hung server raises index.vectors.StoreUnavailable.
+CHROMA_HTTP_TIMEOUT = 5.0
 
 
 # Longest message we read (a question pasted inside an email or notes); longer input gets a clear message.

@@ -13,9 +13,22 @@ Builds never write into the collections answering reads from:
 A build reuses the stored vector of every chunk and sentence whose id (a hash
 of its report, headings and text) is already in the live collections, so
 adding a report embeds only that report's text.
+
+Reading needs no write access: Chroma writes to its database even to read, so
+an embedded store in a folder that can't be written (a read-only mount) is
+opened from a private temporary copy, removed at exit. With a server, every
+request times out after config.CHROMA_HTTP_TIMEOUT seconds (Chroma's own
+HTTP client never does), and a server that can't be reached or doesn't
+answer in time raises StoreUnavailable, from `client()` and from every call
+made through the client it returns (its collections included).
 """
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +43,15 @@ OLD_SUFFIX = "-old"
 BATCH = 64
 FETCH_BATCH = 250  # ids per get() when reusing stored vectors
 SERVER_TIMEOUT = 10.0  # seconds the start-up heartbeat waits for a Chroma server
+READ_ONLY_COPY_PREFIX = "sf-chroma-ro-"  # temporary copies of a read-only embedded store
+
+
+class StoreUnavailable(Exception):
+    """The Chroma server (CHROMA_HOST) can't be reached, or didn't answer within config.CHROMA_HTTP_TIMEOUT.
+
+    Raised by `client()` in server mode and by any request made through the client it returns:
+    get_collection, list_collections, heartbeat, and a collection's get/query/count/add.
+    """
 
 
 @lru_cache(maxsize=1)
@@ -51,13 +73,123 @@ def _settings():
 
 
 def client(path: Path | None = None):
-    """A Chroma client: HTTP when CHROMA_HOST is set, else persistent at `path` (default: the store)."""
+    """A Chroma client: HTTP when CHROMA_HOST is set, else persistent at `path` (default: the store).
+
+    Server mode raises StoreUnavailable when the server can't be reached or doesn't answer in time.
+    An embedded store that can't be written is opened from a temporary copy (see `_openable`).
+    """
     import chromadb
 
     server = config.chroma_server()
     if server:
-        return chromadb.HttpClient(host=server[0], port=server[1], settings=_settings())
-    return chromadb.PersistentClient(path=str(path or config.chroma_dir()), settings=_settings())
+        return _http_client(*server)
+    return chromadb.PersistentClient(path=str(_openable(Path(path or config.chroma_dir()))), settings=_settings())
+
+
+# ------------------------------------------------------------------ server mode: timeouts
+
+def _http_client(host: str, port: int):
+    """An HTTP client whose every request times out after config.CHROMA_HTTP_TIMEOUT seconds.
+
+    Chroma makes its first requests while the client is being constructed, with no timeout,
+    so construction runs in a daemon thread given the same deadline (on a hung server the
+    thread is left waiting; it holds nothing of ours).
+    """
+    import chromadb
+
+    timeout, where = config.CHROMA_HTTP_TIMEOUT, f"http://{host}:{port}"
+    outcome: dict = {}
+
+    def connect():
+        try:
+            outcome["client"] = chromadb.HttpClient(host=host, port=port, settings=_settings())
+        except BaseException as e:  # handed to the caller's thread below
+            outcome["error"] = e
+
+    worker = threading.Thread(target=connect, name="chroma-connect", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise StoreUnavailable(f"the Chroma server at {where} did not answer within {timeout:g}s")
+    if "error" in outcome:
+        error = outcome["error"]
+        raise StoreUnavailable(f"the Chroma server at {where} cannot be reached "
+                               f"({type(error).__name__}: {error})") from error
+    chroma = outcome["client"]
+    for api in (getattr(chroma, "_server", None), getattr(getattr(chroma, "_admin_client", None), "_server", None)):
+        _guard_requests(api, timeout, where)
+    return chroma
+
+
+def _guard_requests(api, timeout: float, where: str) -> None:
+    """Give one of Chroma's HTTP API objects a request timeout, and make its transport errors
+    (timeouts, refused or dropped connections) StoreUnavailable. The collections a client hands
+    out make their requests through this same object, so they are covered too."""
+    import httpx
+
+    session, request = getattr(api, "_session", None), getattr(api, "_make_request", None)
+    if not isinstance(session, httpx.Client) or request is None:  # not the HTTP layout this was written for
+        return
+    session.timeout = httpx.Timeout(timeout)
+
+    def guarded(method: str, path: str, **kwargs):
+        try:
+            return request(method, path, **kwargs)
+        except httpx.TimeoutException as e:
+            raise StoreUnavailable(f"the Chroma server at {where} did not answer within {timeout:g}s "
+                                   f"({method.upper()} {path})") from e
+        except httpx.TransportError as e:
+            raise StoreUnavailable(f"the Chroma server at {where} cannot be reached "
+                                   f"({type(e).__name__}: {e})") from e
+
+    api._make_request = guarded
+
+
+# ------------------------------------------------------------------ embedded mode: read-only stores
+
+_read_only_copies: dict[tuple, Path] = {}
+
+
+def _openable(path: Path) -> Path:
+    """`path`, or a private temporary copy of it when Chroma could not write there.
+
+    Chroma writes to its database even to read ("attempt to write a readonly database"), so a
+    store in a read-only folder is copied once per process (per version of its files) and the
+    copy is opened; copies are removed at exit. A missing store is returned as it is.
+    """
+    database = path / "chroma.sqlite3"
+    if not database.exists() or (config.writable(path) and config.writable(database)):
+        return path
+    key = (str(path.resolve()), _tree_signature(path))
+    copy = _read_only_copies.get(key)
+    if copy is None or not copy.exists():
+        copy = Path(tempfile.mkdtemp(prefix=READ_ONLY_COPY_PREFIX)) / "chroma"
+        shutil.copytree(path, copy, copy_function=shutil.copyfile)
+        _make_owner_writable(copy)
+        _read_only_copies[key] = copy
+    return copy
+
+
+def _tree_signature(folder: Path) -> tuple:
+    """(name, size, modified) of every file under `folder`: a rebuilt store gets a fresh copy."""
+    return tuple((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
+                 for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def _make_owner_writable(folder: Path) -> None:
+    """copytree copies a read-only folder's permission bits; the copy must be writable by us."""
+    for root, dirs, files in os.walk(folder):
+        os.chmod(root, 0o700)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o600)
+
+
+@atexit.register
+def _remove_read_only_copies() -> None:
+    """Remove this process's temporary copies of read-only stores."""
+    for copy in list(_read_only_copies.values()):
+        shutil.rmtree(copy.parent, ignore_errors=True)
+    _read_only_copies.clear()
 
 
 def target() -> str:
@@ -135,6 +267,8 @@ class StageResult:
 def _drop(chroma, name: str) -> None:
     try:
         chroma.delete_collection(name)
+    except StoreUnavailable:
+        raise
     except Exception:  # not there
         pass
 
@@ -148,7 +282,7 @@ def _stored_vectors(name: str, ids: list[str]) -> dict[str, list[float]]:
             got = collection.get(ids=ids[start:start + FETCH_BATCH], include=["embeddings"])
             for i, vec in zip(got["ids"], got["embeddings"]):
                 out[i] = [float(x) for x in vec]
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, StoreUnavailable):
         raise
     except BaseException:  # unreadable: embed everything afresh
         return {}
@@ -240,10 +374,10 @@ def discard_staging() -> None:
         return
     try:
         chroma = client()
-    except Exception:
+        for name in staged_names():
+            _drop(chroma, name)
+    except Exception:  # the server is gone: the next build drops them before staging again
         return
-    for name in staged_names():
-        _drop(chroma, name)
 
 
 def adoptable(fingerprint: str, chunks: int, sentences: int) -> str | None:
@@ -253,6 +387,8 @@ def adoptable(fingerprint: str, chunks: int, sentences: int) -> str | None:
         return None
     try:
         live = client().get_collection(CHUNKS).metadata or {}
+    except StoreUnavailable:
+        raise
     except Exception:
         return None
     if live.get("fingerprint") != fingerprint:
@@ -266,7 +402,9 @@ def store_problem(expected_chunks: int, expected_sentences: int | None = None,
                   build_id: str | None = None, fingerprint: str | None = None) -> str | None:
     """Why the live collections can't be used, or None when they open, hold what the manifest
     says, come from the build it records (or, on a shared server, from an identical build:
-    same `fingerprint`), and answer a nearest-neighbour probe."""
+    same `fingerprint`), and answer a nearest-neighbour probe.
+
+    Raises StoreUnavailable when the server can't be reached: that is not a broken store."""
     if not config.chroma_server():
         damaged = _sqlite_damage(config.chroma_dir() / "chroma.sqlite3")
         if damaged:
@@ -293,7 +431,7 @@ def store_problem(expected_chunks: int, expected_sentences: int | None = None,
             if not found["ids"] or not found["ids"][0]:
                 problems.append(f"{name} does not answer a search")
         return "; ".join(problems) or None
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, StoreUnavailable):
         raise
     except BaseException as e:  # Chroma's Rust core raises PanicException (a BaseException) on broken files
         return f"cannot be read ({type(e).__name__}: {str(e)[:160]})"

@@ -1,11 +1,14 @@
 """Helpers for tests that switch stores: drop cached handles, and share one real store per session."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+from langchain_core.embeddings import Embeddings
 
 from index import config, vectors
 from index.build import ensure_built
@@ -50,3 +53,32 @@ def shared_real_store(tmp_path_factory) -> Path:
                 ensure_built(progress=False)
         vectors.forget_clients()
     return base / "store"
+
+
+class FakeEmbeddings(Embeddings):
+    """384-dimensional bag-of-hashed-words vectors: deterministic and fast. `fail_on` the n-th call."""
+
+    def __init__(self, fail_on: int | None = None):
+        self.calls, self.fail_on = 0, fail_on
+
+    def _vec(self, text: str) -> list[float]:
+        v = np.zeros(384, dtype=np.float32)
+        for word in text.lower().split():
+            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % 384] += 1.0
+        n = np.linalg.norm(v)
+        return (v / n if n else v + 1 / np.sqrt(384)).tolist()
+
+    def embed_documents(self, texts):
+        self.calls += 1
+        if self.fail_on is not None and self.calls >= self.fail_on:
+            raise RuntimeError("injected failure mid-build")
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """{relative path: sha256} of every file under `folder`."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

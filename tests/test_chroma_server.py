@@ -131,7 +131,7 @@ def test_failed_build_keeps_the_live_collections(built, monkeypatch):
     monkeypatch.setattr(vectors, "embeddings", lambda: Failing())
     try:
         with pytest.raises(BuildError, match="injected failure.*last good store was left in place"):
-            ensure_built(progress=False)
+            ensure_built(progress=False, strict=True)
     finally:
         (built["seeds"] / "supporting-families-annual-report-2025-26.txt").unlink()
     names = {c.name for c in vectors.client().list_collections()}

@@ -1,6 +1,9 @@
 """Faults: a missing, partial or corrupted store is found at start-up and rebuilt with a message;
 a failed build (a known report's table check fails, or an exception mid-build) leaves the last
-good store in place and raises a clear error.
+good store in place and raises a clear error (strict) or, at start-up, warns in one line and
+answers from that store. A swap cut short is undone from store.old; builds leave no staging
+folder or temporary folder behind, also when stopped with SIGTERM; a failed `add` leaves the
+seeds as they were.
 
 Most tests embed with a fast deterministic stand-in for MiniLM (they test detection, staging
 and swapping, not retrieval quality); one rebuilds a corrupted store with the real model and
@@ -8,53 +11,26 @@ answers from it.
 """
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
-from langchain_core.embeddings import Embeddings
 
 from index import build, config, vectors
 from index.build import BuildError, TableCheckError, ensure_built, read_manifest, store_problem
 from index.tables import TableError
-from stores_support import REAL_SEEDS, clear_caches, shared_real_store
+from stores_support import REAL_SEEDS, FakeEmbeddings, clear_caches, shared_real_store, tree_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_2024_25 = "supporting-families-annual-report-2024-25.txt"
-
-
-class FakeEmbeddings(Embeddings):
-    """384-dimensional bag-of-hashed-words vectors: deterministic and fast. `fail_on` the n-th call."""
-
-    def __init__(self, fail_on: int | None = None):
-        self.calls, self.fail_on = 0, fail_on
-
-    def _vec(self, text: str) -> list[float]:
-        v = np.zeros(384, dtype=np.float32)
-        for word in text.lower().split():
-            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % 384] += 1.0
-        n = np.linalg.norm(v)
-        return (v / n if n else v + 1 / np.sqrt(384)).tolist()
-
-    def embed_documents(self, texts):
-        self.calls += 1
-        if self.fail_on is not None and self.calls >= self.fail_on:
-            raise RuntimeError("injected failure mid-build")
-        return [self._vec(t) for t in texts]
-
-    def embed_query(self, text):
-        return self._vec(text)
-
-
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +161,7 @@ def test_failed_table_check_keeps_last_good_store(store):
     _break_leeds_2024_25(Path(config.seeds_dir()))
     assert "changed" in store_problem()
     with pytest.raises(TableCheckError) as caught:
-        ensure_built(progress=False)
+        ensure_built(progress=False, strict=True)
     message = str(caught.value)
     assert "2024-25 Leeds" in message and "93%" in message and "last good store was left in place" in message
     assert isinstance(caught.value, TableError) and isinstance(caught.value, BuildError)
@@ -203,7 +179,7 @@ def test_cli_reports_a_failed_table_check(store):
     from index.cli import main
 
     _break_leeds_2024_25(Path(config.seeds_dir()))
-    result = CliRunner().invoke(main, ["build", "--quiet"])
+    result = CliRunner().invoke(main, ["build", "--quiet", "--strict"])
     assert result.exit_code == 1
     assert "did not pass its checks" in result.output and "2024-25 Leeds" in result.output
 
@@ -213,7 +189,7 @@ def test_exception_mid_build_keeps_last_good_store(store, monkeypatch):
     failing = FakeEmbeddings(fail_on=3)  # the third batch of texts raises
     monkeypatch.setattr(vectors, "embeddings", lambda: failing)
     with pytest.raises(BuildError, match="injected failure mid-build.*last good store was left in place"):
-        ensure_built(progress=False, force=True)
+        ensure_built(progress=False, force=True, strict=True)
     assert failing.calls == 3  # it failed part-way through embedding, after writing some of the staging store
     assert not store.with_name("store.staging").exists()
     vectors.forget_clients()
@@ -231,7 +207,7 @@ def test_exception_while_swapping_in_keeps_last_good_store(store, monkeypatch):
 
     monkeypatch.setattr(build, "_swap", broken_swap)
     with pytest.raises(BuildError, match="disk full"):
-        ensure_built(progress=False, force=True)
+        ensure_built(progress=False, force=True, strict=True)
     vectors.forget_clients()
     assert read_manifest()["build_id"] == manifest["build_id"] and store_problem() is None
 
@@ -284,3 +260,226 @@ def test_concurrent_start_ups_build_once(store):
         t.join(timeout=120)
     assert not errors and sorted(r.built for r in reports) == [False, True]
     assert store_problem() is None
+
+
+# ------------------------------------------------------------------ start-up on the last good store
+
+def test_failed_build_at_start_up_answers_from_the_last_good_store(store, capsys):
+    manifest = read_manifest()
+    _break_leeds_2024_25(Path(config.seeds_dir()))
+    report = ensure_built(progress=False)  # start-up: not strict
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1, warnings
+    assert "did not pass its checks" in warnings[0] and "Answering from the last good store" in warnings[0]
+    assert not report.built and report.failed and report.rows == 282 and report.chunks == manifest["chunks"]
+    assert read_manifest()["build_id"] == manifest["build_id"]
+    assert not store.with_name("store.staging").exists()
+    clear_caches()
+    from qa.retrieval import default_retriever
+    from qa.tabletool import default_tool
+
+    assert default_retriever().sentences("Leeds SEND project award")[0]  # the vectors still answer
+    assert any(r["authority"] == "Leeds" and r["percentage"] == 83 for r in default_tool().all_rows())
+
+
+def test_cli_build_keeps_the_last_good_store_unless_strict(store):
+    from click.testing import CliRunner
+
+    from index.cli import main
+
+    _break_leeds_2024_25(Path(config.seeds_dir()))
+    kept = CliRunner().invoke(main, ["build", "--quiet"])  # what `make run` runs before the app
+    assert kept.exit_code == 0 and "the last good store stays in use" in kept.output
+    assert "Warning: Build failed" in kept.output
+    strict = CliRunner().invoke(main, ["build", "--quiet", "--strict"])
+    assert strict.exit_code == 1 and "2024-25 Leeds" in strict.output
+
+
+def test_failed_build_without_a_good_store_still_raises(store):
+    shutil.rmtree(store)
+    _break_leeds_2024_25(Path(config.seeds_dir()))
+    with pytest.raises(TableCheckError, match="2024-25 Leeds"):
+        ensure_built(progress=False)
+    assert not store.exists() and not store.with_name("store.staging").exists()
+
+
+def test_build_after_a_failed_build_in_the_same_process(store, monkeypatch):
+    """The failed build's Chroma client (of its removed staging folder) is not reused by the next one."""
+    failing = FakeEmbeddings(fail_on=3)  # part-way through: the staging store is half written
+    monkeypatch.setattr(vectors, "embeddings", lambda: failing)
+    with pytest.raises(BuildError, match="injected failure"):
+        ensure_built(progress=False, force=True, strict=True)
+    monkeypatch.setattr(vectors, "embeddings", lambda: FakeEmbeddings())
+    report = ensure_built(progress=False, force=True, strict=True)
+    assert report.built and store_problem() is None
+
+
+# ------------------------------------------------------------------ interrupted swaps and leftovers
+
+def test_swap_cut_short_restores_store_old(store, capsys):
+    """Killed between _swap's two renames: the live store was moved to store.old, the new one never came."""
+    manifest = read_manifest()
+    store.rename(store.with_name("store.old"))
+    report = ensure_built(progress=False)
+    assert "Restored the last good store from store.old" in capsys.readouterr().err
+    assert not report.built  # put back and found current: nothing rebuilt from scratch
+    assert not store.with_name("store.old").exists()
+    assert read_manifest()["build_id"] == manifest["build_id"] and store_problem() is None
+
+
+def test_half_store_next_to_store_old_is_replaced_by_it(store, capsys):
+    manifest = read_manifest()
+    shutil.copytree(store, store.with_name("store.old"))
+    (store / "manifest.json").unlink()
+    shutil.rmtree(store / "chroma")
+    report = ensure_built(progress=False)
+    assert "Restored the last good store" in capsys.readouterr().err and not report.built
+    assert read_manifest()["build_id"] == manifest["build_id"] and store_problem() is None
+    assert not store.with_name("store.old").exists()
+
+
+def test_store_old_left_by_a_completed_swap_is_removed(store, capsys):
+    manifest = read_manifest()
+    old = store.with_name("store.old")
+    shutil.copytree(store, old)
+    (old / "manifest.json").unlink()  # the final removal of the old store was cut short
+    report = ensure_built(progress=False)
+    assert not report.built and not old.exists() and "Restored" not in capsys.readouterr().err
+    assert read_manifest()["build_id"] == manifest["build_id"]
+
+
+def test_builds_leave_no_temporary_folders(store, tmp_path, monkeypatch):
+    """A good build, a failed one and a refused one: afterwards the build folder holds the store and the
+    lock file only, and the temporary folder nothing."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert ensure_built(progress=False, force=True).built
+    failing = FakeEmbeddings(fail_on=2)
+    monkeypatch.setattr(vectors, "embeddings", lambda: failing)
+    with pytest.raises(BuildError):
+        ensure_built(progress=False, force=True, strict=True)
+    _break_leeds_2024_25(Path(config.seeds_dir()))
+    assert not ensure_built(progress=False).built  # failed, last good store in use
+    assert sorted(p.name for p in store.parent.iterdir()) == [".build.lock", "store"]
+    assert list(scratch.iterdir()) == []
+
+
+def test_leftover_store_old_and_staging_are_cleared_at_start_up_without_a_build(store):
+    for leftover in ("store.staging", "store.old"):
+        store.with_name(leftover).mkdir()
+        (store.with_name(leftover) / "junk").write_text("from a killed build")
+    assert not ensure_built(progress=False).built
+    assert sorted(p.name for p in store.parent.iterdir()) == [".build.lock", "store"]
+
+
+STOPPED_BUILD = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from stores_support import FakeEmbeddings
+from index import build, vectors
+
+class Slow(FakeEmbeddings):
+    def embed_documents(self, texts):
+        print("embedding", flush=True)
+        time.sleep(0.5)
+        return super().embed_documents(texts)
+
+vectors.embeddings = lambda: Slow()
+if sys.argv[1] == "build":
+    build.ensure_built(progress=False, force=True)
+else:
+    build.add_report(sys.argv[2])
+print("finished", flush=True)
+"""
+
+
+def _stop_mid_build(store: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run a build (or an add) in a new process and send it SIGTERM once it is embedding."""
+    script = store.parent.parent / "stopped_build.py"
+    script.write_text(STOPPED_BUILD.format(tests=str(Path(__file__).parent)))
+    env = {**os.environ, "SF_BUILD_DIR": str(store.parent), "SF_SEEDS_DIR": str(config.seeds_dir())}
+    proc = subprocess.Popen([sys.executable, str(script), *args], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline().strip() == "embedding", proc.stderr.read()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_sigterm_mid_build_removes_the_staging_folder(store):
+    manifest = read_manifest()
+    stopped = _stop_mid_build(store, "build")
+    assert stopped.returncode == 128 + signal.SIGTERM and "finished" not in stopped.stdout, stopped.stderr
+    assert sorted(p.name for p in store.parent.iterdir()) == [".build.lock", "store"]
+    vectors.forget_clients()
+    assert read_manifest()["build_id"] == manifest["build_id"] and store_problem() is None
+
+
+# ------------------------------------------------------------------ adding a report: the seeds stay as they were
+
+ADDED = "Supporting Families annual report 2026-27\n\nOutreach\n\nThe Fenwick outreach team met 52 schools.\n"
+
+
+def test_failed_add_leaves_the_seeds_unchanged_and_the_next_start_works(store, tmp_path, monkeypatch):
+    seeds, manifest = Path(config.seeds_dir()), read_manifest()
+    before = tree_digest(seeds)
+    source = tmp_path / "supporting-families-annual-report-2026-27.txt"
+    source.write_text(ADDED)
+    monkeypatch.setattr(vectors, "embeddings", lambda: FakeEmbeddings(fail_on=1))
+    with pytest.raises(BuildError, match="injected failure"):
+        build.add_report(source)
+    assert tree_digest(seeds) == before  # no new seed, no half-written one
+    monkeypatch.setattr(vectors, "embeddings", lambda: FakeEmbeddings())
+    report = ensure_built(progress=False)  # the next start
+    assert not report.built and report.reason == "up to date" and not report.failed
+    assert read_manifest()["build_id"] == manifest["build_id"]
+
+
+def test_sigterm_mid_add_takes_the_seed_back_out(store, tmp_path):
+    seeds = Path(config.seeds_dir())
+    before = tree_digest(seeds)
+    source = tmp_path / "supporting-families-annual-report-2026-27.txt"
+    source.write_text(ADDED)
+    stopped = _stop_mid_build(store, "add", str(source))
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
+    assert tree_digest(seeds) == before
+    assert sorted(p.name for p in store.parent.iterdir()) == [".build.lock", "store"]
+    vectors.forget_clients()
+    assert store_problem() is None
+
+
+def test_re_adding_a_different_text_under_the_same_name_needs_replace(store, tmp_path, monkeypatch):
+    seeds = Path(config.seeds_dir())
+    source = tmp_path / "supporting-families-annual-report-2026-27.txt"
+    source.write_text(ADDED)
+    first = build.add_report(source)
+    assert first.status == "added" and first.report.built
+    assert build.add_report(source).status == "unchanged"
+    source.write_text(ADDED.replace("52 schools", "61 schools"))
+    with pytest.raises(BuildError, match="already hold a different supporting-families-annual-report-2026-27.txt; "
+                                         "pass --replace"):
+        build.add_report(source)
+    assert "52 schools" in (seeds / source.name).read_text()
+    monkeypatch.setattr(vectors, "embeddings", lambda: FakeEmbeddings(fail_on=1))
+    with pytest.raises(BuildError, match="injected failure"):
+        build.add_report(source, replace=True)
+    assert "52 schools" in (seeds / source.name).read_text()  # a failed replace puts the old text back
+    monkeypatch.setattr(vectors, "embeddings", lambda: FakeEmbeddings())
+    replaced = build.add_report(source, replace=True)
+    assert replaced.status == "replaced" and replaced.report.built and "61 schools" in (seeds / source.name).read_text()
+
+
+def test_oversized_report_dropped_into_the_seeds_is_not_indexed(store):
+    big = Path(config.seeds_dir()) / "data-dump-2026-27.txt"
+    line = "Row 12345 of an export that is not a report, pasted in by mistake.\n"
+    big.write_text(line * (config.MAX_REPORT_BYTES // len(line) + 1))
+    report = ensure_built(progress=False)
+    assert report.built and any("data-dump-2026-27.txt" in w and "NOT indexed" in w for w in report.warnings)
+    entry = next(r for r in read_manifest()["reports"] if r["file"] == big.name)
+    assert entry["chunks"] == 0

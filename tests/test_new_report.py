@@ -2,6 +2,9 @@
 incrementally: only its text is embedded, the two known reports' vectors are kept. Answers cite
 it by its year label. Its tables are read by the generic reader and checked: one that fails is
 reported (naming the rows) and recorded in the manifest, and not loaded; its text still is.
+A report that repeats a section word for word builds (the repeat is indexed once); `add` refuses
+a file over the size cap and a different text under a name the seeds already hold (unless
+--replace), each in one line.
 """
 from __future__ import annotations
 
@@ -283,3 +286,80 @@ def test_cli_add_copies_and_indexes_incrementally(tmp_path_factory, tmp_path):
     assert f"{stored['chunks'] + stored['sentences']} reused" in done.stdout
     status = run("status")
     assert "2025-26: spring-update-2025-26.txt" in status.stdout and "Store: current" in status.stdout
+
+
+# ------------------------------------------------------------------ reports that used to break `add`
+
+# A copy-paste slip: the "Family hubs" section (heading, paragraph and list) appears twice, word for word.
+REPEATED_SECTION = """\
+Family hubs
+
+The Northmere family hub opened in June 2026 and saw 312 families in its first quarter.
+
+What families asked for:
+- Evening sessions for working parents.
+- A single named worker.
+"""
+REPEATING_REPORT = ("Supporting Families annual report 2026-27\n\n" + REPEATED_SECTION
+                    + "\nWorkforce\n\nEastvale trained 40 new key workers in restorative practice.\n\n"
+                    + REPEATED_SECTION)
+
+
+def test_report_repeating_a_section_is_added_and_answers(tmp_path_factory, tmp_path, monkeypatch):
+    from index.build import add_report
+
+    seeds, build_dir = fresh_copy(tmp_path_factory, "repeated-section")
+    monkeypatch.setenv("SF_BUILD_DIR", str(build_dir))
+    monkeypatch.setenv("SF_SEEDS_DIR", str(seeds))
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    vectors.forget_clients()
+    chunks = chunk_blocks(clean_generic(REPEATING_REPORT, "2026-27"))
+    unique = {c.id for c in chunks}
+    assert len(chunks) > len(unique)  # the file really holds the same chunk twice (Chroma's DuplicateIDError)
+    source = tmp_path / "supporting-families-annual-report-2026-27.txt"
+    source.write_text(REPEATING_REPORT, encoding="utf-8")
+    added = add_report(source)
+    assert added.status == "added" and added.report.built and added.report.mode == "incremental"
+    assert (seeds / source.name).read_bytes() == source.read_bytes()
+    entry = next(r for r in read_manifest()["reports"] if r["file"] == source.name)
+    assert entry["chunks"] == len(unique) and set(entry["chunk_ids"]) == unique
+    assert unique <= live_ids(vectors.CHUNKS)
+    clear_caches()
+    from qa.retrieval import default_retriever
+
+    best = default_retriever().sentences("How many families did the Northmere family hub see?")[0][0]
+    assert "312 families" in best.text and best.chunk.meta["year"] == "2026-27"
+    clear_caches()
+
+
+def test_cli_add_refuses_an_oversized_file_and_a_silent_replacement(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(REAL_SEEDS, seeds)
+    env = {**os.environ, "SF_BUILD_DIR": str(tmp_path / "build"), "SF_SEEDS_DIR": str(seeds)}
+    env.pop("CHROMA_HOST", None)
+    run = lambda *args: subprocess.run([sys.executable, "-m", "index", "add", *args], cwd=ROOT, env=env,
+                                       capture_output=True, text=True, timeout=120)
+    before = sorted(p.name for p in seeds.iterdir())
+
+    big = tmp_path / "supporting-families-annual-report-2026-27.txt"
+    line = "Supporting Families outcome row exported from a spreadsheet, not a report.\n"
+    big.write_text(line * (6 * 1024 * 1024 // len(line)))
+    assert big.stat().st_size > config.MAX_REPORT_BYTES
+    refused = run(str(big), "--quiet")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip().splitlines() == [
+        f"Not added (the seeds folder is unchanged): {big.name} is 6.0 MB; a report may be at most 5.0 MB "
+        f"of text (MAX_REPORT_BYTES in index/config.py)"]
+    assert sorted(p.name for p in seeds.iterdir()) == before
+
+    small = tmp_path / "spring-update-2026-27.txt"
+    small.write_text("Spring update 2026-27\n\nOutreach\n\nThe Quillbrook team visited 77 schools.\n")
+    assert run(str(small), "--no-build").returncode == 0
+    small.write_text("Spring update 2026-27\n\nOutreach\n\nThe Quillbrook team visited 81 schools.\n")
+    again = run(str(small), "--no-build")
+    assert again.returncode == 1 and "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
+    assert "already hold a different spring-update-2026-27.txt; pass --replace" in again.stderr
+    assert "77 schools" in (seeds / small.name).read_text()
+    replaced = run(str(small), "--no-build", "--replace")
+    assert replaced.returncode == 0 and "Replaced" in replaced.stdout
+    assert "81 schools" in (seeds / small.name).read_text()
