@@ -21,9 +21,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import atexit
 import logging
 import re
 import sys
+import shutil
 import tempfile
 import threading
 import time
@@ -32,7 +34,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from index.build import ensure_built
+from index.build import ensure_answerable
 from index.config import MAX_QUESTION_CHARS as LONGEST
 from qa import ask, llm
 from qa.answer import warm_up
@@ -296,6 +298,7 @@ class Tables:
         self.authorities = sorted(self.raw["authority"].unique().tolist())
         self.years = sorted(self.raw["year"].unique().tolist())
         self.export_dir = Path(tempfile.mkdtemp(prefix="sf-tables-"))
+        atexit.register(shutil.rmtree, self.export_dir, True)  # the CSV exports go with the app
 
     def view(self, name: str = "", year: str = ALL_YEARS, sort_by: str = "Authority",
              descending: bool = False) -> pd.DataFrame:
@@ -480,8 +483,9 @@ def main() -> None:
     problem = llm.check()  # a bad SF_LLM: one line, then extractive answers
     if problem:
         print(problem, file=sys.stderr, flush=True)
-    report = ensure_built()
-    log.info("stores: %s (%s rows, %s chunks)", report.reason, report.rows, report.chunks)
+    report = ensure_answerable()
+    if report:
+        log.info("stores: %s (%s rows, %s chunks)", report.reason, report.rows, report.chunks)
     warm_up()
     demo = build_demo()
     demo.queue(default_concurrency_limit=int(os.environ.get("SF_CONCURRENCY", "8")))

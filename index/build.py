@@ -244,6 +244,20 @@ def _store_writable() -> bool:
 
 # ------------------------------------------------------------------ start-up: build if needed
 
+def ensure_answerable(progress: bool = True) -> BuildReport | None:
+    """Start-up (the app, `python -m qa`): ensure_built(), but when that fails and the tables database is
+    there (typically a Chroma server that does not answer), print one warning and go on with None:
+    table questions still work, and text questions say the text store is unavailable."""
+    try:
+        return ensure_built(progress=progress)
+    except BuildError as e:
+        if not config.db_path().exists():
+            raise
+        print(f"Warning: {e} Answering table questions only until the text store answers.", file=sys.stderr,
+              flush=True)
+        return None
+
+
 def ensure_built(force: bool = False, progress: bool = True, strict: bool = False) -> BuildReport:
     """Build whatever is missing, broken or stale; otherwise do nothing.
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from index.chunks import split_sentences
+from index.vectors import StoreUnavailable
 from qa import llm, slots
 from qa.intents import is_common_word
 from qa.plan import Plan
@@ -23,6 +24,11 @@ COVERAGE = ("The reports cover the Supporting Families programme in England in 2
             "the Early Help System Guide and its scores, the data survey, the good-practice projects (SEND, "
             "mental health, family voice, peer support), the Families First for Children pathfinder, "
             "research and evaluation, funding, and case studies.")
+
+
+# When the Chroma server does not answer (index.vectors.StoreUnavailable), text questions get this.
+TEXT_UNAVAILABLE = ("Text search is unavailable right now (the report text store did not answer). Questions about "
+                    "the outcome tables still work, e.g. “How did Leeds do in 2024-25?”")
 
 
 @dataclass
@@ -55,7 +61,10 @@ def ask(question: str, history: list | None = None) -> Answer:
     parts: list[Answer] = []
     for plan in understand_all(question, history):
         quoted = frozenset(q for a in parts for src in a.sources for q in split_sentences(src.quote))
-        parts.append(_answer_plan(plan, tool, avoid=quoted))
+        try:
+            parts.append(_answer_plan(plan, tool, avoid=quoted))
+        except StoreUnavailable:
+            parts.append(_none(TEXT_UNAVAILABLE))
     answer = _combine(parts)
     written = llm.rewrite(question, answer)  # None unless a language model is configured and checks out
     if written:
@@ -442,5 +451,8 @@ def warm_up() -> None:
     from qa.plan import default_reader
 
     default_tool()
-    default_retriever().embed("warm up")
+    try:
+        default_retriever().embed("warm up")
+    except StoreUnavailable:
+        pass  # text questions will say so; tables still answer
     default_reader()

@@ -13,13 +13,16 @@ import click
 @click.option("--plan", "show_plan", is_flag=True, help="Print how the question was read (the Plan) as JSON, not the answer.")
 def main(question: tuple[str, ...], as_json: bool, show_plan: bool):
     """Answer QUESTION about the Supporting Families annual reports 2023-24 and 2024-25."""
-    from index.build import ensure_built
+    from index.build import BuildError, ensure_answerable
     from qa import ask, llm
 
     problem = llm.check()  # a bad SF_LLM: one line, then extractive answers
     if problem:
         click.echo(problem, err=True)
-    ensure_built(progress=False)
+    try:
+        ensure_answerable(progress=False)
+    except BuildError as e:
+        raise click.ClickException(str(e))  # one line, no traceback
     text = " ".join(question)
     if not text and not sys.stdin.isatty():
         text = sys.stdin.read()

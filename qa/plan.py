@@ -657,15 +657,42 @@ def _answer_names(answer: str) -> str:
     return " ".join(dict.fromkeys(w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", quoted) if w not in _NOT_NAMES))
 
 
-@per_build
 def default_reader() -> Reader:
-    """The reader over the built store: its authority names and years."""
+    """The reader over the built store: its authority names and years. When the text store is out of
+    reach (a Chroma server that does not answer), a reader over the tables alone, so table questions
+    are still understood; the next question tries the text store again."""
+    from index.vectors import StoreUnavailable
+
+    try:
+        return _full_reader()
+    except StoreUnavailable:
+        return _tables_reader()
+
+
+@per_build
+def _full_reader() -> Reader:
     from qa.retrieval import default_retriever
     from qa.tabletool import default_tool
 
     tool = default_tool()
     retriever = default_retriever()
     return Reader(tool.resolver, tool.years, retriever.years, retriever.mentions)
+
+
+@per_build
+def _tables_reader() -> Reader:
+    from qa.tabletool import default_tool
+
+    tool = default_tool()
+    return Reader(tool.resolver, tool.years, tool.years)
+
+
+def _clear_readers() -> None:
+    _full_reader.cache_clear()
+    _tables_reader.cache_clear()
+
+
+default_reader.cache_clear = _clear_readers  # as the per_build stores have
 
 
 def understand(question, history: list | None = None) -> Plan:

@@ -258,3 +258,36 @@ def test_refused_connection_is_store_unavailable(monkeypatch, tmp_path):
     with pytest.raises(StoreUnavailable, match="cannot be reached"):
         vectors.client()
     assert time.monotonic() - started < config.CHROMA_HTTP_TIMEOUT
+
+
+@pytest.fixture
+def text_store_down(built, monkeypatch):
+    """The built store's tables, with the text store pointed at a Chroma server that refuses connections."""
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(free_port()))  # nothing listens there
+    clear_caches()
+    yield
+    monkeypatch.delenv("CHROMA_HOST")
+    clear_caches()
+
+
+def test_table_questions_answer_while_the_text_store_is_down(text_store_down):
+    from qa import ask
+
+    table = ask("how did leeds do in 2024-25")
+    assert table.route == "table" and "2,102" in table.text
+    follow = ask("and the year before?", [{"role": "user", "content": "how did leeds do in 2024-25"},
+                                          {"role": "assistant", "content": table.text}])
+    assert "1,029" in follow.text
+    text = ask("What is Earned Autonomy?")
+    assert text.route == "none" and "Text search is unavailable right now" in text.text
+
+
+def test_cli_starts_and_answers_tables_while_the_text_store_is_down(built):
+    env = dict(os.environ, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(free_port()))
+    out = subprocess.run([sys.executable, "-m", "qa", "how did leeds do in 2024-25"], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "2,102" in out.stdout
+    assert "Traceback" not in out.stderr
+    assert sum(line.startswith("Warning:") for line in out.stderr.splitlines()) == 1
