@@ -153,13 +153,19 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
               for ids in [retriever.section_sentences(y, p)]]
     candidates = [i for ids in headed for i in ids] + [best_id(retriever, s) for s in ranked[:DEFINITION_DEPTH]]
     texts = retriever.sentence_text
-    chosen = next((i for i in candidates if _DEFINITION_PHRASE.search(texts[i]) and _names_term(texts[i], term, acronyms, whole=True)), None)
-    if chosen is None:
-        chosen = next((i for i in candidates if _defines(texts[i], term, acronyms)), None)
-    if chosen is None:  # where the term's abbreviation is introduced: "… the Families First Partnership (FFP) Programme"
-        chosen = next((i for i in candidates if any(f"({short.upper()})" in texts[i] and expansion <= term | {short}
+    # Where the term's abbreviation is introduced: "… the Families First Partnership (FFP) Programme".
+    introduced = next((i for i in candidates if any(f"({short.upper()})" in texts[i]
+                                                    and (short in term or expansion <= term)
                                                     for short, expansion in acronyms.items())
                        and _names_term(texts[i], term, acronyms, whole=True)), None)
+    chosen = introduced if slots.has("abbreviation_words", plan.question) else None  # "what does FFP stand for"
+    if chosen is None:
+        chosen = next((i for i in candidates if _DEFINITION_PHRASE.search(texts[i])
+                       and _names_term(texts[i], term, acronyms, whole=True)), None)
+    if chosen is None:
+        chosen = next((i for i in candidates if _defines(texts[i], term, acronyms)), None)
+    if chosen is None:
+        chosen = introduced
     if chosen is None and headed:
         chosen = headed[0][0]  # the opening of the section about it
     if chosen is None:

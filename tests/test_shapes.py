@@ -16,6 +16,8 @@ def quotes(text: str) -> list[str]:
     ("What is Earned Autonomy?", ["progression from Payment by Results", "funding upfront"], "Earned Autonomy"),
     ("what does EHSG stand for", ["Early Help System Guide (EHSG)", "thirty-one descriptors"], "Early Help System Guide"),
     ("what does rebalancing the system mean", ["shared definition of rebalancing the system"], "Rebalancing the system"),
+    # An abbreviation question quotes where the abbreviation is introduced.
+    ("what does FFP stand for", ["Families First Partnership (FFP)"], "Next steps to support families"),
 ])
 def test_definition_quotes_the_sentences_that_define_the_term(ask, question, facts, section):
     answer = ask(question)
