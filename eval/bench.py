@@ -15,13 +15,10 @@ import json
 import os
 import re
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LOAD_SESSIONS = 50  # chat sessions at once, each its own gradio_client Client
 LOAD_API = "/chat"  # the chat box's handler in app.py (question, chatbot history) -> updated history
-APP_START_TIMEOUT = 300  # seconds for app.py to answer /gradio_api/info
 TURN_TIMEOUT = 120  # seconds for one turn under load before it counts as an error
 LOAD_TIMEOUT = 900  # seconds for the whole load run
 # Sessions, each a few turns: (question, the figure or name its answer must contain). Session i runs
@@ -156,58 +152,6 @@ def run() -> dict:
 
 # ------------------------------------------------------------------ under load, through the running app
 
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-class AppProcess:
-    """`python app.py` on a free port (GRADIO_SERVER_NAME/PORT, as app.py reads them), stopped by its own process id."""
-
-    def __init__(self, log_path: Path):
-        self.host = os.environ.get("GRADIO_SERVER_NAME") or os.environ.get("SF_HOST") or "127.0.0.1"
-        self.port = _free_port(self.host)
-        self.url = f"http://{'127.0.0.1' if self.host in ('0.0.0.0', '') else self.host}:{self.port}"
-        self.log_path = log_path
-        self._log = open(log_path, "w")
-        env = dict(os.environ, SF_HOST=self.host, SF_PORT=str(self.port), GRADIO_SERVER_NAME=self.host,
-                   GRADIO_SERVER_PORT=str(self.port), GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
-        started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        self.startup_s = time.perf_counter() - started
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + APP_START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"app.py exited with code {self.proc.returncode}; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(self.url + "/gradio_api/info", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
-            time.sleep(0.25)
-        raise TimeoutError(f"app.py not ready after {APP_START_TIMEOUT}s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
-        self._log.close()
-
-
 def _content(message) -> str:
     content = message.get("content") if isinstance(message, dict) else message
     if isinstance(content, list):
@@ -261,6 +205,8 @@ def measure_load(sessions: int = LOAD_SESSIONS) -> dict:
 
     logs = config.build_dir() / "bench"
     logs.mkdir(parents=True, exist_ok=True)
+    from eval.appserver import AppProcess
+
     app = AppProcess(logs / "load-app.log")
     try:
         reference, alone_ms = {}, []

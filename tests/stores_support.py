@@ -1,6 +1,8 @@
 """Helpers for tests that switch stores: drop cached handles, and share one real store per session."""
 from __future__ import annotations
 
+import contextlib
+
 import hashlib
 import os
 import shutil
@@ -15,6 +17,9 @@ from index.build import ensure_built
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SEEDS = ROOT / "seeds"
+
+
+CHROMA = ROOT / ".venv" / "bin" / "chroma"
 
 
 def clear_caches() -> None:
@@ -82,3 +87,52 @@ def tree_digest(folder: Path) -> dict[str, str]:
     """{relative path: sha256} of every file under `folder`."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def free_port() -> int:
+    """A free loopback TCP port."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def chroma_server_process(data: Path, log_path: Path):
+    """A real `chroma run` on a free loopback port, in its own process group (so it can be paused with
+    SIGSTOP); yields {"port", "pgid", "data"} once its heartbeat answers; stopped afterwards."""
+    import signal
+    import subprocess
+    import time
+    import urllib.request
+
+    executable = CHROMA if CHROMA.exists() else shutil.which("chroma")
+    if not executable:
+        pytest.skip("the chroma CLI (chromadb package) is not installed")
+    port = free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([str(executable), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"chroma server did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield {"port": port, "pgid": proc.pid, "data": data}
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGCONT)  # in case a test left it paused
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()

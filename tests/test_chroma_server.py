@@ -6,68 +6,30 @@ alone, and stops it.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from index import config, vectors
 from index.build import BuildError, ensure_built, read_manifest, store_problem
-from stores_support import REAL_SEEDS, clear_caches
+from stores_support import REAL_SEEDS, chroma_server_process, clear_caches, free_port
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMA = ROOT / ".venv" / "bin" / "chroma"
 
 
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A Chroma server on 127.0.0.1:<free port>, data in a tmp folder; stopped afterwards."""
-    executable = CHROMA if CHROMA.exists() else shutil.which("chroma")
-    if not executable:
-        pytest.skip("the chroma CLI (chromadb package) is not installed")
     data = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = (data.parent / "chroma-server.log").open("w")
-    proc = subprocess.Popen([str(executable), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not start: {(data.parent / 'chroma-server.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield {"port": port, "data": data}
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
+    with chroma_server_process(data, data.parent / "chroma-server.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

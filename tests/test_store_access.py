@@ -13,12 +13,10 @@ import json
 import os
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,10 +24,9 @@ import pytest
 from index import config, vectors
 from index.build import BuildError, ensure_built
 from index.vectors import StoreUnavailable
-from stores_support import REAL_SEEDS, clear_caches, shared_real_store
+from stores_support import REAL_SEEDS, chroma_server_process, clear_caches, free_port, shared_real_store
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMA = ROOT / ".venv" / "bin" / "chroma"
 
 # ------------------------------------------------------------------ read-only build folder
 
@@ -129,46 +126,12 @@ def test_build_into_a_read_only_folder_is_a_one_line_message(read_only_store):
 
 # ------------------------------------------------------------------ a Chroma server that stops answering
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     """A real `chroma run` on a free loopback port (its own process group, so it can be paused)."""
-    executable = CHROMA if CHROMA.exists() else shutil.which("chroma")
-    if not executable:
-        pytest.skip("the chroma CLI (chromadb package) is not installed")
     data = tmp_path_factory.mktemp("paused-chroma")
-    port = free_port()
-    log_path = data.parent / "paused-chroma.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([str(executable), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield {"port": port, "pgid": proc.pid}
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGCONT)
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    with chroma_server_process(data, data.parent / "paused-chroma.log") as running:
+        yield running
 
 
 @pytest.fixture
