@@ -393,9 +393,11 @@ class Reader:
             if plan.intent == "follow_up":
                 plan.intent = "text" if last.route == "documents" or not last.authorities else plan.intent
             if plan.intent == "text":
+                if _only_years(plan.question, self.years) and last.route == "documents":
+                    plan.answer_type = last.answer_type  # "and the year before?" asks the same kind of thing
                 names = context.answer_names if slots.has("pronouns", plan.question) else ""
                 before = last.search_text
-                if years.named:  # "and the 23/24 one?": the earlier question's years give way
+                if years.named or years.relative:  # "and the 23/24 one?": the earlier question's years give way
                     for start, end in sorted(slots.find_years(before, self.years).spans, reverse=True):
                         before = before[:start] + before[end:]
                 plan.search_text = " ".join(p for p in (plan.question, before, names) if p)
@@ -592,6 +594,20 @@ def _bare(text: str) -> bool:
     words = re.findall(r"[A-Za-z']+", text)
     content = tokens(text)
     return 0 < len(words) <= BARE_WORDS and (not content or (len(content) == 1 and slots.has("pronouns", text)))
+
+
+def _only_years(text: str, store_years: list[str]) -> bool:
+    """A follow-up that names only a year ("and the year before?", "what about 2023-24?")."""
+    years = slots.find_years(text, store_years)
+    masked = slots.mask(text, [(s, e, "") for s, e in years.spans])
+    rest = {w.lower() for w in re.findall(r"[A-Za-z]+", masked)} - _YEAR_FOLLOW_UP_WORDS
+    return bool(years.named or years.relative) and not rest
+
+
+# Words a follow-up that only changes the year is made of ("and what about the year before then?").
+_YEAR_FOLLOW_UP_WORDS = {"and", "what", "about", "how", "in", "the", "for", "of", "year", "years", "before", "previous",
+                         "other", "report", "reports", "last", "next", "latest", "one", "then", "too", "same", "same",
+                         "that", "this", "a", "did", "it", "was", "is", "again", "instead", "also", "ok", "so"}
 
 
 def _items_asked(text: str) -> int:
