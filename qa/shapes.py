@@ -41,11 +41,11 @@ FIGURE = re.compile(rf"(?<![\d-])(?!(?:19|20)\d\d\b)\d|\b(?:{NUMBER_WORDS})\b|\b
 _DEFINING = re.compile(r"\b(?:is|are|was|were|provides|provide|provided|means|refers to|describes|sets out|aims|"
                        r"aimed|funds|funded|will be|has been|works|holds|can|may|coordinates|helps|tests|brings)\b")
 DEFINING_SUBJECT_WORDS = 10
-# Sentences that carry on from the one before.
 # "a shared definition of rebalancing the system", "is defined as", "known as".
 _DEFINITION_PHRASE = re.compile(r"\b(?:definition of|defined as|is defined|known as|refers to|stands for)\b", re.I)
 # A sentence that opens a new topic in a section of several: "Family Voice - This is a cross-government project…".
 _NEW_TOPIC = re.compile(r"^(?!The |This |It )[A-Z][\w() ,'’]{2,120}\s[-–]\s(?:This|These|It)\b")
+# Sentences that carry on from the one before.
 _CARRIES_ON = re.compile(r"^(?:It|Its|This|These|They|Their|As well as|In addition|Both|Each)\b")
 _SUMMARY_HEADING = re.compile(r"summary|overview|key findings|highlights", re.I)
 _CONSEQUENCE = re.compile(r"^(?:That's why|That is why|This is why|As a result|So,|Therefore)", re.I)
@@ -202,10 +202,6 @@ def _heads(heading: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
     return _names_term(heading, term, acronyms, whole=True, strict=True) or (len(words) >= 2 and words <= term)
 
 
-def is_signature(text: str) -> bool:
-    return _is_signature(text)
-
-
 def _defines(text: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
     m = _DEFINING.search(text)
     if not m or len(text[:m.start()].split()) > DEFINING_SUBJECT_WORDS:
@@ -352,7 +348,7 @@ def signatures(plan, rankings: dict[str, list[SentenceHit]], retriever: HybridRe
     out = []
     for year, ranked in rankings.items():
         named = [p for p in retriever.sections(year) if about & set(tokens(p))]
-        near = [s.chunk.meta["path"] for s in ranked[:5] if _is_signature(s.text)]
+        near = [s.chunk.meta["path"] for s in ranked[:5] if is_signature(s.text)]
         path = next((p for p in named + near if _signature_block(retriever, year, p)), None)
         if path:
             block = _signature_block(retriever, year, path)
@@ -390,15 +386,16 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
 
 # ------------------------------------------------------------------ helpers
 
-def _is_signature(text: str) -> bool:
+def is_signature(text: str) -> bool:
+    """A signature line ("David Johnston MP", "Minister for Children, Families and Wellbeing"), not a sentence."""
     return bool(_SIGNATURE.search(text)) and len(text.split()) <= _SIGNATURE_WORDS and not text.rstrip().endswith(".")
 
 
 def _signature_block(retriever: HybridRetriever, year: str, path: str) -> list[int]:
     ids = retriever.section_sentences(year, path)
-    block = [i for i in ids if _is_signature(retriever.sentence_text[i])
+    block = [i for i in ids if is_signature(retriever.sentence_text[i])
              or (retriever.sentence_text[i].startswith("Department") and len(retriever.sentence_text[i].split()) < 10)]
-    return block if any(_is_signature(retriever.sentence_text[i]) for i in block) else []
+    return block if any(is_signature(retriever.sentence_text[i]) for i in block) else []
 
 
 def _signed_text(lines: list[str]) -> str:
