@@ -204,13 +204,14 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # sentence about SEND does not answer how many children were in care in Leeds.
     asked = ((set(tokens(plan.search_text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
              - {t for n in places for t in tokens(n)})
-    if asked and not any(asked & set(tokens(f"{p.section} {p.text}")) for p in passages):
+    signed = passages[0].signed  # "who signed the foreword": the signature block is the answer
+    if asked and not signed and not any(asked & set(tokens(f"{p.section} {p.text}")) for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and the question's most telling word (the rarest in the reports) must be there too, in the passage,
     # the sentence before it or its headings: "paid per outcome under PbR" is not answered by an award to Hull.
     own = {t for w in re.findall(r"[a-z]+", plan.question.lower()) if not _ordinary(w)
            for t in tokens(w) if t in asked and retriever.chunk_count(t) <= RARE_CHUNKS}
-    if own:
+    if own and not signed:
         rarest = min(own, key=retriever.chunk_count)
         if not any(rarest[:5] == t[:5] for p in passages
                    for t in set(tokens(f"{p.section} {p.text}")) | _before_tokens(p, retriever)):
@@ -317,7 +318,7 @@ def _lacks(plan: Plan, passages) -> str | None:
         if not any(year[:4] in default_retriever().section_text(p.year, p.section) for p in passages):
             return f"anything for {year}"
     if plan.title and plan.answer_type in ("person", "organisation") and not any(
-            plan.title in tokens(f"{p.text} {p.section}") for p in passages):
+            t[:5] == plan.title[:5] for p in passages for t in tokens(f"{p.text} {p.section}")):
         return "a name for this"  # "who is the director…": no passage speaks of a director
     if slots.has("abbreviation_words", plan.question):
         short = topic(plan.question, "definition_words", "abbreviation_words")

@@ -345,9 +345,10 @@ def signatures(plan, rankings: dict[str, list[SentenceHit]], retriever: HybridRe
     """Who signed: the signature block of the section the question names ("the foreword"), or of the
     section whose signature lines rank among the best; one per report."""
     about = topic(plan.search_text)
+    signing = "sign" in about  # "who signed (off) the report": every section with a signature block
     out = []
     for year, ranked in rankings.items():
-        named = [p for p in retriever.sections(year) if about & set(tokens(p))]
+        named = [p for p in retriever.sections(year) if signing or about & set(tokens(p))]
         near = [s.chunk.meta["path"] for s in ranked[:5] if is_signature(s.text)]
         path = next((p for p in named + near if _signature_block(retriever, year, p)), None)
         if path:

@@ -34,6 +34,7 @@ def test_definition_quotes_the_sentences_that_define_the_term(ask, question, fac
     ("who signed the foreword of the 2023-24 report", ["Felicity Buchan MP", "David Johnston MP",
                                                        "Minister for Housing and Homelessness"], ["Janet Daby"]),
     ("Who signed the foreword?", ["Janet Daby MP", "Felicity Buchan MP"], []),  # no year: both reports
+    ("who signed off the 2024-25 report", ["Janet Daby MP"], ["Felicity Buchan"]),  # no section named
 ])
 def test_person_comes_from_the_signature_block(ask, question, names, absent):
     answer = ask(question)
@@ -43,6 +44,13 @@ def test_person_comes_from_the_signature_block(ask, question, names, absent):
     for name in absent:
         assert name not in answer.text
     assert "February Buchen" not in answer.text  # the OCR'd signature image is not a name
+
+
+def test_person_named_in_a_role(ask):
+    """ "Who is the delivery partner…": the post ("delivery") is matched by its stem ("to deliver")."""
+    answer = ask("who is the delivery partner for the peer support project")
+    assert answer.route == "documents"
+    assert "Staffordshire and Lincolnshire were awarded the contract to deliver" in answer.text
 
 
 def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
