@@ -16,7 +16,7 @@ from index.vectors import StoreUnavailable
 from qa import llm, slots
 from qa.intents import is_common_word
 from qa.plan import Plan
-from qa.shapes import asked_words, new_names, not_names, report_changes, whole_report
+from qa.shapes import asked_words, is_summary_section, new_names, not_names, report_changes, whole_report
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool
 
 COVERAGE = ("The reports cover the Supporting Families programme in England in 2023-24 and 2024-25: "
@@ -256,7 +256,7 @@ def _summary_answer(passages, on_topic: bool = False) -> Answer:
     lines = []
     main = {}  # per report, the section most points come from: the first that is not the report's summary
     for p in passages:
-        if p.year not in main or (main[p.year] != p.section and _is_summary_section(main[p.year])):
+        if p.year not in main or (main[p.year] != p.section and is_summary_section(main[p.year])):
             main[p.year] = p.section
     for year in main:
         topic = main[year].split(" › ")[-1]
@@ -266,10 +266,6 @@ def _summary_answer(passages, on_topic: bool = False) -> Answer:
     cite = "; ".join(dict.fromkeys(f"{y} report › {s}" for y, s in main.items()))
     sources = [Source(p.year, p.section, p.text) for p in passages]
     return Answer("\n".join(lines) + f"\n\nSource: {cite}.", "documents", sources, [], None, ["documents"])
-
-
-def _is_summary_section(path: str) -> bool:
-    return bool(re.search(r"summary|overview", path, re.I))
 
 
 # Headline points per report in a "what changed between the reports" answer.

@@ -47,12 +47,13 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     shape the answer type asks for (qa.shapes).
     """
     years = plan.years if len(plan.years) == 1 else retriever.years
+    anchor = _near_anchor(plan.anchor, retriever)
     if plan.anchor and not plan.years and slots.has("pronouns", plan.question):
         # "who ran it?": the follow-up stays in the report whose passage "it" points at
-        years = sorted({key[0] for key, _ in _near_anchor(plan.anchor, retriever)[1]}) or years
+        years = sorted({key[0] for key, _ in anchor[1]}) or years
     if shapes.whole_report(plan):
         return [p for y in (plan.years or retriever.years[-1:]) for p in shapes.report_summary(retriever, y)]
-    rankings = {y: _rank(plan, retriever, y, places, avoid) for y in years}
+    rankings = {y: _rank(plan, retriever, y, places, avoid, anchor) for y in years}
     tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
     if not tops or tops[0].score < MIN_SCORE:
         return []
@@ -86,7 +87,7 @@ _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|septem
 
 
 def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str, ...] = (),
-          avoid: frozenset[str] = frozenset()) -> list[SentenceHit]:
+          avoid: frozenset[str] = frozenset(), anchor: tuple[set, set] = (set(), set())) -> list[SentenceHit]:
     """Retriever's sentence ranking, adjusted for the kind of answer the plan wants.
 
     A sentence that only restates the question scores well on similarity but answers nothing, so
@@ -103,7 +104,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     wants_names = kind in ("person", "organisation", "place")
     asked = shapes.asked_words(plan)
     role = plan.role
-    near, quoted = _near_anchor(plan.anchor, retriever)
+    near, quoted = anchor  # _near_anchor(plan.anchor, …), worked out once per question
     for s in ranked:
         if kind not in ("person", "organisation") and shapes.is_signature(s.text):
             s.score -= 1.0  # "Minister for Children, Families and Wellbeing" is a signature, not a sentence

@@ -522,8 +522,8 @@ class Reader:
                     if plan.route != "none":
                         context = Context(plan)
             answers = turns(history, "assistant")
-            context.answer_names = _answer_names(answers[-1]) if answers else ""
             context.answer_quotes = re.findall(r"“([^”]+)”", answers[-1]) if answers else []
+            context.answer_names = _answer_names(answers[-1], context.answer_quotes) if answers else ""
             if context.last is not None and context.last.route == "table" and answers:
                 context.answer_authorities = [m.name for m in self.resolver.find_all(answers[-1].split("Source")[0],
                                                                                      typos=False)]
@@ -666,9 +666,8 @@ _NOT_NAMES = {"Source", "Sources", "Annex", "Chapter", "Table", "The", "This", "
               "Supporting", "Families", "Council", "County", "City", "Borough", "For", "Quoted"}
 
 
-def _answer_names(answer: str) -> str:
+def _answer_names(answer: str, quotes: list[str]) -> str:
     """Proper names in an answer's quotes, else its text before the sources (what a following "it" may point at)."""
-    quotes = re.findall(r"“([^”]+)”", answer)
     quoted = " ".join(quotes) if quotes else answer.split("Source")[0]
     return " ".join(dict.fromkeys(w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", quoted) if w not in _NOT_NAMES))
 

@@ -387,6 +387,11 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
 
 # ------------------------------------------------------------------ helpers
 
+def is_summary_section(path: str) -> bool:
+    """A report's executive summary (or overview), as opposed to a section about one topic."""
+    return bool(_SUMMARY_HEADING.search(path))
+
+
 def is_signature(text: str) -> bool:
     """A signature line ("David Johnston MP", "Minister for Children, Families and Wellbeing"), not a sentence."""
     return bool(_SIGNATURE.search(text)) and len(text.split()) <= _SIGNATURE_WORDS and not text.rstrip().endswith(".")
