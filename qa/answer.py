@@ -68,7 +68,7 @@ def ask(question: str, history: list | None = None) -> Answer:
     answer = _combine(parts)
     written = llm.rewrite(question, answer)  # None unless a language model is configured and checks out
     if written:
-        cites = "; ".join(dict.fromkeys(s.cite() for s in answer.sources))
+        cites = cite(answer.sources)
         answer.text = f"{written}\n\nSources: {cites}."
     return answer
 
@@ -111,8 +111,7 @@ def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
     rows = [row for r in results for row in r.rows]
     chart = results[0].chart if len(results) == 1 else {"x": "authority" if len(q.authorities) > 1 else "year",
                                                          "y": q.measure or "achieved", "kind": "bar"}
-    cite = "; ".join(dict.fromkeys(s.cite() for s in sources))
-    return Answer(f"{text}\n\nSource: {cite}.", "table", sources, rows, chart, ["table"])
+    return Answer(f"{text}\n\nSource: {cite(sources)}.", "table", sources, rows, chart, ["table"])
 
 
 def _add_text_list(answer: Answer, heading: str, years: list[str]) -> None:
@@ -129,8 +128,8 @@ def _add_text_list(answer: Answer, heading: str, years: list[str]) -> None:
                     text = " ".join(retriever.sentence_text[j] for j in ids[max(0, k - 1):k + 1])
                     answer.sources.append(Source(year, path, text))
                     body = answer.text.split("\n\nSource:")[0]
-                    cite = "; ".join(dict.fromkeys(src.cite() for src in answer.sources))
-                    answer.text = f"{body}\n\nThe {year} report’s section on {heading} adds: “{text}”\n\nSource: {cite}."
+                    answer.text = (f"{body}\n\nThe {year} report’s section on {heading} adds: “{text}”\n\n"
+                                   f"Source: {cite(answer.sources)}.")
                     return
 
 
@@ -169,8 +168,7 @@ def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
     text = f"{verdict} {marker.summary}"
     for p in passages:
         text += f"\n\nThe {p.year} report: “{p.text}” ({p.section})"
-    cite = "; ".join(dict.fromkeys(s.cite() for s in sources))
-    return Answer(f"{text}\n\nSource: {cite}.", "table", sources, marker.rows, None, ["table"])
+    return Answer(f"{text}\n\nSource: {cite(sources)}.", "table", sources, marker.rows, None, ["table"])
 
 
 def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
@@ -263,9 +261,9 @@ def _summary_answer(passages, on_topic: bool = False) -> Answer:
         lines.append(f"Key points of the {year} report" + (f" on {topic}:" if on_topic else ":"))
         lines += [f"- {p.quoted()}" + (f" ({p.section.split(' › ')[-1]})" if p.section != main[year] else "")
                   for p in passages if p.year == year]
-    cite = "; ".join(dict.fromkeys(f"{y} report › {s}" for y, s in main.items()))
+    cited = "; ".join(dict.fromkeys(f"{y} report › {s}" for y, s in main.items()))
     sources = [Source(p.year, p.section, p.text) for p in passages]
-    return Answer("\n".join(lines) + f"\n\nSource: {cite}.", "documents", sources, [], None, ["documents"])
+    return Answer("\n".join(lines) + f"\n\nSource: {cited}.", "documents", sources, [], None, ["documents"])
 
 
 # Headline points per report in a "what changed between the reports" answer.
@@ -282,13 +280,18 @@ def _changes_answer(plan: Plan, retriever) -> Answer:
     points = _summary_answer(passages)
     text = totals.text.split("\n\nSource:")[0] + "\n\n" + points.text
     if totals.route == "table":
-        text += " " + "; ".join(dict.fromkeys(s.cite() for s in totals.sources)) + "."
+        text += " " + cite(totals.sources) + "."
     return Answer(text, "documents", totals.sources + points.sources, totals.data, totals.chart, ["table", "documents"])
 
 
 def _place_names(text: str) -> list[str]:
     """The Annex A authorities a text names (exact names, no typo search)."""
     return [m.name for m in default_tool().resolver.find_all(text, typos=False)]
+
+
+def cite(sources: list[Source]) -> str:
+    """ "2024-25 report › Annex A …; 2023-24 report › Chapter 2 › …", each place once, in order."""
+    return "; ".join(dict.fromkeys(s.cite() for s in sources))
 
 
 def _ordinary(word: str) -> bool:
