@@ -30,16 +30,17 @@ class AppProcess:
     Args:
         log_path: where its output goes.
         host: the interface to serve on (default GRADIO_SERVER_NAME, else 127.0.0.1).
+        env: settings for the app on top of this process's environment.
     """
 
-    def __init__(self, log_path: Path, host: str | None = None):
+    def __init__(self, log_path: Path, host: str | None = None, env: dict[str, str] | None = None):
         self.host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
         self.port = free_port(self.host)
         self.url = f"http://{'127.0.0.1' if self.host in ('0.0.0.0', '') else self.host}:{self.port}"
         self.log_path = log_path
         self._log = open(log_path, "w")
         env = dict(os.environ, GRADIO_SERVER_NAME=self.host, GRADIO_SERVER_PORT=str(self.port),
-                   GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+                   GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", **(env or {}))
         started = time.perf_counter()
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
                                      stdout=self._log, stderr=subprocess.STDOUT)

@@ -165,5 +165,25 @@ def chroma_server() -> tuple[str, int] | None:
 CHROMA_HTTP_TIMEOUT = 5.0
 
 
+def report_urls() -> dict[str, str]:
+    """Where each report is published, for the links under an answer's sources: {"2024-25": url}.
+
+    From SF_REPORT_URLS, "2023-24=https://…,2024-25=https://…"; empty by default, because the
+    seed texts do not give the reports' own addresses and a guessed link would mislead.
+    """
+    urls = {}
+    for item in filter(None, (part.strip() for part in os.environ.get("SF_REPORT_URLS", "").split(","))):
+        year, _, url = item.partition("=")
+        if not re.match(r"https?://\S+$", url.strip()):
+            raise ValueError(f"SF_REPORT_URLS: {item!r} is not year=http(s)://address")
+        urls[year.strip()] = url.strip()
+    return urls
+
+
+def feedback_path() -> Path:
+    """The chat page's like/dislike log, one JSON object per line (SF_FEEDBACK_FILE)."""
+    return Path(os.environ.get("SF_FEEDBACK_FILE") or build_dir() / "feedback.jsonl")
+
+
 # Longest message we read (a question pasted inside an email or notes); longer input gets a clear message.
 MAX_QUESTION_CHARS = 10_000

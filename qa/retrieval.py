@@ -227,6 +227,25 @@ class HybridRetriever:
         return [i for (y, p), ids in self._reading.items() if y == year and (p == path or p.startswith(path + " › "))
                 for i in ids]
 
+    def context(self, year: str, path: str, quote: str, around: int = 2) -> tuple[str, str, str]:
+        """(before, quote, after): up to `around` sentences either side of a quote, from its own section.
+
+        The quote is found by its first and last sentences; a quote not found in the section
+        comes back alone, ("", quote, "").
+        """
+        from index.chunks import split_sentences
+
+        ids = self.section_sentences(year, path)
+        texts = [self.sentence_text[i].removeprefix("• ").strip() for i in ids]
+        parts = [s.removeprefix("• ").strip() for s in split_sentences(quote)]
+        if not parts or parts[0] not in texts:
+            return "", quote, ""
+        start = texts.index(parts[0])
+        end = next((k for k in range(start, len(texts)) if texts[k] == parts[-1]), start)
+        before = " ".join(texts[max(0, start - around):start])
+        after = " ".join(texts[end + 1:end + 1 + around])
+        return before, quote, after
+
     def subsections(self, year: str, path: str) -> list[str]:
         """The headings directly under a section, in reading order."""
         depth = path.count(" › ") + 1

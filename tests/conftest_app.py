@@ -21,7 +21,10 @@ class AppServer(AppProcess):
         ensure_built(progress=False)  # the stores exist before the app starts (app.py checks again)
         logs = config.build_dir() / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        super().__init__(logs / "app-test-server.log", host="127.0.0.1")
+        self.feedback_file = logs / "feedback.jsonl"  # where the page's likes and dislikes go
+        self.feedback_file.unlink(missing_ok=True)
+        super().__init__(logs / "app-test-server.log", host="127.0.0.1",
+                         env={"SF_FEEDBACK_FILE": str(self.feedback_file)})
 
 
 def app_server(request) -> AppServer:

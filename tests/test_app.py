@@ -75,19 +75,26 @@ def test_json_endpoint_has_sources_data_and_chart(client):
     assert result["sources"] and "Annex A" in result["sources"][0]["section"]
 
 
-def test_ui_chat_event_renders_answer_sources_and_chart(client):
-    """The chat box's own event: the answer, a table, a collapsed sources block, and a chart update."""
-    cleared, history, bar, line, note = client.predict(
-        "How did Kent do across both years?", [], api_name="/chat")
-    assert cleared == ""
-    assert [m["role"] for m in history] == ["user", "assistant", "assistant"]
-    answer, sources = history[1], history[2]
-    answer_text = json.dumps(answer["content"])
-    assert "2,314" in answer_text and "3,403" in answer_text
-    assert "| Authority |" in answer_text  # the rows as a table
-    assert sources["metadata"]["status"] == "done" and "Annex A" in sources["metadata"]["title"]
-    assert bar["visible"] is True and bar["x"] == "year" and bar["y"] == "achieved", bar
-    assert line["visible"] is False
+def test_ui_chat_event_renders_badge_answer_rows_chart_and_sources(client):
+    """The chat box's own event: one answer message with a badge, the rows, a chart and the folded sources."""
+    cleared, history, note = client.predict("How did Kent do across both years?", [], api_name="/chat")
+    assert cleared == "" and note == ""
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    answer = json.dumps(history[1]["content"], ensure_ascii=False)
+    assert "From the Annex A tables" in answer
+    assert "2,314" in answer and "3,403" in answer
+    assert "| Authority |" in answer  # the rows as a table
+    assert '<figure class=\\"sf-chart\\">' in answer and "Kent: Outcomes achieved" in answer
+    assert "<summary>Sources (2): 2023-24 report › Annex A" in answer
+    assert answer.count("Source") == 1  # the fold's title; the answer's own "Source:" line is not repeated
+
+
+def test_ui_chat_event_keeps_rejected_input(client):
+    """A message that cannot be read stays in the box, the reason under it, and the chat is untouched."""
+    long = "x " * 6000
+    kept, history, note = client.predict(long, [], api_name="/chat")
+    assert kept == {"__type__": "update"} and history == {"__type__": "update"}  # both left as they were
+    assert "under 10,000 characters" in note
 
 
 def test_offline_configuration(app_url):
