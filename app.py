@@ -312,8 +312,12 @@ _SOURCE_LINE = re.compile(r"\n*^Sources?(?: \(\d+\))?: .*$", re.M)
 
 
 def answer_message(answer) -> str:
-    """The chat message for an answer: badge, text, rows, chart, sources. The 'Source:' line is the fold."""
+    """The chat message for an answer: badge, text, rows, chart, sources. The 'Source:' line is the fold;
+    a refusal's suggested questions are the buttons under it, not a list in it."""
     text = _SOURCE_LINE.sub("", answer.text).strip() if answer.sources else answer.text
+    suggested = set(getattr(answer, "suggestions", None) or [])
+    if suggested:
+        text = "\n".join(line for line in text.splitlines() if line.removeprefix("- ") not in suggested).strip()
     parts = [badge(answer), text]
     if answer.route == "table" and answer.data:
         parts.append(markdown_table(answer.data))
