@@ -640,28 +640,23 @@ def build_demo() -> gr.Blocks:
 MAX_UPLOAD = "1mb"  # the chat takes text; nothing needs a large upload
 
 
-def server_address() -> tuple[str, int]:
-    """Gradio's own GRADIO_SERVER_NAME / GRADIO_SERVER_PORT first (deployments set them), then SF_HOST /
-    SF_PORT, then 127.0.0.1:7860."""
-    host = os.environ.get("GRADIO_SERVER_NAME") or os.environ.get("SF_HOST") or "127.0.0.1"
-    port = int(os.environ.get("GRADIO_SERVER_PORT") or os.environ.get("SF_PORT") or "7860")
-    return host, port
-
-
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    host, port = server_address()
+    try:
+        settings = config.settings()  # a bad setting stops here, naming the variable
+    except ValueError as e:
+        sys.exit(f"Settings: {e}")
+    host, port = config.server_address()
     started = time.perf_counter()
     problem = llm.check()  # a bad SF_LLM: one line, then extractive answers
     if problem:
         print(problem, file=sys.stderr, flush=True)
-    config.report_urls()  # a malformed SF_REPORT_URLS stops here, with its reason, not at the first answer
     report = ensure_answerable()
     if report:
         log.info("stores: %s (%s rows, %s chunks)", report.reason, report.rows, report.chunks)
     warm_up()
     demo = build_demo()
-    demo.queue(default_concurrency_limit=int(os.environ.get("SF_CONCURRENCY", "8")))
+    demo.queue(default_concurrency_limit=settings.sf_concurrency)
     log.info("ready in %.1fs; serving on http://%s:%s", time.perf_counter() - started, host, port)
     demo.launch(server_name=host, server_port=port, theme=THEME, css=CSS, js=JS, ssr_mode=False,
                 footer_links=["api", "settings"], show_error=True, quiet=False, max_file_size=MAX_UPLOAD)

