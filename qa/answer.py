@@ -13,17 +13,14 @@ from dataclasses import asdict, dataclass, field
 
 from index.chunks import split_sentences
 from index.vectors import StoreUnavailable
-from qa import llm, slots
+from qa import llm, slots, suggest
 from qa.intents import is_common_word
 from qa.plan import Plan
 from qa.shapes import asked_words, is_summary_section, new_names, not_names, report_changes, whole_report
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool
 
-COVERAGE = ("The reports cover the Supporting Families programme in England in 2023-24 and 2024-25: "
-            "successful family outcomes for each local authority (Annex A), national totals, Earned Autonomy, "
-            "the Early Help System Guide and its scores, the data survey, the good-practice projects (SEND, "
-            "mental health, family voice, peer support), the Families First for Children pathfinder, "
-            "research and evaluation, funding, and case studies.")
+# After a refusal's reason: one sentence on what the reports cover, with the years the store holds.
+COVERAGE = "The reports cover the Supporting Families programme in England in {years}."
 
 
 # When the Chroma server does not answer (index.vectors.StoreUnavailable), text questions get this.
@@ -50,6 +47,7 @@ class Answer:
     data: list[dict] = field(default_factory=list)
     chart: dict | None = None
     routes: list[str] = field(default_factory=list)  # one per part of a compound question
+    suggestions: list[str] = field(default_factory=list)  # for a refusal: questions the reports do answer
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -59,13 +57,18 @@ def ask(question: str, history: list | None = None) -> Answer:
     """Answer one question about the reports, using `history` for follow-ups."""
     tool = default_tool()
     parts: list[Answer] = []
-    for plan in understand_all(question, history):
+    plans = understand_all(question, history)
+    text_down = False
+    for plan in plans:
         quoted = frozenset(q for a in parts for src in a.sources for q in split_sentences(src.quote))
         try:
             parts.append(_answer_plan(plan, tool, avoid=quoted))
         except StoreUnavailable:
             parts.append(_none(TEXT_UNAVAILABLE))
+            text_down = True
     answer = _combine(parts)
+    if answer.route == "none":  # every part declined: the reply is parts[0], for plans[0]
+        _add_suggestions(answer, plans[0], tool, tables_only=text_down)
     written = llm.rewrite(question, answer)  # None unless a language model is configured and checks out
     if written:
         cites = cite(answer.sources)
@@ -196,8 +199,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     if plan.authorities and not any(_mentions_authority(retriever.section_text(p.year, p.section), name, said)
                                     for p in passages for name, said in zip(plan.authorities, plan.said)):
         who = ", ".join(plan.authorities)
-        return _none(f"The reports don't say this about {who}. For {who}'s outcome figures, ask e.g. "
-                     f"“How did {plan.authorities[0]} do in 2024-25?”")
+        return _none(f"The reports don't say this about {who}.")  # the suggestions offer its outcome figures
     # The passage must share a content word with the question beyond the place it names: a Leeds
     # sentence about SEND does not answer how many children were in care in Leeds.
     asked = ((set(tokens(plan.search_text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
@@ -425,7 +427,26 @@ def _mostly_unknown(query: str, retriever) -> bool:
 
 
 def _none(message: str) -> Answer:
-    return Answer(f"{message}\n\n{COVERAGE}", "none", routes=["none"])
+    return Answer(f"{message}\n\n{_coverage()}", "none", routes=["none"])
+
+
+def _coverage() -> str:
+    """ "The reports cover … in 2023-24 and 2024-25.", with the years of the reports in the store."""
+    from qa.plan import default_reader
+
+    years = default_reader().years
+    listed = f"{', '.join(years[:-1])} and {years[-1]}" if len(years) > 1 else "".join(years)
+    return COVERAGE.format(years=listed)
+
+
+def _add_suggestions(answer: Answer, plan: Plan, tool: TableTool, tables_only: bool = False) -> None:
+    """End a refusal with two or three questions the reports answer, close to what was asked."""
+    asked = "" if plan.intent == "out_of_scope" else plan.search_text or plan.question  # off topic: the first ones
+    answer.suggestions = suggest.default_suggester().suggest(
+        asked, [] if answer.data else plan.authorities,  # its rows are shown already: not offered again
+        tool.years[-1] if tool.years else "", tables_only)
+    if answer.suggestions:
+        answer.text = f"{answer.text}\n\n{suggest.block(answer.suggestions)}"
 
 
 def _combine(parts: list[Answer]) -> Answer:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from qa import slots
+from qa import slots, suggest
 from qa.authorities import AuthorityResolver, normalise
 from qa.intents import NEEDS_AUTHORITY, NO_AUTHORITY, TABLE_INTENTS, IntentClassifier, load_examples, token_embedder
 from qa.message import question_signal, read_message
@@ -521,7 +521,8 @@ class Reader:
                     plan = self.read(question, context)
                     if plan.route != "none":
                         context = Context(plan)
-            answers = turns(history, "assistant")
+            # What the last answer said, without the questions a refusal suggested (the user named none of them).
+            answers = [suggest.strip(a) for a in turns(history, "assistant")]
             context.answer_quotes = re.findall(r"“([^”]+)”", answers[-1]) if answers else []
             context.answer_names = _answer_names(answers[-1], context.answer_quotes) if answers else ""
             if context.last is not None and context.last.route == "table" and answers:
