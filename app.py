@@ -315,7 +315,7 @@ def answer_message(answer) -> str:
     """The chat message for an answer: badge, text, rows, chart, sources. The 'Source:' line is the fold;
     a refusal's suggested questions are the buttons under it, not a list in it."""
     text = _SOURCE_LINE.sub("", answer.text).strip() if answer.sources else answer.text
-    suggested = set(getattr(answer, "suggestions", None) or [])
+    suggested = set(answer.suggestions)
     if suggested:
         text = "\n".join(line for line in text.splitlines() if line.removeprefix("- ") not in suggested).strip()
     parts = [badge(answer), text]
@@ -381,9 +381,8 @@ def respond(message: str, history: list):
     shown = " ".join(message.split())
     history.append({"role": "user", "content": shown if len(shown) <= 600 else shown[:600] + "…"})
     reply = {"role": "assistant", "content": answer_message(answer)}
-    suggestions = getattr(answer, "suggestions", None) or []
-    if suggestions:
-        reply["options"] = [{"value": s} for s in suggestions]
+    if answer.suggestions:  # a refusal's questions that the reports do answer, as buttons
+        reply["options"] = [{"value": s} for s in answer.suggestions]
     history.append(reply)
     return "", history, ""
 
