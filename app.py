@@ -43,7 +43,7 @@ import pandas as pd
 
 from index import config
 from index.build import ensure_answerable
-from qa import ask, llm
+from qa import ask, llm, suggest
 from qa.answer import warm_up
 from qa.message import read_message
 from qa.tabletool import default_tool
@@ -315,9 +315,8 @@ def answer_message(answer) -> str:
     """The chat message for an answer: badge, text, rows, chart, sources. The 'Source:' line is the fold;
     a refusal's suggested questions are the buttons under it, not a list in it."""
     text = _SOURCE_LINE.sub("", answer.text).strip() if answer.sources else answer.text
-    suggested = set(answer.suggestions)
-    if suggested:
-        text = "\n".join(line for line in text.splitlines() if line.removeprefix("- ") not in suggested).strip()
+    if answer.suggestions:
+        text = f"{suggest.strip(text)}\n\n{suggest.LEAD}"
     parts = [badge(answer), text]
     if answer.route == "table" and answer.data:
         parts.append(markdown_table(answer.data))

@@ -243,12 +243,8 @@ def _before_tokens(passage, retriever) -> set[str]:
     """Words of the sentence before a passage (what its "They…" refers to)."""
     from qa.retrieval import tokens
 
-    first = split_sentences(passage.text)[0] if passage.text else ""
-    for i in retriever.ids_of_text.get(first.removeprefix("• ").strip(), []):
-        key, k = retriever.reading_place[i]
-        if key == (passage.year, passage.section) and k > 0:
-            return set(tokens(retriever.sentence_text[retriever.section_sentences(*key)[k - 1]]))
-    return set()
+    before, _, _ = retriever.context(passage.year, passage.section, passage.text, around=1)
+    return set(tokens(before))
 
 
 def _summary_answer(passages, on_topic: bool = False) -> Answer:

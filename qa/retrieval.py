@@ -235,16 +235,14 @@ class HybridRetriever:
         """
         from index.chunks import split_sentences
 
-        ids = self.section_sentences(year, path)
-        texts = [self.sentence_text[i].removeprefix("• ").strip() for i in ids]
         parts = [s.removeprefix("• ").strip() for s in split_sentences(quote)]
-        if not parts or parts[0] not in texts:
+        places = [self.reading_place[i] for i in self.ids_of_text.get(parts[0], [])] if parts else []
+        start = next((k for key, k in places if key == (year, path)), None)
+        if start is None:
             return "", quote, ""
-        start = texts.index(parts[0])
+        texts = [self.sentence_text[i].removeprefix("• ").strip() for i in self.section_sentences(year, path)]
         end = next((k for k in range(start, len(texts)) if texts[k] == parts[-1]), start)
-        before = " ".join(texts[max(0, start - around):start])
-        after = " ".join(texts[end + 1:end + 1 + around])
-        return before, quote, after
+        return " ".join(texts[max(0, start - around):start]), quote, " ".join(texts[end + 1:end + 1 + around])
 
     def subsections(self, year: str, path: str) -> list[str]:
         """The headings directly under a section, in reading order."""
