@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     sf_concurrency: int = Field(8, ge=1, le=256, description="answers the app computes at once")
     sf_report_urls: str = Field("", description="year=https://… pairs, comma-separated: links to the reports")
     sf_feedback_file: Path | None = Field(None, description="the chat page's likes and dislikes (JSON lines)")
+    sf_weights_file: Path | None = Field(None, description="tuned scoring weights (default qa/data/weights.json)")
     sf_llm: str = Field("", description="optional language model, provider:model (off when empty)")
     sf_llm_base_url: str = Field("", description="its server, for an OpenAI-compatible one")
     sf_llm_api_key: str = Field("not-needed", description="its key, if the server wants one")

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import re
 from index.chunks import split_sentences
-from qa import shapes, slots
+from qa import shapes, slots, weights
 from qa.retrieval import HybridRetriever, SentenceHit
 from qa.shapes import FIGURE, NUMBER_WORDS, Passage  # noqa: F401 (FIGURE, NUMBER_WORDS: used by qa.answer too)
 
-# A document answer needs at least this sentence score, else the reports are taken not to say.
-# eval.tune: accuracy and refusals are flat from 0.30 to 0.56 (the structural checks in answer.py do
-# the declining), so this sits mid-plateau as a backstop.
-MIN_SCORE = 0.42
-# The other report's figure is offered beside the first when its sentence scores at least this share of the best.
-OTHER_YEAR_SHARE = 0.8  # eval: 0.7 and 0.8 best (93.7%), 0.9 drops a differing-figures case
+# The tuned numbers (min_score: a document answer needs at least this sentence score, else the reports
+# are taken not to say; other_year_share; type_bonus; anchor_bonus) are data: qa/data/weights.json.
+# eval.tune's record: accuracy and refusals are flat for min_score 0.30-0.56 (the structural checks in
+# answer.py do the declining), so it sits mid-plateau as a backstop; other_year_share 0.7 and 0.8 best,
+# 0.9 drops a differing-figures case; anchor_bonus over 128 multi-turn cases: 0 -> 78.9%, 0.06 -> 79.7%,
+# 0.12 -> 78.1%.
 OTHER_YEAR_DEPTH = 5  # how far down the other report's ranking its figure may be
-# Added to a sentence that has the kind of thing the question asks for (a number, a date, names).
-TYPE_BONUS = 0.12  # eval.tune: best of 0.05-0.2
 # A follow-up about what was just quoted ("who ran it?") favours sentences this near the quote, same section.
 ANCHOR_SPAN = 6
-ANCHOR_BONUS = 0.06  # tuning set, 128 multi-turn cases: 0 -> 78.9%, 0.06 -> 79.7%, 0.12 -> 78.1%
 # A sentence next to the best one is added when it scores within this margin.
 NEIGHBOUR_MARGIN = 0.05
 NEIGHBOUR_SPAN = 2  # how far away (in sentences) that runner-up may be
@@ -53,9 +50,10 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         years = sorted({key[0] for key, _ in anchor[1]}) or years
     if shapes.whole_report(plan):
         return [p for y in (plan.years or retriever.years[-1:]) for p in shapes.report_summary(retriever, y)]
-    rankings = {y: _rank(plan, retriever, y, places, avoid, anchor) for y in years}
+    w = weights.current()
+    rankings = {y: _rank(plan, retriever, y, places, avoid, anchor, w) for y in years}
     tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
-    if not tops or tops[0].score < MIN_SCORE:
+    if not tops or tops[0].score < w.min_score:
         return []
     best = tops[0]
     if plan.answer_type == "person":
@@ -74,10 +72,10 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         if not both and FIGURE.search(best.text):
             # The other report's own figure for the same thing, if it gives one.
             other = next((s for s in ranking[:OTHER_YEAR_DEPTH] if FIGURE.search(s.text)
-                          and s.score >= best.score * OTHER_YEAR_SHARE and _same_topic(best, s)), None)
+                          and s.score >= best.score * w.other_year_share and _same_topic(best, s)), None)
         elif not both:
             other = None
-        if other is not None and other.score >= MIN_SCORE:
+        if other is not None and other.score >= w.min_score:
             passages.append(_passage(plan, other, ranking, retriever))
     return passages
 
@@ -87,7 +85,8 @@ _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|septem
 
 
 def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str, ...] = (),
-          avoid: frozenset[str] = frozenset(), anchor: tuple[set, set] = (set(), set())) -> list[SentenceHit]:
+          avoid: frozenset[str] = frozenset(), anchor: tuple[set, set] = (set(), set()),
+          w: weights.Weights | None = None) -> list[SentenceHit]:
     """Retriever's sentence ranking, adjusted for the kind of answer the plan wants.
 
     A sentence that only restates the question scores well on similarity but answers nothing, so
@@ -96,6 +95,8 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     """
     ranked, _chunks = retriever.sentences(plan.search_text, year=year)
     ranked = [s for s in ranked if s.text not in avoid]
+    w = w or weights.current()
+    bonus = w.type_bonus
     kind = plan.answer_type
     wants_list = kind == "list"
     wants_number = plan.wants_figure
@@ -110,28 +111,28 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             s.score -= 1.0  # "Minister for Children, Families and Wellbeing" is a signature, not a sentence
         place = retriever.reading_place.get(shapes.best_id(retriever, s))
         if place in near and place not in quoted:  # what was quoted already scored on its own words
-            s.score += ANCHOR_BONUS
+            s.score += w.anchor_bonus
         if wants_number:
-            s.score += TYPE_BONUS if FIGURE.search(s.text) else -TYPE_BONUS
+            s.score += bonus if FIGURE.search(s.text) else -bonus
             if kind in _KIND_FIGURE and not _KIND_FIGURE[kind].search(s.text):
-                s.score -= TYPE_BONUS / 2  # "how much…": a £ amount; "what share…": a percentage
+                s.score -= bonus / 2  # "how much…": a £ amount; "what share…": a percentage
             if counted and re.search(rf"(?:\b\d[\d,.]*|\b(?:{NUMBER_WORDS}|one))[\s-]+(?:\w+\s+)?"
                                      rf"{re.escape(counted[:5])}", s.text, re.I):
-                s.score += TYPE_BONUS
+                s.score += bonus
         if wants_date:
-            s.score += TYPE_BONUS if _MONTH.search(s.text) else TYPE_BONUS / 2 if _WHEN.search(s.text) else -TYPE_BONUS
+            s.score += bonus if _MONTH.search(s.text) else bonus / 2 if _WHEN.search(s.text) else -bonus
         if wants_names:
             new_names = shapes.new_names(s.text, asked)
             if new_names:
-                s.score += TYPE_BONUS
+                s.score += bonus
                 # "Who is the delivery partner…": a new name beside the role asked about.
                 if role and role in s.words:
-                    s.score += TYPE_BONUS
+                    s.score += bonus
         if wants_list and s.chunk.meta["kind"] == "list" and s.position == 0 and not s.text.startswith("•"):
-            s.score += TYPE_BONUS  # the lead-in of a list, for a question that asks for one
+            s.score += bonus  # the lead-in of a list, for a question that asks for one
         if places and any(p.lower() in retriever.section_text(s.chunk.meta["year"], s.chunk.meta["path"]).lower()
                           for p in places):
-            s.score += TYPE_BONUS  # a section about the authority the question names
+            s.score += bonus  # a section about the authority the question names
     ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
 

@@ -16,14 +16,14 @@ from functools import lru_cache
 import numpy as np
 
 from index import vectors
+from qa import weights
 from qa.stores import per_build
 
 HEADING_SHARE = 0.5
 RRF_K = 60  # the usual constant; rank fusion is insensitive to it over 20-100
 CANDIDATES = 20  # chunks taken from each ranking before fusion
 RESCORE_CHUNKS = 10  # fused chunks whose sentences are re-scored
-# Sentence score = DENSE_WEIGHT * cosine + LEXICAL_WEIGHT * keyword overlap + CHUNK_WEIGHT * chunk rank.
-DENSE_WEIGHT, LEXICAL_WEIGHT, CHUNK_WEIGHT = 0.45, 0.40, 0.15  # eval.tune: best of the grid
+# Sentence score = dense * cosine + lexical * keyword overlap + chunk * chunk rank (qa/data/weights.json).
 
 STOPWORDS = set("""a an the and or of to in on for with by at from as is are was were be been being it its this that
 these those what which who whom whose when where why how did do does done has have had will would can could should
@@ -193,6 +193,7 @@ class HybridRetriever:
         q_tokens = set(tokens(query)) - YEAR_TOKENS
         q_weight = sum(self.bm25.idf.get(t, 0.0) for t in q_tokens) or 1.0
         top_fused = hits[0].score if hits else 1.0
+        w = weights.current()
         out: list[SentenceHit] = []
         for hit in hits:
             heading = set(tokens(hit.meta["path"]))
@@ -202,7 +203,7 @@ class HybridRetriever:
                 # Words of the section's headings count at half weight: "foreword" finds the signatures.
                 overlap = (sum(self.bm25.idf.get(t, 0.0) for t in own)
                            + HEADING_SHARE * sum(self.bm25.idf.get(t, 0.0) for t in (q_tokens & heading) - own)) / q_weight
-                score = DENSE_WEIGHT * cosine + LEXICAL_WEIGHT * overlap + CHUNK_WEIGHT * hit.score / top_fused
+                score = w.dense * cosine + w.lexical * overlap + w.chunk * hit.score / top_fused
                 out.append(SentenceHit(self.sentence_text[i], hit, self.sentence_meta[i]["position"],
                                        score, cosine, overlap, frozenset(self.sentence_tokens[i])))
         out.sort(key=lambda s: s.score, reverse=True)
