@@ -61,28 +61,27 @@ YEAR_TOKENS = {"2023", "2024", "2025", "23", "24", "25"}
 _PRONOUN_START = re.compile(r"^(They|This|These|It|Their|Its|He|She|Her|His|However|Both|Equally|As a result|Having)\b")
 
 
-class BM25:
-    """Okapi BM25 over a small corpus, in memory."""
+class Keywords:
+    """BM25 keyword search over the chunks (bm25s, Lucene's variant) and the words' rarity (idf).
+
+    Args:
+        docs: each chunk's tokens (`tokens()`), in the order of the chunk ids.
+    """
 
     def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75):
-        self.k1, self.b = k1, b
-        self.docs = [Counter(d) for d in docs]
-        self.lengths = [len(d) for d in docs]
-        self.avg = sum(self.lengths) / max(len(docs), 1)
-        df = Counter(t for d in self.docs for t in d)
+        import bm25s
+
+        self.df = Counter(t for d in docs for t in set(d))  # in how many chunks each word occurs
         n = len(docs)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in self.df.items()}  # as Lucene's BM25
+        self.size = n
+        self.index = bm25s.BM25(k1=k1, b=b, method="lucene")
+        self.index.index(docs, show_progress=False)
 
     def scores(self, query: list[str]) -> np.ndarray:
-        out = np.zeros(len(self.docs))
-        for i, (doc, length) in enumerate(zip(self.docs, self.lengths)):
-            s = 0.0
-            for t in query:
-                f = doc.get(t)
-                if f:
-                    s += self.idf[t] * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * length / self.avg))
-            out[i] = s
-        return out
+        """Each chunk's BM25 score for the query's words (zeros when the chunks use none of them)."""
+        known = [t for t in query if t in self.idf]
+        return self.index.get_scores(known) if known else np.zeros(self.size)
 
 
 @dataclass
@@ -121,7 +120,7 @@ class HybridRetriever:
         self.texts: dict[str, str] = dict(zip(got["ids"], got["documents"]))
         self.metas: dict[str, dict] = dict(zip(got["ids"], got["metadatas"]))
         self.years = sorted({m["year"] for m in self.metas.values()})  # every indexed report
-        self.bm25 = BM25([tokens(f"{m['path']} {t}") for t, m in zip(got["documents"], got["metadatas"])])
+        self.keywords = Keywords([tokens(f"{m['path']} {t}") for t, m in zip(got["documents"], got["metadatas"])])
         s = chroma.get_collection(vectors.SENTENCES).get(include=["documents", "metadatas", "embeddings"])
         self.sentence_text: list[str] = s["documents"]
         self.sentence_meta: list[dict] = s["metadatas"]
@@ -130,8 +129,7 @@ class HybridRetriever:
         for i, m in enumerate(self.sentence_meta):
             self.by_chunk.setdefault(m["chunk_id"], []).append(i)
         self.sentence_tokens = self._tokens_with_antecedents()
-        self.vocabulary = set(self.bm25.idf)
-        self._df = Counter(t for d in self.bm25.docs for t in d)
+        self.vocabulary = set(self.keywords.idf)
         self._vocab_list = sorted(self.vocabulary | {t for s in self.sentence_tokens for t in s})
         self._corpus = " ".join(self.texts.values()).lower()
         self._sections: dict[tuple[str, str], str] = {}  # (year, path) -> the path and all its text
@@ -173,7 +171,7 @@ class HybridRetriever:
             similarity = np.where(self.chunk_years == year, similarity, -np.inf)
         order = np.argsort(-similarity, kind="stable")[:CANDIDATES]
         dense = [self.ids[i] for i in order if np.isfinite(similarity[i])]
-        lex_scores = self.bm25.scores(tokens(query))
+        lex_scores = self.keywords.scores(tokens(query))
         order = np.argsort(-lex_scores)
         lexical = [self.ids[i] for i in order[:CANDIDATES] if lex_scores[i] > 0
                    and (not year or self.metas[self.ids[i]]["year"] == year)]
@@ -191,7 +189,7 @@ class HybridRetriever:
         vec = self.embed(query)
         hits = self.search(query, k=RESCORE_CHUNKS, year=year, query_vector=vec)
         q_tokens = set(tokens(query)) - YEAR_TOKENS
-        q_weight = sum(self.bm25.idf.get(t, 0.0) for t in q_tokens) or 1.0
+        q_weight = sum(self.keywords.idf.get(t, 0.0) for t in q_tokens) or 1.0
         top_fused = hits[0].score if hits else 1.0
         w = weights.current()
         out: list[SentenceHit] = []
@@ -201,8 +199,8 @@ class HybridRetriever:
                 cosine = float(self.sentence_vecs[i] @ vec)
                 own = q_tokens & self.sentence_tokens[i]
                 # Words of the section's headings count at half weight: "foreword" finds the signatures.
-                overlap = (sum(self.bm25.idf.get(t, 0.0) for t in own)
-                           + HEADING_SHARE * sum(self.bm25.idf.get(t, 0.0) for t in (q_tokens & heading) - own)) / q_weight
+                overlap = (sum(self.keywords.idf.get(t, 0.0) for t in own)
+                           + HEADING_SHARE * sum(self.keywords.idf.get(t, 0.0) for t in (q_tokens & heading) - own)) / q_weight
                 score = w.dense * cosine + w.lexical * overlap + w.chunk * hit.score / top_fused
                 out.append(SentenceHit(self.sentence_text[i], hit, self.sentence_meta[i]["position"],
                                        score, cosine, overlap, frozenset(self.sentence_tokens[i])))
@@ -211,7 +209,7 @@ class HybridRetriever:
 
     def chunk_count(self, token: str) -> int:
         """In how many chunks a (stemmed) word occurs."""
-        return self._df.get(token, 0)
+        return self.keywords.df.get(token, 0)
 
     def mentions(self, phrase: str) -> bool:
         """Whether the reports' text contains the phrase (e.g. a year like "2025-26")."""
