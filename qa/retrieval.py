@@ -36,7 +36,11 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "als", "al", "ed", "es", "s")
 
 
 def stem(word: str) -> str:
-    """Light suffix stripping, enough to meet "ended"/"end", "collected"/"collection"."""
+    """Light suffix stripping, enough to meet "ended"/"end", "collected"/"collection".
+
+    Kept by hand: PyStemmer's Snowball English scored lower on the tuning set (83.8% against 84.0%,
+    219 failures against 216) and folds "authorities" into "author".
+    """
     for suffix in _SUFFIXES:
         if len(word) - len(suffix) >= 3 and word.endswith(suffix) and not word.endswith("ss"):
             word = word[: -len(suffix)]
