@@ -4,7 +4,7 @@ Off by default, and nothing is contacted when off. Switch it on with SF_LLM, "pr
 LangChain's `init_chat_model` reads it:
     SF_LLM=ollama:llama3.1                      (a local Ollama; pip install '.[llm]')
     SF_LLM=openai:MODEL SF_LLM_BASE_URL=http://127.0.0.1:8080/v1   (any OpenAI-compatible server)
-or from code with `configure(chat_model)` (any LangChain chat model).
+or from code with `configure(chat_model)` (any LangChain chat model, in force until the SF_LLM settings change).
 Every number the model writes must appear in the sources it was given; otherwise its text is
 thrown away and the extractive answer stands. Numbers are never generated.
 
@@ -28,9 +28,8 @@ log = logging.getLogger("sf.llm")
 DEADLINE_S = 20.0  # seconds to wait for the model's reply before keeping the extractive answer
 MAX_IN_FLIGHT = 8  # model calls waiting at once; past that (a stalled server) the model is skipped
 
-_model = None
-_configured = False
-_problem: str | None = None  # why SF_LLM could not be used, one line
+# (the SF_LLM settings it was made for, the model or None, why SF_LLM could not be used): remade when they change
+_state: tuple[tuple, object, str | None] | None = None
 _lock = threading.Lock()
 _in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
 
@@ -46,17 +45,15 @@ Sources:
 
 
 def configure(model) -> None:
-    """Use this LangChain chat model (None switches the language model off)."""
-    global _model, _configured, _problem
+    """Use this LangChain chat model (None switches the language model off) until the SF_LLM settings change."""
+    global _state
     with _lock:
-        _model, _configured, _problem = model, True, None
+        _state = (_settings_key(), model, None)
 
 
-def reset() -> None:
-    """Forget the model so the next use reads SF_LLM again."""
-    global _model, _configured, _problem
-    with _lock:
-        _model, _configured, _problem = None, False, None
+def _settings_key() -> tuple:
+    s = config.settings()
+    return s.sf_llm, s.sf_llm_base_url, s.sf_llm_api_key, s.sf_llm_timeout
 
 
 def deadline() -> float:
@@ -105,13 +102,20 @@ def _describe(spec: str, error: Exception) -> str:
 
 def chat_model():
     """The configured chat model, or None (the default: no language model, no network). Never raises."""
-    global _model, _configured, _problem
-    if _configured:
-        return _model
+    return _current()[1]
+
+
+def _current() -> tuple[tuple, object, str | None]:
+    """The state for the SF_LLM settings in force, made (once per change of them) when it isn't."""
+    global _state
+    key = _settings_key()
+    state = _state
+    if state is not None and state[0] == key:
+        return state
     with _lock:
-        if _configured:
-            return _model
-        spec = config.settings().sf_llm
+        if _state is not None and _state[0] == key:
+            return _state
+        spec = key[0]
         model, problem = None, None
         if spec:
             try:
@@ -119,8 +123,8 @@ def chat_model():
             except Exception as e:  # a bad SF_LLM must not stop the answers: off, and say why once
                 problem = _describe(spec, e)  # check() reports it, once, at start-up
                 log.debug("%s", problem, exc_info=True)
-        _model, _problem, _configured = model, problem, True
-        return _model
+        _state = (key, model, problem)
+        return _state
 
 
 def check() -> str | None:
@@ -129,10 +133,10 @@ def check() -> str | None:
     A model that can't be made is switched off (answers stay extractive). The model server is
     not contacted here; a server that fails or doesn't reply is handled per answer (see DEADLINE_S).
     """
-    chat_model()
-    problems = [_problem] if _problem else []
+    _key, model, problem = _current()
+    problems = [problem] if problem else []
     raw = config.settings().sf_llm_timeout
-    if _model is not None and raw and not _positive_number(raw):
+    if model is not None and raw and not _positive_number(raw):
         problems.append(f"SF_LLM_TIMEOUT={raw!r} is not a positive number of seconds; using {DEADLINE_S:g} s.")
     return " ".join(problems) or None
 

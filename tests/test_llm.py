@@ -75,15 +75,13 @@ def _installed(module: str) -> bool:
 
 @pytest.fixture
 def from_env(monkeypatch):
-    """Read SF_LLM afresh (as at start-up); the model is switched off again afterwards."""
+    """Set SF_LLM and friends; the model follows them (and the defaults again after the test)."""
     def use(**env):
         for key in ("SF_LLM", "SF_LLM_BASE_URL", "SF_LLM_TIMEOUT"):
             monkeypatch.delenv(key, raising=False)
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        llm.reset()
-    yield use
-    llm.configure(None)
+    return use
 
 
 BAD_SPECS = ["bogus:x", "llama3.1", "openai:"]
