@@ -4,7 +4,7 @@ Each candidate is written to a temporary weights file that SF_WEIGHTS_FILE point
 (qa.weights), so nothing in the code is patched. Candidates are scored on the text-route cases
 (documents, lists, differing figures, conversations) together with refusal and bad-input cases, so a
 threshold that answers more cannot win by answering what should be declined. Ties keep the weights in
-force. `--write` stores the best in qa/data/weights.json. The paraphrase set is never read here.
+force. `--write` stores the best in qa/data/weights.json. Only the tuning set (eval/cases) is read here.
 """
 from __future__ import annotations
 
