@@ -7,18 +7,20 @@ Two sets, both written from reading the reports, not from the answering code:
   before the question plan existed, never used to choose a threshold, an
   example or a rule. It only measures.
 A case passes when the answer's route is the expected one and every expected
-fact appears in the answer text (case-insensitive, spaces collapsed, thousands
-commas ignored). The scorer never changes a case.
+fact appears in the answer text, both folded by index.text.fold (case-insensitive,
+spaces collapsed, thousands commas ignored, typographic quotes and dashes as ASCII).
+The scorer never changes a case.
 """
 from __future__ import annotations
 
 import json
-import re
 import time
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from index.text import fold
 
 CASES_DIR = Path(__file__).parent / "cases"
 PARAPHRASE_DIR = Path(__file__).parent / "paraphrase"
@@ -72,24 +74,18 @@ def _expand(turn):
     return turn
 
 
-def normalise(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    return " ".join(text.split())
-
-
 def score(case: Case, route: str, text: str) -> list[str]:
     """What the answer is missing; empty means it passes."""
-    expect, got = case.expect, normalise(text)
+    expect, got = case.expect, fold(text)
     missing = []
     want_route = expect.get("route", "any")
     if want_route != "any" and route != want_route:
         missing.append(f"route {want_route} (got {route})")
     for fact in expect.get("facts", []):
-        if normalise(str(fact)) not in got:
+        if fold(str(fact)) not in got:
             missing.append(str(fact))
     any_of = expect.get("any_of")
-    if any_of and not any(normalise(str(a)) in got for a in any_of):
+    if any_of and not any(fold(str(a)) in got for a in any_of):
         missing.append("one of " + " | ".join(map(str, any_of)))
     if case.category == "bad_input" and not text.strip():
         missing.append("a clear message")
@@ -118,10 +114,10 @@ def retrieval_metrics(cases: list[Case], retriever, k: int = 5) -> dict:
     for case in cases:
         if not case.gold_section or case.category in TABLE_CATEGORIES:
             continue
-        golds = [normalise(g) for g in case.gold_section.split(";")]  # "A; B": either section answers
+        golds = [fold(g) for g in case.gold_section.split(";")]  # "A; B": either section answers
         hits = retriever.search(case.turns[-1], k=k)
         rank = next((i + 1 for i, h in enumerate(hits)
-                     if any(g.strip() in normalise(h.meta["path"]) for g in golds)
+                     if any(g.strip() in fold(h.meta["path"]) for g in golds)
                      and (case.year in (None, "both") or h.meta["year"] == case.year)), None)
         ranks.append(rank)
     n = len(ranks) or 1

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from index import config
+from index.text import fold, fold_with_offsets
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,9 @@ def _join_broken(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    """Only the letters and digits of `text` (index.text.fold's words, spaces left out): for
+    comparing two copies of a passage whatever their line breaks and punctuation."""
+    return fold(text, words=True).replace(" ", "")
 
 
 def _tidy(text: str) -> str:
@@ -324,12 +327,10 @@ def _dedupe_contained(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _norm_with_map(text: str) -> tuple[str, list[int]]:
-    chars, offsets = [], []
-    for i, ch in enumerate(text.lower()):
-        if ch.isalnum():
-            chars.append(ch)
-            offsets.append(i)
-    return "".join(chars), offsets
+    """_norm(text), and for each of its characters the index in `text` it came from."""
+    folded, offsets = fold_with_offsets(text, words=True)
+    kept = [i for i, c in enumerate(folded) if c != " "]
+    return "".join(folded[i] for i in kept), [offsets[i] for i in kept]
 
 
 def _complete_from_ocr(cut: str, ocr: str, ocr_norm: str, ocr_map: list[int]) -> str:

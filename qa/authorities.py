@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from index.text import fold, fold_with_offsets
+
 # Everyday name -> Annex A name (data: qa/data/aliases.json).
 ALIASES: dict[str, str] = json.loads((Path(__file__).parent / "data" / "aliases.json").read_text(encoding="utf-8"))["aliases"]
 
@@ -23,12 +25,9 @@ _COUNCIL_WORDS = re.compile(
 
 
 def normalise(name: str) -> str:
-    """Lowercase, '&' as 'and', no punctuation, no council words, single spaces."""
-    text = name.lower().replace("&", " and ")
-    text = re.sub(r"[’'`]s\b", "", text)
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    text = _COUNCIL_WORDS.sub(" ", text)
-    return " ".join(text.split())
+    """The name's words as index.text.fold reads them, without a possessive 's or council words."""
+    text = fold(re.sub(r"[’'`]s\b", "", name, flags=re.I), words=True)
+    return " ".join(_COUNCIL_WORDS.sub(" ", text).split())
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ class AuthorityResolver:
     def find_all(self, text: str, typos: bool = True) -> list[Match]:
         """Every authority named in `text`, in order, longest names first where they overlap.
         `typos=False` matches names and aliases only (for text we wrote ourselves, like an earlier answer)."""
-        norm, offsets = _normalise_with_offsets(text)
+        norm, offsets = fold_with_offsets(text, words=True)
         taken = [False] * len(norm)
         found: list[tuple[int, int, str]] = []
         for m in self._pattern.finditer(norm):
@@ -141,22 +140,3 @@ _COMMON_WORDS = {
     "data", "dataset", "survey", "system", "guide", "early", "help", "scores", "total",
     "average", "change", "changes", "between", "years", "year", "autonomy", "earned",
 }
-
-
-def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Like normalise() but lighter (no council-word removal), keeping a map back to `text`."""
-    out, offsets = [], []
-    for i, ch in enumerate(text):
-        if ch == "&":
-            for c in (" and " if not out or out[-1] != " " else "and "):
-                out.append(c)
-                offsets.append(i)
-            continue
-        c = ch.lower()
-        if not ("a" <= c <= "z" or "0" <= c <= "9"):
-            c = " "
-        if c == " " and out and out[-1] == " ":
-            continue
-        out.append(c)
-        offsets.append(i)
-    return "".join(out), offsets
