@@ -86,10 +86,6 @@ class BuildReport:
 
 # ------------------------------------------------------------------ fingerprints
 
-def seed_files() -> list[Path]:
-    return sorted(p for p in config.seeds_dir().glob("*.txt"))
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

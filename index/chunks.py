@@ -41,13 +41,6 @@ class Chunk:
         return f"{self.path}\n{self.text}"
 
 
-def chunk_reports(reports: list[list[Block]], max_chars: int = MAX_CHARS) -> list[Chunk]:
-    chunks: list[Chunk] = []
-    for blocks in reports:
-        chunks += chunk_blocks(blocks, max_chars)
-    return chunks
-
-
 def chunk_blocks(blocks: list[Block], max_chars: int = MAX_CHARS) -> list[Chunk]:
     groups: list[tuple[Block, str, list[str]]] = []  # (first block, kind, texts)
     i = 0

@@ -107,7 +107,6 @@ REPORTS = (
     Report("2024-25", "supporting-families-annual-report-2024-25.txt",
            "Supporting Families annual report 2024-25"),
 )
-YEARS = tuple(r.year for r in REPORTS)
 KNOWN_FILES = frozenset(r.filename for r in REPORTS)
 
 # "2025-26", "2025_26", "2025-2026", "2025 to 2026", "2025/26" in a file name or title.

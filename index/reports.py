@@ -70,15 +70,6 @@ EXTRA_HEADINGS_2023_24 = {"Local authority expertise and capacity": 3}
 TERMINAL = re.compile(r"[.!?:;)”\"’']\s*$")
 
 
-def load_reports() -> list[list[Block]]:
-    """Every known report, cleaned into blocks."""
-    out = []
-    for report in config.REPORTS:
-        text = report.path.read_text(encoding="utf-8")
-        out.append(clean_2023_24(text) if report.year == "2023-24" else clean_2024_25(text))
-    return out
-
-
 def load_report(report: config.Report) -> list[Block]:
     """One report cleaned into blocks: the known two as above, any other with `clean_generic`."""
     if report.known:
