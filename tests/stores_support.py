@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from index import config, vectors
+from index import config
 from index.build import ensure_built
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,18 +20,6 @@ REAL_SEEDS = ROOT / "seeds"
 
 
 CHROMA = ROOT / ".venv" / "bin" / "chroma"
-
-
-def clear_caches() -> None:
-    """Forget the answering side's open stores (the next question reopens them)."""
-    import qa.plan
-    import qa.retrieval
-    import qa.tabletool
-
-    qa.retrieval.default_retriever.cache_clear()
-    qa.tabletool.default_tool.cache_clear()
-    qa.plan.default_reader.cache_clear()
-    vectors.forget_clients()
 
 
 def shared_real_store(tmp_path_factory) -> Path:
@@ -50,13 +38,11 @@ def shared_real_store(tmp_path_factory) -> Path:
             mp.setenv("SF_SEEDS_DIR", str(REAL_SEEDS))
             if reusable:
                 ensure_built(progress=False)
-                vectors.forget_clients()
                 shutil.copytree(config.db_path().parent, base / "store")
             else:
                 mp.setenv("SF_BUILD_DIR", str(base))
                 mp.delenv("CHROMA_HOST", raising=False)
                 ensure_built(progress=False)
-        vectors.forget_clients()
     return base / "store"
 
 

@@ -7,16 +7,10 @@ import urllib.request
 import pytest
 from gradio_client import Client
 
-from conftest_app import app_server
 
 pytestmark = pytest.mark.slow
 
 LEEDS = "How many successful family outcomes did Leeds achieve in 2024-25?"
-
-
-@pytest.fixture(scope="session")
-def app_url(request) -> str:
-    return app_server(request).url
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +121,6 @@ def _post_upload(url: str, size: int) -> int:
 
 
 def test_large_uploads_are_refused(app_url):
-    """The app is served on GRADIO_SERVER_NAME/PORT (conftest_app sets them) and caps uploads at 1 MB."""
+    """The app is served on GRADIO_SERVER_NAME/PORT (the app_server fixture sets them) and caps uploads at 1 MB."""
     assert _post_upload(app_url, 2_000_000) >= 400
     assert _post_upload(app_url, 10_000) == 200

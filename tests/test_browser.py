@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest_app import app_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,8 +36,8 @@ def screenshots_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(request):
-    return app_server(request)
+def server(app_server):
+    return app_server
 
 
 @pytest.fixture(scope="module")

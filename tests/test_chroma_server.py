@@ -15,7 +15,7 @@ import pytest
 
 from index import config, vectors
 from index.build import BuildError, ensure_built, read_manifest, store_problem
-from stores_support import REAL_SEEDS, chroma_server_process, clear_caches, free_port
+from stores_support import REAL_SEEDS, chroma_server_process, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -45,10 +45,8 @@ def built(server, tmp_path_factory):
         mp.setenv("CHROMA_PORT", str(server["port"]))
         mp.setenv("SF_BUILD_DIR", str(folder / "build"))
         mp.setenv("SF_SEEDS_DIR", str(seeds))
-        clear_caches()
         report = ensure_built(progress=False)
         yield {"report": report, "folder": folder, "seeds": seeds, **server}
-    clear_caches()
 
 
 def test_build_goes_to_the_server(built):
@@ -65,7 +63,6 @@ def test_build_goes_to_the_server(built):
 
 
 def test_answers_come_from_the_server(built):
-    clear_caches()
     from qa import ask
     from qa.retrieval import default_retriever
 
@@ -74,7 +71,6 @@ def test_answers_come_from_the_server(built):
     assert "Http" in default_retriever().source or config.chroma_server()
     table = ask("How many successful family outcomes did Leeds achieve in 2024-25?")
     assert "2,102" in table.text
-    clear_caches()
 
 
 def test_failed_build_keeps_the_live_collections(built, monkeypatch):
@@ -139,11 +135,9 @@ def test_unreachable_server_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("CHROMA_PORT", str(free_port()))  # nothing listens there
     monkeypatch.setenv("SF_BUILD_DIR", str(tmp_path))
-    vectors.forget_clients()
     with pytest.raises(BuildError, match="does not answer"):
         ensure_built(progress=False)
     assert not (tmp_path / "store").exists()
-    vectors.forget_clients()
 
 
 def test_hung_server_is_a_clear_error_not_a_hang(tmp_path, monkeypatch):

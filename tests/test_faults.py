@@ -27,7 +27,7 @@ import pytest
 from index import build, config, vectors
 from index.build import BuildError, TableCheckError, ensure_built, read_manifest, store_problem
 from index.tables import TableError
-from stores_support import REAL_SEEDS, FakeEmbeddings, clear_caches, shared_real_store, tree_digest
+from stores_support import REAL_SEEDS, FakeEmbeddings, shared_real_store, tree_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_2024_25 = "supporting-families-annual-report-2024-25.txt"
@@ -44,7 +44,6 @@ def fake_base(tmp_path_factory):
         mp.setattr(vectors, "embeddings", lambda: FakeEmbeddings())
         report = ensure_built(progress=False)
         assert report.built and report.rows == 282
-    vectors.forget_clients()
     return base / "store"
 
 
@@ -60,10 +59,8 @@ def store(fake_base, tmp_path, monkeypatch):
     monkeypatch.delenv("CHROMA_HOST", raising=False)
     monkeypatch.setattr(vectors, "embeddings", lambda: FakeEmbeddings())
     shutil.copytree(fake_base, tmp_path / "build" / "store")
-    vectors.forget_clients()
     assert store_problem() is None
     yield tmp_path / "build" / "store"
-    clear_caches()
 
 
 def rebuilt_with_message(capsys, expected_words: str) -> build.BuildReport:
@@ -192,7 +189,6 @@ def test_exception_mid_build_keeps_last_good_store(store, monkeypatch):
         ensure_built(progress=False, force=True, strict=True)
     assert failing.calls == 3  # it failed part-way through embedding, after writing some of the staging store
     assert not store.with_name("store.staging").exists()
-    vectors.forget_clients()
     assert read_manifest()["build_id"] == manifest["build_id"]
     assert store_problem() is None  # the last good store is whole and current
     monkeypatch.setattr(vectors, "embeddings", lambda: FakeEmbeddings())
@@ -208,7 +204,6 @@ def test_exception_while_swapping_in_keeps_last_good_store(store, monkeypatch):
     monkeypatch.setattr(build, "_swap", broken_swap)
     with pytest.raises(BuildError, match="disk full"):
         ensure_built(progress=False, force=True, strict=True)
-    vectors.forget_clients()
     assert read_manifest()["build_id"] == manifest["build_id"] and store_problem() is None
 
 
@@ -222,22 +217,17 @@ def test_corrupted_store_rebuilt_with_real_model_answers(tmp_path_factory, tmp_p
     monkeypatch.setenv("SF_BUILD_DIR", str(tmp_path))
     monkeypatch.setenv("SF_SEEDS_DIR", str(REAL_SEEDS))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
-    vectors.forget_clients()
     assert store_problem() is None
     chroma_db = config.chroma_dir() / "chroma.sqlite3"
     with chroma_db.open("r+b") as f:
         f.truncate(4096)
-    vectors.forget_clients()
-    clear_caches()
     assert "vector store" in store_problem()
     report = ensure_built(progress=False)
     assert report.built and "vector store" in capsys.readouterr().err
-    clear_caches()
     from qa import ask
 
     answer = ask("How much was Leeds awarded for the SEND project?")
     assert "£112,268" in answer.text
-    clear_caches()
 
 
 def test_concurrent_start_ups_build_once(store):
@@ -274,7 +264,6 @@ def test_failed_build_at_start_up_answers_from_the_last_good_store(store, capsys
     assert not report.built and report.failed and report.rows == 282 and report.chunks == manifest["chunks"]
     assert read_manifest()["build_id"] == manifest["build_id"]
     assert not store.with_name("store.staging").exists()
-    clear_caches()
     from qa.retrieval import default_retriever
     from qa.tabletool import default_tool
 
@@ -417,7 +406,6 @@ def test_sigterm_mid_build_removes_the_staging_folder(store):
     stopped = _stop_mid_build(store, "build")
     assert stopped.returncode == 128 + signal.SIGTERM and "finished" not in stopped.stdout, stopped.stderr
     assert sorted(p.name for p in store.parent.iterdir()) == [".build.lock", "store"]
-    vectors.forget_clients()
     assert read_manifest()["build_id"] == manifest["build_id"] and store_problem() is None
 
 
@@ -450,7 +438,6 @@ def test_sigterm_mid_add_takes_the_seed_back_out(store, tmp_path):
     assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
     assert tree_digest(seeds) == before
     assert sorted(p.name for p in store.parent.iterdir()) == [".build.lock", "store"]
-    vectors.forget_clients()
     assert store_problem() is None
 
 

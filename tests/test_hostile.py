@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from index.build import ensure_built
-from stores_support import REAL_SEEDS, clear_caches, shared_real_store
+from stores_support import REAL_SEEDS, shared_real_store
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_SECONDS = 5.0  # the target is well under a second; the bound only catches hangs
@@ -61,13 +61,11 @@ def store(tmp_path_factory):
         mp.setenv("SF_BUILD_DIR", str(folder))
         mp.setenv("SF_SEEDS_DIR", str(REAL_SEEDS))
         mp.delenv("CHROMA_HOST", raising=False)
-        clear_caches()
         assert not ensure_built(progress=False).built
         from qa.answer import warm_up
 
         warm_up()
         yield folder / "store"
-    clear_caches()
 
 
 def db_state(path: Path) -> tuple:

@@ -138,14 +138,12 @@ def test_cli_with_bad_sf_llm_prints_one_line_and_answers(built):
 
 
 @pytest.mark.slow
-def test_app_with_bad_sf_llm_prints_one_line_and_answers(built, monkeypatch):
+def test_app_with_bad_sf_llm_prints_one_line_and_answers(start_app):
     """The issue's case: the app's first answer was "Sorry… (ModuleNotFoundError)"."""
-    from conftest_app import AppServer
     from gradio_client import Client
 
     spec = "bogus:x" if _installed("langchain_ollama") else "ollama:llama3.1"
-    monkeypatch.setenv("SF_LLM", spec)
-    server = AppServer()  # its own server: the shared one runs without SF_LLM
+    server = start_app(SF_LLM=spec)  # its own server: the shared one runs without SF_LLM
     try:
         text = Client(server.url, analytics_enabled=False, verbose=False).predict(LEEDS, None, api_name="/ask")
         log = server.log_path.read_text(errors="replace")

@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor, wait
 import pytest
 from gradio_client import Client
 
-from conftest_app import app_server
 
 pytestmark = pytest.mark.slow
 
@@ -28,11 +27,6 @@ KNOWN = [
     ("Essex", "2024-25", "2,228", "1,870"),
 ]
 OTHER_YEAR = {"2023-24": "2024-25", "2024-25": "2023-24"}
-
-
-@pytest.fixture(scope="session")
-def app_url(request) -> str:
-    return app_server(request).url
 
 
 def conversation(url: str, i: int) -> dict:

@@ -25,7 +25,7 @@ from index.build import ensure_built, read_manifest, store_problem
 from index.chunks import chunk_blocks
 from index.reports import clean_generic
 from index.tables import read_report_tables
-from stores_support import REAL_SEEDS, clear_caches, shared_real_store
+from stores_support import REAL_SEEDS, shared_real_store
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_NAME = "supporting-families-annual-report-2025-26.txt"
@@ -92,8 +92,6 @@ def added(tmp_path_factory):
         mp.setenv("SF_BUILD_DIR", str(build_dir))
         mp.setenv("SF_SEEDS_DIR", str(seeds))
         mp.delenv("CHROMA_HOST", raising=False)
-        vectors.forget_clients()
-        clear_caches()
         assert store_problem() is None
         before_chunks, before_sentences = live_ids(vectors.CHUNKS), live_ids(vectors.SENTENCES)
         (seeds / NEW_NAME).write_text(NEW_REPORT, encoding="utf-8")
@@ -101,10 +99,8 @@ def added(tmp_path_factory):
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
             report = ensure_built(progress=False)
-        clear_caches()
         yield {"problem": problem, "report": report, "stderr": err.getvalue(), "build_dir": build_dir,
                "before_chunks": before_chunks, "before_sentences": before_sentences}
-        clear_caches()
 
 
 # ------------------------------------------------------------------ unit: labels, tables, text
@@ -181,9 +177,7 @@ def test_only_the_new_report_is_embedded(added):
     assert report.reused == len(added["before_chunks"]) + len(added["before_sentences"])
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SF_BUILD_DIR", str(added["build_dir"]))
-        vectors.forget_clients()
         chunks_now, sentences_now = live_ids(vectors.CHUNKS), live_ids(vectors.SENTENCES)
-        vectors.forget_clients()
     assert added["before_chunks"] < chunks_now and added["before_sentences"] < sentences_now
     assert chunks_now - added["before_chunks"] == {c.id for c in new_chunks}
 
@@ -209,9 +203,7 @@ def test_invalid_table_is_reported_and_recorded_not_loaded(added):
 def in_added_store(added, monkeypatch):
     monkeypatch.setenv("SF_BUILD_DIR", str(added["build_dir"]))
     monkeypatch.setenv("SF_SEEDS_DIR", str(added["build_dir"].parent / "seeds"))
-    clear_caches()
     yield
-    clear_caches()
 
 
 def test_retrieval_finds_the_new_report_by_its_year(in_added_store):
@@ -243,7 +235,6 @@ def test_known_reports_still_answer_after_adding(in_added_store):
 def test_up_to_date_after_adding(added, monkeypatch):
     monkeypatch.setenv("SF_BUILD_DIR", str(added["build_dir"]))
     monkeypatch.setenv("SF_SEEDS_DIR", str(added["build_dir"].parent / "seeds"))
-    vectors.forget_clients()
     report = ensure_built(progress=False)
     assert not report.built and any("Marshford" in w for w in report.warnings)
 
@@ -253,7 +244,6 @@ def test_removing_a_report_drops_its_chunks_without_embedding(tmp_path_factory, 
     monkeypatch.setenv("SF_BUILD_DIR", str(build_dir))
     monkeypatch.setenv("SF_SEEDS_DIR", str(seeds))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
-    vectors.forget_clients()
     original = live_ids(vectors.CHUNKS)
     small = "Supporting Families annual report 2026-27\n\nOne heading\n\nA short paragraph about Orchard Vale.\n"
     (seeds / "supporting-families-annual-report-2026-27.txt").write_text(small)
@@ -264,7 +254,6 @@ def test_removing_a_report_drops_its_chunks_without_embedding(tmp_path_factory, 
     assert report.mode == "incremental" and report.embedded == 0
     assert live_ids(vectors.CHUNKS) == original
     assert [r["year"] for r in read_manifest()["reports"]] == ["2023-24", "2024-25"]
-    vectors.forget_clients()
 
 
 def test_cli_add_copies_and_indexes_incrementally(tmp_path_factory, tmp_path):
@@ -312,7 +301,6 @@ def test_report_repeating_a_section_is_added_and_answers(tmp_path_factory, tmp_p
     monkeypatch.setenv("SF_BUILD_DIR", str(build_dir))
     monkeypatch.setenv("SF_SEEDS_DIR", str(seeds))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
-    vectors.forget_clients()
     chunks = chunk_blocks(clean_generic(REPEATING_REPORT, "2026-27"))
     unique = {c.id for c in chunks}
     assert len(chunks) > len(unique)  # the file really holds the same chunk twice (Chroma's DuplicateIDError)
@@ -324,12 +312,10 @@ def test_report_repeating_a_section_is_added_and_answers(tmp_path_factory, tmp_p
     entry = next(r for r in read_manifest()["reports"] if r["file"] == source.name)
     assert entry["chunks"] == len(unique) and set(entry["chunk_ids"]) == unique
     assert unique <= live_ids(vectors.CHUNKS)
-    clear_caches()
     from qa.retrieval import default_retriever
 
     best = default_retriever().sentences("How many families did the Northmere family hub see?")[0][0]
     assert "312 families" in best.text and best.chunk.meta["year"] == "2026-27"
-    clear_caches()
 
 
 def test_cli_add_refuses_an_oversized_file_and_a_silent_replacement(tmp_path):

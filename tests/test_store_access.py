@@ -24,7 +24,7 @@ import pytest
 from index import config, vectors
 from index.build import BuildError, ensure_built
 from index.vectors import StoreUnavailable
-from stores_support import REAL_SEEDS, chroma_server_process, clear_caches, free_port, shared_real_store
+from stores_support import REAL_SEEDS, chroma_server_process, free_port, shared_real_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,7 +150,6 @@ def paused(chroma_server, monkeypatch, tmp_path):
     yield pause
     if state["stopped"]:
         os.killpg(chroma_server["pgid"], signal.SIGCONT)
-    clear_caches()
 
 
 def probe_collection():
@@ -228,10 +227,8 @@ def text_store_down(built, monkeypatch):
     """The built store's tables, with the text store pointed at a Chroma server that refuses connections."""
     monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("CHROMA_PORT", str(free_port()))  # nothing listens there
-    clear_caches()
     yield
     monkeypatch.delenv("CHROMA_HOST")
-    clear_caches()
 
 
 def test_table_questions_answer_while_the_text_store_is_down(text_store_down):
