@@ -703,14 +703,6 @@ def _tables_reader() -> Reader:
     return Reader(tool.resolver, tool.years, tool.years)
 
 
-def _clear_readers() -> None:
-    _full_reader.cache_clear()
-    _tables_reader.cache_clear()
-
-
-default_reader.cache_clear = _clear_readers  # as the per_build stores have
-
-
 def understand(question, history: list | None = None) -> Plan:
     """The Plan for a question (the first, when a message holds several)."""
     return default_reader().understand(question, history)[0]

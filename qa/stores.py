@@ -24,5 +24,4 @@ def per_build(fn):
             cache.update(key=key, value=fn())
         return cache["value"]
 
-    wrapper.cache_clear = cache.clear
     return wrapper
