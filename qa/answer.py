@@ -317,7 +317,7 @@ def _lacks(plan: Plan, passages) -> str | None:
     if plan.title and plan.answer_type in ("person", "organisation") and not any(
             t[:5] == plan.title[:5] for p in passages for t in tokens(f"{p.text} {p.section}")):
         return "a name for this"  # "who is the director…": no passage speaks of a director
-    if slots.has("abbreviation_words", plan.question):
+    if "abbreviation_words" in plan.cues:
         short = topic(plan.question, "definition_words", "abbreviation_words")
         if len(short) == 1 and not short & set(default_retriever().acronyms):
             return "what this stands for"  # the reports use "VCSE" but never spell it out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from index.chunks import split_sentences
-from qa import shapes, slots, weights
+from qa import shapes, weights
 from qa.retrieval import HybridRetriever, SentenceHit
 from qa.shapes import FIGURE, NUMBER_WORDS, Passage  # noqa: F401 (FIGURE, NUMBER_WORDS: used by qa.answer too)
 
@@ -45,7 +45,7 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     """
     years = plan.years if len(plan.years) == 1 else retriever.years
     anchor = _near_anchor(plan.anchor, retriever)
-    if plan.anchor and not plan.years and slots.has("pronouns", plan.question):
+    if plan.anchor and not plan.years and "pronouns" in plan.cues:
         # "who ran it?": the follow-up stays in the report whose passage "it" points at
         years = sorted({key[0] for key, _ in anchor[1]}) or years
     if shapes.whole_report(plan):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from qa import slots, suggest
 from qa.authorities import AuthorityResolver, normalise
@@ -35,6 +36,10 @@ SLOT_EVIDENCE = 0.5
 MAX_CANDIDATES = 80
 
 ANSWER_TYPES_WANTING_FIGURES = {"number", "money", "percentage"}
+# Word groups of qa/data/vocabulary.json that steer the answer's shape, looked for in the question once
+# (Plan.cues): "who ran it?" (pronouns), "what does FFP stand for" (abbreviation_words), "what changed"
+# (change_words), "tell me about…" (overview_cues).
+CUE_GROUPS = ("pronouns", "abbreviation_words", "change_words", "overview_cues")
 # Answer types only the reports' text can give: a follow-up asking for one after a table answer goes to the text.
 TEXT_TYPES = {"reason", "definition", "person", "organisation", "summary"}
 
@@ -85,6 +90,14 @@ class Plan:
     @property
     def wants_figure(self) -> bool:
         return self.answer_type in ANSWER_TYPES_WANTING_FIGURES
+
+    @cached_property
+    def cues(self) -> frozenset[str]:
+        """The CUE_GROUPS the question uses, plus "overview" for "tell me about…"/"what's X about?"."""
+        found = {group for group in CUE_GROUPS if slots.has(group, self.question)}
+        if "overview_cues" in found or re.search(r"\babout\W*$", self.question, re.I):
+            found.add("overview")
+        return frozenset(found)
 
     def table_query(self):
         from qa.tabletool import TableQuery

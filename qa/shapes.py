@@ -113,16 +113,11 @@ def whole_report(plan) -> bool:
 def report_changes(plan) -> bool:
     """ "What changed between the two reports?": no topic, only words of change."""
     return plan.answer_type in ("summary", "comparison") and not plan.authorities \
-        and slots.has("change_words", plan.question) and not _topic_of_report(plan)
+        and "change_words" in plan.cues and not _topic_of_report(plan)
 
 
 def _topic_of_report(plan) -> set[str]:
     return topic(plan.search_text, "summary_words", "change_words", "both_reports")
-
-
-def asks_overview(question: str) -> bool:
-    """ "Tell me about…", "summarise…", "what's the X about?": an overview, not one fact."""
-    return slots.has("overview_cues", question) or bool(re.search(r"\babout\W*$", question, re.I))
 
 
 # ------------------------------------------------------------------ shapes
@@ -131,7 +126,7 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
           find_places=None) -> list[Passage] | None:
     """The passages in the shape the plan's answer type needs, or None to keep the plain sentence answer."""
     kind = plan.answer_type
-    if kind == "summary" and asks_overview(plan.question):
+    if kind == "summary" and "overview" in plan.cues:  # "tell me about…": an overview, not one fact
         return topic_summary(plan, ranked, retriever)
     passage = None
     if kind == "definition":
@@ -161,7 +156,7 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
                                                     and (short in term or expansion <= term)
                                                     for short, expansion in acronyms.items())
                        and _names_term(texts[i], term, acronyms, whole=True)), None)
-    chosen = introduced if slots.has("abbreviation_words", plan.question) else None  # "what does FFP stand for"
+    chosen = introduced if "abbreviation_words" in plan.cues else None  # "what does FFP stand for"
     if chosen is None:
         chosen = next((i for i in candidates if _DEFINITION_PHRASE.search(texts[i])
                        and _names_term(texts[i], term, acronyms, whole=True)), None)
