@@ -2,14 +2,33 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from index import config
 from index.build import read_manifest
 
+_seen: tuple[tuple, str | None] = ((), None)  # (the manifest file's identity, its build id)
+
 
 def build_key() -> tuple:
     """Which store a handle belongs to: its folder, its vector target and the build's id."""
-    return str(config.manifest_path()), config.chroma_server(), read_manifest().get("build_id")
+    path = config.manifest_path()
+    return str(path), config.chroma_server(), _build_id(path)
+
+
+def _build_id(path: Path) -> str | None:
+    """The manifest's build id, read again only when the file is another one (a swapped-in store) or
+    has changed: a stat per question instead of opening and parsing the JSON several times."""
+    global _seen
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    identity = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    seen = _seen
+    if seen[0] != identity:
+        seen = _seen = (identity, read_manifest(path.parent).get("build_id"))
+    return seen[1]
 
 
 def per_build(fn):
