@@ -324,7 +324,8 @@ def load_markdown(load: dict) -> list[str]:
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| {load['turns']} | {load['p50_ms']:.0f} | {load['p95_ms']:.0f} | {load['max_ms']:.0f} | {load['errors']} | "
         f"{load['wrong']} | {load['crossed']} | {load['wall_s']:.1f} |", "",
-        f"Latency is per turn as the client sees it, queueing included (one session alone: p50 "
+        f"Latency is per turn as the client sees it, queueing included, the {load['sessions']} clients running on "
+        f"the same machine; each session's client is connected before the first question (one session alone: p50 "
         f"{load['alone_p50_ms']:.0f} ms). Answers differing from the same script run alone: "
         f"{load['differs_from_alone']}. Wrong: the turn's expected figure missing; crossed: a figure or name "
         f"expected by another script's turn that this turn's answer, run alone, doesn't hold.",
