@@ -36,6 +36,7 @@ SLOT_EVIDENCE = 0.5
 MAX_CANDIDATES = 80
 
 ANSWER_TYPES_WANTING_FIGURES = {"number", "money", "percentage"}
+SUBSET_INTENTS = {"rank", "filter", "count", "totals"}  # aggregates a group of authorities can narrow
 # Word groups of qa/data/vocabulary.json that steer the answer's shape, looked for in the question once
 # (Plan.cues): "who ran it?" (pronouns), "what does FFP stand for" (abbreviation_words), "what changed"
 # (change_words), "tell me about…" (overview_cues).
@@ -64,6 +65,8 @@ class Plan:
     comparator: str | None = None
     value: float | None = None
     exclude: list[str] = field(default_factory=list)
+    subset: str | None = None  # a group the aggregate is narrowed to (qa.tabletool.SUBSETS): "earned_autonomy"
+    all_years: bool = False  # "under 50% in both years": the authorities that pass in every year asked
     ehsg_years: list[int] = field(default_factory=list)
     ehsg_sections: list[str] = field(default_factory=list)
     search_text: str = ""  # what retrieval searches (with the earlier question's words for a follow-up)
@@ -105,7 +108,7 @@ class Plan:
         return TableQuery(self.intent, authorities=list(self.authorities), years=sorted(self.years),
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
                           value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
-                          exclude=list(self.exclude))
+                          exclude=list(self.exclude), subset=self.subset, all_years=self.all_years)
 
 
 @dataclass
@@ -429,6 +432,10 @@ class Reader:
             plan.measure = "percentage"  # thresholds are read from percentages ("under 50%", "in full")
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
+        if plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
+            plan.subset = "earned_autonomy"  # "which EA area had the lowest %", "add up the * rows"
+        if plan.intent in ("filter", "count") and "all" in years.relatives:
+            plan.all_years = True  # "under 50% in both years"
         if plan.intent == "count_change":
             plan.comparator = "lt" if plan.order == "bottom" else "gt"
         if plan.intent == "compare" and len(plan.authorities) < 2:

@@ -25,6 +25,11 @@ MEASURES: dict[str, str] = {
     "percentage": "percentage of funded outcomes achieved",
 }
 COMPARATORS = {"lt": "<", "le": "<=", "eq": "=", "ge": ">=", "gt": ">"}
+# Groups of authorities an aggregate can be narrowed to (TableQuery.subset): SQL over the annex view, and words.
+SUBSETS: dict[str, tuple[str, str]] = {
+    "earned_autonomy": ("authority IN (SELECT authority FROM annex WHERE earned_autonomy_marker = 1)",
+                        "Earned Autonomy areas (marked * in the 2023-24 Annex A, with Greater Manchester)"),
+}
 COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
 
 
@@ -43,6 +48,8 @@ class TableQuery:
     ehsg_years: list[int] = field(default_factory=list)
     ehsg_sections: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    subset: str | None = None  # a key of SUBSETS: "earned_autonomy"
+    all_years: bool = False  # a filter or count "in both years": the authorities that pass in every year
 
 
 class TableToolError(ValueError):
@@ -74,6 +81,18 @@ def _counts(measure: str, row: dict) -> str:
     if measure == "max_outcomes":
         return f"maximum {row['max_outcomes']:,}; achieved {row['achieved']:,}, {row['percentage']}%"
     return f"{row['achieved']:,} of {row['max_outcomes']:,}, {row['percentage']}%"
+
+
+def _authorities(n: int) -> str:
+    return f"{n} authority" if n == 1 else f"{n} authorities"
+
+
+def _filtered_value(measure: str, row: dict) -> str:
+    """A filtered row's value; a percentage Annex A rounds to 100% while short of the allocation says so."""
+    value = row.get(measure, row["max_outcomes"] - row["achieved"])
+    if measure == "percentage" and value == 100 and row["achieved"] < row["max_outcomes"]:
+        return f"100% as printed: {row['achieved']:,} of {row['max_outcomes']:,}"
+    return fmt(measure, value)
 
 
 def _annex_source(year: str, rows: list[dict]) -> dict:
@@ -202,26 +221,48 @@ class TableTool:
                     f"outcomes ({r['percentage']}%), {short:,} short of its allocation.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
+    def _where(self, year: str, subset: str | None = None, exclude: list[str] | None = None,
+               measure: str | None = None, comparator: str | None = None, value: float | None = None
+               ) -> tuple[str, list, str]:
+        """(WHERE clause over the annex view, its parameters, the words saying so) for one year's rows,
+        narrowed to a subset, without some authorities, and passing a comparison.
+
+        "Under 100%" is read on the counts, achieved below the maximum: Annex A rounds 311 of 312 to 100%,
+        which is still short of the allocation (and still shown, so "exactly 100%" keeps the printed figure).
+        """
+        sql, params, scope = "year = ?", [year], ""
+        if subset:
+            if subset not in SUBSETS:
+                raise TableToolError(f"Unknown group {subset!r}; use one of {', '.join(SUBSETS)}.")
+            sql += f" AND {SUBSETS[subset][0]}"
+            scope += f", among the {SUBSETS[subset][1]}"
+        if exclude:
+            sql += f" AND authority NOT IN ({', '.join('?' * len(exclude))})"
+            params += exclude
+            scope += f", excluding {', '.join(exclude)}"
+        if comparator and measure:
+            op = COMPARATORS[comparator]
+            if measure == "percentage" and value == 100 and comparator == "lt":
+                sql += " AND achieved < max_outcomes"
+            else:
+                sql += f" AND {measure} {op} ?"
+                params.append(value)
+        return sql, params, scope
+
     def rank(self, measure: str, year: str, n: int = 5, order: Literal["top", "bottom"] = "top",
-             exclude: list[str] | None = None, comparator: str | None = None, value: float | None = None) -> TableResult:
-        """Top or bottom N authorities by a measure; optionally excluding some, or only those passing a filter."""
+             exclude: list[str] | None = None, comparator: str | None = None, value: float | None = None,
+             subset: str | None = None) -> TableResult:
+        """Top or bottom N authorities by a measure; optionally excluding some, only a subset (SUBSETS),
+        or only those passing a filter."""
         measure, year = self._measure(measure), self._year(year)
         n = max(1, min(int(n), 200))
         direction = "DESC" if order == "top" else "ASC"
         exclude = [self.authority(a) for a in exclude or []]
-        sql, params = f"SELECT {self._COLUMNS} FROM annex WHERE year = ?", [year]
-        if exclude:
-            sql += f" AND authority NOT IN ({', '.join('?' * len(exclude))})"
-            params += exclude
-        if comparator:
-            sql += f" AND {measure} {COMPARATORS[comparator]} ?"
-            params.append(value)
-        rows = self._rows(sql + f" ORDER BY {measure} {direction}, authority LIMIT ?", tuple(params + [n]))
+        where, params, scope = self._where(year, subset, exclude, measure, comparator, value)
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE {where} ORDER BY {measure} {direction}, authority "
+                          "LIMIT ?", tuple(params + [n]))
         word = "highest" if order == "top" else "lowest"
         listing = "; ".join(f"{i}. {r['authority']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
-        scope = ""
-        if exclude:
-            scope += f", excluding {', '.join(exclude)}"
         if comparator:
             scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {fmt(measure, int(value))}"
         lead = f"The {len(rows)} authorities" if len(rows) > 1 else "The authority"
@@ -261,28 +302,49 @@ class TableTool:
         text = f"{len(rows)} authorities had {word} {MEASURES[measure]} in {last} than in {first}: {listing}."
         return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)])
 
-    def filter(self, measure: str, year: str, comparator: str, value: float) -> TableResult:
-        """Authorities whose measure compares to a value (e.g. percentage < 50)."""
+    def filter(self, measure: str, year: str, comparator: str, value: float, subset: str | None = None) -> TableResult:
+        """Authorities whose measure compares to a value (e.g. percentage < 50), optionally within a subset."""
         measure, year = self._measure(measure), self._year(year)
-        op = COMPARATORS[comparator]
-        rows = self._rows(
-            f"SELECT {self._COLUMNS} FROM annex WHERE year = ? AND {measure} {op} ? ORDER BY {measure} DESC, authority",
-            (year, value))
+        where, params, scope = self._where(year, subset, None, measure, comparator, value)
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE {where} ORDER BY {measure} DESC, authority",
+                          tuple(params))
         shown = fmt(measure, int(value) if float(value).is_integer() else value)
-        head = f"{len(rows)} authorities had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} in {year}"
-        listing = ", ".join(f"{r['authority']} ({fmt(measure, r[measure])})" for r in rows)
+        head = (f"{_authorities(len(rows))} had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} "
+                f"in {year}{scope}")
+        listing = ", ".join(f"{r['authority']} ({_filtered_value(measure, r)})" for r in rows)
         text = f"{head}: {listing}." if rows else f"{head}."
         return TableResult(text, rows, [_annex_source(year, rows)])
 
-    def totals(self, year: str) -> TableResult:
-        """National totals: sums of the Annex A rows, which the build checked against the report's figures."""
+    def filter_all_years(self, measure: str, years: list[str], comparator: str, value: float,
+                         subset: str | None = None) -> TableResult:
+        """The authorities that pass a filter in every one of `years` ("under 50% in both years")."""
+        each = [self.filter(measure, y, comparator, value, subset) for y in years]
+        names = set.intersection(*({r["authority"] for r in result.rows} for result in each)) if each else set()
+        rows = [r for result in each for r in result.rows if r["authority"] in names]
+        shown = fmt(measure, int(value) if float(value).is_integer() else value)
+        scope = f", among the {SUBSETS[subset][1]}" if subset else ""
+        by_name: dict[str, list[dict]] = {}
+        for r in rows:
+            by_name.setdefault(r["authority"], []).append(r)
+        listing = ", ".join(f"{name} ({' → '.join(_filtered_value(measure, r) for r in by_name[name])})"
+                            for name in sorted(by_name))
+        head = (f"{_authorities(len(names))} had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} in each "
+                f"of {' and '.join(years)}{scope}")
+        return TableResult(f"{head}: {listing}." if names else f"{head}.", rows,
+                           [_annex_source(y, [r for r in rows if r["year"] == y]) for y in years])
+
+    def totals(self, year: str, subset: str | None = None) -> TableResult:
+        """National totals (or a subset's): sums of the Annex A rows, which the build checked against the report's
+        national figures."""
         year = self._year(year)
+        where, params, scope = self._where(year, subset)
         rows = self._rows(
             "SELECT year, SUM(max_outcomes) AS max_outcomes, SUM(achieved) AS achieved, COUNT(*) AS authorities "
-            "FROM annex WHERE year = ? GROUP BY year", (year,))
+            f"FROM annex WHERE {where} GROUP BY year", tuple(params))
         r = rows[0]
         pct = round(100 * r["achieved"] / r["max_outcomes"])
-        text = (f"In {year}, {r['authorities']} areas achieved {r['achieved']:,} successful family outcomes "
+        who = f"the {r['authorities']} {SUBSETS[subset][1]}" if subset else f"{r['authorities']} areas"
+        text = (f"In {year}, {who} achieved {r['achieved']:,} successful family outcomes "
                 f"of {r['max_outcomes']:,} funded ({pct}% overall; {r['max_outcomes'] - r['achieved']:,} short of the "
                 f"allocation), summing Annex A.")
         return TableResult(text, rows, [_annex_source(year, rows)])
@@ -399,6 +461,8 @@ class TableTool:
             comparator: Literal["lt", "le", "eq", "ge", "gt"] | None = None
             value: float | None = None
             section: str | None = Field(None, description="EHSG section, e.g. 'Data'")
+            subset: Literal["earned_autonomy"] | None = Field(
+                None, description="narrow rank, filter, count or totals to a group: the Earned Autonomy areas")
 
         def run(**kwargs) -> str:
             return " ".join(r.summary for r in self.run(**kwargs))
@@ -409,13 +473,14 @@ class TableTool:
                         "(2023-24, 2024-25) and EHSG Table 1.")
 
     def run(self, operation: str, authority=None, year=None, measure=None, n=5, order="top",
-            comparator=None, value=None, section=None) -> list[TableResult]:
+            comparator=None, value=None, section=None, subset=None) -> list[TableResult]:
         """One typed request (the LangChain tool's arguments), through the same path as ask()."""
         ehsg = operation == "ehsg"
         return self.answer(TableQuery(
             operation, authorities=[a.strip() for a in authority.split(" and ")] if authority else [], years=[year] if year and not ehsg else [],
             measure=measure, n=n, order=order, comparator=comparator, value=value,
-            ehsg_years=[int(year)] if year and ehsg else [], ehsg_sections=[section] if section else []))
+            ehsg_years=[int(year)] if year and ehsg else [], ehsg_sections=[section] if section else [],
+            subset=subset))
 
     def answer(self, q: TableQuery) -> list[TableResult]:
         """The results for a TableQuery: one per authority and year it covers."""
@@ -430,16 +495,22 @@ class TableTool:
         if op == "target":
             return [self.target(a, y) for a in q.authorities for y in years]
         if op == "rank":
-            return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value)
+            return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value, q.subset)
                     for y in years]
         if op == "rank_change":
             return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years)]
         if op == "count_change":
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
         if op in ("filter", "count"):
-            return [self.filter(q.measure or "percentage", y, q.comparator or "eq", q.value) for y in years]
+            measure, comparator = q.measure or "percentage", q.comparator or "eq"
+            results = [self.filter(measure, y, comparator, q.value, q.subset) for y in years]
+            if q.all_years and len(years) >= 2:
+                results.insert(0, self.filter_all_years(measure, years, comparator, q.value, q.subset))
+            return results
         if op == "totals":
-            results = [self.totals(y) for y in years]
+            results = [self.totals(y, q.subset) for y in years]
+            if q.subset:
+                return results
             return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
         if op == "national_rate":
             results = [self.national_rate(y) for y in years]

@@ -29,6 +29,16 @@ def test_lookups(ask, question, facts):
     assert answer.data
 
 
+@pytest.mark.parametrize("question, facts", [
+    ("wandsworth 23-24 fell short by how many", ["30 short", "419", "449"]),
+    ("how far short of its target was Leeds in 2024-25?", ["438 short", "2,102", "2,540"]),
+])
+def test_shortfall_of_one_authority(ask, question, facts):
+    answer = ask(question)
+    assert answer.route == "table"
+    assert all(f in answer.text for f in facts), answer.text
+
+
 def test_both_years_when_no_year_given(ask):
     answer = ask("How many outcomes did Leeds achieve?")
     assert "1,029" in answer.text and "2,102" in answer.text
@@ -54,6 +64,18 @@ def test_change_between_years(ask):
     ("Which areas are marked with an asterisk in the 2023-24 annex?", ["16 areas", "15 Earned Autonomy", "Westminster"], []),
     ("What were the EHSG scores in 2024?", ["Family Voice 3.8", "Data 3.2"], []),
     ("What was the Leaders score in 2022 and 2023?", ["Leaders 2.9", "Leaders 3.2"], []),
+    # A group of authorities: the Earned Autonomy areas, marked * in the 2023-24 Annex A.
+    ("Which Earned Autonomy area had the lowest percentage in 2023-24?",
+     ["Earned Autonomy areas", "Greater Manchester (47%: 3,443 of 7,297)"], ["Sutton"]),
+    ("leaving out greater manchester, worst EA council by % in 23/24", ["Leeds (50%: 1,029 of 2,054)"], ["Sutton"]),
+    ("sum of the earned autonomy rows in 2023-24", ["16 Earned Autonomy areas", "16,649", "23,748"], ["64,280"]),
+    ("how many of the EA councils got all their outcomes in 2024-25", ["8 authorities", "Kent (100%)"], ["53 "]),
+    # Short of the allocation is read on the counts: Hartlepool's 311 of 312 is printed as 100%.
+    ("how many councils fell short of their allocation in 2024-25?", ["89 authorities",
+                                                                     "Hartlepool (100% as printed: 311 of 312)"], []),
+    # "In both years": the authorities that pass in each year.
+    ("which councils were under 50% in both years?", ["13 authorities", "in each of 2023-24 and 2024-25",
+                                                     "Bexley (33% → 15%)"], []),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
@@ -97,6 +119,7 @@ def test_langchain_tool_has_typed_arguments(tool):
     assert {"operation", "authority", "year", "measure"} <= set(schema["properties"])
     assert "2,102" in lc.invoke({"operation": "lookup", "authority": "Leeds", "year": "2024-25", "measure": "achieved"})
     assert "Greater Manchester" in lc.invoke({"operation": "rank", "year": "2024-25", "measure": "achieved", "n": 1})
+    assert "16,649" in lc.invoke({"operation": "totals", "year": "2023-24", "subset": "earned_autonomy"})
 
 
 def test_cli_json(built):
