@@ -334,7 +334,11 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "a percentage for this"
     if kind in ("number", "money", "percentage") and not any(FIGURE.search(t) for t in texts):
         return "a figure for this"
-    counted = [w for w in plan.counted_words if len(w) > 3 and w not in _GENERIC_COUNTS]
+    head = plan.counted_head or ""
+    # The figure is bound to the thing counted ("how many family network support packages": packages); for
+    # councils or areas, which the reports also call authorities, to the words after it ("…applied for EA").
+    counted = [head] if len(head) > 3 and head not in _GENERIC_COUNTS else \
+        [w for w in plan.counted_words if len(w) > 3 and w not in _GENERIC_COUNTS]
     if kind == "number" and counted:
         nouns = "|".join(re.escape(w[:5]) for w in counted)
         bound = (rf"(?:(?<![\d-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|hundred|thousand))[\s-]+"

@@ -73,6 +73,7 @@ class Plan:
     names: list[str] = field(default_factory=list)  # capitalised names that are not authorities
     counted: str | None = None  # "how many X": X
     counted_words: list[str] = field(default_factory=list)  # "how many Mental Health pilots": mental, health, pilots
+    counted_head: str | None = None  # "how many family network support packages were…": packages
     years_seen: list[str] = field(default_factory=list)  # years earlier turns of a follow-up chain asked about
     places_wanted: int = 0  # "which 14 areas…": 14; "which councils…": 2; "which council…": 1
     items_asked: int = 0  # "list the ten projects": 10 (0 when the question counts nothing)
@@ -274,6 +275,7 @@ class Reader:
         plan.names = self._names(text, matches)
         plan.counted, plan.role, plan.title = _counted(text), _role(text), _title(text)
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
+        plan.counted_head = _counted_head(text)
         plan.items_asked = _items_asked(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
@@ -445,7 +447,7 @@ class Reader:
         if plan.intent == "national_rate":
             plan.measure = "percentage"
         if plan.intent == "ehsg":
-            plan.ehsg_years = [int(y) for y in re.findall(r"\b(2022|2023|2024)\b", text)]
+            plan.ehsg_years = [int(y) for y in re.findall(r"\b(20\d\d)\b", text)]  # the tool says which it lacks
             plan.ehsg_sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]
             plan.years_outside = []
         if plan.intent == "out_of_scope" and plan.confidence >= OUT_OF_SCOPE_CONFIDENCE:
@@ -576,11 +578,12 @@ def _counted(text: str) -> str | None:
 # Words that end the phrase after "how many".
 _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "had", "will", "would", "could", "can",
                "in", "of", "for", "the", "that", "which", "who", "got", "get", "received", "took", "there", "on", "at",
-               "didn", "don", "doesn", "weren", "wasn", "aren", "isn", "haven", "hasn", "t", "not"}
+               "didn", "don", "doesn", "weren", "wasn", "aren", "isn", "haven", "hasn", "t", "not", "a", "an", "use",
+               "uses", "used", "make", "made", "take", "go", "went", "come", "came", "say", "said", "still", "so"}
 
 
 def _counted_words(text: str) -> list[str]:
-    """Up to three words naming what "how many" counts ("how many Mental Health pilots were…")."""
+    """Up to three words after "how many" ("how many Mental Health pilots were…": mental, health, pilots)."""
     m = re.search(r"\bhow many\s+(.*)", text, re.I)
     if not m:
         return []
@@ -590,6 +593,18 @@ def _counted_words(text: str) -> list[str]:
             break
         words.append(word)
     return words
+
+
+def _counted_head(text: str) -> str | None:
+    """The thing "how many" counts, the last word of its phrase: "how many family network support packages
+    were…": packages; "how many cases passed": cases (a word in -ed after the first ends the phrase)."""
+    m = re.search(r"\bhow many\s+(.*)", text, re.I)
+    words: list[str] = []
+    for word in re.findall(r"[A-Za-z-]+", m.group(1).lower())[:5] if m else []:
+        if word in _PHRASE_END or (words and word.endswith("ed")):
+            break
+        words.append(word)
+    return words[-1] if words else None
 
 
 def _places_wanted(text: str) -> int:

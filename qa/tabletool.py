@@ -25,10 +25,9 @@ MEASURES: dict[str, str] = {
     "percentage": "percentage of funded outcomes achieved",
 }
 COMPARATORS = {"lt": "<", "le": "<=", "eq": "=", "ge": ">=", "gt": ">"}
-# Groups of authorities an aggregate can be narrowed to (TableQuery.subset): SQL over the annex view, and words.
-SUBSETS: dict[str, tuple[str, str]] = {
-    "earned_autonomy": ("authority IN (SELECT authority FROM annex WHERE earned_autonomy_marker = 1)",
-                        "Earned Autonomy areas (marked * in the 2023-24 Annex A, with Greater Manchester)"),
+# Groups of authorities an aggregate can be narrowed to (TableQuery.subset), with the words for them.
+SUBSETS: dict[str, str] = {
+    "earned_autonomy": "Earned Autonomy areas (marked * in the 2023-24 Annex A, with Greater Manchester)",
 }
 COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
 
@@ -231,11 +230,12 @@ class TableTool:
         which is still short of the allocation (and still shown, so "exactly 100%" keeps the printed figure).
         """
         sql, params, scope = "year = ?", [year], ""
+        if subset == "earned_autonomy":
+            sql += " AND authority IN (SELECT authority FROM annex WHERE earned_autonomy_marker = 1)"
+        elif subset:
+            raise TableToolError(f"Unknown group {subset!r}; use one of {', '.join(SUBSETS)}.")
         if subset:
-            if subset not in SUBSETS:
-                raise TableToolError(f"Unknown group {subset!r}; use one of {', '.join(SUBSETS)}.")
-            sql += f" AND {SUBSETS[subset][0]}"
-            scope += f", among the {SUBSETS[subset][1]}"
+            scope += f", among the {SUBSETS[subset]}"
         if exclude:
             sql += f" AND authority NOT IN ({', '.join('?' * len(exclude))})"
             params += exclude
@@ -258,9 +258,9 @@ class TableTool:
         n = max(1, min(int(n), 200))
         direction = "DESC" if order == "top" else "ASC"
         exclude = [self.authority(a) for a in exclude or []]
-        where, params, scope = self._where(year, subset, exclude, measure, comparator, value)
-        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE {where} ORDER BY {measure} {direction}, authority "
-                          "LIMIT ?", tuple(params + [n]))
+        sql, params, scope = self._where(year, subset, exclude, measure, comparator, value)
+        sql += f" ORDER BY {measure} {direction}, authority LIMIT ?"
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params + [n]))
         word = "highest" if order == "top" else "lowest"
         listing = "; ".join(f"{i}. {r['authority']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         if comparator:
@@ -305,9 +305,9 @@ class TableTool:
     def filter(self, measure: str, year: str, comparator: str, value: float, subset: str | None = None) -> TableResult:
         """Authorities whose measure compares to a value (e.g. percentage < 50), optionally within a subset."""
         measure, year = self._measure(measure), self._year(year)
-        where, params, scope = self._where(year, subset, None, measure, comparator, value)
-        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE {where} ORDER BY {measure} DESC, authority",
-                          tuple(params))
+        sql, params, scope = self._where(year, subset, None, measure, comparator, value)
+        sql += f" ORDER BY {measure} DESC, authority"
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params))
         shown = fmt(measure, int(value) if float(value).is_integer() else value)
         head = (f"{_authorities(len(rows))} had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} "
                 f"in {year}{scope}")
@@ -322,7 +322,7 @@ class TableTool:
         names = set.intersection(*({r["authority"] for r in result.rows} for result in each)) if each else set()
         rows = [r for result in each for r in result.rows if r["authority"] in names]
         shown = fmt(measure, int(value) if float(value).is_integer() else value)
-        scope = f", among the {SUBSETS[subset][1]}" if subset else ""
+        scope = f", among the {SUBSETS[subset]}" if subset else ""
         by_name: dict[str, list[dict]] = {}
         for r in rows:
             by_name.setdefault(r["authority"], []).append(r)
@@ -337,13 +337,13 @@ class TableTool:
         """National totals (or a subset's): sums of the Annex A rows, which the build checked against the report's
         national figures."""
         year = self._year(year)
-        where, params, scope = self._where(year, subset)
-        rows = self._rows(
-            "SELECT year, SUM(max_outcomes) AS max_outcomes, SUM(achieved) AS achieved, COUNT(*) AS authorities "
-            f"FROM annex WHERE {where} GROUP BY year", tuple(params))
+        sql, params, scope = self._where(year, subset)
+        sql += " GROUP BY year"
+        rows = self._rows("SELECT year, SUM(max_outcomes) AS max_outcomes, SUM(achieved) AS achieved, "
+                          "COUNT(*) AS authorities FROM annex WHERE " + sql, tuple(params))
         r = rows[0]
         pct = round(100 * r["achieved"] / r["max_outcomes"])
-        who = f"the {r['authorities']} {SUBSETS[subset][1]}" if subset else f"{r['authorities']} areas"
+        who = f"the {r['authorities']} {SUBSETS[subset]}" if subset else f"{r['authorities']} areas"
         text = (f"In {year}, {who} achieved {r['achieved']:,} successful family outcomes "
                 f"of {r['max_outcomes']:,} funded ({pct}% overall; {r['max_outcomes'] - r['achieved']:,} short of the "
                 f"allocation), summing Annex A.")
@@ -422,8 +422,12 @@ class TableTool:
             sql += f" AND section IN ({', '.join('?' * len(sections))})"
             params += sections
         rows = self._rows(sql + " ORDER BY year, score DESC, section", tuple(params))
+        published = [r[0] for r in self.db.execute("SELECT DISTINCT year FROM ehsg_scores ORDER BY year")]
+        missing = sorted({int(y) for y in years or []} - set(published))
+        span = f"{', '.join(map(str, published[:-1]))} and {published[-1]}" if len(published) > 1 else str(published[0])
         if not rows:
-            raise TableToolError("Table 1 of the 2024-25 report has EHSG scores for 2022, 2023 and 2024 only.")
+            raise TableToolError(f"Table 1 of the 2024-25 report has EHSG scores for {span} only, not "
+                                 f"{' or '.join(map(str, missing)) or 'those years'}.")
         by_year: dict[int, list[str]] = {}
         for r in rows:
             by_year.setdefault(r["year"], []).append(f"{r['section']} {r['score']:.1f}")
@@ -435,6 +439,8 @@ class TableTool:
             rises = [f"{s} {score[(last, s)] - score[(first, s)]:+.1f}" for s in EHSG_SECTIONS
                      if (first, s) in score and (last, s) in score]
             text += f" Change {first} to {last}: {', '.join(rises)}."
+        if missing:
+            text += f" No scores are published for {' or '.join(map(str, missing))} (Table 1 covers {span})."
         source = {"year": "2024-25", "section": EHSG_SOURCE, "quote": "", "rows": rows}
         return TableResult(text, rows, [source], chart={"x": "year", "y": "score", "kind": "line"})
 

@@ -64,6 +64,7 @@ def test_change_between_years(ask):
     ("Which areas are marked with an asterisk in the 2023-24 annex?", ["16 areas", "15 Earned Autonomy", "Westminster"], []),
     ("What were the EHSG scores in 2024?", ["Family Voice 3.8", "Data 3.2"], []),
     ("What was the Leaders score in 2022 and 2023?", ["Leaders 2.9", "Leaders 3.2"], []),
+    ("ehsg family voice 2020 and 2024", ["Family Voice 3.8", "No scores are published for 2020"], ["Family Voice 3.2"]),
     # A group of authorities: the Earned Autonomy areas, marked * in the 2023-24 Annex A.
     ("Which Earned Autonomy area had the lowest percentage in 2023-24?",
      ["Earned Autonomy areas", "Greater Manchester (47%: 3,443 of 7,297)"], ["Sutton"]),
@@ -90,6 +91,7 @@ def test_aggregates(ask, question, facts, absent):
     ("How many outcomes did Cardiff achieve in 2024-25?", "Cardiff is in Wales"),
     ("How many outcomes did Leeds achieve in 2019-20?", "not 2019-20"),
     ("What was Kent's maximum funded outcomes for 2025-26?", "not 2025-26"),
+    ("what were the ehsg scores in 2019", "EHSG scores for 2022, 2023 and 2024 only, not 2019"),
 ])
 def test_table_refusals(ask, question, refusal):
     answer = ask(question)
