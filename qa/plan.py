@@ -373,6 +373,8 @@ class Reader:
                              years_seen=sorted(set(last.years_seen) | set(last.years)))
             if slots.count_number(plan.question):
                 merged.n = plan.n  # "top 5 then?"
+            if slots.keys_found("order", plan.question):
+                merged.order = plan.order  # "and the best?" after the worst
             if not keep_operation:
                 merged.intent, merged.answer_type = plan.intent, plan.answer_type
                 if plan.intent == "count_change" and last.authorities and not plan.authorities:

@@ -200,9 +200,17 @@ def step(year: str, by: int, store_years: list[str]) -> str:
     return label(int(year[:4]) + by)
 
 
+# Shares said in words: "under half", "over three quarters", "less than a third".
+_FRACTIONS = {"three quarters": 75.0, "two thirds": 200 / 3, "half": 50.0, "a third": 100 / 3, "one third": 100 / 3,
+              "a quarter": 25.0, "one quarter": 25.0}
+_FRACTION = re.compile(r"\b(" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b", re.I)
+
+
 def percentages(text: str) -> list[tuple[float, int, int]]:
-    """(value, start, end) of each percentage figure."""
-    return [(float(m.group(1)), m.start(), m.end()) for m in _PERCENT.finditer(text)]
+    """(value, start, end) of each percentage figure, in figures ("50%") or words ("half"), in order."""
+    found = [(float(m.group(1)), m.start(), m.end()) for m in _PERCENT.finditer(text)]
+    found += [(_FRACTIONS[m.group(1).lower()], m.start(), m.end()) for m in _FRACTION.finditer(text)]
+    return sorted(found, key=lambda f: f[1])
 
 
 def count_number(text: str) -> int | None:

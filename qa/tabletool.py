@@ -308,7 +308,7 @@ class TableTool:
         sql, params, scope = self._where(year, subset, None, measure, comparator, value)
         sql += f" ORDER BY {measure} DESC, authority"
         rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params))
-        shown = fmt(measure, int(value) if float(value).is_integer() else value)
+        shown = fmt(measure, int(value) if float(value).is_integer() else round(value, 1))
         head = (f"{_authorities(len(rows))} had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} "
                 f"in {year}{scope}")
         listing = ", ".join(f"{r['authority']} ({_filtered_value(measure, r)})" for r in rows)
@@ -321,7 +321,7 @@ class TableTool:
         each = [self.filter(measure, y, comparator, value, subset) for y in years]
         names = set.intersection(*({r["authority"] for r in result.rows} for result in each)) if each else set()
         rows = [r for result in each for r in result.rows if r["authority"] in names]
-        shown = fmt(measure, int(value) if float(value).is_integer() else value)
+        shown = fmt(measure, int(value) if float(value).is_integer() else round(value, 1))
         scope = f", among the {SUBSETS[subset]}" if subset else ""
         by_name: dict[str, list[dict]] = {}
         for r in rows:

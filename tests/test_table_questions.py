@@ -77,6 +77,9 @@ def test_change_between_years(ask):
     # "In both years": the authorities that pass in each year.
     ("which councils were under 50% in both years?", ["13 authorities", "in each of 2023-24 and 2024-25",
                                                      "Bexley (33% → 15%)"], []),
+    # Shares in words: half, a third, three quarters.
+    ("how many councils were below half in both years", ["13 authorities", "under 50%"], ["under 100%"]),
+    ("councils under a third in 2024-25", ["6 authorities", "under 33.3%", "Torbay (6%)"], []),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
@@ -105,6 +108,9 @@ def test_table_refusals(ask, question, refusal):
     (["What was Bradford's percentage in 2024-25?", "What about Leeds?"], ["83%"]),
     (["How many did Kent achieve in 2023-24?", "And the following year?"], ["3,403"]),
     (["What was the maximum for Essex in 2024-25?", "What percentage did it achieve?"], ["79%"]),
+    # A follow-up that names an order takes it: the best after the worst.
+    (["worst performing earned autonomy area in 2023-24?", "and the best?"],
+     ["highest", "Earned Autonomy areas", "Barking and Dagenham (100%"]),
 ])
 def test_follow_ups(ask, turns, facts):
     history = []
