@@ -73,7 +73,11 @@ class Keywords:
     """
 
     def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75):
+        import logging
+
         import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
 
         self.df = Counter(t for d in docs for t in set(d))  # in how many chunks each word occurs
         n = len(docs)
