@@ -97,10 +97,13 @@ class Plan:
 
     @cached_property
     def cues(self) -> frozenset[str]:
-        """The CUE_GROUPS the question uses, plus "overview" for "tell me about…"/"what's X about?"."""
+        """The CUE_GROUPS the question uses, plus "overview" for "tell me about…"/"what's X about?" and
+        "amount" for one that asks how many, how much or how far."""
         found = {group for group in CUE_GROUPS if slots.has(group, self.question)}
         if "overview_cues" in found or re.search(r"\babout\W*$", self.question, re.I):
             found.add("overview")
+        if re.search(r"\bhow (?:many|much|far)\b", self.question, re.I):
+            found.add("amount")  # "Kent fell short by how many?", not "did Kent hit its target?"
         return frozenset(found)
 
     def table_query(self):
@@ -109,7 +112,8 @@ class Plan:
         return TableQuery(self.intent, authorities=list(self.authorities), years=sorted(self.years),
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
                           value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
-                          exclude=list(self.exclude), subset=self.subset, all_years=self.all_years)
+                          exclude=list(self.exclude), subset=self.subset, all_years=self.all_years,
+                          yes_no="amount" not in self.cues)
 
 
 @dataclass

@@ -49,6 +49,7 @@ class TableQuery:
     exclude: list[str] = field(default_factory=list)
     subset: str | None = None  # a key of SUBSETS: "earned_autonomy"
     all_years: bool = False  # a filter or count "in both years": the authorities that pass in every year
+    yes_no: bool = True  # the question asks yes or no ("did Kent hit its target?"), not "by how many?"
 
 
 class TableToolError(ValueError):
@@ -80,6 +81,11 @@ def _counts(measure: str, row: dict) -> str:
     if measure == "max_outcomes":
         return f"maximum {row['max_outcomes']:,}; achieved {row['achieved']:,}, {row['percentage']}%"
     return f"{row['achieved']:,} of {row['max_outcomes']:,}, {row['percentage']}%"
+
+
+def _threshold(measure: str, value: float) -> str:
+    """A filter's value as asked: "50%", "33.3%" (a third), "1,000"."""
+    return fmt(measure, int(value) if float(value).is_integer() else round(value, 1))
 
 
 def _authorities(n: int) -> str:
@@ -206,18 +212,23 @@ class TableTool:
         return TableResult(text, rows, [_annex_source(year, rows)], chart={"x": "authority", "y": measure or "achieved",
                                                                            "kind": "bar"})
 
-    def target(self, authority: str, year: str) -> TableResult:
-        """Did an authority achieve its maximum funded outcomes (its allocation) in a year?"""
+    def target(self, authority: str, year: str, yes_no: bool = True) -> TableResult:
+        """Did an authority achieve its maximum funded outcomes (its allocation) in a year? With `yes_no`
+        False ("fell short by how many?") the answer leads with the shortfall instead of Yes or No."""
         name, year = self.authority(authority), self._year(year)
         rows = self._row(name, year)
         r = rows[0]
         short = r["max_outcomes"] - r["achieved"]
         if short <= 0:
-            text = (f"Yes. In {year} {name} achieved {r['achieved']:,} successful family outcomes, its full "
+            lead = f"Yes. In {year} {name}" if yes_no else f"{name} was not short of its allocation in {year}: it"
+            text = (f"{lead} achieved {r['achieved']:,} successful family outcomes, its full "
                     f"allocation of {r['max_outcomes']:,} ({r['percentage']}%).")
-        else:
+        elif yes_no:
             text = (f"No. In {year} {name} achieved {r['achieved']:,} of its maximum of {r['max_outcomes']:,} funded "
                     f"outcomes ({r['percentage']}%), {short:,} short of its allocation.")
+        else:
+            text = (f"{name} was {short:,} short of its allocation in {year}: it achieved {r['achieved']:,} of its "
+                    f"maximum of {r['max_outcomes']:,} funded outcomes ({r['percentage']}%).")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def _where(self, year: str, subset: str | None = None, exclude: list[str] | None = None,
@@ -264,7 +275,7 @@ class TableTool:
         word = "highest" if order == "top" else "lowest"
         listing = "; ".join(f"{i}. {r['authority']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         if comparator:
-            scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {fmt(measure, int(value))}"
+            scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {_threshold(measure, value)}"
         lead = f"The {len(rows)} authorities" if len(rows) > 1 else "The authority"
         text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}."
         return TableResult(text, rows, [_annex_source(year, rows)],
@@ -308,7 +319,7 @@ class TableTool:
         sql, params, scope = self._where(year, subset, None, measure, comparator, value)
         sql += f" ORDER BY {measure} DESC, authority"
         rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params))
-        shown = fmt(measure, int(value) if float(value).is_integer() else round(value, 1))
+        shown = _threshold(measure, value)
         head = (f"{_authorities(len(rows))} had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} "
                 f"in {year}{scope}")
         listing = ", ".join(f"{r['authority']} ({_filtered_value(measure, r)})" for r in rows)
@@ -321,7 +332,7 @@ class TableTool:
         each = [self.filter(measure, y, comparator, value, subset) for y in years]
         names = set.intersection(*({r["authority"] for r in result.rows} for result in each)) if each else set()
         rows = [r for result in each for r in result.rows if r["authority"] in names]
-        shown = fmt(measure, int(value) if float(value).is_integer() else round(value, 1))
+        shown = _threshold(measure, value)
         scope = f", among the {SUBSETS[subset]}" if subset else ""
         by_name: dict[str, list[dict]] = {}
         for r in rows:
@@ -499,7 +510,7 @@ class TableTool:
         if op == "compare":
             return [self.side_by_side(q.authorities, y, q.measure) for y in years]
         if op == "target":
-            return [self.target(a, y) for a in q.authorities for y in years]
+            return [self.target(a, y, q.yes_no) for a in q.authorities for y in years]
         if op == "rank":
             return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value, q.subset)
                     for y in years]

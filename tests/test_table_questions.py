@@ -29,13 +29,18 @@ def test_lookups(ask, question, facts):
     assert answer.data
 
 
-@pytest.mark.parametrize("question, facts", [
-    ("wandsworth 23-24 fell short by how many", ["30 short", "419", "449"]),
-    ("how far short of its target was Leeds in 2024-25?", ["438 short", "2,102", "2,540"]),
+@pytest.mark.parametrize("question, lead, facts", [
+    # "How many short?" leads with the shortfall; "did it hit its target?" with Yes or No.
+    ("wandsworth 23-24 fell short by how many", "Wandsworth was 30 short of its allocation in 2023-24", ["419", "449"]),
+    ("how far short of its target was Leeds in 2024-25?", "Leeds was 438 short", ["2,102", "2,540"]),
+    ("sheffield fell short by how many in 2024-25", "Sheffield was not short of its allocation", ["1,652"]),
+    ("did sheffield hit its target in 2024-25?", "Yes.", ["1,652"]),
+    ("was wandsworth on target in 23-24", "No.", ["30 short"]),
 ])
-def test_shortfall_of_one_authority(ask, question, facts):
+def test_shortfall_of_one_authority(ask, question, lead, facts):
     answer = ask(question)
     assert answer.route == "table"
+    assert answer.text.startswith(lead), answer.text
     assert all(f in answer.text for f in facts), answer.text
 
 
