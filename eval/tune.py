@@ -14,6 +14,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 from eval.run import Case, load_cases, run_case
 from qa import weights
@@ -32,18 +33,11 @@ GRID = {
 @contextmanager
 def weights_in_force(candidate: weights.Weights):
     """Answer with `candidate` inside the block (through SF_WEIGHTS_FILE), as before after it."""
-    before = os.environ.get("SF_WEIGHTS_FILE")
     with tempfile.TemporaryDirectory(prefix="sf-weights-") as folder:
         file = Path(folder) / "weights.json"
         weights.write(candidate, file)
-        os.environ["SF_WEIGHTS_FILE"] = str(file)
-        try:
+        with mock.patch.dict(os.environ, {"SF_WEIGHTS_FILE": str(file)}):
             yield
-        finally:
-            if before is None:
-                os.environ.pop("SF_WEIGHTS_FILE", None)
-            else:
-                os.environ["SF_WEIGHTS_FILE"] = before
 
 
 def evaluate(candidate: weights.Weights, cases: list[Case], ask) -> tuple[float, float]:
