@@ -17,7 +17,7 @@ from qa import llm, slots, suggest
 from qa.intents import is_common_word
 from qa.plan import Plan
 from qa.shapes import asked_words, is_summary_section, new_names, not_names, report_changes, whole_report
-from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool
+from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool, listed
 
 # After a refusal's reason: one sentence on what the reports cover, with the years the store holds.
 COVERAGE = "The reports cover the Supporting Families programme in England in {years}."
@@ -434,9 +434,7 @@ def _coverage() -> str:
     """ "The reports cover … in 2023-24 and 2024-25.", with the years of the reports in the store."""
     from qa.plan import default_reader
 
-    years = default_reader().years
-    listed = f"{', '.join(years[:-1])} and {years[-1]}" if len(years) > 1 else "".join(years)
-    return COVERAGE.format(years=listed)
+    return COVERAGE.format(years=listed(default_reader().years))
 
 
 def _add_suggestions(answer: Answer, plan: Plan, tool: TableTool, tables_only: bool = False) -> None:

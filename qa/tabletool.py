@@ -83,6 +83,12 @@ def _counts(measure: str, row: dict) -> str:
     return f"{row['achieved']:,} of {row['max_outcomes']:,}, {row['percentage']}%"
 
 
+def listed(items) -> str:
+    """ "2022, 2023 and 2024": items in English."""
+    items = [str(i) for i in items]
+    return f"{', '.join(items[:-1])} and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
 def _threshold(measure: str, value: float) -> str:
     """A filter's value as asked: "50%", "33.3%" (a third), "1,000"."""
     return fmt(measure, int(value) if float(value).is_integer() else round(value, 1))
@@ -435,7 +441,7 @@ class TableTool:
         rows = self._rows(sql + " ORDER BY year, score DESC, section", tuple(params))
         published = [r[0] for r in self.db.execute("SELECT DISTINCT year FROM ehsg_scores ORDER BY year")]
         missing = sorted({int(y) for y in years or []} - set(published))
-        span = f"{', '.join(map(str, published[:-1]))} and {published[-1]}" if len(published) > 1 else str(published[0])
+        span = listed(published)
         if not rows:
             raise TableToolError(f"Table 1 of the 2024-25 report has EHSG scores for {span} only, not "
                                  f"{' or '.join(map(str, missing)) or 'those years'}.")
