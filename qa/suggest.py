@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.text import fold
+
 SUGGESTIONS = Path(__file__).parent / "data" / "suggestions.json"
 LEAD = "You could ask:"  # starts the block of suggestions at the end of a refusal's text
 COUNT = 3  # suggestions offered at most; the third only when it is about as close as the best (MARGIN)
@@ -116,7 +118,9 @@ _YEARS = re.compile(r"\b(?:20)?\d\d\s*[-–/]\s*(?:20)?\d\d\b|\b(?:19|20)\d\d\b"
 
 
 def _plain(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    """A question's words, for telling two questions apart ("How did Bath & NE Somerset…" is the same question
+    as "How did Bath and NE Somerset…")."""
+    return fold(text, words=True)
 
 
 @lru_cache(maxsize=1)
