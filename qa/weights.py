@@ -27,6 +27,8 @@ class Weights(BaseModel):
     min_score: float = Field(ge=0, le=2)
     other_year_share: float = Field(ge=0, le=1)
     anchor_bonus: float = Field(ge=0, le=1)
+    cause_bonus: float = Field(ge=0, le=2)
+    purpose_bonus: float = Field(ge=0, le=2)
 
 
 def path() -> Path:

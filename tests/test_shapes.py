@@ -61,6 +61,20 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     assert "As recommended by the Independent Review of Children's Social Care" in follow.text
 
 
+@pytest.mark.parametrize("question, cause", [
+    # the cause is in the sentence after the one that matches the question
+    ("how come parents matter so much for attendance in the SEND pilots?",
+     "Many parents share anxiety with the children which can compound poor attendance."),
+    # a causal sentence ("as a result") beats better-ranked ones that only state a purpose ("to improve")
+    ("why did norfolk bring in a partnership board for early help",
+     "As a result, they implemented an Early Help Partnership Board"),
+])
+def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
+    answer = ask(question)
+    assert answer.route == "documents"
+    assert cause in answer.text
+
+
 @pytest.mark.parametrize("question, nearest", [
     ("Why did the programme introduce Earned Autonomy?", "Earned Autonomy"),
     ("why did kirklees only get 20% in 2024-25", "247"),  # the table figure offered, not a made-up reason
