@@ -665,8 +665,9 @@ _COUNTS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten
 
 
 def _title(text: str) -> str | None:
-    """The post a "who is the …" question asks who holds ("director", "minister"), as a stemmed word."""
-    m = re.match(r"\s*who(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", text, re.I)
+    """The post a "who is the …" or "who chairs …" question asks who holds ("director", "chair"), stemmed."""
+    m = re.match(r"\s*who(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", text, re.I) or \
+        re.match(r"\s*who\s+(chair|head|direct)(?:s|ed)\b", text, re.I)  # "who chairs…": the post is the chair
     if not m:
         return None
     from qa.retrieval import tokens

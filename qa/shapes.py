@@ -12,10 +12,12 @@ Every shape quotes the reports. A shape that finds nothing of its kind returns t
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from index.chunks import split_sentences
 from qa import slots, weights
 from qa.retrieval import YEAR_TOKENS, HybridRetriever, SentenceHit, tokens
 
@@ -28,6 +30,7 @@ SUMMARY_POINTS = 6  # headline points of a report summary (the issue asks for 4�
 # cases): 6 points/220 words 75.7%, summaries 66.7%; 8/220 75.8%; 6/320 75.8%; 8/320 76.3%, summaries 75.8%.
 TOPIC_WORDS = 320
 TOPIC_POINTS = 8
+READ_ON = 2  # sentences read on past a passage for what its answer type needs (a name, a date)
 SECTION_DEPTH = 10  # ranked sentences whose sections compete to be "the section about it"
 HEADING_WEIGHT = 0.5  # a section heading naming the topic counts this much beside its sentences' scores
 
@@ -403,6 +406,28 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
 
 
 # ------------------------------------------------------------------ helpers
+
+def read_on(retriever: HybridRetriever, passage: Passage, most: int = READ_ON):
+    """The passage with one, two… up to `most` more sentences of its section after it, shortest first
+    ("Family Voice - This is a cross-government project… We are delivering this jointly with the
+    Department for Work and Pensions…"). A lead-in that ends in ":" brings its whole list of bullets."""
+    ids = retriever.section_sentences(passage.year, passage.section)
+    texts = retriever.sentence_text
+    last = split_sentences(passage.text)[-1].removeprefix("• ").strip() if passage.text else ""
+    k = next((k + 1 for k, i in enumerate(ids) if texts[i].removeprefix("• ").strip() == last), len(ids))
+    text = passage.text
+    paragraph = retriever.sentence_meta[ids[k - 1]]["chunk_id"] if 0 < k <= len(ids) else None
+    for _ in range(most):
+        if k >= len(ids) or retriever.sentence_meta[ids[k]]["chunk_id"] != paragraph:
+            return
+        taken = [ids[k]]
+        if text.rstrip().endswith(":"):
+            taken = list(itertools.takewhile(lambda i: texts[i].startswith("•"), ids[k:])) or taken
+        text = "\n".join([text, *(texts[i] for i in taken)]) if texts[taken[0]].startswith("•") \
+            else f"{text} {texts[ids[k]]}"
+        k += len(taken)
+        yield Passage(text, passage.year, passage.section, passage.score, headings=passage.headings)
+
 
 def is_summary_section(path: str) -> bool:
     """A report's executive summary (or overview), as opposed to a section about one topic."""

@@ -46,6 +46,17 @@ def test_person_comes_from_the_signature_block(ask, question, names, absent):
     assert "February Buchen" not in answer.text  # the OCR'd signature image is not a name
 
 
+@pytest.mark.parametrize("question, names", [
+    # the names are in the sentence after the one that matches the question
+    ("family voice project - which departments deliver it?", "Department for Work and Pensions"),
+    ("which council was the delivery partner on the employment advisors work", "Ealing Council, our delivery partner"),
+])
+def test_names_asked_for_are_read_on_for_in_the_next_sentence(ask, question, names):
+    answer = ask(question)
+    assert answer.route == "documents"
+    assert names in answer.text
+
+
 def test_person_named_in_a_role(ask):
     """ "Who is the delivery partner…": the post ("delivery") is matched by its stem ("to deliver")."""
     answer = ask("who is the delivery partner for the peer support project")
@@ -147,6 +158,7 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("How many families will the Families First Partnership support in 2025-26?", "a number of families"),
     ("what does VCSE stand for", "what this stands for"),
     ("who is the director of the supporting families programme", "a name"),
+    ("who heads norfolk's early help partnership board?", "a name"),  # the board is named, its chair is not
     ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
