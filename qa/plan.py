@@ -622,7 +622,7 @@ def _places_wanted(text: str) -> int:
         return 0
     plural = m.group(2).lower().endswith("s") and m.group(2).lower() != "las" or m.group(2).lower() == "las"
     count = slots.count_number(m.group(0)) if m.group(1) else None
-    return 1 if not plural else min(count or 2, 2)
+    return 1 if not plural else count or 2  # "which 14 areas": all fourteen
 
 
 # A question this short with no word of its own (only question words, pronouns, "more") can only follow another.

@@ -159,6 +159,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("what does VCSE stand for", "what this stands for"),
     ("who is the director of the supporting families programme", "a name"),
     ("who heads norfolk's early help partnership board?", "a name"),  # the board is named, its chair is not
+    # a count the question states must be met: the report says twenty areas, and names none of them
+    ("name the twenty areas that got system maturity peer support", "the names of the areas"),
     ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
