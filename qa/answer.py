@@ -184,6 +184,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     said = " ".join(plan.said).lower()
     strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
                   if w not in said and w.capitalize() not in strangers and not _ordinary(w) and retriever.unknown_words(w)]
+    strangers += _unknown_bodies(plan.question, retriever)
     if strangers:
         return _none(f"The reports don't mention {', '.join(strangers)}.")
     places = tuple(dict.fromkeys(n for pair in zip(plan.authorities, plan.said) for n in (pair[0], pair[1].strip())))
@@ -247,6 +248,32 @@ RARE_CHUNKS = 2
 # Answer types whose missing piece is read on for in the sentences after the passage (a figure is not:
 # the next sentence's figure is rarely the one asked for).
 READ_ON_TYPES = {"person", "organisation"}
+
+
+def _unknown_bodies(question: str, retriever) -> list[str]:
+    """Organisations the question names that the reports never do: "the national audit office", "the early
+    intervention foundation" (each word is in the reports, the name is not). A name is read as the words before
+    a kind of body ("audit office") or after it ("institute of fiscal…"); the kinds are data
+    (slots.vocabulary()["organisation_types"])."""
+    kinds = "|".join(slots.vocabulary()["organisation_types"])
+    text = question.lower()
+    found = []
+    for m in re.finditer(rf"\b((?:[a-z]+\s+){{0,2}})([a-z]+)\s+({kinds})\b", text):
+        before, word, kind = m.groups()
+        if not _STOP.fullmatch(word) and not retriever.mentions(f"{word} {kind}"):
+            words = before.split()
+            while words and _STOP.fullmatch(words[0]):
+                words.pop(0)  # "what did the audit office": the name starts after "the"
+            found.append("the " + " ".join([*words, word, kind]).title())
+    for m in re.finditer(rf"\b({kinds})\s+(of|for)\s+([a-z]+(?:\s+[a-z]+)?)", text):
+        if not retriever.mentions(f"{m.group(1)} {m.group(2)} {m.group(3).split()[0]}"):
+            found.append("the " + m.group().title().replace(" Of ", " of ").replace(" For ", " for "))
+    return found
+
+
+# Words around a name that are not part of it ("what did the audit office…").
+_STOP = re.compile(r"the|a|an|what|did|does|do|say|said|about|of|by|from|to|in|on|is|was|who|which|how|why|when|"
+                   r"and|or|at|for|with|our|their|your|my")
 
 
 def _before_tokens(passage, retriever) -> set[str]:

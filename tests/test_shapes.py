@@ -184,3 +184,21 @@ def test_text_follow_up_stays_with_what_was_quoted(ask):
     assert follow.route == "documents"
     assert "2023-24 report" in follow.text and "Improving local practice" in follow.text
     assert "Mental Health" not in follow.text and "SEND" not in follow.text
+
+
+@pytest.mark.parametrize("question, body", [
+    ("has the local government association looked at supporting families?", "the Local Government Association"),
+    ("what did the institute for government say about the programme", "the Institute for Government"),
+    ("did the care quality commission inspect any early help services", "the Care Quality Commission"),
+])
+def test_an_organisation_the_reports_never_name_is_declined(ask, question, body):
+    """Each word is in the reports, the organisation's name is not: no quote about something else."""
+    answer = ask(question)
+    assert answer.route == "none"
+    assert f"The reports don't mention {body}" in answer.text
+
+
+def test_an_organisation_the_reports_name_is_answered(ask):
+    answer = ask("is the institute of family therapy involved in the systemic practice trial?")
+    assert answer.route == "documents"
+    assert "Coram, the Institute of Family Therapy and Ecorys" in answer.text
