@@ -128,8 +128,9 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
                 # "Who is the delivery partner…": a new name beside the role asked about.
                 if role and role in s.words:
                     s.score += bonus
-        if wants_list and s.chunk.meta["kind"] == "list" and s.position == 0 and not s.text.startswith("•"):
-            s.score += bonus  # the lead-in of a list, for a question that asks for one
+        if wants_list and not s.text.startswith("•") and (
+                s.chunk.meta["kind"] == "list" and s.position == 0 or s.text.rstrip().endswith(":")):
+            s.score += bonus  # the lead-in of a list ("The following markers underpin…:"), for a question asking one
         if places and any(p.lower() in retriever.section_text(s.chunk.meta["year"], s.chunk.meta["path"]).lower()
                           for p in places):
             s.score += bonus  # a section about the authority the question names
