@@ -436,6 +436,13 @@ class Reader:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":
             plan.comparator, plan.value = "gt", 0.0  # "closest to their allocation": among those that fell short
+        if plan.intent in ("filter", "earned_autonomy_list") and slots.has("earned_autonomy_areas", text):
+            # "which 6 councils got earned autonomy" names no threshold: it asks which they are; "which EA
+            # councils fell short" does: it filters them
+            threshold = plan.value is not None or slots.keys_found("comparators", text) & {"lt", "gt", "ge", "le"}
+            plan.intent = "filter" if threshold else "earned_autonomy_list"
+        if plan.intent == "earned_autonomy_list" and _lists_other_things(text):
+            plan.intent = "text"  # "list the earned autonomy markers"
         if plan.intent in ("filter", "count"):
             plan.measure = "percentage"  # thresholds are read from percentages ("under 50%", "in full")
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
@@ -613,11 +620,24 @@ def _counted_head(text: str) -> str | None:
     return words[-1] if words else None
 
 
+# What the reports call the places in the tables.
+AREA_WORDS = "councils|areas|authorities|las|districts|boroughs|places|council|area|authority|la|district|borough|place"
+
+
+def _lists_other_things(text: str) -> bool:
+    """ "list the earned autonomy markers": the question lists things that are not places (no "councils",
+    "areas" or "who", but another plural noun), so the tables, which list authorities, can't answer it."""
+    if re.search(rf"\b(?:{AREA_WORDS}|ones|who|whom)\b", text, re.I):
+        return False
+    return any(w.lower() not in _NOT_PLURALS for w in re.findall(r"\b[a-z]{3,}[^s\W]s\b", text, re.I))
+
+
+_NOT_PLURALS = {"status", "does", "thanks", "plus", "claims", "results", "outcomes", "figures", "numbers"}
+
+
 def _places_wanted(text: str) -> int:
     """How many authority names a "which councils…" question needs in its answer (0: not such a question)."""
-    m = re.match(r"\s*(?:which|what|name the|list the)\s+(?:(\w+)\s+)?(?:local\s+)?"
-                  r"(councils|areas|authorities|las|districts|boroughs|council|area|authority|la|district|borough)\b",
-                  text, re.I)
+    m = re.match(rf"\s*(?:which|what|name the|list the)\s+(?:(\w+)\s+)?(?:local\s+)?({AREA_WORDS})\b", text, re.I)
     if not m:
         return 0
     plural = m.group(2).lower().endswith("s") and m.group(2).lower() != "las" or m.group(2).lower() == "las"

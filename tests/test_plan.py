@@ -81,6 +81,22 @@ def test_intent_and_answer_type_from_examples(reader, question, intent, answer_t
     assert (plan.intent, plan.answer_type) == (intent, answer_type)
 
 
+@pytest.mark.parametrize("question, intent", [
+    ("which 6 councils got earned autonomy in 2023-24", "earned_autonomy_list"),  # a count, not a threshold
+    ("which earned autonomy councils fell short in 2023-24", "filter"),  # a threshold: filter the EA areas
+    ("list the earned autonomy markers", "text"),  # markers are not places: the tables can't list them
+    ("EA areas list pls", "earned_autonomy_list"),
+])
+def test_earned_autonomy_questions_list_filter_or_read_the_text(reader, question, intent):
+    assert reader.understand(question)[0].intent == intent
+
+
+def test_a_list_question_gets_the_list_its_lead_in_introduces(ask):
+    answer = ask("list the earned autonomy markers")
+    assert answer.route == "documents"
+    assert "• Met the 2020-21 data milestones set out in the 2021-22 programme sign up conditions." in answer.text
+
+
 @pytest.mark.parametrize("question, facts", [
     ("how many more outcomes did Bradford get in 2024-25 than 2023-24", ["555", "1,906", "1,351 more"]),
     ("Sheffield vs Rotherham 2024-25", ["1,652", "559", "Sheffield had 1,093"]),
