@@ -115,6 +115,13 @@ def test_topic_summary_adds_the_sections_figures(ask):
         assert fact in answer.text
 
 
+def test_what_a_report_says_about_a_topic_is_an_overview_of_its_section(ask):
+    answer = ask("what did the 2023-24 report say about earned autonomy?")
+    assert answer.text.startswith("Key points of the 2023-24 report on Earned Autonomy")
+    for fact in ["Dorset, Hertfordshire, Lancashire, Norfolk, Somerset and Wolverhampton", "Payment by Results"]:
+        assert fact in answer.text
+
+
 def test_what_changed_gives_totals_side_by_side_and_headlines(ask):
     answer = ask("What changed between the two reports?")
     assert answer.route == "documents"
