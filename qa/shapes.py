@@ -287,7 +287,7 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
     scores: dict[tuple[str, str], float] = {}
     for s in ranked[:SECTION_DEPTH]:
         key = (s.chunk.meta["year"], s.chunk.meta["path"])
-        scores[key] = scores.get(key, 0.0) + s.score
+        scores[key] = max(scores.get(key, 0.0), s.score)
     for key in scores:
         heading = set(tokens(key[1].split(" › ")[-1]))
         if not _SUMMARY_HEADING.search(key[1]):
