@@ -272,7 +272,7 @@ class Reader:
             prediction = replace(prediction, intent="follow_up")  # "how did they do last year?" after a ranking
         plan = Plan(question=text, intent=prediction.intent, answer_type=prediction.answer_type,
                     confidence=prediction.confidence, authorities=authorities, said=said, exclude=exclude,
-                    search_text=text, follow_up=follow and last is not None)
+                    search_text=_without_relative_years(text), follow_up=follow and last is not None)
         plan.measure = slots.first_key("measures", text)
         plan.order = slots.earliest_key("order", text) or "top"
         plan.both_reports = slots.has("both_reports", text)
@@ -656,6 +656,12 @@ def _bare(text: str) -> bool:
     words = re.findall(r"[A-Za-z']+", text)
     content = tokens(text)
     return 0 < len(words) <= BARE_WORDS and (not content or (len(content) == 1 and slots.has("pronouns", text)))
+
+
+def _without_relative_years(text: str) -> str:
+    """The question for retrieval without "now", "latest", "this year": they choose the report, they are no
+    topic ("which department runs supporting families now" is not about "now more children are supported…")."""
+    return re.sub(r"\s{2,}", " ", slots.mask_newest(text)).strip()
 
 
 def _only_years(text: str, store_years: list[str]) -> bool:

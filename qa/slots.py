@@ -87,6 +87,11 @@ def _list_pattern(name: str) -> re.Pattern:
     return phrase_pattern(vocabulary()[name])
 
 
+def mask_newest(text: str) -> str:
+    """The text without its words for the newest report ("now", "latest", "this year")."""
+    return _patterns("relative_years")["newest"].sub(" ", text)
+
+
 def first_key(group: str, text: str) -> str | None:
     """The first key of a vocabulary group (in file order) whose words appear in the text."""
     for key, pattern in _patterns(group).items():
