@@ -52,14 +52,16 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         return [p for y in (plan.years or retriever.years[-1:]) for p in shapes.report_summary(retriever, y)]
     w = weights.current()
     rankings = {y: _rank(plan, retriever, y, places, avoid, anchor, w) for y in years}
+    if plan.answer_type == "person":
+        # who signed is found by the report's structure (the section named, its signature block), so a
+        # loosely worded "who signed off the foreword on the 2023-24 one" needs no well-scoring sentence
+        signed = shapes.signatures(plan, rankings, retriever)
+        if signed:
+            return signed
     tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
     if not tops or tops[0].score < w.min_score:
         return []
     best = tops[0]
-    if plan.answer_type == "person":
-        signed = shapes.signatures(plan, rankings, retriever)
-        if signed:
-            return signed
     shaped = shapes.shape(plan, best, rankings[best.chunk.meta["year"]], retriever, find_places)
     if shaped:
         return shaped
