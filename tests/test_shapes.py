@@ -36,7 +36,7 @@ def test_definition_quotes_the_sentences_that_define_the_term(ask, question, fac
     ("Who signed the foreword?", ["Janet Daby MP", "Felicity Buchan MP"], []),  # no year: both reports
     ("who signed off the 2024-25 report", ["Janet Daby MP"], ["Felicity Buchan"]),  # no section named
     # loosely worded: no sentence scores well, the section named and its signature block answer
-    ("so who put their names to the 23/24 foreword then", ["Felicity Buchan MP", "David Johnston MP"], ["Janet Daby"]),
+    ("who signed off the foreword on the 23/24 one", ["Felicity Buchan MP", "David Johnston MP"], ["Janet Daby"]),
 ])
 def test_person_comes_from_the_signature_block(ask, question, names, absent):
     answer = ask(question)
