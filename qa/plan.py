@@ -424,6 +424,9 @@ class Reader:
                 if years.named or years.relative:  # "and the 23/24 one?": the earlier question's years give way
                     for start, end in sorted(slots.find_years(before, self.years).spans, reverse=True):
                         before = before[:start] + before[end:]
+                if plan.authorities:  # "what about kirklees?" after Hull: Kirklees takes Hull's place
+                    for name in set(last.said) - set(plan.said):
+                        before = re.sub(rf"\b{re.escape(name.strip())}(?:['’]s)?\b", " ", before, flags=re.I)
                 plan.search_text = " ".join(p for p in (plan.question, before, names) if p)
                 if last.route == "documents":
                     plan.anchor = list(context.answer_quotes)  # "who ran it?": near what was just quoted

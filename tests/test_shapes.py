@@ -187,6 +187,17 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     assert "no earlier question" in answer.text
 
 
+@pytest.mark.parametrize("first, follow_up, fact", [
+    ("hertfordshire send pilot", "what about leeds?", "Leeds was awarded £112,268"),
+    ("how much was nottingham given for the SEND pilot", "and wakefield?", "Wakefield was awarded £80,488"),
+])
+def test_text_follow_up_naming_another_council_asks_the_same_about_it(ask, first, follow_up, fact):
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask(follow_up, history)
+    assert answer.route == "documents"
+    assert fact in answer.text
+
+
 def test_text_follow_up_stays_with_what_was_quoted(ask):
     first = "tell me about the family voice project"
     answer = ask(first)
