@@ -358,6 +358,8 @@ class Reader:
     def _continue(self, plan: Plan, last: Plan, context: Context, years: slots.Years, elliptical: bool) -> Plan:
         """A follow-up keeps what it follows and changes what it names."""
         own_table = plan.intent in TABLE_INTENTS
+        if plan.intent == "out_of_scope" and last.route == "documents":
+            plan.intent = "text"  # "what's it actually testing?" after the trial: about what was just said
         if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question):
             plan.intent = "text"  # "how much did Nottingham get?" after a question about a project's awards
             own_table = False
