@@ -454,6 +454,8 @@ class Reader:
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
         if plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
             plan.subset = "earned_autonomy"  # "which EA area had the lowest %", "add up the * rows"
+        elif plan.intent in SUBSET_INTENTS and slots.has("london_boroughs", text):
+            plan.subset = "london"  # "lowest % london borough last year"
         if plan.intent in ("filter", "count") and "all" in years.relatives:
             plan.all_years = True  # "under 50% in both years"
         if plan.intent == "count_change":

@@ -30,11 +30,12 @@ def vocabulary() -> dict:
 
 @lru_cache(maxsize=1)
 def places() -> dict:
-    """{"nations": {nation: [council, ...]}, "within": {district: Annex A authority}}; empty if absent."""
+    """{"nations": {nation: [council, ...]}, "within": {district: Annex A authority},
+    "regions": {region: [Annex A authority, ...]}}; empty if absent."""
     try:
         return json.loads(PLACES.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {"nations": {}, "within": {}}
+        return {"nations": {}, "within": {}, "regions": {}}
 
 
 def phrase_pattern(phrases) -> re.Pattern:

@@ -14,6 +14,7 @@ from typing import Literal
 from index import config
 from index.database import connect
 from index.tables import ANNEX_SOURCE, EHSG_SECTIONS, EHSG_SOURCE
+from qa import slots
 from qa.authorities import AuthorityResolver
 from qa.stores import per_build
 
@@ -28,6 +29,7 @@ COMPARATORS = {"lt": "<", "le": "<=", "eq": "=", "ge": ">=", "gt": ">"}
 # Groups of authorities an aggregate can be narrowed to (TableQuery.subset), with the words for them.
 SUBSETS: dict[str, str] = {
     "earned_autonomy": "Earned Autonomy areas (marked * in the 2023-24 Annex A, with Greater Manchester)",
+    "london": "London boroughs",  # qa/data/places.json "regions"
 }
 COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
 
@@ -47,7 +49,7 @@ class TableQuery:
     ehsg_years: list[int] = field(default_factory=list)
     ehsg_sections: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    subset: str | None = None  # a key of SUBSETS: "earned_autonomy"
+    subset: str | None = None  # a key of SUBSETS: "earned_autonomy", "london"
     all_years: bool = False  # a filter or count "in both years": the authorities that pass in every year
     yes_no: bool = True  # the question asks yes or no ("did Kent hit its target?"), not "by how many?"
 
@@ -249,6 +251,10 @@ class TableTool:
         sql, params, scope = "year = ?", [year], ""
         if subset == "earned_autonomy":
             sql += " AND authority IN (SELECT authority FROM annex WHERE earned_autonomy_marker = 1)"
+        elif subset == "london":
+            boroughs = slots.places().get("regions", {}).get("London", [])
+            sql += f" AND authority IN ({', '.join('?' * len(boroughs))})"
+            params += boroughs
         elif subset:
             raise TableToolError(f"Unknown group {subset!r}; use one of {', '.join(SUBSETS)}.")
         if subset:
@@ -484,8 +490,9 @@ class TableTool:
             comparator: Literal["lt", "le", "eq", "ge", "gt"] | None = None
             value: float | None = None
             section: str | None = Field(None, description="EHSG section, e.g. 'Data'")
-            subset: Literal["earned_autonomy"] | None = Field(
-                None, description="narrow rank, filter, count or totals to a group: the Earned Autonomy areas")
+            subset: Literal["earned_autonomy", "london"] | None = Field(
+                None, description="narrow rank, filter, count or totals to a group: the Earned Autonomy areas "
+                                  "or the London boroughs")
 
         def run(**kwargs) -> str:
             return " ".join(r.summary for r in self.run(**kwargs))

@@ -85,6 +85,9 @@ def test_change_between_years(ask):
     # Shares in words: half, a third, three quarters.
     ("how many councils were below half in both years", ["13 authorities", "under 50%"], ["under 100%"]),
     ("councils under a third in 2024-25", ["6 authorities", "under 33.3%", "Torbay (6%)"], []),
+    # A region: the London boroughs (qa/data/places.json), not the whole country.
+    ("lowest % london borough in 24/25?", ["among the London boroughs", "Bexley (15%: 68 of 464)"], ["Torbay"]),
+    ("total outcomes for the london councils in 23/24", ["the 32 London boroughs", "12,222", "17,573"], []),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
@@ -143,3 +146,12 @@ def test_cli_json(built):
                          capture_output=True, text=True, timeout=120, check=True)
     data = json.loads(out.stdout)
     assert data["route"] == "table" and "83%" in data["text"]
+
+
+def test_regions_name_annex_a_authorities(tool):
+    """Every borough of a region (places.json) is an Annex A authority, so a region's figures miss none."""
+    from qa import slots
+
+    names = {row["authority"] for row in tool.all_rows()}
+    for region, members in slots.places()["regions"].items():
+        assert set(members) <= names, (region, set(members) - names)
