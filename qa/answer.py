@@ -181,7 +181,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     retriever = default_retriever()
     strangers = [n for n in plan.names if not retriever.mentions(n) and retriever.unknown_words(n)]
     # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word either.
-    said = " ".join(plan.said).lower()
+    said = " ".join(plan.said + plan.exclude).lower()  # the names the question used, kept or excluded
     strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
                   if w not in said and w.capitalize() not in strangers and not _ordinary(w) and retriever.unknown_words(w)]
     strangers += _unknown_bodies(plan.question, retriever)

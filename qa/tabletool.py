@@ -299,18 +299,23 @@ class TableTool:
         WHERE a.year = ? AND b.year = ?"""
 
     def rank_change(self, measure: str, n: int = 5, order: Literal["top", "bottom"] = "top",
-                    years: list[str] | None = None) -> TableResult:
-        """Authorities whose measure rose (top) or fell (bottom) the most between two years."""
+                    years: list[str] | None = None, exclude: list[str] | None = None) -> TableResult:
+        """Authorities whose measure rose (top) or fell (bottom) the most between two years; optionally
+        without some authorities ("the biggest fall after Cumberland")."""
         measure = self._measure(measure)
         first, last = self._span(years)
         direction = "DESC" if order == "top" else "ASC"
-        rows = self._rows(self._CHANGE_SQL.format(m=measure) + f" ORDER BY change {direction}, a.authority LIMIT ?",
-                          (first, last, max(1, min(int(n), 200))))
+        exclude = exclude or []
+        without = f" AND a.authority NOT IN ({', '.join('?' * len(exclude))})" if exclude else ""
+        rows = self._rows(self._CHANGE_SQL.format(m=measure) + without +
+                          f" ORDER BY change {direction}, a.authority LIMIT ?",
+                          (first, last, *exclude, max(1, min(int(n), 200))))
         unit = " points" if measure == "percentage" else ""
         listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_before'])} → "
                             f"{fmt(measure, r['value_after'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
         word = "rose" if order == "top" else "fell"
-        text = f"Where {MEASURES[measure]} {word} the most from {first} to {last}: {listing}."
+        scope = f", excluding {', '.join(exclude)}" if exclude else ""
+        text = f"Where {MEASURES[measure]} {word} the most from {first} to {last}{scope}: {listing}."
         return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)],
                            chart={"x": "authority", "y": "change", "kind": "bar"})
 
@@ -528,7 +533,7 @@ class TableTool:
             return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value, q.subset)
                     for y in years]
         if op == "rank_change":
-            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years)]
+            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude)]
         if op == "count_change":
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
         if op in ("filter", "count"):

@@ -85,6 +85,10 @@ def test_change_between_years(ask):
     # Shares in words: half, a third, three quarters.
     ("how many councils were below half in both years", ["13 authorities", "under 50%"], ["under 100%"]),
     ("councils under a third in 2024-25", ["6 authorities", "under 33.3%", "Torbay (6%)"], []),
+    # "After X": the ranking without X ("the next biggest fall after Cumberland").
+    ("after cumberland which council's % dropped most from 23/24 to 24/25", ["excluding Cumberland",
+                                                                        "1. Westmorland and Furness (85% → 52%"],
+     ["1. Cumberland"]),
     # A region: the London boroughs (qa/data/places.json), not the whole country.
     ("lowest % london borough in 24/25?", ["among the London boroughs", "Bexley (15%: 68 of 464)"], ["Torbay"]),
     ("total outcomes for the london councils in 23/24", ["the 32 London boroughs", "12,222", "17,573"], []),
