@@ -701,6 +701,8 @@ def _title(text: str) -> str | None:
     """The post a "who is the …" or "who chairs …" question asks who holds ("director", "chair"), stemmed."""
     m = re.match(r"\s*who(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", text, re.I) or \
         re.match(r"\s*who\s+(chair|head|direct)(?:s|ed)\b", text, re.I)  # "who chairs…": the post is the chair
+    if not m and re.match(r"\s*who\s+(?:wrote|authored|has written|had written)\b", text, re.I):
+        return "author"  # "who wrote the evaluation": only a passage naming its authors answers
     if not m:
         return None
     from qa.retrieval import tokens

@@ -37,6 +37,7 @@ def test_definition_quotes_the_sentences_that_define_the_term(ask, question, fac
     ("who signed off the 2024-25 report", ["Janet Daby MP"], ["Felicity Buchan"]),  # no section named
     # loosely worded: no sentence scores well, the section named and its signature block answer
     ("who signed off the foreword on the 23/24 one", ["Felicity Buchan MP", "David Johnston MP"], ["Janet Daby"]),
+    ("who wrote the ministerial foreword in 2024-25", ["Janet Daby MP"], ["Felicity Buchan"]),  # who signed wrote it
 ])
 def test_person_comes_from_the_signature_block(ask, question, names, absent):
     answer = ask(question)
@@ -170,6 +171,7 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("what does VCSE stand for", "what this stands for"),
     ("who is the director of the supporting families programme", "a name"),
     ("who heads norfolk's early help partnership board?", "a name"),  # the board is named, its chair is not
+    ("who wrote the spend study?", "a name"),  # the study is described, its authors are not named
     # a count the question states must be met: the report says twenty areas, and names none of them
     ("name the twenty areas that got system maturity peer support", "the names of the areas"),
     ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
