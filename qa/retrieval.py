@@ -47,7 +47,8 @@ def stem(word: str) -> str:
             if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsf":
                 word = word[:-1]  # "running" -> "run"
             return word
-    return word
+    # a final "e" goes as it does before a suffix: "engage"/"engaged", "outcome"/"outcomes" meet
+    return word[:-1] if len(word) > 4 and word.endswith("e") and not word.endswith("ee") else word
 
 
 def tokens(text: str) -> list[str]:

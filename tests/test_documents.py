@@ -21,6 +21,19 @@ def test_answers_with_citation(ask, question, facts, year, section):
     assert all(s.quote in answer.text for s in answer.sources)  # quoted, not paraphrased
 
 
+@pytest.mark.parametrize("words", [("engage", "engaged"), ("outcome", "outcomes"), ("practice", "practices"),
+                                   ("collected", "collect"), ("running", "run")])
+def test_forms_of_a_word_share_one_stem(words):
+    from qa.retrieval import stem
+
+    assert len({stem(w) for w in words}) == 1, [stem(w) for w in words]
+
+
+def test_a_question_worded_unlike_the_report_finds_its_sentence(ask):
+    answer = ask("how many local areas did family voice engage with")  # the report: "we have engaged with 14…"
+    assert "So far, we have engaged with 14 local areas" in answer.text
+
+
 def test_ocr_artefacts_do_not_reach_answers(ask):
     answer = ask("What did the minister say about being grateful?")
     assert "| am" not in answer.text and "¢" not in answer.text
