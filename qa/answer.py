@@ -211,7 +211,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # …and the question's most telling word (the rarest in the reports) must be there too, in the passage,
     # the sentence before it or its headings: "paid per outcome under PbR" is not answered by an award to Hull.
     own = {t for w in re.findall(r"[a-z]+", plan.question.lower()) if not _ordinary(w)
-           for t in tokens(w) if t in asked and retriever.chunk_count(t) <= RARE_CHUNKS}
+           for t in tokens(w) if t in asked and retriever.chunk_count(t) <= RARE_CHUNKS} - _shape_words()
     if own and not signed:
         rarest = min(own, key=retriever.chunk_count)
         if not any(rarest[:5] == t[:5] for p in passages
@@ -274,6 +274,13 @@ def _unknown_bodies(question: str, retriever) -> list[str]:
 # Words around a name that are not part of it ("what did the audit office…").
 _STOP = re.compile(r"the|a|an|what|did|does|do|say|said|about|of|by|from|to|in|on|is|was|who|which|how|why|when|"
                    r"and|or|at|for|with|our|their|your|my")
+
+
+def _shape_words() -> frozenset[str]:
+    """Words that ask for a shape of answer ("summarise", "define"), not for a topic the passage must name."""
+    from qa.shapes import cue_tokens
+
+    return cue_tokens("summary_words") | cue_tokens("overview_cues") | cue_tokens("definition_words")
 
 
 def _before_tokens(passage, retriever) -> set[str]:

@@ -100,11 +100,11 @@ def not_names() -> frozenset[str]:
 
 def topic(question: str, *cue_lists: str) -> set[str]:
     """The question's topic words: its content words without the cue words of its shape or years."""
-    return set(tokens(question)) - YEAR_TOKENS - {t for name in cue_lists for t in _cue_tokens(name)}
+    return set(tokens(question)) - YEAR_TOKENS - {t for name in cue_lists for t in cue_tokens(name)}
 
 
 @lru_cache(maxsize=None)
-def _cue_tokens(cue_list: str) -> frozenset[str]:
+def cue_tokens(cue_list: str) -> frozenset[str]:
     return frozenset(tokens(" ".join(slots.vocabulary()[cue_list])))
 
 
