@@ -446,9 +446,11 @@ class Reader:
             # councils fell short" does: it filters them
             threshold = plan.value is not None or slots.keys_found("comparators", text) & {"lt", "gt", "ge", "le"}
             plan.intent = "filter" if threshold else "earned_autonomy_list"
-        if plan.intent == "earned_autonomy_list" and (_lists_other_things(text) or plan.answer_type == "number"):
+        counts_areas = plan.answer_type == "number" and not slots.has("table_words", text)
+        if plan.intent == "earned_autonomy_list" and (_lists_other_things(text) or counts_areas):
             # "list the earned autonomy markers"; "how many have EA": the text counts them (21 now), the
-            # 2023-24 table only marks the 15 that had it before that year's awards
+            # 2023-24 table only marks the 15 that had it before that year's awards ("how many have an
+            # asterisk in the table" is about the table)
             plan.intent = "text"
         if plan.intent in ("filter", "count"):
             plan.measure = "percentage"  # thresholds are read from percentages ("under 50%", "in full")

@@ -86,6 +86,8 @@ def test_intent_and_answer_type_from_examples(reader, question, intent, answer_t
     ("which earned autonomy councils fell short in 2023-24", "filter"),  # a threshold: filter the EA areas
     ("list the earned autonomy markers", "text"),  # markers are not places: the tables can't list them
     ("EA areas list pls", "earned_autonomy_list"),
+    ("how many councils have earned autonomy now", "text"),  # the text counts them: 21
+    ("how many councils are marked with a * in the 23/24 annex", "earned_autonomy_list"),  # the table's markers
 ])
 def test_earned_autonomy_questions_list_filter_or_read_the_text(reader, question, intent):
     assert reader.understand(question)[0].intent == intent
