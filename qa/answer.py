@@ -375,6 +375,10 @@ def _lacks(plan: Plan, passages) -> str | None:
             "£" in sentence and any(n.lower() in sentence.lower() for n in plan.authorities + plan.said)
             for t in texts for sentence in split_sentences(t)):
         return f"an amount of money for {', '.join(plan.authorities)} for this"
+    if kind == "money" and _EACH.search(plan.question) and not any(
+            "£" in sentence and (_EACH.search(sentence) or _place_names(sentence))
+            for t in texts for sentence in split_sentences(t)):
+        return "an amount for each one"  # "how much of the £500m does each council get": only the total is given
     if kind == "percentage" and not any(re.search(r"%|per ?cent|\b(?:half|third|quarter)\b", t) for t in texts):
         return "a percentage for this"
     if kind in ("number", "money", "percentage") and not any(FIGURE.search(t) for t in texts):
@@ -444,6 +448,10 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
                        "England", "English", "Therapy", "Ecorys", "Coram", "Lead", "Practitioner", "Good", "Practice",
                        "Foreword", "Ministerial", "Executive", "Summary", "Introduction", "Chapter", "Annex", "Case",
                        "Study", "Update", "Programme"}
+
+
+# "Each council", "per family": a question about the share of each, which a total does not answer.
+_EACH = re.compile(r"\b(?:each|per|every|apiece)\b(?!\s+(?:year|annum|cent)\b)", re.I)
 
 
 # Counted words that any figure answers ("how many areas", "how many times").

@@ -172,6 +172,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("who is the director of the supporting families programme", "a name"),
     ("who heads norfolk's early help partnership board?", "a name"),  # the board is named, its chair is not
     ("who wrote the spend study?", "a name"),  # the study is described, its authors are not named
+    # a share for each is asked; only the total (£500 million) is given
+    ("how much money does each council get from the families first partnership", "an amount for each one"),
     # a count the question states must be met: the report says twenty areas, and names none of them
     ("name the twenty areas that got system maturity peer support", "the names of the areas"),
     ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
