@@ -365,7 +365,8 @@ class Reader:
             own_table = False
         if own_table and plan.intent in NEEDS_AUTHORITY and not plan.authorities and last.authorities:
             plan.authorities, plan.said = list(last.authorities), list(last.said)  # "did they hit 100% too?"
-        if last.route == "table" and plan.intent in ("follow_up", "text") and plan.answer_type in TEXT_TYPES:
+        if last.route == "table" and plan.intent in ("follow_up", "text") and plan.answer_type in TEXT_TYPES \
+                and not (last.intent in ("rank", "rank_change") and slots.keys_found("order", plan.question)):
             # "why so low?" after a table answer: the reports' text about the same authorities, if any.
             plan.intent, plan.authorities, plan.said = "text", list(last.authorities), list(last.said)
             plan.search_text = " ".join((plan.question, last.question))
