@@ -195,7 +195,10 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         return _summary_answer(passages)
     if len(passages) > 1 and plan.answer_type == "summary":
         return _summary_answer(passages, on_topic=True)
-    if not passages or _mostly_unknown(plan.search_text, retriever):
+    # "who wrote the foreword to the newer report": the section asked about is named and signed, so
+    # words the reports don't use ("wrote") do not mean they don't cover it
+    named_and_signed = passages and passages[0].signed and set(tokens(passages[0].section)) & set(tokens(plan.question))
+    if not passages or (not named_and_signed and _mostly_unknown(plan.search_text, retriever)):
         return _none("I couldn't find this in the reports.")
     if plan.authorities and not any(_mentions_authority(retriever.section_text(p.year, p.section), name, said)
                                     for p in passages for name, said in zip(plan.authorities, plan.said)):
