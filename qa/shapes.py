@@ -37,7 +37,7 @@ HEADING_WEIGHT = 0.5  # a section heading naming the topic counts this much besi
 # A figure in a sentence: digits (a bare year like 2023 is a date, not a figure) or number words
 # ("one" only where it counts something, not "wave one").
 NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-                r"half|third|quarter")
+                r"half|third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth")  # ordinals: "the eighth report"
 FIGURE = re.compile(rf"(?<![\d-])(?!(?:19|20)\d\d\b)\d|\b(?:{NUMBER_WORDS})\b|\bonly one\b|\bone (?:area|local|in)\b",
                     re.I)
 # A sentence that defines its subject: "<subject> is / provides / means …", the subject short.

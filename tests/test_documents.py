@@ -29,6 +29,11 @@ def test_forms_of_a_word_share_one_stem(words):
     assert len({stem(w) for w in words}) == 1, [stem(w) for w in words]
 
 
+def test_an_ordinal_is_the_figure_a_number_question_asks_for(ask):
+    answer = ask("how many annual reports had there been by 2023-24")
+    assert "This is the programme's eighth annual report" in answer.text
+
+
 def test_a_question_worded_unlike_the_report_finds_its_sentence(ask):
     answer = ask("how many local areas did family voice engage with")  # the report: "we have engaged with 14…"
     assert "So far, we have engaged with 14 local areas" in answer.text

@@ -182,6 +182,10 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask):
     ("how'd bradford do last year", "and the year before?", ["555"]),
     ("norfolk's numbers 24/25", "how many more than in 23/24?", ["614 more"]),
     ("What was Kent's allocation in 2024-25?", "what about essex?", ["Essex"]),
+    # after a ranking, an order word turns it round; the group (London) is kept
+    ("which london borough did worst in 23/24", "what about the best one?", ["Barking and Dagenham (100%",
+                                                                         "among the London boroughs"]),
+    ("how did leeds do in the older report", "and in the newer one?", ["2,102", "2,540"]),
 ])
 def test_follow_ups_keep_what_they_follow(ask, first, follow_up, facts):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]

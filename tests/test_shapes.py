@@ -38,6 +38,7 @@ def test_definition_quotes_the_sentences_that_define_the_term(ask, question, fac
     # loosely worded: no sentence scores well, the section named and its signature block answer
     ("who signed off the foreword on the 23/24 one", ["Felicity Buchan MP", "David Johnston MP"], ["Janet Daby"]),
     ("who wrote the ministerial foreword in 2024-25", ["Janet Daby MP"], ["Felicity Buchan"]),  # who signed wrote it
+    ("who wrote the foreword to the newer report", ["Janet Daby MP"], ["Felicity Buchan"]),  # "newer": 2024-25
 ])
 def test_person_comes_from_the_signature_block(ask, question, names, absent):
     answer = ask(question)
