@@ -195,10 +195,13 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         return _summary_answer(passages)
     if len(passages) > 1 and plan.answer_type == "summary":
         return _summary_answer(passages, on_topic=True)
+    if not passages:
+        return _none("I couldn't find this in the reports.")
+    signed = passages[0].signed  # "who signed the foreword": the signature block is the answer
     # "who wrote the foreword to the newer report": the section asked about is named and signed, so
     # words the reports don't use ("wrote") do not mean they don't cover it
-    named_and_signed = passages and passages[0].signed and set(tokens(passages[0].section)) & set(tokens(plan.question))
-    if not passages or (not named_and_signed and _mostly_unknown(plan.search_text, retriever)):
+    named_and_signed = signed and set(tokens(passages[0].section)) & set(tokens(plan.question))
+    if not named_and_signed and _mostly_unknown(plan.search_text, retriever):
         return _none("I couldn't find this in the reports.")
     if plan.authorities and not any(_mentions_authority(retriever.section_text(p.year, p.section), name, said)
                                     for p in passages for name, said in zip(plan.authorities, plan.said)):
@@ -208,7 +211,6 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # sentence about SEND does not answer how many children were in care in Leeds.
     asked = ((set(tokens(plan.search_text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
              - {t for n in places for t in tokens(n)})
-    signed = passages[0].signed  # "who signed the foreword": the signature block is the answer
     if asked and not signed and not any(asked & set(tokens(f"{p.section} {p.text}")) for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and the question's most telling word (the rarest in the reports) must be there too, in the passage,
