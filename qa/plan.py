@@ -281,7 +281,7 @@ class Reader:
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         plan.counted_head = _counted_head(text)
         plan.items_asked = _items_asked(text)
-        if plan.counted_words and plan.answer_type in ("money", "percentage"):
+        if plan.counted_words and plan.answer_type in ("money", "percentage", "summary", "definition"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         self._fill_figures(plan, text)
 

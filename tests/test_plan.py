@@ -75,6 +75,10 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("national success rate 23/24", "national_rate", "percentage"),
     ("What is Earned Autonomy?", "text", "definition"),
     ("what's the weather like in london", "out_of_scope", "summary"),
+    # "how long" asks for a span of time, "what does it cost" for money, "how many" always for a count
+    ("how long did the data accelerator fund last", "text", "date"),
+    ("what is the average cost of a family plan", "text", "money"),
+    ("how many practitioners went on the systemic practice training in q3", "text", "number"),
 ])
 def test_intent_and_answer_type_from_examples(reader, question, intent, answer_type):
     plan = reader.understand(question)[0]
