@@ -397,8 +397,16 @@ def _lacks(plan: Plan, passages) -> str | None:
         nouns = "|".join(re.escape(w[:5]) for w in counted)
         bound = (rf"(?:(?<![\d-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|hundred|thousand))[\s-]+"
                  rf"(?:[\w-]+\s+){{0,3}}(?:{nouns})")
+        if head in _PLACE_COUNTS:
+            bound += r"|\d\s?%|per ?cent"  # "45% of local authorities said data sharing had improved"
         if not any(re.search(bound, t, re.I) for t in texts):
             return f"a number of {' '.join(plan.counted_words)} for this"
+    if kind == "number" and head in _PLACE_COUNTS:
+        # "how many councils use the NHS number": a count or a share of areas, not any figure in the passage
+        bound = (rf"(?:(?<![\d-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|all|half|most|hundred))[\s-]+"
+                 rf"(?:[\w-]+\s+){{0,3}}(?:area|authorit|council|LAs?\b|places|pathfinder)|\d\s?%|per ?cent")
+        if not any(re.search(bound, t, re.I) for t in texts):
+            return f"a number of {head} for this"
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
                                   for t in texts):
@@ -462,6 +470,10 @@ _EACH = re.compile(r"\b(?:each|per|every|apiece)\b(?!\s+(?:year|annum|cent)\b)",
 # Counted words that any figure answers ("how many areas", "how many times").
 _GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", "were", "have", "does", "this",
                    "councils", "authorities", "places", "people"}
+
+
+# Counted words that are areas: a figure answers only if it counts areas or is a share of them.
+_PLACE_COUNTS = {"areas", "councils", "authorities", "places", "las"}
 
 
 # Words that carry no topic of their own ("How much did Kirklees get?").

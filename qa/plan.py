@@ -485,8 +485,11 @@ class Reader:
             plan.decline = ("Early Help System Guide scores are published only as national averages (Table 1 of the "
                             "2024-25 report); the reports give no council's own scores.")
             return
-        if plan.route == "table" and slots.has("money_words", text):
-            plan.intent = "text"  # the tables hold no money; the text may say what was paid
+        if plan.route == "table" and (slots.has("money_words", text) or (
+                plan.intent != "ehsg" and slots.has("text_topics", text))):
+            # the tables hold no money, and only outcomes (and the EHSG's section scores, "Family Voice"):
+            # "how many councils improved their data sharing" is answered by the data survey in the text
+            plan.intent = "text"
         absent = slots.find("not_in_tables", text)
         if plan.route == "table" and absent and plan.intent != "ehsg":
             plan.decline = (f"The outcome tables give, for each authority and year, the outcomes achieved, the maximum "

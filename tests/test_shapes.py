@@ -178,6 +178,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     # a count the question states must be met: the report says twenty areas, and names none of them
     ("name the twenty areas that got system maturity peer support", "the names of the areas"),
     ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
+    # the data survey asked about the NHS number; the report gives no count or share of councils using it
+    ("how many local authorities use the nhs number", "a number of authorities"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
     answer = ask(question)
