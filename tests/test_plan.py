@@ -239,3 +239,13 @@ def test_cli_prints_the_plan(built):
     plan = json.loads(result.output)
     assert (plan["intent"], plan["authorities"], plan["years"]) == ("lookup", ["Leeds"], ["2024-25"])
     assert plan["year_note"] == "2024-25, the latest report"
+
+
+@pytest.mark.parametrize("question, items", [
+    ("list the ten projects", 10),
+    ("which two new research projects were commissioned", 2),
+    ("what did the 2023-24 spot checks look at", 0),  # a number in a year counts nothing
+    ("23/24 spot checks - what did they find", 0),
+])
+def test_items_a_list_question_asks_for(reader, question, items):
+    assert reader.understand(question)[0].items_asked == items
