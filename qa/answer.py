@@ -401,6 +401,12 @@ def _lacks(plan: Plan, passages) -> str | None:
             bound += r"|\d\s?%|per ?cent"  # "45% of local authorities said data sharing had improved"
         if not any(re.search(bound, t, re.I) for t in texts):
             return f"a number of {' '.join(plan.counted_words)} for this"
+    # …and so must each word before it saying which things: "how many lone parent families" is not answered
+    # by a count of all families
+    which = plan.counted_words[:plan.counted_words.index(head)] if head in plan.counted_words else []
+    words = {t[:5] for t in tokens(" ".join(texts + [p.section for p in passages]))}
+    if kind == "number" and any(t[:5] not in words for w in which if len(w) > 3 for t in tokens(w)):
+        return f"a number of {' '.join(plan.counted_words)} for this"
     if kind == "number" and head in _PLACE_COUNTS:
         # "how many councils use the NHS number": a count or a share of areas, not any figure in the passage
         bound = (rf"(?:(?<![\d-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|all|half|most|hundred))[\s-]+"

@@ -480,7 +480,8 @@ class Reader:
             return
         if plan.intent == "out_of_scope":
             plan.intent = "text"
-        if (plan.intent == "ehsg" and (plan.authorities or plan.places_wanted)) or (
+        some_areas = slots.has("london_boroughs", text) or slots.has("earned_autonomy_areas", text)
+        if (plan.intent == "ehsg" and (plan.authorities or plan.places_wanted or some_areas)) or (
                 plan.route == "table" and plan.intent != "ehsg" and slots.has("ehsg_words", text)):
             plan.decline = ("Early Help System Guide scores are published only as national averages (Table 1 of the "
                             "2024-25 report); the reports give no council's own scores.")

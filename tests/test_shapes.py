@@ -180,6 +180,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
     # the data survey asked about the NHS number; the report gives no count or share of councils using it
     ("how many local authorities use the nhs number", "a number of authorities"),
+    # a count of all families does not say how many were foster families
+    ("how many foster families got help through the programme", "a number of foster families"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
     answer = ask(question)

@@ -107,6 +107,9 @@ def test_aggregates(ask, question, facts, absent):
     ("How many outcomes did Leeds achieve in 2019-20?", "not 2019-20"),
     ("What was Kent's maximum funded outcomes for 2025-26?", "not 2025-26"),
     ("what were the ehsg scores in 2019", "EHSG scores for 2022, 2023 and 2024 only, not 2019"),
+    # EHSG scores are national averages only: no group of councils has its own
+    ("average data score for earned autonomy councils", "published only as national averages"),
+    ("outcomes for families with disabled children last year", "they don't give “disabled” figures"),
 ])
 def test_table_refusals(ask, question, refusal):
     answer = ask(question)
