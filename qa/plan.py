@@ -277,7 +277,8 @@ class Reader:
         plan.order = slots.earliest_key("order", text) or "top"
         plan.both_reports = slots.has("both_reports", text)
         plan.names = self._names(text, matches)
-        plan.counted, plan.role, plan.title = _counted(text), _role(text), _title(text)
+        plan.counted, plan.role = _counted(text), _role(text)
+        plan.title = _title(text, person=plan.answer_type == "person")
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         plan.counted_head = _counted_head(text)
         plan.items_asked = _items_asked(text)
@@ -708,12 +709,15 @@ def _items_asked(text: str) -> int:
 _COUNTS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 
 
-def _title(text: str) -> str | None:
-    """The post a "who is the …" or "who chairs …" question asks who holds ("director", "chair"), stemmed."""
+def _title(text: str, person: bool = False) -> str | None:
+    """The post a "who is the …" or "who chairs …" question asks who holds ("director", "chair"), stemmed;
+    with `person` (the question asks for a person), also a "which … was" one's ("which minister was…")."""
     m = re.match(r"\s*who(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", text, re.I) or \
         re.match(r"\s*who\s+(chair|head|direct)(?:s|ed)\b", text, re.I)  # "who chairs…": the post is the chair
     if not m and re.match(r"\s*who\s+(?:wrote|authored|has written|had written)\b", text, re.I):
         return "author"  # "who wrote the evaluation": only a passage naming its authors answers
+    # "which senior civil servant was…" (a person asked for): the post is the last word before the verb
+    m = m or person and re.match(r"\s*which\s+(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:is|was|are|were|did|does|has|had)\b", text, re.I)
     if not m:
         return None
     from qa.retrieval import tokens

@@ -173,6 +173,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("who is the director of the supporting families programme", "a name"),
     ("who heads norfolk's early help partnership board?", "a name"),  # the board is named, its chair is not
     ("who wrote the spend study?", "a name"),  # the study is described, its authors are not named
+    # the foreword is signed by ministers; no passage speaks of a permanent secretary
+    ("which senior official was in charge of the programme at the department", "a name"),
     # a share for each is asked; only the total (£500 million) is given
     ("how much money does each council get from the families first partnership", "an amount for each one"),
     # a count the question states must be met: the report says twenty areas, and names none of them
