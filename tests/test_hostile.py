@@ -316,3 +316,17 @@ def test_cli_hostile_input(store):
     assert "characters" in runs["100k on stdin"].stdout
     assert "2,102" in json.loads(runs["controls on stdin --json"].stdout)["text"]
     assert db_state(store / "tables.sqlite") == before
+
+
+@pytest.mark.parametrize("message, fact", [
+    # a pasted block, then "never mind that": the question after it is the one answered
+    ("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\nnever mind that, kent target 24/25?",
+     "3,403"),
+    # chatter and an informal word ("comms") around the question do not count as what it asks about
+    ("asking for the comms team - which councils were wave one of the families first for children pathfinder?",
+     "Wolverhampton"),
+])
+def test_the_question_inside_noise_is_answered(store, message, fact):
+    from qa import ask
+
+    assert fact in ask(message).text
