@@ -179,6 +179,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     from qa.retrieval import YEAR_TOKENS, default_retriever, tokens
 
     retriever = default_retriever()
+    if plan.new_subject:  # "and the SEND one?" after the mental health award: not the sentence just quoted
+        avoid = avoid | {s.removeprefix("• ").strip() for q in plan.anchor for s in split_sentences(q)}
     strangers = [n for n in plan.names if not retriever.mentions(n) and retriever.unknown_words(n)]
     # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word either.
     said = " ".join(plan.said + plan.exclude).lower()  # the names the question used, kept or excluded

@@ -81,6 +81,7 @@ class Plan:
     title: str | None = None  # "who is the director of…": "director", a role the answer must name
     both_reports: bool = False
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
+    new_subject: bool = False  # "and the SEND one?": the same question of something else, so not the anchor
     outside_place: str | None = None  # "Cardiff is in Wales", for places not in the tables
     decline: str | None = None  # why the question is declined
     follow_up: bool = False
@@ -367,6 +368,7 @@ class Reader:
         if own_table and plan.intent in NEEDS_AUTHORITY and not plan.authorities and last.authorities:
             plan.authorities, plan.said = list(last.authorities), list(last.said)  # "did they hit 100% too?"
         if last.route == "table" and plan.intent in ("follow_up", "text") and plan.answer_type in TEXT_TYPES \
+                and (plan.answer_type == "reason" or not slots.has("table_words", plan.question)) \
                 and not (last.intent in ("rank", "rank_change") and slots.keys_found("order", plan.question)):
             # "why so low?" after a table answer: the reports' text about the same authorities, if any.
             plan.intent, plan.authorities, plan.said = "text", list(last.authorities), list(last.said)
@@ -421,8 +423,10 @@ class Reader:
             if plan.intent == "follow_up":
                 plan.intent = "text" if last.route == "documents" or not last.authorities else plan.intent
             if plan.intent == "text":
-                if _only_years(plan.question, self.years) and last.route == "documents":
-                    plan.answer_type = last.answer_type  # "and the year before?" asks the same kind of thing
+                only_years, elliptical = _only_years(plan.question, self.years), _elliptical(plan.question)
+                if (only_years or elliptical) and last.route == "documents":
+                    plan.answer_type = last.answer_type  # "and the year before?", "and the SEND one?": the same kind of thing
+                    plan.new_subject = not only_years
                 names = context.answer_names if slots.has("pronouns", plan.question) else ""
                 before = last.search_text
                 if years.named or years.relative:  # "and the 23/24 one?": the earlier question's years give way
@@ -679,6 +683,13 @@ def _without_relative_years(text: str) -> str:
     """The question for retrieval without "now", "latest", "this year": they choose the report, they are no
     topic ("which department runs supporting families now" is not about "now more children are supported…")."""
     return re.sub(r"\s{2,}", " ", slots.mask_newest(text)).strip()
+
+
+def _elliptical(text: str) -> bool:
+    """A follow-up that is only "and" with a new subject ("and the SEND one?", "what about Hull?"): no question
+    word of its own after the opening cue."""
+    cue = slots.match_start("follow_up_cues", text)
+    return bool(cue) and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", text[cue.end():], re.I)
 
 
 def _only_years(text: str, store_years: list[str]) -> bool:

@@ -126,6 +126,11 @@ def test_table_refusals(ask, question, refusal):
     # A follow-up that names an order takes it: the best after the worst.
     (["worst performing earned autonomy area in 2023-24?", "and the best?"],
      ["highest", "Earned Autonomy areas", "Barking and Dagenham (100%"]),
+    # "what did those councils achieve?" after a ranking: their rows, not the text (achieve is a table word)
+    (["top 3 allocations in 2023-24", "what did they achieve then?"],
+     ["Birmingham achieved 1,379 successful family outcomes in 2023-24"]),
+    # "and the X one?" after a text answer: the same kind of answer about the other project, not the quote again
+    (["how much was southwark awarded for mental health", "and the SEND one?"], ["£86,299"]),
 ])
 def test_follow_ups(ask, turns, facts):
     history = []
