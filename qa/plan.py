@@ -285,6 +285,8 @@ class Reader:
         plan.items_asked = _items_asked(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage", "summary", "definition"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
+        elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
+            plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.

@@ -159,7 +159,15 @@ def label(start: int) -> str:
 def find_years(text: str, store_years: list[str]) -> Years:
     """Programme years in the text: explicit spans, lone calendar years that point at one report, relative words."""
     found = Years()
+    covered = [int(y[:4]) for y in store_years]
+    for m in _PERIOD.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        b = b if b > 99 else 2000 + b
+        if b - a >= 2 and any(a <= y < b for y in covered):
+            found.spans.append(m.span())  # "£695m for 2022-2025": a spending period the reports fall in
     for m in _YEAR_SPAN.finditer(text):
+        if any(s <= m.start() < e for s, e in found.spans):
+            continue
         a, b = int(m.group(1)), int(m.group(2))
         short = not re.match(r"(?:fy\s?)?20\d\d", m.group(0), re.I)
         if b != (a + 1) % 100 or (short and not _plausible_short(a, store_years, text[m.end():])):
@@ -187,6 +195,10 @@ def find_years(text: str, store_years: list[str]) -> Years:
     found.relative = earliest_key("relative_years", text)
     found.relatives = {key for key, p in _patterns("relative_years").items() if p.search(text)}
     return found
+
+
+# Calendar years from one to another: "2022-2025", "2022 to 2025", "2015-20".
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|until)\s*((?:19|20)\d\d|\d\d)\b", re.I)
 
 
 def _plausible_short(a: int, store_years: list[str], after: str) -> bool:

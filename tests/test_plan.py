@@ -20,6 +20,8 @@ def reader(built):
     ("how'd leeds do last year", ["2024-25"], "2024-25, the latest report"),
     ("leeds latest figures", ["2024-25"], "2024-25, the latest report"),
     ("leeds outcomes the year before", ["2023-24"], "2023-24, the report before the latest"),
+    # a spending period the reports fall in is no one report's year (not 2024-25 for its end)
+    ("what was the programme's total budget for 2022-2025", [], ""),
 ])
 def test_years_resolved_against_the_store(reader, question, years, note):
     plan = reader.understand(question)[0]
@@ -79,6 +81,7 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("how long did the data accelerator fund last", "text", "date"),
     ("what is the average cost of a family plan", "text", "money"),
     ("how many practitioners went on the systemic practice training in q3", "text", "number"),
+    ("how much of the £500m went on family hubs", "text", "money"),  # a £ or spending word: an amount of money
 ])
 def test_intent_and_answer_type_from_examples(reader, question, intent, answer_type):
     plan = reader.understand(question)[0]
