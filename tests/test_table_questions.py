@@ -70,7 +70,10 @@ def test_change_between_years(ask):
     ("What were the EHSG scores in 2024?", ["Family Voice 3.8", "Data 3.2"], []),
     ("What was the Leaders score in 2022 and 2023?", ["Leaders 2.9", "Leaders 3.2"], []),
     ("ehsg family voice 2020 and 2024", ["Family Voice 3.8", "No scores are published for 2020"], ["Family Voice 3.2"]),
+    ("bristol vs bath, who did better last year", ["Bath and North East Somerset achieved 204 of a maximum of 204"], []),
+    ("how many more outcomes did sunderland get in the newer report", ["175 more outcomes achieved in 2024-25"], []),
     # A group of authorities: the Earned Autonomy areas, marked * in the 2023-24 Annex A.
+    ("did any earned autonomy area fall short in 2023-24", ["15 authorities", "under 100%", "Staffordshire (96%)"], []),
     ("Which Earned Autonomy area had the lowest percentage in 2023-24?",
      ["Earned Autonomy areas", "Greater Manchester (47%: 3,443 of 7,297)"], ["Sutton"]),
     ("leaving out greater manchester, worst EA council by % in 23/24", ["Leeds (50%: 1,029 of 2,054)"], ["Sutton"]),
