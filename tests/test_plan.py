@@ -81,7 +81,8 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("how long did the data accelerator fund last", "text", "date"),
     ("what is the average cost of a family plan", "text", "money"),
     ("how many practitioners went on the systemic practice training in q3", "text", "number"),
-    ("how much of the £500m went on family hubs", "text", "money"),  # a £ or spending word: an amount of money
+    ("how much of the £500m went on family hubs", "text", "money"),
+    ("whens the families first partnership kicking off", "text", "date"),  # not football: the new programme  # a £ or spending word: an amount of money
 ])
 def test_intent_and_answer_type_from_examples(reader, question, intent, answer_type):
     plan = reader.understand(question)[0]
