@@ -34,6 +34,8 @@ SHORT_FOLLOW_UP = 8
 SLOT_EVIDENCE = 0.5
 # A long message's sentences are weighed at most up to this many.
 MAX_CANDIDATES = 80
+# How many of a message's sentences naming an authority or a year a "can you confirm this?" question takes in.
+MESSAGE_CONTEXT = 2
 
 ANSWER_TYPES_WANTING_FIGURES = {"number", "money", "percentage"}
 SUBSET_INTENTS = {"rank", "filter", "count", "totals"}  # aggregates a group of authorities can narrow
@@ -229,25 +231,49 @@ class Reader:
             return candidates
         candidates = candidates[-MAX_CANDIDATES:] if len(candidates) > MAX_CANDIDATES else candidates
         scored = []
-        for k, sentence in enumerate(candidates):
+        for k, own in enumerate(candidates):
+            sentence = self._with_its_message(own, candidates)  # read with the sentences it leans on
             prediction = self._predict(self.mask(sentence))
             in_scope = 1.0 - dict(prediction.ranked).get("out_of_scope", 0.0)
             if prediction.intent == "follow_up":
                 in_scope *= 0.5
-            found = self.slots(sentence)
+            found = self.slots(own)  # its own slots: what it borrows counts for reading it, not for choosing it
             evidence = SLOT_EVIDENCE if (found.matches or found.years.named or found.years.relative) else 0.0
-            scored.append((in_scope + question_signal(sentence) + evidence, k, sentence, in_scope, prediction.intent))
+            signal = question_signal(own)
+            scored.append((in_scope + signal + evidence, k, sentence, in_scope, prediction.intent, signal))
         in_scope = [s for s in scored if s[3] >= 0.5]
         best = max(in_scope or scored)
         # Several real questions in a short message are all answered; a long message gets its best one.
-        questions = [s for s in scored if s[3] >= 0.5 and question_signal(s[2]) >= 0.6]
+        questions = [s for s in scored if s[3] >= 0.5 and s[5] >= 0.6]
         standalone = [s for s in questions if s[4] != "follow_up"]
         if standalone:
             questions = standalone
             best = max(standalone)
         if 1 < len(questions) <= 3 and sum(len(c) for c in candidates) < 600:
-            return [s[2] for s in sorted(questions, key=lambda s: s[1])]
+            return list(dict.fromkeys(s[2] for s in sorted(questions, key=lambda s: s[1])))
         return [best[2]]
+
+    def _with_its_message(self, question: str, candidates: list[str]) -> str:
+        """A question that leans on the rest of its message ("Could you confirm what the annual report says?",
+        "we got 2,000 outcomes in 2024-25, right?") is read with the message's sentences that name an
+        authority or a year ("We're Stockport.", "… our allocation in 2024-25 …"), in message order."""
+        found = self.slots(question)
+        has_years = bool(found.years.named)
+
+        def names_one(text: str) -> bool:  # what the question lacks: an authority, or a year too
+            other = self.slots(text)
+            return bool(other.matches or other.outside or (other.years.named and not has_years))
+
+        leans = slots.has("checking_cues", question) or slots.has("pronouns", question) or \
+            re.search(r"\b(?:we|our|us|we're|we’re)\b", question, re.I)
+        if found.matches or found.outside or not leans:
+            return question
+        others = [c for c in candidates if c != question and names_one(c)][:MESSAGE_CONTEXT]
+        if not others:
+            return question
+        at = candidates.index(question) if question in candidates else len(candidates)
+        return " ".join([c for c in others if candidates.index(c) < at] + [question]
+                        + [c for c in others if candidates.index(c) > at])
 
     def read(self, question: str, context: Context | None = None, continues: bool = False) -> Plan:
         """The Plan for one question, with `context` for follow-ups."""

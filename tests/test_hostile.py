@@ -325,6 +325,10 @@ def test_cli_hostile_input(store):
     # chatter and an informal word ("comms") around the question do not count as what it asks about
     ("asking for the comms team - which councils were wave one of the families first for children pathfinder?",
      "Wolverhampton"),
+    # "can you check this?" leans on the message's other sentences: who "we" are and the year
+    ("Hi, we're Leeds. Our team thinks we got 2,000 outcomes in 2024-25. Can you check this?",
+     "Leeds achieved 2,102 successful family outcomes in 2024-25"),
+    ("Is it right that we hit our target last year? We're Kent.", "Kent achieved 3,403"),
 ])
 def test_the_question_inside_noise_is_answered(store, message, fact):
     from qa import ask
