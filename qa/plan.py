@@ -137,6 +137,7 @@ class Context:
     answer_names: str = ""
     answer_authorities: list[str] = field(default_factory=list)  # rows the last table answer listed
     answer_quotes: list[str] = field(default_factory=list)  # what the last answer quoted from the reports
+    authorities_seen: list[str] = field(default_factory=list)  # every authority the turns named, latest last
 
 
 class Reader:
@@ -222,7 +223,8 @@ class Reader:
                 plan = self.read(part, context, continues=continues)
                 plans.append(plan)
                 if plan.route != "none":
-                    context = Context(plan, context.answer_names, context.answer_authorities, context.answer_quotes)
+                    context = Context(plan, context.answer_names, context.answer_authorities, context.answer_quotes,
+                                      _seen(context.authorities_seen, plan.authorities))
         return plans[:4]
 
     def _choose(self, candidates: list[str]) -> list[str]:
@@ -405,7 +407,16 @@ class Reader:
             return plan
         if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table):
             keep_operation = elliptical or plan.intent == "follow_up" or (
-                plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target"))
+                plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target")) or (
+                last.intent == "ehsg" and not plan.authorities)  # "which section was lowest?" after the scores
+            seen = context.authorities_seen
+            comparing = plan.intent == "follow_up" and not plan.authorities and (
+                plan.answer_type == "comparison" or slots.has("comparatives", plan.question))
+            if comparing and (years.named or years.relative) and last.authorities:
+                plan.intent, keep_operation = "change", False  # "was that better than the year before?"
+            elif comparing and len(seen) >= 2:
+                plan.intent, plan.authorities, plan.said = "compare", seen[-2:], seen[-2:]  # "which was better?"
+                keep_operation = False
             merged = replace(last, question=plan.question, search_text=plan.question, follow_up=True, decline=None,
                              year_note="", outside_place=None, years_outside=[],
                              years_seen=sorted(set(last.years_seen) | set(last.years)))
@@ -505,7 +516,13 @@ class Reader:
         if plan.intent == "national_rate":
             plan.measure = "percentage"
         if plan.intent == "ehsg":
-            plan.ehsg_years = [int(y) for y in re.findall(r"\b(20\d\d)\b", text)]  # the tool says which it lacks
+            # the years named (the tool says which it lacks); a follow-up naming none keeps the ones before,
+            # a year before or after them for "and the year before?"
+            named = [int(y) for y in re.findall(r"\b(20\d\d)\b", text)]
+            by = {"previous": -1, "next": 1}.get(years.relative or "")
+            if named or years.relative:
+                plan.ehsg_years = named or ([y + by for y in plan.ehsg_years] if by else [])
+
             plan.ehsg_sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]
             plan.years_outside = []
         if plan.intent == "out_of_scope" and plan.confidence >= OUT_OF_SCOPE_CONFIDENCE:
@@ -604,7 +621,7 @@ class Reader:
                 for question in self._choose(found.candidates)[:1]:
                     plan = self.read(question, context)
                     if plan.route != "none":
-                        context = Context(plan)
+                        context = Context(plan, authorities_seen=_seen(context.authorities_seen, plan.authorities))
             # What the last answer said, without the questions a refusal suggested (the user named none of them).
             answers = [suggest.strip(a) for a in turns(history, "assistant")]
             context.answer_quotes = re.findall(r"“([^”]+)”", answers[-1]) if answers else []
@@ -622,6 +639,11 @@ _NOT_PLACES = {"the", "supporting families", "annex a", "england", "english", "u
                "all", "each", "every", "annex", "table", "monday", "tuesday", "wednesday", "thursday", "friday",
                "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december", "team", "panel", "board", "meeting", "committee"}
+
+
+def _seen(before: list[str], named: list[str]) -> list[str]:
+    """The authorities a conversation has named, each once, the latest last."""
+    return [a for a in before if a not in named] + list(named)
 
 
 def split_compound(question: str) -> list[str]:

@@ -134,6 +134,13 @@ def test_table_refusals(ask, question, refusal):
      ["Birmingham achieved 1,379 successful family outcomes in 2023-24"]),
     # "and the X one?" after a text answer: the same kind of answer about the other project, not the quote again
     (["how much was southwark awarded for mental health", "and the SEND one?"], ["£86,299"]),
+    # a comparison asked of the conversation: the two authorities it named, or the year before
+    (["how did leeds do in 2023-24", "and bradford?", "which was better?"],
+     ["Leeds achieved 1,029 of a maximum of 2,054 (50%); Bradford achieved 555"]),
+    (["kent 24/25", "was that better than the year before?"], ["1,089 more outcomes achieved in 2024-25"]),
+    # after the EHSG scores, "which section…" is about the same table and year
+    (["what were the ehsg scores in 2024", "which section was lowest"], ["2024: Family Voice 3.8", "Data 3.2"]),
+    (["ehsg workforce score 2024", "and the year before?"], ["Workforce 3.3"]),
 ])
 def test_follow_ups(ask, turns, facts):
     history = []
