@@ -424,7 +424,7 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "a name for this"
     if kind == "person" and not any(_person_named(t, asked) for t in texts + [p.section for p in passages]):
         return "a person's name for this"
-    if kind in ("list", "place") and plan.items_asked >= 2 and not plan.places_wanted and \
+    if kind in ("list", "place", "organisation", "person") and plan.items_asked >= 2 and not plan.places_wanted and \
             max(_items_listed(t) for t in texts) < plan.items_asked:
         return "the list itself"  # "list the ten projects": the reports say there were ten, not which
     if plan.places_wanted:

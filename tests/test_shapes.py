@@ -179,6 +179,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("how much money does each council get from the families first partnership", "an amount for each one"),
     # a count the question states must be met: the report says twenty areas, and names none of them
     ("name the twenty areas that got system maturity peer support", "the names of the areas"),
+    # ten projects were funded; the report names none of them ("which N …" asks for the list, whoever they are)
+    ("which 10 projects got local data accelerator funding", "the list itself"),
     ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
     # the data survey asked about the NHS number; the report gives no count or share of councils using it
     ("how many local authorities use the nhs number", "a number of authorities"),
