@@ -267,7 +267,7 @@ class Reader:
             return bool(other.matches or other.outside or (other.years.named and not has_years))
 
         leans = slots.has("checking_cues", question) or slots.has("pronouns", question) or \
-            re.search(r"\b(?:we|our|us|we're|we’re)\b", question, re.I)
+            slots.has("first_person", question)
         if found.matches or found.outside or not leans:
             return question
         others = [c for c in candidates if c != question and names_one(c)][:MESSAGE_CONTEXT]
@@ -522,7 +522,6 @@ class Reader:
             by = {"previous": -1, "next": 1}.get(years.relative or "")
             if named or years.relative:
                 plan.ehsg_years = named or ([y + by for y in plan.ehsg_years] if by else [])
-
             plan.ehsg_sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]
             plan.years_outside = []
         if plan.intent == "out_of_scope" and plan.confidence >= OUT_OF_SCOPE_CONFIDENCE:
