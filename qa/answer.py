@@ -217,8 +217,12 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         return _none("I couldn't find this in the reports.")
     # …and the question's most telling word (the rarest in the reports) must be there too, in the passage,
     # the sentence before it or its headings: "paid per outcome under PbR" is not answered by an award to Hull.
-    places_asked = plan.answer_type in ("list", "place") and plan.places_wanted
-    own = {t for w in re.findall(r"[a-z]+", plan.question.lower()) if places_asked or not _ordinary(w)
+    # A "which councils…" question counts its everyday words too (from "which" on: "spot check failures").
+    which = re.search(r"\b(?:which|what|name|list)\b", plan.question, re.I)
+    places_asked = plan.answer_type in ("list", "place") and plan.places_wanted and which
+    everyday = set(re.findall(r"[a-z]+", plan.question[which.start():].lower())) if places_asked else set()
+    own = {t for w in re.findall(r"[a-z]+", plan.question.lower())
+           if not _ordinary(w) or (w in everyday and not slots.has("informal", w))
            for t in tokens(w) if t in asked and retriever.chunk_count(t) <= RARE_CHUNKS} - _shape_words()
     if own and not signed:
         rarest = min(own, key=retriever.chunk_count)

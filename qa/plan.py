@@ -315,6 +315,8 @@ class Reader:
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
+        elif plan.answer_type == "number" and not plan.counted_words and plan.places_wanted:
+            plan.answer_type = "list"  # "which councils were wave one…": names, not a figure
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.
@@ -707,7 +709,9 @@ _NOT_PLURALS = {"status", "does", "thanks", "plus", "claims", "results", "outcom
 
 def _places_wanted(text: str) -> int:
     """How many authority names a "which councils…" question needs in its answer (0: not such a question)."""
-    m = re.match(rf"\s*(?:which|what|name the|list the)\s+(?:(\w+)\s+)?(?:local\s+)?({AREA_WORDS})\b", text, re.I)
+    # at the start, or after a lead-in ("for the comms team - which councils…", "quick one: which areas…")
+    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:which|what|name the|list the)\s+(?:(\w+)\s+)?(?:local\s+)?({AREA_WORDS})\b",
+                  text, re.I)
     if not m:
         return 0
     plural = m.group(2).lower().endswith("s") and m.group(2).lower() != "las" or m.group(2).lower() == "las"
