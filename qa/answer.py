@@ -361,7 +361,7 @@ def _lacks(plan: Plan, passages) -> str | None:
     amount, a percentage a share, a date a date, a person or organisation a name the question lacks,
     and a "which areas" question the names of areas.
     """
-    from qa.extract import FIGURE, NUMBER_WORDS
+    from qa.extract import FIGURE
     from qa.retrieval import default_retriever, tokens
     from qa.shapes import topic
 
@@ -401,9 +401,7 @@ def _lacks(plan: Plan, passages) -> str | None:
     counted = [head] if len(head) > 3 and head not in _GENERIC_COUNTS else \
         [w for w in plan.counted_words if len(w) > 3 and w not in _GENERIC_COUNTS]
     if kind == "number" and counted:
-        nouns = "|".join(re.escape(w[:5]) for w in counted)
-        bound = (rf"(?:(?<![\d-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|hundred|thousand))[\s-]+"
-                 rf"(?:[\w-]+\s+){{0,3}}(?:{nouns})")
+        bound = _figure_before("|".join(re.escape(w[:5]) for w in counted))
         if head in _PLACE_COUNTS:
             bound += r"|\d\s?%|per ?cent"  # "45% of local authorities said data sharing had improved"
         if not any(re.search(bound, t, re.I) for t in texts):
@@ -416,8 +414,8 @@ def _lacks(plan: Plan, passages) -> str | None:
         return f"a number of {' '.join(plan.counted_words)} for this"
     if kind == "number" and head in _PLACE_COUNTS:
         # "how many councils use the NHS number": a count or a share of areas, not any figure in the passage
-        bound = (rf"(?:(?<![\d-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|one|all|half|most|hundred))[\s-]+"
-                 rf"(?:[\w-]+\s+){{0,3}}(?:area|authorit|council|LAs?\b|places|pathfinder)|\d\s?%|per ?cent")
+        bound = _figure_before(r"area|authorit|council|LAs?\b|places|pathfinder", "one|all|half|most|hundred") + \
+            r"|\d\s?%|per ?cent"
         if not any(re.search(bound, t, re.I) for t in texts):
             return f"a number of {head} for this"
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
@@ -436,6 +434,15 @@ def _lacks(plan: Plan, passages) -> str | None:
         if len(named) < plan.places_wanted:
             return "the names of the areas for this"
     return None
+
+
+def _figure_before(nouns: str, words: str = "one|hundred|thousand") -> str:
+    """A pattern for a figure ("45", "six", "45%"; not a year) with one of `nouns` (alternatives) within three
+    words after it: "six specific EHSG descriptors"."""
+    from qa.extract import NUMBER_WORDS
+
+    return (rf"(?:(?<![\d-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?|\b(?:{NUMBER_WORDS}|{words}))[\s-]+"
+            rf"(?:[\w-]+\s+){{0,3}}(?:{nouns})")
 
 
 def _items_listed(text: str) -> int:
