@@ -202,7 +202,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     signed = passages[0].signed  # "who signed the foreword": the signature block is the answer
     # "who wrote the foreword to the newer report": the section asked about is named and signed, so
     # words the reports don't use ("wrote") do not mean they don't cover it
-    named_and_signed = signed and set(tokens(passages[0].section)) & set(tokens(plan.question))
+    named_and_signed = signed and set(tokens(passages[0].section)) & set(tokens(plan.search_text))
     if not named_and_signed and _mostly_unknown(plan.search_text, retriever):
         return _none("I couldn't find this in the reports.")
     if plan.authorities and not any(_mentions_authority(retriever.section_text(p.year, p.section), name, said)

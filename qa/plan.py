@@ -414,7 +414,10 @@ class Reader:
             seen = context.authorities_seen
             comparing = plan.intent == "follow_up" and not plan.authorities and (
                 plan.answer_type == "comparison" or slots.has("comparatives", plan.question))
-            if comparing and (years.named or years.relative) and last.authorities:
+            two_years = len(set(last.years_seen) | set(last.years)) >= 2
+            if comparing and last.intent in ("totals", "national_rate") and (two_years or years.named or years.relative):
+                plan.intent, keep_operation = last.intent, False  # "so how much did it go up?" after both totals
+            elif comparing and last.authorities and (years.named or years.relative or (two_years and len(seen) < 2)):
                 plan.intent, keep_operation = "change", False  # "was that better than the year before?"
             elif comparing and len(seen) >= 2:
                 plan.intent, plan.authorities, plan.said = "compare", seen[-2:], seen[-2:]  # "which was better?"
@@ -451,7 +454,7 @@ class Reader:
                     merged.intent = "lookup"
                 elif not merged.years and not merged.years_outside:
                     merged.years = list(last.years)
-            if merged.intent == "change" and not keep_operation and len(merged.years) < 2 and \
+            if merged.intent in ("change", "totals", "national_rate") and not keep_operation and len(merged.years) < 2 and \
                     len(set(merged.years) | set(merged.years_seen)) >= 2:
                 merged.years = sorted(set(merged.years) | set(merged.years_seen))  # "and 24/25?" … "how many more is that"
             if plan.ehsg_years:

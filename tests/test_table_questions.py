@@ -138,6 +138,11 @@ def test_table_refusals(ask, question, refusal):
     (["how did leeds do in 2023-24", "and bradford?", "which was better?"],
      ["Leeds achieved 1,029 of a maximum of 2,054 (50%); Bradford achieved 555"]),
     (["kent 24/25", "was that better than the year before?"], ["1,089 more outcomes achieved in 2024-25"]),
+    (["how did sheffield get on in 24/25", "what about the year before", "so did they improve?"],
+     ["468 more outcomes achieved in 2024-25"]),
+    (["what was the national total in 2023-24", "and in 2024-25?", "so how much did it go up?"],
+     ["outcomes achieved by +40,481 (+63%)"]),
+    (["who wrote the foreword in 23/24", "and in the newer report?"], ["Janet Daby MP"]),
     # after the EHSG scores, "which section…" is about the same table and year
     (["what were the ehsg scores in 2024", "which section was lowest"], ["2024: Family Voice 3.8", "Data 3.2"]),
     (["ehsg workforce score 2024", "and the year before?"], ["Workforce 3.3"]),
