@@ -403,20 +403,20 @@ def _lacks(plan: Plan, passages) -> str | None:
     if kind == "number" and counted:
         bound = _figure_before("|".join(re.escape(w[:5]) for w in counted))
         if head in _PLACE_COUNTS:
-            bound += r"|\d\s?%|per ?cent"  # "45% of local authorities said data sharing had improved"
+            bound += "|" + _SHARE  # "45% of local authorities said data sharing had improved"
         if not any(re.search(bound, t, re.I) for t in texts):
             return f"a number of {' '.join(plan.counted_words)} for this"
     # …and so must each word before it saying which things: "how many lone parent families" is not answered
     # by a count of all families
     which = plan.counted_words[:plan.counted_words.index(head)] if head in plan.counted_words else []
-    words = {t[:5] for t in tokens(" ".join(texts + [p.section for p in passages]))}
-    if kind == "number" and any(t[:5] not in words for w in which if len(w) > 3 for t in tokens(w)):
-        return f"a number of {' '.join(plan.counted_words)} for this"
+    if kind == "number" and which:
+        words = {t[:5] for t in tokens(" ".join(texts + [p.section for p in passages]))}
+        if any(t[:5] not in words for w in which if len(w) > 3 for t in tokens(w)):
+            return f"a number of {' '.join(plan.counted_words)} for this"
     if kind == "number" and head in _PLACE_COUNTS:
         # "how many councils use the NHS number": a count or a share of areas, not any figure in the passage
-        bound = _figure_before(r"area|authorit|council|LAs?\b|places|pathfinder", "one|all|half|most|hundred") + \
-            r"|\d\s?%|per ?cent"
-        if not any(re.search(bound, t, re.I) for t in texts):
+        bound = _figure_before(r"area|authorit|council|LAs?\b|places|pathfinder", "one|all|half|most|hundred")
+        if not any(re.search(f"{bound}|{_SHARE}", t, re.I) for t in texts):
             return f"a number of {head} for this"
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
@@ -494,6 +494,8 @@ _GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", 
 
 # Counted words that are areas: a figure answers only if it counts areas or is a share of them.
 _PLACE_COUNTS = {"areas", "councils", "authorities", "places", "las"}
+# A share given as a percentage ("45% of local authorities", "45 per cent").
+_SHARE = r"\d\s?%|per ?cent"
 
 
 # Words that carry no topic of their own ("How much did Kirklees get?").
