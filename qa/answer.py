@@ -16,7 +16,7 @@ from index.vectors import StoreUnavailable
 from qa import llm, slots, suggest
 from qa.intents import is_common_word
 from qa.plan import Plan
-from qa.shapes import asked_words, is_summary_section, new_names, not_names, read_on, report_changes, whole_report
+from qa.shapes import asked_words, cue_tokens, is_summary_section, new_names, not_names, read_on, report_changes, whole_report
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool, listed
 
 # After a refusal's reason: one sentence on what the reports cover, with the years the store holds.
@@ -224,6 +224,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     own = {t for w in re.findall(r"[a-z]+", plan.question.lower())
            if not _ordinary(w) or (w in everyday and not slots.has("informal", w))
            for t in tokens(w) if t in asked and retriever.chunk_count(t) <= RARE_CHUNKS} - _shape_words()
+    if any("£" in p.text for p in passages):
+        own -= cue_tokens("money_words")  # "which councils got money for…": "was awarded £112,268" says so
     if own and not signed:
         rarest = min(own, key=retriever.chunk_count)
         if not any(rarest[:5] == t[:5] for p in passages
@@ -290,8 +292,6 @@ _STOP = re.compile(r"the|a|an|what|did|does|do|say|said|about|of|by|from|to|in|o
 
 def _shape_words() -> frozenset[str]:
     """Words that ask for a shape of answer ("summarise", "define"), not for a topic the passage must name."""
-    from qa.shapes import cue_tokens
-
     return cue_tokens("summary_words") | cue_tokens("overview_cues") | cue_tokens("definition_words")
 
 

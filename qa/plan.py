@@ -84,6 +84,7 @@ class Plan:
     both_reports: bool = False
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
     new_subject: bool = False  # "and the SEND one?": the same question of something else, so not the anchor
+    earlier: str = ""  # a text follow-up: the words of the question it follows ("what is family voice")
     outside_place: str | None = None  # "Cardiff is in Wales", for places not in the tables
     decline: str | None = None  # why the question is declined
     follow_up: bool = False
@@ -313,10 +314,10 @@ class Reader:
         plan.items_asked = _items_asked(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage", "summary", "definition"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
+        elif plan.answer_type in ("number", "money") and not plan.counted_words and plan.places_wanted:
+            plan.answer_type = "list"  # "which councils were wave one…", "which councils got cash…": names
         elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
-        elif plan.answer_type == "number" and not plan.counted_words and plan.places_wanted:
-            plan.answer_type = "list"  # "which councils were wave one…": names, not a figure
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.
@@ -480,6 +481,7 @@ class Reader:
                     for name in set(last.said) - set(plan.said):
                         before = re.sub(rf"\b{re.escape(name.strip())}(?:['’]s)?\b", " ", before, flags=re.I)
                 plan.search_text = " ".join(p for p in (plan.question, before, names) if p)
+                plan.earlier = before
                 if last.route == "documents":
                     plan.anchor = list(context.answer_quotes)  # "who ran it?": near what was just quoted
         self._set_years(plan, years, last)

@@ -74,8 +74,10 @@ class Passage:
 
 
 def asked_words(plan) -> set[str]:
-    """The words the question itself used (a follow-up's search words add names from the answer before)."""
-    return {w.lower() for w in re.findall(r"[A-Za-z]+", plan.question if plan.follow_up else plan.search_text)}
+    """The words the question used, with a follow-up's earlier question ("who delivers it?" after "what is family
+    voice": Family Voice is not the name asked for), but not the names its search adds from the answer before."""
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", f"{plan.question} {plan.earlier}" if plan.follow_up
+                                          else plan.search_text)}
 
 
 def new_names(text: str, asked: set[str]) -> set[str]:
@@ -87,10 +89,22 @@ def new_names(text: str, asked: set[str]) -> set[str]:
     for m in re.finditer(r"\b[A-Z][a-zA-Z]+", text.removeprefix("• ")):
         word = m.group()
         opens = m.start() == 0 or re.search(r"[.!?:]\s+$", text.removeprefix("• ")[:m.start()])
-        if word.lower() in asked or word in not_names() or (opens and is_common_word(word.lower())):
+        if word.lower() in asked or word in not_names() or (opens and is_common_word(word.lower())) \
+                or _abbreviates_asked(word, text, asked):
             continue
         found.add(word)
     return found
+
+
+def _abbreviates_asked(word: str, text: str, asked: set[str]) -> bool:
+    """ "Supporting Families Employment Advisors (SFEAs)" after a question about employment advisors: the
+    abbreviation is of a name the question used (or of the programme's own), not a new name."""
+    m = re.search(rf"((?:[A-Z][a-z]+\s+){{2,6}})\({re.escape(word)}\)", text)
+    if not m or not word[:2].isupper():
+        return False
+    spelled = m.group(1).split()[-len(word.rstrip("s")):]
+    return [w[0] for w in spelled] == list(word.rstrip("s")) and all(
+        w.lower() in asked or w in not_names() for w in spelled)
 
 
 @lru_cache(maxsize=1)

@@ -142,6 +142,11 @@ def test_what_changed_gives_totals_side_by_side_and_headlines(ask):
      ["Hertfordshire", "Leeds", "Nottingham", "Southwark", "Wakefield"]),
     ("which councils were in the mental health project", ["Hull", "Kirklees", "Leicestershire", "Southwark",
                                                           "Wiltshire"]),
+    # asked by the money: "got money", "got cash" ask which councils, and "was awarded £…" answers "money"
+    ("which councils got money for the SEND project", ["Hertfordshire", "Leeds", "Nottingham", "Southwark",
+                                                       "Wakefield"]),
+    ("which LAs got cash for the mental health pilots", ["Hull", "Kirklees", "Leicestershire", "Southwark",
+                                                         "Wiltshire"]),
 ])
 def test_list_gathers_every_council(ask, question, names):
     answer = ask(question)
@@ -205,6 +210,8 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     ("how much was nottingham given for the SEND pilot", "and wakefield?", "Wakefield was awarded £80,488"),
     # out of context this reads as off-topic; after an answer about the trial it asks about the trial
     ("what is the systemic practice trial", "what is it actually testing?", "It aims to test whether training keyworkers"),
+    # the body asked for is not the project the question before named
+    ("what does the report say about employment advisors", "who delivered that work", "Ealing Council"),
 ])
 def test_text_follow_up_asks_about_what_was_just_said(ask, first, follow_up, fact):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
