@@ -357,7 +357,8 @@ class Reader:
     # ------------------------------------------------------------ pieces of read()
     def _looks_like_follow_up(self, text: str, masked: str) -> bool:
         words = re.findall(r"[A-Za-z]+", masked)
-        return slots.starts_with("follow_up_cues", text) or slots.has("pronouns", text) or len(words) <= 4
+        return slots.starts_with("follow_up_cues", text) or slots.has("pronouns", text) or len(words) <= 4 \
+            or slots.has("back_references", text)  # "which one hit a higher percentage?"
 
     def _set_years(self, plan: Plan, years: slots.Years, last: Plan | None, base: list[str] | None = None) -> None:
         plan.years, plan.years_outside = list(years.named), list(years.outside)
@@ -395,6 +396,10 @@ class Reader:
         own_table = plan.intent in TABLE_INTENTS
         if plan.intent == "out_of_scope" and last.route == "documents":
             plan.intent = "text"  # "what's it actually testing?" after the trial: about what was just said
+        weighing = plan.answer_type == "comparison" or slots.has("comparatives", plan.question) \
+            or slots.has("change_words", plan.question)
+        if plan.intent == "out_of_scope" and last.route == "table" and weighing and not plan.authorities:
+            plan.intent = "follow_up"  # "what's the difference?" after two figures
         if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question):
             plan.intent = "text"  # "how much did Nottingham get?" after a question about a project's awards
             own_table = False
@@ -413,8 +418,14 @@ class Reader:
                 plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target")) or (
                 last.intent == "ehsg" and not plan.authorities)  # "which section was lowest?" after the scores
             seen = context.authorities_seen
-            comparing = plan.intent == "follow_up" and not plan.authorities and (
-                plan.answer_type == "comparison" or slots.has("comparatives", plan.question))
+            if weighing and not plan.authorities and slots.has("back_references", plan.question) and len(seen) >= 2:
+                plan.intent = "follow_up"  # "which one hit a higher percentage?"
+            comparing = plan.intent == "follow_up" and not plan.authorities and weighing
+            if weighing and len(plan.authorities) == 1 and len(last.authorities) == 1 and \
+                    plan.authorities != last.authorities and slots.has("pronouns", plan.question):
+                # "is that more than rotherham?" after Sheffield's figure: the two side by side
+                plan.intent, plan.authorities = "compare", last.authorities + plan.authorities
+                plan.said = last.said + plan.said
             two_years = len(set(last.years_seen) | set(last.years)) >= 2
             if comparing and last.intent in ("totals", "national_rate") and (two_years or years.named or years.relative):
                 plan.intent, keep_operation = last.intent, False  # "so how much did it go up?" after both totals

@@ -137,6 +137,13 @@ def test_table_refusals(ask, question, refusal):
     # a comparison asked of the conversation: the two authorities it named, or the year before
     (["how did leeds do in 2023-24", "and bradford?", "which was better?"],
      ["Leeds achieved 1,029 of a maximum of 2,054 (50%); Bradford achieved 555"]),
+    (["how did cornwall get on", "and devon", "which one hit a higher percentage"],
+     ["Devon had 14 percentage points more than Cornwall", "Devon had 11 percentage points more"]),
+    # "that" is the first authority's figure, set beside the one the follow-up names
+    (["what was sheffield's max outcomes for 24-25", "is that more than rotherham?"],
+     ["Sheffield achieved 1,652 of a maximum of 1,652 (100%); Rotherham achieved 559 of a maximum of 850"]),
+    (["how many outcomes in total last year", "and the year before", "what's the difference"],
+     ["64,280", "104,761", "+40,481"]),
     (["kent 24/25", "was that better than the year before?"], ["1,089 more outcomes achieved in 2024-25"]),
     (["how did sheffield get on in 24/25", "what about the year before", "so did they improve?"],
      ["468 more outcomes achieved in 2024-25"]),
