@@ -29,10 +29,12 @@ _SQL = re.compile(
 # A line that is somebody else's turn in a pasted transcript.
 _ROLE_LINE = re.compile(r"^\s*(?:\[?(?:assistant|system|ai|bot|chatgpt|model|developer)\]?\s*[:>])", re.I)
 # A role label in the middle of a line starts a new turn: "assistant: … user: is that right?".
-_INLINE_ROLE = re.compile(r"(?<=\S)\s+(?=\[?(?:assistant|system|user|human|ai|bot)\]?\s*:)", re.I)
+# Not after a word that makes it part of the sentence ("Q for the bot: did Bristol…", "a note to my AI: …").
+_INLINE_ROLE = re.compile(r"(?<=\S)(?<!\bthe)(?<!\bfor)(?<!\bto)(?<!\ba)(?<!\bmy)(?<!\byour)(?<!\bthis)(?<!\bour)"
+                          r"\s+(?=\[?(?:assistant|system|user|human|ai|bot)\]?\s*:)", re.I)
 _USER_LABEL = re.compile(r"^\s*\[?(?:user|human|me|q|question)\]?\s*[:>]\s*", re.I)
 # Sentence ends; a new line also ends a sentence.
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[\"'“‘(]?[A-Za-z0-9])|\n+")
+_SENTENCE_END = re.compile(r"(?:(?<=[.?!])|(?<=[.?!][\"'”’)]))\s+(?=[\"'“‘(]?[A-Za-z0-9])|\n+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -65,7 +67,7 @@ def read_message(raw) -> Message:
     kept = _SQL.sub(" ", "\n".join(lines))
     candidates = []
     for sentence in _SENTENCE_END.split(kept):
-        sentence = strip_openers(" ".join(sentence.split()).strip(" -–—*#>|,"))
+        sentence = _after_lead_in(strip_openers(" ".join(sentence.split()).strip(" -–—*#>|,")))
         if _WORD.search(sentence) and not _mostly_symbols(sentence):
             candidates.append(sentence)
     cleaned = " ".join(" ".join(kept.split()).split())
@@ -78,6 +80,18 @@ def read_message(raw) -> Message:
                                         "Families reports.")
         return Message(cleaned, [], "That doesn't read as a question about the Supporting Families reports.")
     return Message(cleaned, candidates)
+
+
+def _after_lead_in(sentence: str) -> str:
+    """The question relayed after a lead-in that says who asks it ('Forwarding from my colleague: "can someone
+    confirm whether…?"'; the words are data: vocabulary "relayed"). Any other lead-in is kept: it often says
+    what the question is about ("bristol 23/24 figures - were they…", "Leeds: how did they do?")."""
+    from qa import slots
+
+    m = re.match(r"([^:?]{3,80}?)(?::|\s[-–—])\s+[\"'“‘]?(.+?)[\"'”’]?$", sentence)
+    if m and slots.has("relayed", m.group(1)) and not question_signal(m.group(1)) and question_signal(m.group(2)):
+        return m.group(2)
+    return sentence
 
 
 def _mostly_symbols(sentence: str) -> bool:

@@ -329,6 +329,11 @@ def test_cli_hostile_input(store):
     ("Hi, we're Leeds. Our team thinks we got 2,000 outcomes in 2024-25. Can you check this?",
      "Leeds achieved 2,102 successful family outcomes in 2024-25"),
     ("Is it right that we hit our target last year? We're Kent.", "Kent achieved 3,403"),
+    # "the bot:" inside a sentence is no fake turn; a relayed question is read without who relays it or the sign-off
+    ("Q for the bot: did Bristol achieve all of its outcomes last year?? asking for a friend lol",
+     "Bristol achieved 1,134 of its maximum of 1,222"),
+    ('Forwarding from my colleague: "can someone confirm whether Lancashire was one of the areas awarded earned '
+     'autonomy in 2023-24?" Cheers', "Dorset, Hertfordshire, Lancashire, Norfolk, Somerset and Wolverhampton"),
 ])
 def test_the_question_inside_noise_is_answered(store, message, fact):
     from qa import ask
