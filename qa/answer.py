@@ -9,7 +9,7 @@ rows or quoted report sentences.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from index.chunks import split_sentences
 from index.vectors import StoreUnavailable
@@ -99,7 +99,15 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         return answer
-    return _document_answer(plan, avoid)
+    answer = _document_answer(plan, avoid)
+    if answer.route == "none" and plan.year_note and len(plan.years) == 1:
+        # "how many councils have EA now": "now" chose the latest report; when only the report before says,
+        # that is the latest the reports say (and the answer says which report it is)
+        wider = _document_answer(replace(plan, years=[], year_note=""), avoid)
+        if wider.route == "documents":
+            wider.text = f"The {plan.years[0]} report doesn't say; the latest the reports say is this.\n\n{wider.text}"
+            return wider
+    return answer
 
 
 def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
@@ -213,7 +221,10 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # sentence about SEND does not answer how many children were in care in Leeds.
     asked = ((set(tokens(plan.search_text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
              - {t for n in places for t in tokens(n)})
-    if asked and not signed and not any(asked & set(tokens(f"{p.section} {p.text}")) for p in passages):
+    # …beyond the words of what is counted: "five local authorities" in the SEND project does not say how
+    # many local authorities have earned autonomy
+    topic_words = asked - set(tokens(" ".join(plan.counted_words))) or asked
+    if asked and not signed and not any(topic_words & set(tokens(f"{p.section} {p.text}")) for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and the question's most telling word (the rarest in the reports) must be there too, in the passage,
     # the sentence before it or its headings: "paid per outcome under PbR" is not answered by an award to Hull.

@@ -180,7 +180,7 @@ class HybridRetriever:
             similarity = np.where(self.chunk_years == year, similarity, -np.inf)
         order = np.argsort(-similarity, kind="stable")[:CANDIDATES]
         dense = [self.ids[i] for i in order if np.isfinite(similarity[i])]
-        lex_scores = self.keywords.scores(tokens(query))
+        lex_scores = self.keywords.scores(self.query_tokens(query))
         order = np.argsort(-lex_scores)
         lexical = [self.ids[i] for i in order[:CANDIDATES] if lex_scores[i] > 0
                    and (not year or self.metas[self.ids[i]]["year"] == year)]
@@ -197,7 +197,7 @@ class HybridRetriever:
         """Sentences of the best chunks, best first, and the chunks they came from."""
         vec = self.embed(query)
         hits = self.search(query, k=RESCORE_CHUNKS, year=year, query_vector=vec)
-        q_tokens = set(tokens(query)) - YEAR_TOKENS
+        q_tokens = set(self.query_tokens(query)) - YEAR_TOKENS
         q_weight = sum(self.keywords.idf.get(t, 0.0) for t in q_tokens) or 1.0
         top_fused = hits[0].score if hits else 1.0
         w = weights.current()
@@ -215,6 +215,21 @@ class HybridRetriever:
                                        score, cosine, overlap, frozenset(self.sentence_tokens[i])))
         out.sort(key=lambda s: s.score, reverse=True)
         return out, hits
+
+    def query_tokens(self, query: str) -> list[str]:
+        """The query's words, with the words an abbreviation stands for where the reports define it: "how many
+        councils have EA" also searches "earned autonomy". An abbreviation counts when written in capitals, or
+        when it is no common word ("ehsg"); "send" in lower case is the verb. Only one the reports use less
+        than the words it stands for is expanded: they say "SEND" throughout, "EA" once."""
+        from qa.intents import is_common_word
+
+        words = tokens(query)
+        for m in re.finditer(r"\b[A-Za-z]{2,6}\b", query):
+            short = m.group().lower()
+            if short in self.acronyms and (m.group().isupper() or not is_common_word(short)) \
+                    and self.chunk_count(short) < min(map(self.chunk_count, self.acronyms[short])):
+                words += sorted(self.acronyms[short] - set(words))
+        return words
 
     def chunk_count(self, token: str) -> int:
         """In how many chunks a (stemmed) word occurs."""

@@ -41,6 +41,22 @@ def test_a_question_worded_unlike_the_report_finds_its_sentence(ask):
     assert "So far, we have engaged with 14 local areas" in answer.text
 
 
+def test_an_abbreviation_searches_what_it_stands_for(ask):
+    answer = ask("how many local authorities have EA status")  # the report: "…achieved Earned Autonomy status"
+    assert "21 local authorities have now achieved Earned Autonomy status" in answer.text
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("how many local authorities have earned autonomy status now", "21 local authorities have now achieved"),
+    ("latest data survey - how many LAs responded", "149 local authorities responded"),
+])
+def test_now_falls_back_to_the_report_that_says(ask, question, fact):
+    answer = ask(question)  # "now" is the 2024-25 report, which does not say; the 2023-24 one does
+    assert answer.route == "documents"
+    assert "The 2024-25 report doesn't say" in answer.text and fact in answer.text
+    assert "five local authorities" not in answer.text  # the SEND project counts authorities, not EA ones
+
+
 def test_ocr_artefacts_do_not_reach_answers(ask):
     answer = ask("What did the minister say about being grateful?")
     assert "| am" not in answer.text and "¢" not in answer.text
