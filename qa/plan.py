@@ -16,7 +16,8 @@ from functools import cached_property
 
 from qa import slots, suggest
 from qa.authorities import AuthorityResolver, normalise
-from qa.intents import NEEDS_AUTHORITY, NO_AUTHORITY, TABLE_INTENTS, IntentClassifier, load_examples, token_embedder
+from qa.intents import (NEEDS_AUTHORITY, NO_AUTHORITY, TABLE_INTENTS, IntentClassifier, is_common_word, load_examples,
+                        token_embedder)
 from qa.message import question_signal, read_message
 from qa.stores import per_build
 
@@ -30,6 +31,14 @@ HISTORY_MESSAGES = 4 * CONTEXT_TURNS
 HISTORY_CHARS = 10_000
 # A follow-up this short (in words, slots masked) that names nothing new is read against the conversation.
 SHORT_FOLLOW_UP = 8
+# A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
+# the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
+# no "mate"); one shorter than SPELL_MIN ("gove", "lst") is left as it is.
+SPELL_SHORT = 6
+SPELL_MIN = 5
+# Endings of inflected words and what they replace: "furthest" is "further", "policies" "policy".
+_INFLECTIONS = (("'s", ""), ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                ("ing", "e"), ("est", "er"), ("est", ""), ("er", ""), ("ly", ""))
 # In a long message, a sentence naming an authority or a year is this much likelier to be the question.
 SLOT_EVIDENCE = 0.5
 # A long message's sentences are weighed at most up to this many.
@@ -151,7 +160,8 @@ class Reader:
         mentions: whether the reports' text contains a phrase (for places and years the tables lack).
     """
 
-    def __init__(self, resolver: AuthorityResolver, table_years: list[str], text_years: list[str], mentions=None):
+    def __init__(self, resolver: AuthorityResolver, table_years: list[str], text_years: list[str], mentions=None,
+                 words: frozenset[str] = frozenset()):
         self.resolver = resolver
         self.table_years = list(table_years)
         self.years = sorted(set(table_years) | set(text_years))
@@ -162,6 +172,12 @@ class Reader:
         self._prediction_cache: dict[str, object] = {}
         examples = [(e.intent, e.answer_type, self.mask(e.question)) for e in load_examples()]
         self.classifier = IntentClassifier.cached(examples, token_embedder())
+        # Words a misspelling is put right to: the reports' own, and the common words of the example questions
+        # (which hold misspellings on purpose, for the classifier).
+        said = {w for _, _, q in examples for w in re.findall(r"[a-z]+", q.lower()) if is_common_word(w)}
+        self._spellings = sorted(set(words) | said) if words else []
+        self._known = set(self._spellings) | {w for phrases in slots.vocabulary().values() if isinstance(phrases, list)
+                                              for p in phrases for w in re.findall(r"[a-z]+", str(p).lower())}
 
     # ------------------------------------------------------------ slots
     def _place_reasons(self) -> dict[str, str]:
@@ -195,6 +211,44 @@ class Reader:
                 self._slot_cache.clear()
             self._slot_cache[text] = found
         return found
+
+    def spell(self, text: str) -> str:
+        """Misspelt words put right: "lcoal" -> "local", "differnce" -> "difference". A word is changed only if it
+        is no common English word, not one the reports or the example questions use, not an authority or a place
+        (those have their own fuzzy matching), and one of the known words is close to it (same first letter)."""
+        if not self._spellings:
+            return text
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        found = self.slots(text)
+        taken = [(m.start, m.end) for m in found.matches] + [(s, e) for s, e, _, _ in found.outside]
+
+        def fix(m: re.Match) -> str:
+            word = m.group()
+            low = word.lower()
+            named = word[0].isupper() and re.search(r"\w[^.?!:\n]*$", text[:m.start()])  # "Cambs" mid-sentence
+            if len(low) < SPELL_MIN or word.isupper() or named or self._is_known(low) \
+                    or any(s <= m.start() < e for s, e in taken):
+                return word
+            # one letter wrong, missing, extra or swapped; a short word keeps its last letter ("gove" is no "gov")
+            near = [w for w in self._spellings if w[0] == low[0] and (len(low) > SPELL_SHORT or w[-1] == low[-1])]
+            best = process.extractOne(low, near, scorer=DamerauLevenshtein.distance, score_cutoff=1)
+            return best[0] if best else word
+
+        return re.sub(r"[A-Za-z]+", fix, text)
+
+    def _is_known(self, word: str) -> bool:
+        """A word needing no correction: common English, used by the reports or the vocabulary, or an inflection
+        of one ("percentages", "prioritised", "furthest", "carer" beside the reports' "carers")."""
+        if word in self._known or is_common_word(word):
+            return True
+        for ending, base in _INFLECTIONS:
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                stem = word[:len(word) - len(ending)] + base
+                if stem in self._known or is_common_word(stem):
+                    return True
+        return any(f"{word}{ending}" in self._known for ending in ("s", "es", "d", "ed"))
 
     def _predict(self, masked: str):
         """The classifier's reading of a masked question; cached, as follow-ups replay earlier turns."""
@@ -281,7 +335,7 @@ class Reader:
     def read(self, question: str, context: Context | None = None, continues: bool = False) -> Plan:
         """The Plan for one question, with `context` for follow-ups."""
         context = context or Context()
-        text = question
+        text = self.spell(question)
         found = self.slots(text)
         matches, outside, years, masked = found.matches, found.outside, found.years, found.masked
         prediction = self._predict(masked)
@@ -328,8 +382,11 @@ class Reader:
             allowed -= NEEDS_AUTHORITY
         if has_places:
             allowed -= NO_AUTHORITY
+        # "the july 2024 ehsg collection - which number was that": the lead-in is what "that" points at
+        lead_in = re.match(r"\s*((?:[\w'’/]+\s+){1,8}[\w'’/]+)\s*(?::|\s[-–—])\s*(.+)", text)
         standalone = slots.has("table_words", text) or (
-            question_signal(text) >= 0.4 and not slots.starts_with("follow_up_cues", text))
+            question_signal(text) >= 0.4 and not slots.starts_with("follow_up_cues", text)) or bool(
+            lead_in and question_signal(lead_in.group(2)) >= 0.4)
         bare = last is None and not continues and not has_places and not years.named and _bare(text)
         if bare or (prediction.intent == "follow_up" and last is None and not has_places and not standalone):
             allowed = {"follow_up"}  # "And in 2023-24?", "why?", "who ran it?" on a fresh page: ask what it follows
@@ -864,7 +921,7 @@ def _full_reader() -> Reader:
 
     tool = default_tool()
     retriever = default_retriever()
-    return Reader(tool.resolver, tool.years, retriever.years, retriever.mentions)
+    return Reader(tool.resolver, tool.years, retriever.years, retriever.mentions, retriever.words)
 
 
 @per_build

@@ -141,6 +141,7 @@ class HybridRetriever:
         self.vocabulary = set(self.keywords.idf)
         self._vocab_list = sorted(self.vocabulary | {t for s in self.sentence_tokens for t in s})
         self._corpus = " ".join(self.texts.values()).lower()
+        self.words = frozenset(re.findall(r"[a-z]+", self._corpus))  # the reports' words as written, for spelling
         self._sections: dict[tuple[str, str], str] = {}  # (year, path) -> the path and all its text
         for cid, text in self.texts.items():
             key = (self.metas[cid]["year"], self.metas[cid]["path"])

@@ -50,6 +50,32 @@ def test_authority_names_typos_and_abbreviations(reader, question, authority):
     assert reader.understand(question)[0].authorities == [authority]
 
 
+@pytest.mark.parametrize("typed, read", [
+    ("how many lcoal authorities have EA", "how many local authorities have EA"),  # letters swapped
+    ("whats the differnce between EA and PbR", "whats the difference between EA and PbR"),  # one missing
+    ("what did the mental helth pilot find", "what did the mental health pilot find"),
+    ("who quality checks oxfordshires strenghts and needs forms", "who quality checks oxfordshires strengths and needs forms"),
+    # left alone: inflections of known words, names, short words, capitalised names and authorities
+    ("which descriptors were prioritised? percentages pls", "which descriptors were prioritised? percentages pls"),
+    ("what did gillian keegan or michael gove say", "what did gillian keegan or michael gove say"),
+    ("is Cambs in the tables", "is Cambs in the tables"),
+    ("how did wakefeild do", "how did wakefeild do"),  # the authority resolver's own fuzzy match reads it
+])
+def test_misspelt_words_are_put_right(reader, typed, read):
+    assert reader.spell(typed) == read
+
+
+def test_a_subject_then_a_question_about_that_is_no_bare_follow_up(ask):
+    answer = ask("peer support for system maturity - which two councils won that")  # "that" is the lead-in
+    assert answer.route == "documents"
+    assert "Staffordshire and Lincolnshire were awarded the contract" in answer.text
+
+
+def test_a_misspelt_word_still_finds_its_answer(ask):
+    answer = ask("plz can u tell me how many lcoal authorities have earned autonomy status")
+    assert "21 local authorities have now achieved Earned Autonomy status" in answer.text
+
+
 def test_a_name_inside_a_word_is_not_an_authority(reader):
     assert reader.understand("what issues were families dealing with?")[0].authorities == []
 
