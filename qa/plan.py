@@ -457,7 +457,9 @@ class Reader:
             or slots.has("change_words", plan.question)
         if plan.intent == "out_of_scope" and last.route == "table" and weighing and not plan.authorities:
             plan.intent = "follow_up"  # "what's the difference?" after two figures
-        if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question):
+        about_ehsg = plan.intent == "ehsg" and slots.has("ehsg_words", f"{last.search_text} {last.question}")
+        if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question) \
+                and not about_ehsg:  # "what were the scores last year?" after "what is the EHSG?" is the EHSG table
             plan.intent = "text"  # "how much did Nottingham get?" after a question about a project's awards
             own_table = False
         if own_table and plan.intent in NEEDS_AUTHORITY and not plan.authorities and last.authorities:

@@ -153,6 +153,8 @@ def test_table_refusals(ask, question, refusal):
     # after the EHSG scores, "which section…" is about the same table and year
     (["what were the ehsg scores in 2024", "which section was lowest"], ["2024: Family Voice 3.8", "Data 3.2"]),
     (["ehsg workforce score 2024", "and the year before?"], ["Workforce 3.3"]),
+    # after a text answer about the EHSG, its scores are the EHSG table's
+    (["what is the EHSG", "what were the scores last year"], ["2024: Family Voice 3.8", "Data 3.2"]),
     # "her job title" after who signed: the signature block says it
     (["who signed the foreword in the latest report", "what's her job title"], ["Minister for Children and Families"]),
 ])
