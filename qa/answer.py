@@ -433,6 +433,8 @@ def _lacks(plan: Plan, passages) -> str | None:
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
                                   for t in texts):
         return "a date for this"
+    if any(p.introduces for p in passages):
+        return None  # the sentence naming the person asked about says who they are
     if kind in ("person", "organisation") and not any(new_names(t, asked) for t in texts):
         return "a name for this"
     if kind == "person" and not any(_person_named(t, asked) for t in texts + [p.section for p in passages]):

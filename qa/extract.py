@@ -52,6 +52,10 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         return [p for y in (plan.years or retriever.years[-1:]) for p in shapes.report_summary(retriever, y)]
     w = weights.current()
     rankings = {y: _rank(plan, retriever, y, places, avoid, anchor, w) for y in years}
+    if plan.introduce:
+        found = shapes.introduction(plan.introduce, retriever, plan.years)
+        if found:
+            return [found]
     if plan.answer_type == "person":
         # who signed is found by the report's structure (the section named, its signature block), so a
         # loosely worded "who signed off the foreword on the 2023-24 one" needs no well-scoring sentence

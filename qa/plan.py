@@ -94,6 +94,7 @@ class Plan:
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
     new_subject: bool = False  # "and the SEND one?": the same question of something else, so not the anchor
     earlier: str = ""  # a text follow-up: the words of the question it follows ("what is family voice")
+    introduce: str | None = None  # "who is hannah?": a person the reports name, introduced where first named
     outside_place: str | None = None  # "Cardiff is in Wales", for places not in the tables
     decline: str | None = None  # why the question is declined
     follow_up: bool = False
@@ -161,8 +162,9 @@ class Reader:
     """
 
     def __init__(self, resolver: AuthorityResolver, table_years: list[str], text_years: list[str], mentions=None,
-                 words: frozenset[str] = frozenset()):
+                 words: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()):
         self.resolver = resolver
+        self.people = people  # words the reports write only capitalised ("hannah", "coram"), lower-cased
         self.table_years = list(table_years)
         self.years = sorted(set(table_years) | set(text_years))
         self.mentions = mentions or (lambda phrase: False)
@@ -363,6 +365,10 @@ class Reader:
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)
         plan.title = _title(text, person=plan.answer_type == "person")
+        named = re.match(r"\s*who(?:'s|’s|\s+(?:is|was))\s+([a-z]+)\b(?!\s+(?:for|to|of|with|at|by|on)\b)", text, re.I)
+        if named and named.group(1).lower() in self.people and not matches:
+            # "who is hannah?", "who's lauren in the case study": the person the reports name
+            plan.introduce, plan.answer_type, plan.title = named.group(1).capitalize(), "person", None
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         plan.counted_head = _counted_head(text)
         plan.items_asked = _items_asked(text)
@@ -396,6 +402,8 @@ class Reader:
             allowed -= TABLE_INTENTS  # the tables hold outcome counts, never money
         if authorities and (years.named or plan.measure):
             allowed.discard("out_of_scope")  # an authority with a year or a measure is a question about the tables
+        if plan.introduce:
+            allowed = {"text"}  # "who's lauren": a person of the reports' own case study
         ranked = [(i, p) for i, p in prediction.ranked if i in allowed]
         total = sum(p for _, p in ranked) or 1.0
         plan.intent, plan.confidence = ranked[0][0], ranked[0][1] / total
@@ -923,7 +931,8 @@ def _full_reader() -> Reader:
 
     tool = default_tool()
     retriever = default_retriever()
-    return Reader(tool.resolver, tool.years, retriever.years, retriever.mentions, retriever.words)
+    return Reader(tool.resolver, tool.years, retriever.years, retriever.mentions, retriever.words,
+                  retriever.proper_names)
 
 
 @per_build

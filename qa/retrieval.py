@@ -142,6 +142,7 @@ class HybridRetriever:
         self._vocab_list = sorted(self.vocabulary | {t for s in self.sentence_tokens for t in s})
         self._corpus = " ".join(self.texts.values()).lower()
         self.words = frozenset(re.findall(r"[a-z]+", self._corpus))  # the reports' words as written, for spelling
+        self.proper_names = _proper_names(self.sentence_text)
         self._sections: dict[tuple[str, str], str] = {}  # (year, path) -> the path and all its text
         for cid, text in self.texts.items():
             key = (self.metas[cid]["year"], self.metas[cid]["path"])
@@ -309,6 +310,15 @@ def _acronyms(texts) -> dict[str, set[str]]:
                 long_words = words[words.index(initials[-len(caps)]):]
                 found.setdefault(short.lower(), set()).update(tokens(" ".join(long_words)))
     return found
+
+
+def _proper_names(sentences: list[str]) -> frozenset[str]:
+    """Words the reports write only with a capital, inside sentences: names of people and places ("Hannah",
+    "Lauren", "Coram"), lower-cased."""
+    lower = {w for s in sentences for w in re.findall(r"\b[a-z][a-z'’]+\b", s)}
+    capital = {m.group().lower() for s in sentences
+               for m in re.finditer(r"(?<!^)(?<![.!?:•]\s)\b[A-Z][a-z]{2,}\b", s.removeprefix("• "))}
+    return frozenset(capital - lower)
 
 
 @lru_cache(maxsize=512)

@@ -66,6 +66,7 @@ class Passage:
     lacks: str = ""  # what the question asked for that this passage does not give ("a reason for this")
     headings: list[str] = field(default_factory=list)  # headings the answer lists after the quote (one per council)
     signed: bool = False  # a signature block: the names are who signed
+    introduces: bool = False  # where the reports first name the person asked about ("who is Hannah?")
 
     def quoted(self) -> str:
         """The passage in quotation marks, then what the report's headings add (outside the quote)."""
@@ -391,6 +392,22 @@ def signatures(plan, rankings: dict[str, list[SentenceHit]], retriever: HybridRe
             out.append(Passage(_signed_text([retriever.sentence_text[i] for i in block]), year, path, score,
                                signed=True))
     return sorted(out, key=lambda p: p.score, reverse=True)
+
+
+def introduction(name: str, retriever: HybridRetriever, years: list[str]) -> Passage | None:
+    """ "Who is Hannah?": the sentence where the reports first name the person, with the next one when it
+    goes on about them ("A practitioner from the team, Lauren, arranged to meet the family…")."""
+    for year in years or retriever.years:
+        for path in retriever.sections(year):
+            ids = retriever.section_sentences(year, path)
+            for k, i in enumerate(ids):
+                if re.search(rf"\b{re.escape(name)}\b", retriever.sentence_text[i]):
+                    picked = [i]
+                    after = retriever.sentence_text[ids[k + 1]] if k + 1 < len(ids) else ""
+                    if re.match(rf"(?:{re.escape(name)}|She|He|They)\b", after):
+                        picked.append(ids[k + 1])
+                    return Passage(_join(retriever, picked), year, path, 1.0, introduces=True)
+    return None
 
 
 def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever,

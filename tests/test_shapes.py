@@ -70,6 +70,17 @@ def test_person_named_in_a_role(ask):
     assert "Staffordshire and Lincolnshire were awarded the contract to deliver" in answer.text
 
 
+@pytest.mark.parametrize("question, introduced", [
+    ("who is hannah in the report", "Hannah (8) was subject to a special guardianship order"),
+    ("who's lauren", "A practitioner from the team, Lauren, arranged to meet the family"),
+    ("who was sarah", "living with her grandmother, Sarah"),
+])
+def test_who_is_a_person_the_reports_name_quotes_where_they_are_introduced(ask, question, introduced):
+    answer = ask(question)
+    assert answer.route == "documents"
+    assert introduced in answer.text and "How whole family working helps families" in answer.text
+
+
 def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     answer = ask("when did supporting families move to the department for education?")
     follow = ask("why?", [{"role": "user", "content": "when did supporting families move to the department for "
