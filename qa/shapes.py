@@ -283,6 +283,8 @@ def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], 
             picked.append(at + 1)
         return [ids[i] for i in picked], here
     after_kind = _cause_kind(after) if after and (same_paragraph or _CARRIES_ON.match(after)) else ""
+    if after_kind == "purpose" and not _CARRIES_ON.match(after):
+        after_kind = ""  # "…to bring data together" is the next sentence's own purpose, not this one's cause
     return ([ids[at], ids[at + 1]], after_kind) if after_kind else ([], "")
 
 
