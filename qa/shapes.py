@@ -50,6 +50,9 @@ _DEFINITION_PHRASE = re.compile(r"\b(?:definition of|defined as|is defined|known
 _NEW_TOPIC = re.compile(r"^(?!The |This |It )[A-Z][\w() ,'’]{2,120}\s[-–]\s(?:This|These|It)\b")
 # Sentences that carry on from the one before.
 _CARRIES_ON = re.compile(r"^(?:It|Its|This|These|They|Their|As well as|In addition|Both|Each)\b")
+# A sentence that points back at the one before within its first words: "…, this move will…", "They…".
+_REFERS_BACK = re.compile(r"\b(?:this|these|it|its|they|their|both)\b", re.I)
+_REFERS_BACK_WORDS = 12
 _SUMMARY_HEADING = re.compile(r"summary|overview|key findings|highlights", re.I)
 _CONSEQUENCE = re.compile(r"^(?:That's why|That is why|This is why|As a result|So,|Therefore)", re.I)
 # A signature line: "Janet Daby MP: Minister for Children and Families, Department for Education".
@@ -283,8 +286,10 @@ def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], 
             picked.append(at + 1)
         return [ids[i] for i in picked], here
     after_kind = _cause_kind(after) if after and (same_paragraph or _CARRIES_ON.match(after)) else ""
-    if after_kind == "purpose" and not _CARRIES_ON.match(after):
-        after_kind = ""  # "…to bring data together" is the next sentence's own purpose, not this one's cause
+    if after_kind == "purpose" and not _REFERS_BACK.search(" ".join(after.split()[:_REFERS_BACK_WORDS])):
+        # "Most areas have a data warehouse … to bring data together" is that sentence's own purpose, not
+        # this one's cause; "As recommended by …, this move will bring together…" is about this one
+        after_kind = ""
     return ([ids[at], ids[at + 1]], after_kind) if after_kind else ([], "")
 
 
