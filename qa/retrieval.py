@@ -156,7 +156,12 @@ class HybridRetriever:
         self.ids_of_text: dict[str, list[int]] = {}
         for i, text in enumerate(self.sentence_text):
             self.ids_of_text.setdefault(text.removeprefix("• ").strip(), []).append(i)
-        self.acronyms = _acronyms(list(self.texts.values()) + [m["path"] for m in self.metas.values()])
+        defined = _acronyms(list(self.texts.values()) + [m["path"] for m in self.metas.values()])
+        self.acronyms = {short: set(tokens(" ".join(phrases))) for short, phrases in defined.items()}
+        # Abbreviations the reports use less than the words they stand for ("EA" once, "Earned Autonomy"
+        # throughout; not "SEND"), spelled out: a question's "EA" is read as "earned autonomy".
+        self.spelled_out = {short: defined[short][0] for short, words in self.acronyms.items()
+                            if self.chunk_count(short) < min(map(self.chunk_count, words))}
 
     def _tokens_with_antecedents(self) -> list[set[str]]:
         """Each sentence's words; one opening "They…"/"This…" also gets the words of the sentence it
@@ -228,8 +233,7 @@ class HybridRetriever:
         words = tokens(query)
         for m in re.finditer(r"\b[A-Za-z]{2,6}\b", query):
             short = m.group().lower()
-            if short in self.acronyms and (m.group().isupper() or not is_common_word(short)) \
-                    and self.chunk_count(short) < min(map(self.chunk_count, self.acronyms[short])):
+            if short in self.spelled_out and (m.group().isupper() or not is_common_word(short)):
                 words += sorted(self.acronyms[short] - set(words))
         return words
 
@@ -295,10 +299,10 @@ class HybridRetriever:
         return unknown
 
 
-def _acronyms(texts) -> dict[str, set[str]]:
-    """Abbreviations the reports define, "Earned Autonomy (EA)" -> {"ea": {"earn", "autonomy"}}: a term's
-    definition often uses only the short form ("EA is a progression from Payment by Results")."""
-    found: dict[str, set[str]] = {}
+def _acronyms(texts) -> dict[str, list[str]]:
+    """Abbreviations the reports define, with what they stand for: "Earned Autonomy (EA)" -> {"ea": ["earned
+    autonomy"]}. A term's definition often uses only the short form ("EA is a progression from…")."""
+    found: dict[str, list[str]] = {}
     for text in texts:
         for m in re.finditer(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the|to|by|in|on|with)\s+)?){1,6})\(([A-Z]{2,6})\)", text):
             words = m.group(1).split()
@@ -308,7 +312,9 @@ def _acronyms(texts) -> dict[str, set[str]]:
             caps = re.sub(r"[^A-Z]", "", short)
             if len(initials) >= len(caps) and "".join(w[0] for w in initials[-len(caps):]) == caps:
                 long_words = words[words.index(initials[-len(caps)]):]
-                found.setdefault(short.lower(), set()).update(tokens(" ".join(long_words)))
+                phrase = " ".join(long_words).lower()
+                if phrase not in found.setdefault(short.lower(), []):
+                    found[short.lower()].append(phrase)
     return found
 
 

@@ -121,6 +121,9 @@ def test_intent_and_answer_type_from_examples(reader, question, intent, answer_t
     ("list the earned autonomy markers", "text"),  # markers are not places: the tables can't list them
     ("EA areas list pls", "earned_autonomy_list"),
     ("how many councils have earned autonomy now", "text"),  # the text counts them: 21
+    # "EA" is read as the words it stands for, so it is no threshold ("got EA" is not "got 100%")
+    ("which six councils got EA in 2023-24", "text"),
+    ("worst EA area in 2023-24", "rank"),
 ])
 def test_earned_autonomy_questions_list_filter_or_read_the_text(reader, question, intent):
     assert reader.understand(question)[0].intent == intent
