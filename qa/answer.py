@@ -224,7 +224,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # …beyond the words of what is counted: "five local authorities" in the SEND project does not say how
     # many local authorities have earned autonomy
     topic_words = asked - set(tokens(" ".join(plan.counted_words))) or asked
-    if asked and not signed and not any(topic_words & set(tokens(f"{p.section} {p.text}")) for p in passages):
+    if asked and not signed and not any(topic_words & retriever.text_tokens(f"{p.section} {p.text}") for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and the question's most telling word (the rarest in the reports) must be there too, in the passage,
     # the sentence before it or its headings: "paid per outcome under PbR" is not answered by an award to Hull.
@@ -240,7 +240,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     if own and not signed:
         rarest = min(own, key=retriever.chunk_count)
         if not any(rarest[:5] == t[:5] for p in passages
-                   for t in set(tokens(f"{p.section} {p.text}")) | _before_tokens(p, retriever)):
+                   for t in retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)):
             return _none("I couldn't find this in the reports.")
     missing = passages[0].lacks or _lacks(plan, passages)
     if missing and not passages[0].lacks and plan.answer_type in READ_ON_TYPES:

@@ -159,9 +159,12 @@ class HybridRetriever:
         defined = _acronyms(list(self.texts.values()) + [m["path"] for m in self.metas.values()])
         self.acronyms = {short: set(tokens(" ".join(phrases))) for short, phrases in defined.items()}
         # Abbreviations the reports use less than the words they stand for ("EA" once, "Earned Autonomy"
-        # throughout; not "SEND"), spelled out: a question's "EA" is read as "earned autonomy".
+        # throughout; not "SEND"), spelled out: a question's "EA" is read as "earned autonomy", and a
+        # sentence's "The aim of the FFP Programme…" matches "the aims of the families first partnership".
         self.spelled_out = {short: defined[short][0] for short, words in self.acronyms.items()
                             if self.chunk_count(short) < min(map(self.chunk_count, words))}
+        for words in self.sentence_tokens:
+            words |= self._short_forms(words)
 
     def _tokens_with_antecedents(self) -> list[set[str]]:
         """Each sentence's words; one opening "They…"/"This…" also gets the words of the sentence it
@@ -187,7 +190,9 @@ class HybridRetriever:
             similarity = np.where(self.chunk_years == year, similarity, -np.inf)
         order = np.argsort(-similarity, kind="stable")[:CANDIDATES]
         dense = [self.ids[i] for i in order if np.isfinite(similarity[i])]
-        lex_scores = self.keywords.scores(self.query_tokens(query))
+        # the chunks are searched by the words an abbreviation stands for as well ("EA": earned autonomy)
+        words = self.query_tokens(query)
+        lex_scores = self.keywords.scores(words + sorted(self._spelled_words(set(words)) - set(words)))
         order = np.argsort(-lex_scores)
         lexical = [self.ids[i] for i in order[:CANDIDATES] if lex_scores[i] > 0
                    and (not year or self.metas[self.ids[i]]["year"] == year)]
@@ -223,19 +228,25 @@ class HybridRetriever:
         out.sort(key=lambda s: s.score, reverse=True)
         return out, hits
 
-    def query_tokens(self, query: str) -> list[str]:
-        """The query's words, with the words an abbreviation stands for where the reports define it: "how many
-        councils have EA" also searches "earned autonomy". An abbreviation counts when written in capitals, or
-        when it is no common word ("ehsg"); "send" in lower case is the verb. Only one the reports use less
-        than the words it stands for is expanded: they say "SEND" throughout, "EA" once."""
-        from qa.intents import is_common_word
+    def text_tokens(self, text: str) -> set[str]:
+        """A passage's words, with those its abbreviations stand for ("the FFP Programme": families first
+        partnership)."""
+        words = set(tokens(text))
+        return words | self._spelled_words(words)
 
+    def _spelled_words(self, words: set[str]) -> set[str]:
+        return {t for short in words & self.spelled_out.keys() for t in self.acronyms[short]}
+
+    def _short_forms(self, words: set[str]) -> set[str]:
+        """The abbreviations whose words are all there: "families first partnership" -> "ffp". Ranking matches
+        a concept by its one short form, so a name and its abbreviation do not count twice."""
+        return {short for short in self.spelled_out if self.acronyms[short] <= words}
+
+    def query_tokens(self, query: str) -> list[str]:
+        """The query's words for scoring sentences, with the short form of a name it spells out ("families first
+        partnership" -> "ffp"): a sentence saying "the FFP Programme" carries "ffp" too (see _short_forms)."""
         words = tokens(query)
-        for m in re.finditer(r"\b[A-Za-z]{2,6}\b", query):
-            short = m.group().lower()
-            if short in self.spelled_out and (m.group().isupper() or not is_common_word(short)):
-                words += sorted(self.acronyms[short] - set(words))
-        return words
+        return words + sorted(self._short_forms(set(words)) - set(words))
 
     def chunk_count(self, token: str) -> int:
         """In how many chunks a (stemmed) word occurs."""

@@ -196,8 +196,8 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
     ids = retriever.section_sentences(*key)
     about_it = any(chosen in h for h in headed)  # the section is about the term: its next sentences are too
     picked = [at]
-    if at > 0 and _CARRIES_ON.match(texts[chosen]):
-        picked.insert(0, at - 1)
+    if at > 0 and (_CARRIES_ON.match(texts[chosen]) or ids[at - 1] == introduced):
+        picked.insert(0, at - 1)  # "…through the Families First Partnership (FFP) Programme. The aim of the FFP…"
     for i in range(at + 1, len(ids)):
         text = texts[ids[i]]
         if len(picked) >= DEFINITION_SENTENCES or text.rstrip().endswith(":") or text.startswith("•") \

@@ -18,6 +18,9 @@ def quotes(text: str) -> list[str]:
     ("what does rebalancing the system mean", ["shared definition of rebalancing the system"], "Rebalancing the system"),
     # An abbreviation question quotes where the abbreviation is introduced.
     ("what does FFP stand for", ["Families First Partnership (FFP)"], "Next steps to support families"),
+    # the sentence saying its aim uses the abbreviation; the one before introduces it, and both are quoted
+    ("what is the Families First Partnership programme?",
+     ["£500 million", "The aim of the FFP Programme is to transform the whole system"], "Next steps to support families"),
 ])
 def test_definition_quotes_the_sentences_that_define_the_term(ask, question, facts, section):
     answer = ask(question)
