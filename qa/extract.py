@@ -25,12 +25,15 @@ ANCHOR_SPAN = 6
 # A sentence next to the best one is added when it scores within this margin.
 NEIGHBOUR_MARGIN = 0.05
 NEIGHBOUR_SPAN = 2  # how far away (in sentences) that runner-up may be
+# A question's own figure ("over 850,000 families?") is checked by a sentence with a figure this close to it.
+CHECK_MARGIN = 0.1
 
 # The figure each answer type needs: money a £ amount, a percentage a share.
 _KIND_FIGURE = {"money": re.compile(r"£\s?\d"), "percentage": re.compile(r"\d\s?%|per ?cent|\b(?:half|third|quarter)\b", re.I)}
 # A next sentence that only elaborates the one before it.
 _CONTINUES = re.compile(r"^(These|This|They|It|Both)\b")
-_LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally)\b")
+_LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally|"
+                       r"(?:In|Over|During) (?:this|that|the same) (?:time|period|year))\b")
 
 
 def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
@@ -112,7 +115,10 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     asked = shapes.asked_words(plan)
     role = plan.role
     near, quoted = anchor  # _near_anchor(plan.anchor, …), worked out once per question
+    claimed = _figures(plan.question)  # "has it supported over 850,000 families?": a figure to check
     for s in ranked:
+        if claimed and any(abs(f - c) <= CHECK_MARGIN * c for f in _figures(s.text) for c in claimed):
+            s.score += bonus  # "858,179 vulnerable families have been supported" checks "over 850,000"
         if kind not in ("person", "organisation") and shapes.is_signature(s.text):
             s.score -= 1.0  # "Minister for Children, Families and Wellbeing" is a signature, not a sentence
         place = retriever.reading_place.get(shapes.best_id(retriever, s))
@@ -142,6 +148,16 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             s.score += bonus  # a section about the authority the question names
     ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
+
+
+def _figures(text: str) -> list[float]:
+    """The figures of a text worth checking against: numbers of 100 or more that are not years ("858,179")."""
+    out = []
+    for m in re.finditer(r"(?<![\d.-])\d{1,3}(?:,\d{3})+(?!\d)|(?<![\d.,-])\d{3,}(?![\d,])", text):
+        value = float(m.group().replace(",", ""))
+        if not (1990 <= value <= 2040 and "," not in m.group()):
+            out.append(value)
+    return out
 
 
 def _near_anchor(quotes: list[str], retriever: HybridRetriever) -> tuple[set[tuple], set[tuple]]:

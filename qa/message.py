@@ -124,7 +124,7 @@ def _looks_like_table(line: str) -> bool:
 
 def question_signal(sentence: str) -> float:
     """How much a sentence reads as a question, 0-1: a question mark, a question word up front."""
-    s = sentence.strip().lower()
+    s = sentence.strip().lower().rstrip("\"'”’) ")
     score = 0.0
     if s.endswith("?"):
         score += 0.6

@@ -31,6 +31,8 @@ HISTORY_MESSAGES = 4 * CONTEXT_TURNS
 HISTORY_CHARS = 10_000
 # A follow-up this short (in words, slots masked) that names nothing new is read against the conversation.
 SHORT_FOLLOW_UP = 8
+# A lead-in and the question after it: "<up to 20 words> - <question>" or "<…>: <question>".
+_LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—])\s+(.+)", re.S)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
 # the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
 # no "mate"); one shorter than SPELL_MIN ("gove", "lst") is left as it is.
@@ -217,7 +219,7 @@ class Reader:
         return found
 
     def spell(self, text: str) -> str:
-        """Misspelt words put right: "lcoal" -> "local", "differnce" -> "difference". A word is changed only if it
+        """Misspelt words put right: "lcoal" -> "local", "differnce" -> "difference"; "850k" written out. A word is changed only if it
         is no common English word, not one the reports or the example questions use, not an authority or a place
         (those have their own fuzzy matching), and one of the known words is close to it (same first letter)."""
         if not self._spellings:
@@ -240,7 +242,8 @@ class Reader:
             best = process.extractOne(low, near, scorer=DamerauLevenshtein.distance, score_cutoff=1)
             return best[0] if best else word
 
-        return re.sub(r"[A-Za-z]+", fix, text)
+        text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)k\b", lambda m: f"{round(float(m.group(1)) * 1000):,}", text, flags=re.I)
+        return re.sub(r"[A-Za-z]+", fix, text)  # "850k" is 850,000 (above), "lcoal" is "local"
 
     def _spell_out(self, text: str) -> str:
         """Abbreviations the reports define, as the words they stand for: "which six councils got EA" is read
@@ -282,7 +285,7 @@ class Reader:
         if found.problem:
             return [Plan(found.text, "out_of_scope", "summary", decline=found.problem)]
         context = self.context(history)
-        questions = self._choose(found.candidates)
+        questions = [self._past_chatter(q) for q in self._choose(found.candidates)]
         plans: list[Plan] = []
         for i, question in enumerate(questions):
             for j, part in enumerate(split_compound(question)):
@@ -321,6 +324,17 @@ class Reader:
         if 1 < len(questions) <= 3 and sum(len(c) for c in candidates) < 600:
             return list(dict.fromkeys(s[2] for s in sorted(questions, key=lambda s: s[1])))
         return [best[2]]
+
+    def _past_chatter(self, question: str) -> str:
+        """The question after a lead-in that is only chatter ("Just a quick one from me (sorry, long week!) - can
+        you tell me who…"): the classifier reads the lead-in alone as out of scope. A lead-in that says what the
+        question is about ("bristol 23/24 figures - were they…", "hull mental health pilot - how much") stays."""
+        m = _LEAD_IN.match(question)
+        if not m or question_signal(m.group(2)) < 0.4 or question_signal(m.group(1)):
+            return question
+        prediction = self._predict(self.mask(m.group(1)))
+        chatter = prediction.intent == "out_of_scope" and prediction.confidence >= OUT_OF_SCOPE_CONFIDENCE
+        return m.group(2) if chatter else question
 
     def _with_its_message(self, question: str, candidates: list[str]) -> str:
         """A question that leans on the rest of its message ("Could you confirm what the annual report says?",
@@ -399,7 +413,7 @@ class Reader:
         if has_places:
             allowed -= NO_AUTHORITY
         # "the july 2024 ehsg collection - which number was that": the lead-in is what "that" points at
-        lead_in = re.match(r"\s*((?:[\w'’/]+\s+){1,8}[\w'’/]+)\s*(?::|\s[-–—])\s*(.+)", text)
+        lead_in = _LEAD_IN.match(text)
         standalone = slots.has("table_words", text) or (
             question_signal(text) >= 0.4 and not slots.starts_with("follow_up_cues", text)) or bool(
             lead_in and question_signal(lead_in.group(2)) >= 0.4)

@@ -334,6 +334,16 @@ def test_cli_hostile_input(store):
      "Bristol achieved 1,134 of its maximum of 1,222"),
     ('Forwarding from my colleague: "can someone confirm whether Lancashire was one of the areas awarded earned '
      'autonomy in 2023-24?" Cheers', "Dorset, Hertfordshire, Lancashire, Norfolk, Somerset and Wolverhampton"),
+    # a lead-in that is only chatter (the classifier reads it alone as out of scope) is not the question
+    ("Just a quick one from me (sorry, it's been a long week!) - can you tell me who the minister was that wrote "
+     "the foreword for the 2024-25 annual report? I need it for a letter.", "Janet Daby MP"),
+    # the question quoted inside a message, ending in a closing quote
+    ("We are drafting a response to a councillor's question. They asked: 'Why did the Supporting Families programme "
+     "move from DLUHC to DfE?' Could you summarise the reason given in the report?",
+     "this move will bring together the spectrum of reforms around Family Help"),
+    # a figure to check ("850k") finds the sentence with the figure near it, and the one "In this time" follows
+    ("from the press office: can u confirm the programme has now supported over 850k families? need yes/no + source",
+     "After 13 years of delivery, the Supporting Families programme ended on 31 March 2025. In this time, 858,179"),
 ])
 def test_the_question_inside_noise_is_answered(store, message, fact):
     from qa import ask
