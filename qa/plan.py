@@ -164,10 +164,8 @@ class Reader:
     """
 
     def __init__(self, resolver: AuthorityResolver, table_years: list[str], text_years: list[str], mentions=None,
-                 words: frozenset[str] = frozenset(), people: frozenset[str] = frozenset(),
-                 spelled_out: dict[str, str] | None = None):
+                 words: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()):
         self.resolver = resolver
-        self.spelled_out = spelled_out or {}  # "ea" -> "earned autonomy": the classifier reads the words
         self.people = people  # words the reports write only capitalised ("hannah", "coram"), lower-cased
         self.table_years = list(table_years)
         self.years = sorted(set(table_years) | set(text_years))
@@ -245,14 +243,6 @@ class Reader:
         text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)k\b", lambda m: f"{round(float(m.group(1)) * 1000):,}", text, flags=re.I)
         return re.sub(r"[A-Za-z]+", fix, text)  # "850k" is 850,000 (above), "lcoal" is "local"
 
-    def _spell_out(self, text: str) -> str:
-        """Abbreviations the reports define, as the words they stand for: "which six councils got EA" is read
-        as "…got earned autonomy" (in capitals, or no common word: "send" is a verb, "ehsg" is not)."""
-        if not self.spelled_out:
-            return text
-        return re.sub(r"\b[A-Za-z]{2,6}\b", lambda m: self.spelled_out.get(m.group().lower(), m.group())
-                      if m.group().isupper() or not is_common_word(m.group().lower()) else m.group(), text)
-
     def _is_known(self, word: str) -> bool:
         """A word needing no correction: common English, used by the reports or the vocabulary, or an inflection
         of one ("percentages", "prioritised", "furthest", "carer" beside the reports' "carers")."""
@@ -271,7 +261,7 @@ class Reader:
         if found is None:
             if len(self._prediction_cache) > 2048:
                 self._prediction_cache.clear()
-            found = self._prediction_cache[masked] = self.classifier.predict(self._spell_out(masked))
+            found = self._prediction_cache[masked] = self.classifier.predict(masked)
         return replace(found)  # a copy: read() may adjust it
 
     def mask(self, text: str) -> str:
@@ -956,7 +946,7 @@ def _full_reader() -> Reader:
     tool = default_tool()
     retriever = default_retriever()
     return Reader(tool.resolver, tool.years, retriever.years, retriever.mentions, retriever.words,
-                  retriever.proper_names, retriever.spelled_out)
+                  retriever.proper_names)
 
 
 @per_build
