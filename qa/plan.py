@@ -532,6 +532,9 @@ class Reader:
                 merged.authorities, merged.said = plan.authorities, plan.said
                 if last.intent in NO_AUTHORITY and keep_operation:
                     merged.intent = "lookup"
+            elif last.intent == "filter" and re.match(r"\s*(?:so\s+|and\s+)?how many\b", plan.question, re.I) \
+                    and not plan.counted_words:
+                merged.intent, merged.answer_type = "count", "number"  # "how many is that?" after the list
             elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question):
                 merged.intent, merged.authorities = "lookup", list(context.answer_authorities)  # "what were their %s?"
             if plan.measure and plan.measure != "achieved" or re.search(r"achiev", plan.question, re.I):
@@ -581,6 +584,12 @@ class Reader:
 
     def _finish(self, plan: Plan, text: str, outside, years: slots.Years) -> None:
         """Ranking defaults, then whether to decline and why."""
+        alone = len(plan.authorities) == 1 and plan.intent in ("compare", "change")  # "how does leeds compare to…"
+        if plan.authorities and (plan.intent in ("lookup", "target", "national_rate") or alone) \
+                and slots.has("national_words", text):
+            if plan.intent == "change" and years.relative == "newest" and not years.named:
+                plan.years, plan.year_note = plan.years[-1:], f"{plan.years[-1]}, the latest report"  # "…last year"
+            plan.intent = "national_rate"  # "was hartlepool above the national rate?": its share beside England's
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":

@@ -386,14 +386,23 @@ class TableTool:
                 f"({100 * d_ach / a['achieved']:+.0f}%).")
         return TableResult(text, [], [])
 
-    def national_rate(self, year: str) -> TableResult:
-        """The share of the national allocation achieved: total achieved over total maximum, from Annex A."""
+    def national_rate(self, year: str, authorities: list[str] | None = None) -> TableResult:
+        """The share of the national allocation achieved: total achieved over total maximum, from Annex A; with
+        `authorities`, each one's own share set against it ("was Hartlepool above the national rate?")."""
         result = self.totals(year)
         r = result.rows[0]
         pct = round(100 * r["achieved"] / r["max_outcomes"])
         result.summary = (f"In {year}, {pct}% of the national allocation was achieved: {r['achieved']:,} successful "
                           f"family outcomes of {r['max_outcomes']:,} funded across {r['authorities']} areas, "
                           f"{r['max_outcomes'] - r['achieved']:,} short (summing Annex A).")
+        for authority in authorities or []:
+            own = self.lookup(authority, year, "percentage")
+            a = own.rows[0]
+            side = "above" if a["percentage"] > pct else "below" if a["percentage"] < pct else "level with"
+            result.summary = (f"{own.summary.removesuffix('.')}: {side} the national {pct}% "
+                              f"({abs(a['percentage'] - pct)} points). {result.summary}")
+            result.rows = own.rows + result.rows
+            result.sources = own.sources + result.sources
         return result
 
     def average(self, measure: str, year: str) -> TableResult:
@@ -548,7 +557,7 @@ class TableTool:
                 return results
             return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
         if op == "national_rate":
-            results = [self.national_rate(y) for y in years]
+            results = [self.national_rate(y, q.authorities) for y in years]
             return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
         if op == "average":
             return [self.average(q.measure or "percentage", y) for y in years]

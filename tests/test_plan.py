@@ -121,7 +121,7 @@ def test_intent_and_answer_type_from_examples(reader, question, intent, answer_t
     ("list the earned autonomy markers", "text"),  # markers are not places: the tables can't list them
     ("EA areas list pls", "earned_autonomy_list"),
     ("how many councils have earned autonomy now", "text"),  # the text counts them: 21
-    # "EA" is read as the words it stands for, so it is no threshold ("got EA" is not "got 100%")
+    # "got EA" is not "got 100%": example lines teach it
     ("which six councils got EA in 2023-24", "text"),
     ("worst EA area in 2023-24", "rank"),
 ])
@@ -158,6 +158,10 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
     ("who came closest to their allocation without hitting it last year", ["Hartlepool", "1 short", "311 of 312"]),
     ("median council % in 24/25?", ["79.8%", "median", "86%"]),
     ("bexley 24/25 how far off the allocation", ["68", "464", "396 short"]),
+    # one authority against the national rate, both from Annex A
+    ("was hartlepool above the national rate in 2024-25", ["311 of a maximum of 312", "above the national 81% (19 points)"]),
+    ("how does leeds compare to the national average 23/24", ["50%", "below the national 61% (11 points)"]),
+    ("was kent better than england as a whole last year", ["2024-25, the latest report", "above the national 81%"]),
 ])
 def test_operations(ask, question, facts):
     answer = ask(question)

@@ -145,6 +145,9 @@ def test_table_refusals(ask, question, refusal):
     (["how many outcomes in total last year", "and the year before", "what's the difference"],
      ["64,280", "104,761", "+40,481"]),
     (["kent 24/25", "was that better than the year before?"], ["1,089 more outcomes achieved in 2024-25"]),
+    # set against the national rate; "how many is that?" after a list counts it
+    (["how did hartlepool do in 24/25", "was that above the national rate"], ["above the national 81% (19 points)"]),
+    (["which councils were under 50% in 2023-24", "how many are there"], ["50 authorities"]),
     (["how did sheffield get on in 24/25", "what about the year before", "so did they improve?"],
      ["468 more outcomes achieved in 2024-25"]),
     (["what was the national total in 2023-24", "and in 2024-25?", "so how much did it go up?"],
