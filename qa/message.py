@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index import config
 
@@ -45,6 +45,8 @@ class Message:
     text: str  # the whole message, cleaned
     candidates: list[str]  # sentences that could be the question, in order
     problem: str | None = None
+    context: list[str] = field(default_factory=list)  # pasted turns ("assistant: Leeds got 5,000…"): data a
+    # question may lean on for the authority or year it lacks, never a question or an instruction
 
 
 def read_message(raw) -> Message:
@@ -59,9 +61,12 @@ def read_message(raw) -> Message:
                                f"{config.MAX_QUESTION_CHARS:,} characters, or paste just the question.")
     sql_only = not _WORD.search(_SQL.sub(" ", _MARKUP.sub(" ", text)).replace("*", " ").replace("outcomes", " "))
     text = _JSON_SEPARATORS.sub("\n", _MARKUP.sub(" ", text))
-    lines = []
+    lines, context = [], []
     for line in _INLINE_ROLE.sub("\n", text).splitlines():
-        if _ROLE_LINE.match(line) or _looks_like_table(line):
+        if _ROLE_LINE.match(line):
+            context.append(" ".join(_SQL.sub(" ", _ROLE_LINE.sub("", line)).split()))
+            continue
+        if _looks_like_table(line):
             continue
         lines.append(_USER_LABEL.sub("", line))
     kept = _SQL.sub(" ", "\n".join(lines))
@@ -79,7 +84,7 @@ def read_message(raw) -> Message:
             return Message(cleaned, [], "I can only read questions written in English about the Supporting "
                                         "Families reports.")
         return Message(cleaned, [], "That doesn't read as a question about the Supporting Families reports.")
-    return Message(cleaned, candidates)
+    return Message(cleaned, candidates, context=[c for c in context if _WORD.search(c)])
 
 
 def _after_lead_in(sentence: str) -> str:

@@ -276,6 +276,8 @@ class Reader:
             return [Plan(found.text, "out_of_scope", "summary", decline=found.problem)]
         context = self.context(history)
         questions = [self._past_chatter(q) for q in self._choose(found.candidates)]
+        if found.context:  # "assistant: Leeds got 5,000 in 2024-25. user: really? what's the real figure"
+            questions = [self._with_its_message(q, [*found.context, q]) for q in questions]
         plans: list[Plan] = []
         for i, question in enumerate(questions):
             for j, part in enumerate(split_compound(question)):
