@@ -554,6 +554,11 @@ def _add_suggestions(answer: Answer, plan: Plan, tool: TableTool, tables_only: b
 
 
 def _combine(parts: list[Answer]) -> Answer:
+    # a part whose quotes another part's quotes already hold says nothing new ("…a data warehouse or data lake…"
+    # then "…a data warehouse or data lake… However, 23% of areas do not have either.")
+    parts = [p for k, p in enumerate(parts) if not (p.route == "documents" and any(
+        o is not p and o.route == "documents" and _holds(o, p) and (not _holds(p, o) or k > parts.index(o))
+        for o in parts))]
     if len(parts) == 1:
         return parts[0]
     answered = [p for p in parts if p.route != "none"]
@@ -567,6 +572,12 @@ def _combine(parts: list[Answer]) -> Answer:
         chart=next((p.chart for p in parts if p.chart), None),
         routes=[p.route for p in parts],
     )
+
+
+def _holds(a: Answer, b: Answer) -> bool:
+    """Whether answer a's quotes contain every quote of answer b."""
+    quotes = " ".join(s.quote for s in a.sources)
+    return all(s.quote and s.quote.removeprefix("• ") in quotes for s in b.sources)
 
 
 def warm_up() -> None:

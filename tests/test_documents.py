@@ -89,6 +89,13 @@ def test_compound_question_gets_both_parts(ask):
     assert answer.routes == ["table", "documents"]
 
 
+def test_a_part_whose_quote_another_part_holds_is_not_repeated(ask):
+    answer = ask("the data team want to know which areas had a data warehouse or lake according to the latest data "
+                 "survey, and what % had neither.")
+    assert "23% of areas do not have either" in answer.text
+    assert answer.text.count("Most areas have a data warehouse or data lake") == 1
+
+
 def test_document_follow_up(ask):
     first = "Tell me about the Families First for Children pathfinder"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
