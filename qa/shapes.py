@@ -310,10 +310,13 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
     for s in ranked[:SECTION_DEPTH]:
         key = (s.chunk.meta["year"], s.chunk.meta["path"])
         scores[key] = max(scores.get(key, 0.0), s.score)
+    # A heading counts by the words that name the topic, not by a generic "pilot" or "project": "the SEND pilot"
+    # is the "SEND Good Practice project", not the mental health "Key learning from the pilot".
+    naming = about - cue_tokens("generic_nouns") or about
     for key in scores:
         heading = set(tokens(key[1].split(" › ")[-1]))
         if not _SUMMARY_HEADING.search(key[1]):
-            scores[key] += HEADING_WEIGHT * len(about & heading) / len(about)
+            scores[key] += HEADING_WEIGHT * len(naming & heading) / len(naming)
     headline = next((s for s in ranked[:SECTION_DEPTH] if _SUMMARY_HEADING.search(s.chunk.meta["path"])), None)
     body = {k: v for k, v in scores.items() if not _SUMMARY_HEADING.search(k[1])}
     points: list[Passage] = []

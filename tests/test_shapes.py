@@ -137,6 +137,15 @@ def test_topic_summary_adds_the_sections_figures(ask):
         assert fact in answer.text
 
 
+@pytest.mark.parametrize("question, section", [
+    # the heading that names the topic, not the one sharing a generic word ("pilot") with the question
+    ("tell me about the SEND pilot", "Key points of the 2024-25 report on SEND Good Practice project"),
+    ("tell me about the mental health pilot", "Key points of the 2024-25 report on Mental Health Good Practice project"),
+])
+def test_an_overview_is_of_the_section_the_topic_names(ask, question, section):
+    assert ask(question).text.startswith(section)
+
+
 def test_what_a_report_says_about_a_topic_is_an_overview_of_its_section(ask):
     answer = ask("what did the 2023-24 report say about earned autonomy?")
     assert answer.text.startswith("Key points of the 2023-24 report on Earned Autonomy")
