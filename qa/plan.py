@@ -569,7 +569,11 @@ class Reader:
                 if (only_years or elliptical) and last.route == "documents":
                     plan.answer_type = last.answer_type  # "and the year before?", "and the SEND one?": the same kind of thing
                     plan.new_subject = not only_years
-                names = context.answer_names if slots.has("pronouns", plan.question) else ""
+                # "they"/"it" may be what the answer named ("who delivered family voice?" … "how many areas did
+                # they engage?"); after a definition or a summary it is the subject the question named, and the
+                # answer's other names ("HM Treasury" beside the data accelerator fund) would only mislead
+                names = context.answer_names if slots.has("pronouns", plan.question) \
+                    and last.answer_type not in ("definition", "summary") else ""
                 before = last.search_text
                 if years.named or years.relative:  # "and the 23/24 one?": the earlier question's years give way
                     for start, end in sorted(slots.find_years(before, self.years).spans, reverse=True):

@@ -239,6 +239,8 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     ("what is the systemic practice trial", "what is it actually testing?", "It aims to test whether training keyworkers"),
     # the body asked for is not the project the question before named
     ("what does the report say about employment advisors", "who delivered that work", "Ealing Council"),
+    # after a definition "it" is the fund defined, not HM Treasury's £200m fund its answer goes on to name
+    ("what was the data accelerator fund", "how much was it worth", "£7.9m innovation fund"),
 ])
 def test_text_follow_up_asks_about_what_was_just_said(ask, first, follow_up, fact):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
