@@ -374,7 +374,7 @@ class Reader:
             prediction = replace(prediction, intent="follow_up")  # "how did they do last year?" after a ranking
         plan = Plan(question=text, intent=prediction.intent, answer_type=prediction.answer_type,
                     confidence=prediction.confidence, authorities=authorities, said=said, exclude=exclude,
-                    search_text=_without_relative_years(text), follow_up=follow and last is not None)
+                    search_text=with_related_words(_without_relative_years(text)), follow_up=follow and last is not None)
         plan.measure = slots.first_key("measures", text)
         plan.order = slots.earliest_key("order", text) or "top"
         plan.both_reports = slots.has("both_reports", text)
@@ -581,7 +581,7 @@ class Reader:
                 if plan.authorities:  # "what about kirklees?" after Hull: Kirklees takes Hull's place
                     for name in set(last.said) - set(plan.said):
                         before = re.sub(rf"\b{re.escape(name.strip())}(?:['’]s)?\b", " ", before, flags=re.I)
-                plan.search_text = " ".join(p for p in (plan.question, before, names) if p)
+                plan.search_text = " ".join(p for p in (plan.search_text, before, names) if p)
                 plan.earlier = before
                 if last.route == "documents":
                     plan.anchor = list(context.answer_quotes)  # "who ran it?": near what was just quoted
@@ -848,6 +848,13 @@ def _without_relative_years(text: str) -> str:
     """The question for retrieval without "now", "latest", "this year": they choose the report, they are no
     topic ("which department runs supporting families now" is not about "now more children are supported…")."""
     return re.sub(r"\s{2,}", " ", slots.mask_newest(text)).strip()
+
+
+def with_related_words(text: str) -> str:
+    """The search words, with those the reports use for what the question asks ("what's replacing it": they
+    say "going forward" and "next steps"); the words are data (vocabulary "related_words")."""
+    added = " ".join(sorted(slots.keys_found("related_words", text)))
+    return f"{text} {added}" if added else text
 
 
 def _elliptical(text: str) -> bool:

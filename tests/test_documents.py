@@ -57,6 +57,12 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     assert "five local authorities" not in answer.text  # the SEND project counts authorities, not EA ones
 
 
+@pytest.mark.parametrize("question", ["what replaced supporting families", "what comes after the supporting families programme"])
+def test_words_the_reports_use_for_the_question_are_searched(ask, question):
+    answer = ask(question)  # the reports say "going forward", never "replace"
+    assert "Families First Partnership (FFP) Programme" in answer.text
+
+
 def test_ocr_artefacts_do_not_reach_answers(ask):
     answer = ask("What did the minister say about being grateful?")
     assert "| am" not in answer.text and "¢" not in answer.text
