@@ -493,7 +493,11 @@ class Reader:
                 and not (last.intent in ("rank", "rank_change") and slots.keys_found("order", plan.question)):
             # "why so low?" after a table answer: the reports' text about the same authorities, if any.
             plan.intent, plan.authorities, plan.said = "text", list(last.authorities), list(last.said)
-            plan.search_text = " ".join((plan.question, last.question))
+            plan.search_text = " ".join((plan.search_text, last.question))
+            if last.intent == "earned_autonomy_member":
+                # "what does that mean for them?" after "did Kent get earned autonomy?": what EA means
+                plan.authorities, plan.said = [], []
+                plan.search_text = " ".join((plan.search_text, "earned autonomy"))
             self._set_years(plan, years, last)
             return plan
         if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table):

@@ -145,6 +145,8 @@ def test_table_refusals(ask, question, refusal):
     (["how many outcomes in total last year", "and the year before", "what's the difference"],
      ["64,280", "104,761", "+40,481"]),
     (["kent 24/25", "was that better than the year before?"], ["1,089 more outcomes achieved in 2024-25"]),
+    # after an Earned Autonomy answer, "that" is Earned Autonomy: what it means, from the text
+    (["did Kent get earned autonomy", "what does that mean for them"], ["EA is a progression from Payment by Results"]),
     # set against the national rate; "how many is that?" after a list counts it
     (["how did hartlepool do in 24/25", "was that above the national rate"], ["above the national 81% (19 points)"]),
     (["which councils were under 50% in 2023-24", "how many are there"], ["50 authorities"]),
