@@ -31,6 +31,11 @@ HISTORY_MESSAGES = 4 * CONTEXT_TURNS
 HISTORY_CHARS = 10_000
 # A follow-up this short (in words, slots masked) that names nothing new is read against the conversation.
 SHORT_FOLLOW_UP = 8
+# Where a lower-case authority name stands: "<name> outcomes …", "how did <name> do", "<name>'s percentage".
+_PLACE_SLOT = re.compile(
+    r"^\s*([a-z][\w'’-]+(?:\s[a-z][\w'’-]+){0,2}?)\s+(?:outcomes|figures|percentage|allocation|target|stats|numbers|"
+    r"results)\b|\b(?:did|does)\s+([a-z][\w'’-]+)\s+(?:do|get|achieve|hit|score|manage|perform)\b|"
+    r"\b([a-z][\w-]+)['’]s\s+(?:outcomes|figures|percentage|allocation|target|max)")
 # A lead-in and the question after it: "<up to 20 words> - <question>" or "<…>: <question>".
 _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—])\s+(.+)", re.S)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
@@ -180,6 +185,7 @@ class Reader:
         # (which hold misspellings on purpose, for the classifier).
         said = {w for _, _, q in examples for w in re.findall(r"[a-z]+", q.lower()) if is_common_word(w)}
         self._spellings = sorted(set(words) | said) if words else []
+        self.words_used = words  # the reports' own words
         self._known = set(self._spellings) | {w for phrases in slots.vocabulary().values() if isinstance(phrases, list)
                                               for p in phrases for w in re.findall(r"[a-z]+", str(p).lower())}
 
@@ -702,10 +708,18 @@ class Reader:
             plan.comparator, plan.value = "eq", 100.0
 
     def _unknown_name(self, text: str) -> str | None:
-        """A capitalised name where an authority would stand ("did Narnia", "Narnia's") that the tables lack."""
+        """A name where an authority would stand that the tables lack: capitalised ("did Narnia", "Narnia's"), or
+        in lower case a word the reports never use ("gotham outcomes 2024-25", "how did humberside do")."""
         m = re.search(r"\b(?:did|does|for|of|in|by|about)\s+((?:[A-Z][\w'’.-]*\s?){1,4})", text) or \
             re.search(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)['’]s?\b", text)
         if not m:
+            low = _PLACE_SLOT.search(text)
+            words = next(g for g in low.groups() if g).split() if low else []
+            # before "outcomes" a common word is more likely a measure ("median outcomes") than a place
+            common = bool(low and low.group(1)) and any(is_common_word(w) for w in words)
+            if words and self._spellings and not common and not any(
+                    len(w) < 4 or w in self.words_used or w in self._known or normalise(w) in _NOT_PLACES for w in words):
+                return " ".join(words)
             return None
         name = re.sub(r"['’]s?$", "", m.group(1).strip())
         if re.search(r"\d", name) or normalise(name) in _NOT_PLACES or not normalise(name) or self.resolver.resolve(name) or self.mentions(name):

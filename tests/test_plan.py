@@ -85,6 +85,10 @@ def test_a_name_inside_a_word_is_not_an_authority(reader):
     ("Edinburgh figures for 2023-24", "Edinburgh is in Scotland"),
     ("Manchester City Council on its own, 2024-25 outcomes", "part of Greater Manchester"),
     ("Harrogate outcomes 2024-25", "part of North Yorkshire"),
+    ("cumbria outcomes 2024-25", "two councils, Cumberland and Westmorland and Furness"),
+    # a lower-case name the reports never use, where an authority would stand: not the national totals
+    ("humberside outcomes last year", "“humberside” is not in the outcome tables"),
+    ("how did gotham do last year", "“gotham” is not in the outcome tables"),
 ])
 def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     answer = ask(question)
