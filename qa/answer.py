@@ -221,9 +221,10 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # sentence about SEND does not answer how many children were in care in Leeds.
     asked = ((set(tokens(plan.search_text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
              - {t for n in places for t in tokens(n)})
-    # …beyond the words of what is counted: "five local authorities" in the SEND project does not say how
-    # many local authorities have earned autonomy
-    topic_words = asked - set(tokens(" ".join(plan.counted_words))) or asked
+    # …beyond the words of the places counted: "five local authorities" in the SEND project does not say how
+    # many local authorities have earned autonomy (a count of reports or years is about them, though)
+    places_counted = plan.counted_head in _PLACE_COUNTS
+    topic_words = (asked - set(tokens(" ".join(plan.counted_words))) if places_counted else asked) or asked
     if asked and not signed and not any(topic_words & retriever.text_tokens(f"{p.section} {p.text}") for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and the question's most telling word (the rarest in the reports) must be there too, in the passage,
