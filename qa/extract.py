@@ -89,6 +89,10 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     return passages
 
 
+# Counted things the reports also call by other names ("councils" are "local authorities"): a figure that
+# counts something else is not marked down for them.
+_AREA_WORDS = {"areas", "councils", "authorities", "las", "places", "local", "ones", "times"}
+
 _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"20\d\d|quarter)\b", re.I)
 
@@ -131,6 +135,8 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             if counted and re.search(rf"(?:\b\d[\d,.]*|\b(?:{NUMBER_WORDS}|one))[\s-]+(?:\w+\s+)?"
                                      rf"{re.escape(counted[:5])}", s.text, re.I):
                 s.score += bonus
+            elif counted and counted not in _AREA_WORDS and FIGURE.search(s.text):
+                s.score -= bonus / 2  # "how many families…": "five local areas" counts something else
         if wants_date:
             s.score += bonus if _MONTH.search(s.text) else bonus / 2 if _WHEN.search(s.text) else -bonus
         if wants_names:

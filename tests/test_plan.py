@@ -166,6 +166,8 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
     ("was hartlepool above the national rate in 2024-25", ["311 of a maximum of 312", "above the national 81% (19 points)"]),
     ("how does leeds compare to the national average 23/24", ["50%", "below the national 61% (11 points)"]),
     ("was kent better than england as a whole last year", ["2024-25, the latest report", "above the national 81%"]),
+    # families helped in a year are its successful family outcomes (not "five local areas" of a trial)
+    ("how many families were helped in 2024-25", ["104,761 successful family outcomes"]),
 ])
 def test_operations(ask, question, facts):
     answer = ask(question)
