@@ -546,7 +546,8 @@ def _coverage() -> str:
 
 def _add_suggestions(answer: Answer, plan: Plan, tool: TableTool, tables_only: bool = False) -> None:
     """End a refusal with two or three questions the reports answer, close to what was asked."""
-    asked = "" if plan.intent == "out_of_scope" else plan.search_text or plan.question  # off topic: the first ones
+    # off topic: the first ones; but one naming an authority is offered what the reports say about it
+    asked = "" if plan.intent == "out_of_scope" and not plan.authorities else plan.search_text or plan.question
     answer.suggestions = suggest.default_suggester().suggest(
         asked, [] if answer.data else plan.authorities,  # its rows are shown already: not offered again
         tool.years[-1] if tool.years else "", tables_only)
