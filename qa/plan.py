@@ -36,6 +36,8 @@ _PLACE_SLOT = re.compile(
     r"^\s*([a-z][\w'’-]+(?:\s[a-z][\w'’-]+){0,2}?)\s+(?:outcomes|figures|percentage|allocation|target|stats|numbers|"
     r"results)\b|\b(?:did|does)\s+([a-z][\w'’-]+)\s+(?:do|get|achieve|hit|score|manage|perform)\b|"
     r"\b([a-z][\w-]+)['’]s\s+(?:outcomes|figures|percentage|allocation|target|max)")
+# "who is hannah?", "who's lauren in the case study" (not "who is responsible for…"): the name asked about.
+_WHO_IS = re.compile(r"\s*who(?:'s|’s|\s+(?:is|was))\s+([a-z]+)\b(?!\s+(?:for|to|of|with|at|by|on)\b)", re.I)
 # A lead-in and the question after it: "<up to 20 words> - <question>" or "<…>: <question>".
 _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—])\s+(.+)", re.S)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
@@ -223,9 +225,10 @@ class Reader:
         return found
 
     def spell(self, text: str) -> str:
-        """Misspelt words put right: "lcoal" -> "local", "differnce" -> "difference"; "850k" written out. A word is changed only if it
-        is no common English word, not one the reports or the example questions use, not an authority or a place
-        (those have their own fuzzy matching), and one of the known words is close to it (same first letter)."""
+        """Misspelt words put right ("lcoal" -> "local", "differnce" -> "difference") and "850k" written out. A word
+        is changed only if it is no common English word, not one the reports or the example questions use, not an
+        authority or a place (those have their own fuzzy matching), and a known word with the same first letter is
+        one edit from it."""
         if not self._spellings:
             return text
         from rapidfuzz import process
@@ -387,7 +390,7 @@ class Reader:
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)
         plan.title = _title(text, person=plan.answer_type == "person")
-        named = re.match(r"\s*who(?:'s|’s|\s+(?:is|was))\s+([a-z]+)\b(?!\s+(?:for|to|of|with|at|by|on)\b)", text, re.I)
+        named = _WHO_IS.match(text)
         if named and named.group(1).lower() in self.people and not matches:
             # "who is hannah?", "who's lauren in the case study": the person the reports name
             plan.introduce, plan.answer_type, plan.title = named.group(1).capitalize(), "person", None
