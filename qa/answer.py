@@ -16,7 +16,8 @@ from index.vectors import StoreUnavailable
 from qa import llm, slots, suggest
 from qa.intents import is_common_word
 from qa.plan import Plan
-from qa.shapes import asked_words, cue_tokens, is_summary_section, new_names, not_names, read_on, report_changes, whole_report
+from qa.shapes import (asked_words, cue_tokens, is_summary_section, new_names, not_names, read_on, report_changes,
+                       whole_report)
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool, listed
 
 # After a refusal's reason: one sentence on what the reports cover, with the years the store holds.
