@@ -36,8 +36,10 @@ _PLACE_SLOT = re.compile(
     r"^\s*([a-z][\w'’-]+(?:\s[a-z][\w'’-]+){0,2}?)\s+(?:outcomes|figures|percentage|allocation|target|stats|numbers|"
     r"results)\b|\b(?:did|does)\s+([a-z][\w'’-]+)\s+(?:do|get|achieve|hit|score|manage|perform)\b|"
     r"\b([a-z][\w-]+)['’]s\s+(?:outcomes|figures|percentage|allocation|target|max)")
-# "who is hannah?", "who's lauren in the case study" (not "who is responsible for…"): the name asked about.
-_WHO_IS = re.compile(r"\s*who(?:'s|’s|\s+(?:is|was))\s+([a-z]+)\b(?!\s+(?:for|to|of|with|at|by|on)\b)", re.I)
+# "who is hannah?", "who's lauren in the case study", "remind me who sarah is" (not "who is responsible for…"):
+# the name asked about.
+_WHO_IS = re.compile(r"^\s*who(?:'s|’s|\s+(?:is|was))\s+([a-z]+)\b(?!\s+(?:for|to|of|with|at|by|on)\b)|"
+                     r"\bwho\s+([a-z]+)\s+(?:is|was)\b", re.I)
 # A lead-in and the question after it: "<up to 20 words> - <question>" or "<…>: <question>".
 _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—])\s+(.+)", re.S)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
@@ -390,10 +392,11 @@ class Reader:
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)
         plan.title = _title(text, person=plan.answer_type == "person")
-        named = _WHO_IS.match(text)
-        if named and named.group(1).lower() in self.people and not matches:
+        named = _WHO_IS.search(text)
+        person = next((g for g in named.groups() if g), "") if named else ""
+        if person.lower() in self.people and not matches:
             # "who is hannah?", "who's lauren in the case study": the person the reports name
-            plan.introduce, plan.answer_type, plan.title = named.group(1).capitalize(), "person", None
+            plan.introduce, plan.answer_type, plan.title = person.capitalize(), "person", None
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         plan.counted_head = _counted_head(text)
         plan.items_asked = _items_asked(text)

@@ -77,6 +77,7 @@ def test_person_named_in_a_role(ask):
     ("who is hannah in the report", "Hannah (8) was subject to a special guardianship order"),
     ("who's lauren", "A practitioner from the team, Lauren, arranged to meet the family"),
     ("who was sarah", "living with her grandmother, Sarah"),
+    ("remind me who sarah is in that family story", "living with her grandmother, Sarah"),
 ])
 def test_who_is_a_person_the_reports_name_quotes_where_they_are_introduced(ask, question, introduced):
     answer = ask(question)
