@@ -95,6 +95,8 @@ def test_change_between_years(ask):
     # A region: the London boroughs (qa/data/places.json), not the whole country.
     ("lowest % london borough in 24/25?", ["among the London boroughs", "Bexley (15%: 68 of 464)"], ["Torbay"]),
     ("total outcomes for the london councils in 23/24", ["the 32 London boroughs", "12,222", "17,573"], []),
+    # "london" alone is the London boroughs, not England
+    ("london outcomes 2024-25", ["the 32 London boroughs", "19,724"], ["104,761"]),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
