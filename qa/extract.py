@@ -53,12 +53,12 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         years = sorted({key[0] for key, _ in anchor[1]}) or years
     if shapes.whole_report(plan):
         return [p for y in (plan.years or retriever.years[-1:]) for p in shapes.report_summary(retriever, y)]
-    w = weights.current()
-    rankings = {y: _rank(plan, retriever, y, places, avoid, anchor, w) for y in years}
-    if plan.introduce:
+    if plan.introduce:  # "who is hannah?": where the reports first name her, found without ranking anything
         found = shapes.introduction(plan.introduce, retriever, plan.years)
         if found:
             return [found]
+    w = weights.current()
+    rankings = {y: _rank(plan, retriever, y, places, avoid, anchor, w) for y in years}
     if plan.answer_type == "person":
         # who signed is found by the report's structure (the section named, its signature block), so a
         # loosely worded "who signed off the foreword on the 2023-24 one" needs no well-scoring sentence
