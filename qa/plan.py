@@ -58,7 +58,7 @@ MAX_CANDIDATES = 80
 MESSAGE_CONTEXT = 2
 
 ANSWER_TYPES_WANTING_FIGURES = {"number", "money", "percentage"}
-SUBSET_INTENTS = {"rank", "filter", "count", "totals"}  # aggregates a group of authorities can narrow
+SUBSET_INTENTS = {"rank", "filter", "count", "totals", "average"}  # aggregates a group of authorities can narrow
 # Word groups of qa/data/vocabulary.json that steer the answer's shape, looked for in the question once
 # (Plan.cues): "who ran it?" (pronouns), "what does FFP stand for" (abbreviation_words), "what changed"
 # (change_words), "tell me about…" (overview_cues).

@@ -282,16 +282,32 @@ class TableTool:
         direction = "DESC" if order == "top" else "ASC"
         exclude = [self.authority(a) for a in exclude or []]
         sql, params, scope = self._where(year, subset, exclude, measure, comparator, value)
-        sql += f" ORDER BY {measure} {direction}, authority LIMIT ?"
-        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params + [n]))
+        ranked = sql + f" ORDER BY {measure} {direction}, authority LIMIT ?"
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + ranked, tuple(params + [n]))
         word = "highest" if order == "top" else "lowest"
         listing = "; ".join(f"{i}. {r['authority']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         if comparator:
             scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {_threshold(measure, value)}"
         lead = f"The {len(rows)} authorities" if len(rows) > 1 else "The authority"
-        text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}."
+        text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}." + self._tied(rows, sql, params, measure)
         return TableResult(text, rows, [_annex_source(year, rows)],
                            chart={"x": "authority", "y": measure, "kind": "bar"})
+
+    def _tied(self, rows: list[dict], sql: str, params: list, measure: str) -> str:
+        """The authorities left out of a ranking that share its last value: "the highest percentage" in a
+        year when many reached 100% names one of them only because of the alphabet, so the rest are named too."""
+        if not rows:
+            return ""
+        listed_names = [r["authority"] for r in rows]
+        last = rows[-1].get(measure, rows[-1]["max_outcomes"] - rows[-1]["achieved"])  # shortfall is not a column
+        others = [r["authority"] + (f" ({_filtered_value(measure, r)})" if "as printed" in _filtered_value(measure, r) else "")
+                  for r in self._rows("SELECT * FROM annex WHERE " + sql + f" AND {measure} = ? AND authority NOT IN "
+                                      f"({', '.join('?' * len(listed_names))}) ORDER BY authority",
+                                      tuple(params + [last] + listed_names))]
+        if not others:
+            return ""
+        more = "1 more authority" if len(others) == 1 else f"{len(others)} more authorities"
+        return f" Tied on {fmt(measure, last)} with {rows[-1]['authority']}: {more} ({', '.join(others)})."
 
     _CHANGE_SQL = """
         SELECT a.authority, a.{m} AS value_before, b.{m} AS value_after, b.{m} - a.{m} AS change
@@ -405,20 +421,18 @@ class TableTool:
             result.sources = own.sources + result.sources
         return result
 
-    def average(self, measure: str, year: str) -> TableResult:
+    def average(self, measure: str, year: str, subset: str | None = None) -> TableResult:
+        """The mean and median of a measure over one year's authorities (or a subset's, SUBSETS)."""
         measure, year = self._measure(measure), self._year(year)
-        rows = self._rows(
-            f"SELECT year, AVG({measure}) AS average, COUNT(*) AS authorities FROM annex WHERE year = ? GROUP BY year",
-            (year,))
-        avg = rows[0]["average"]
-        values = sorted(r[0] for r in self.db.execute(f"SELECT {measure} FROM annex WHERE year = ?", (year,)))
-        middle = len(values) // 2
+        sql, params, scope = self._where(year, subset)
+        values = sorted(r[0] for r in self.db.execute(f"SELECT {measure} FROM annex WHERE " + sql, tuple(params)))
+        avg, middle = sum(values) / len(values), len(values) // 2
         median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
-        rows[0]["median"] = median
+        rows = [{"year": year, "average": avg, "median": median, "authorities": len(values)}]
         unit = "%" if measure == "percentage" else ""
         shown = f"{avg:.1f}{unit}" if measure == "percentage" else f"{avg:,.1f}"
-        text = (f"The average {MEASURES[measure]} per authority in {year} was {shown} "
-                f"(mean of {rows[0]['authorities']} Annex A rows, each area counted equally); "
+        text = (f"The average {MEASURES[measure]} per authority in {year}{scope and scope + ','} was {shown} "
+                f"(mean of {len(values)} Annex A rows, each area counted equally); "
                 f"the median authority's was {median:,g}{unit}.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
@@ -560,7 +574,7 @@ class TableTool:
             results = [self.national_rate(y, q.authorities) for y in years]
             return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
         if op == "average":
-            return [self.average(q.measure or "percentage", y) for y in years]
+            return [self.average(q.measure or "percentage", y, q.subset) for y in years]
         if op in ("earned_autonomy_list", "earned_autonomy_member"):
             return [self.earned_autonomy(q.authorities[0] if q.authorities else None)]
         if op == "ehsg":

@@ -97,6 +97,12 @@ def test_change_between_years(ask):
     ("total outcomes for the london councils in 23/24", ["the 32 London boroughs", "12,222", "17,573"], []),
     # "london" alone is the London boroughs, not England
     ("london outcomes 2024-25", ["the 32 London boroughs", "19,724"], ["104,761"]),
+    ("average achievement rate for the london boroughs in 2024-25", ["among the London boroughs", "87.5%",
+                                                                       "mean of 32"], ["79.8%"]),
+    # A ranking cut at a tie names the rest of the tie: nine areas reached 100% in 2023-24, not one.
+    ("best council in 2023-24", ["Barking and Dagenham (100%", "8 more authorities", "Lambeth"], []),
+    ("top 5 by % in 2024-25", ["Brent (100%", "48 more authorities", "Wokingham"], []),
+    ("top performer 2023/24?", ["highest percentage", "8 more authorities"], ["Greater Manchester"]),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
