@@ -86,6 +86,7 @@ class Plan:
     order: str = "top"
     comparator: str | None = None
     value: float | None = None
+    value_measure: str = "percentage"  # what a threshold is read on: "under 50%"; "over 2000 outcomes" is achieved
     exclude: list[str] = field(default_factory=list)
     subset: str | None = None  # a group the aggregate is narrowed to (qa.tabletool.SUBSETS): "earned_autonomy"
     all_years: bool = False  # "under 50% in both years": the authorities that pass in every year asked
@@ -628,7 +629,7 @@ class Reader:
             # asterisk in the table" is about the table)
             plan.intent = "text"
         if plan.intent in ("filter", "count"):
-            plan.measure = "percentage"  # thresholds are read from percentages ("under 50%", "in full")
+            plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
         if plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
@@ -710,6 +711,14 @@ class Reader:
             trailing = slots.keys_found("comparators", after) & {"ge", "le"}  # "75% or above"
             plan.comparator = (trailing.pop() if len(trailing) == 1 else None) \
                 or slots.nearest_key("comparators", before) or "eq"
+        elif counts := slots.compared_counts(text):
+            value, start, end = counts[0]
+            plan.value, plan.comparator = value, slots.nearest_key("comparators", text[max(0, start - 30):start])
+            named = slots.first_key("measures", text)
+            counted = re.match(r"\s*(?:successful\s+)?(?:family\s+)?(?:outcomes|families)\b", text[end:])
+            # "over 2000 outcomes", "an allocation over 2000", "under 50 outcomes"; a bare "under 50" is a percentage
+            plan.value_measure = ("percentage" if value <= 100 and not counted
+                                  else named if named not in (None, "percentage") else "achieved")
         elif slots.has("full_marks", text):
             plan.comparator, plan.value = "eq", 100.0
 

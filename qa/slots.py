@@ -231,6 +231,22 @@ def percentages(text: str) -> list[tuple[float, int, int]]:
     return sorted(found, key=lambda f: f[1])
 
 
+_COUNT = re.compile(r"(?<![\w.£$])(\d[\d,]*|zero)(?!\s*(?:%|per ?cent\b|pc\b|pct\b))(?![\w,/-]*\d)(?![\w/-])", re.I)
+
+
+def compared_counts(text: str) -> list[tuple[float, int, int]]:
+    """(value, start, end) of each plain number a comparison word stands right before: "over 2000 outcomes",
+    "fewer than 100", "got zero" (percentages are `percentages`; years and "top 10" have no comparison)."""
+    found = []
+    for m in _COUNT.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()].rstrip().lower()
+        comparison = nearest_key("comparators", before + " ")
+        if comparison and any(before.endswith(w) for w in vocabulary()["comparators"][comparison]):
+            value = 0.0 if m.group(1).lower() == "zero" else float(m.group(1).replace(",", ""))
+            found.append((value, m.start(), m.end()))
+    return found
+
+
 def count_number(text: str) -> int | None:
     """How many rows a ranking asks for: "top 10", "five worst", "3 councils"."""
     words = vocabulary()["count_words"]

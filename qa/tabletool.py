@@ -353,8 +353,8 @@ class TableTool:
         sql += f" ORDER BY {measure} DESC, authority"
         rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params))
         shown = _threshold(measure, value)
-        head = (f"{_authorities(len(rows))} had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} "
-                f"in {year}{scope}")
+        head = (f"{_authorities(len(rows)) if rows else 'No authority'} had {MEASURES[measure]} "
+                f"{COMPARATOR_WORDS[comparator]} {shown} in {year}{scope}")
         listing = ", ".join(f"{r['authority']} ({_filtered_value(measure, r)})" for r in rows)
         text = f"{head}: {listing}." if rows else f"{head}."
         return TableResult(text, rows, [_annex_source(year, rows)])

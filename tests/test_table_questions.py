@@ -99,6 +99,13 @@ def test_change_between_years(ask):
     ("london outcomes 2024-25", ["the 32 London boroughs", "19,724"], ["104,761"]),
     ("average achievement rate for the london boroughs in 2024-25", ["among the London boroughs", "87.5%",
                                                                        "mean of 32"], ["79.8%"]),
+    # A threshold on a count, not a percentage: "over 2000 outcomes", "an allocation over 2000", "zero"
+    ("which councils got over 2000 outcomes last year", ["6 authorities", "successful family outcomes achieved over 2,000",
+                                                        "Leeds (2,102)"], ["53 authorities"]),
+    ("how many areas had an allocation over 2000 in 24/25", ["8 authorities", "Lancashire (3,173)"], []),
+    ("how many councils were more than 500 short of their allocation in 2023-24", ["15 authorities", "Sandwell (713)"], []),
+    ("are there any councils that got zero outcomes", ["No authority had successful family outcomes achieved exactly 0"],
+     ["100%"]),
     # A ranking cut at a tie names the rest of the tie: nine areas reached 100% in 2023-24, not one.
     ("best council in 2023-24", ["Barking and Dagenham (100%", "8 more authorities", "Lambeth"], []),
     ("top 5 by % in 2024-25", ["Brent (100%", "48 more authorities", "Wokingham"], []),
