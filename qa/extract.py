@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from index.chunks import split_sentences
 from qa import shapes, weights
-from qa.retrieval import HybridRetriever, SentenceHit
+from qa.retrieval import HybridRetriever, SentenceHit, tokens
 from qa.shapes import FIGURE, NUMBER_WORDS, Passage  # noqa: F401 (FIGURE, NUMBER_WORDS: used by qa.answer too)
 
 # The tuned numbers (min_score: a document answer needs at least this sentence score, else the reports
@@ -58,7 +58,7 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         if found:
             return [found]
     w = weights.current()
-    rankings = {y: _rank(plan, retriever, y, places, avoid, anchor, w) for y in years}
+    rankings = {y: _rank(plan, retriever, y, places, avoid, anchor, w, find_places) for y in years}
     if plan.answer_type == "person":
         # who signed is found by the report's structure (the section named, its signature block), so a
         # loosely worded "who signed off the foreword on the 2023-24 one" needs no well-scoring sentence
@@ -73,6 +73,9 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     if shaped:
         return shaped
     passages = [_passage(plan, best, rankings[best.chunk.meta["year"]], retriever)]
+    named = _naming_instead(plan, passages[0], rankings, places, find_places, retriever, w)
+    if named:  # "which areas are in the FFC pathfinder": "the 10 local authorities…" names none; wave one's do
+        return [_passage(plan, named, rankings[named.chunk.meta["year"]], retriever), *passages]
     both = plan.both_reports
     for other_year, ranking in rankings.items():
         if other_year == best.chunk.meta["year"] or not ranking:
@@ -89,9 +92,27 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     return passages
 
 
+def _naming_instead(plan, passage: Passage, rankings: dict, places: tuple[str, ...], find_places,
+                    retriever: HybridRetriever, w: weights.Weights) -> SentenceHit | None:
+    """For "which councils…", when the best passage names none: the best of the other report's leading
+    sentences that does (OTHER_YEAR_DEPTH deep, scoring at least min_score) and holds the question's
+    rarest word beyond the places ("pathfinder" in "which areas are in the pathfinder")."""
+    if not (plan.answer_type == "place" and plan.places_wanted and find_places) or set(find_places(passage.text)) - set(places):
+        return None
+    topic = {t for t in tokens(" ".join(shapes.asked_words(plan))) if retriever.chunk_count(t)} - set(tokens(" ".join(_AREA_WORDS)))
+    if not topic:
+        return None
+    rarest = min(topic, key=retriever.chunk_count)
+    found = [s for year, ranking in rankings.items() if year != passage.year for s in ranking[:OTHER_YEAR_DEPTH]
+             if s.score >= w.min_score and rarest in s.words and set(find_places(s.text)) - set(places)]
+    return max(found, key=lambda s: s.score, default=None)
+
+
 # Counted things the reports also call by other names ("councils" are "local authorities"): a figure that
 # counts something else is not marked down for them.
 _AREA_WORDS = {"areas", "councils", "authorities", "las", "places", "local", "ones", "times"}
+
+_COUNTS_PLACES = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})\s+(?:local\s+)?(?:authorities|areas|councils)\b", re.I)
 
 _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"20\d\d|quarter)\b", re.I)
@@ -99,7 +120,7 @@ _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|septem
 
 def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str, ...] = (),
           avoid: frozenset[str] = frozenset(), anchor: tuple[set, set] = (set(), set()),
-          w: weights.Weights | None = None) -> list[SentenceHit]:
+          w: weights.Weights | None = None, find_places=None) -> list[SentenceHit]:
     """Retriever's sentence ranking, adjusted for the kind of answer the plan wants.
 
     A sentence that only restates the question scores well on similarity but answers nothing, so
@@ -141,6 +162,10 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             s.score += bonus if _MONTH.search(s.text) else bonus / 2 if _WHEN.search(s.text) else -bonus
         if wants_names:
             new_names = shapes.new_names(s.text, asked)
+            if kind == "place" and plan.places_wanted and find_places:
+                # "which areas are in…": areas, not programmes, or the sentence counting them ("across five
+                # local authorities…") that the names follow
+                new_names = set(find_places(s.text)) - set(places) or set(_COUNTS_PLACES.findall(s.text))
             if new_names:
                 s.score += bonus
                 # "Who is the delivery partner…": a new name beside the role asked about.
