@@ -514,7 +514,8 @@ _SHARE = r"\d\s?%|per ?cent"
 
 
 # Words that carry no topic of their own ("How much did Kirklees get?").
-_LIGHT_WORDS = "get gets got receive received receives give gives given gave make made take took use used go went"
+_LIGHT_WORDS = ("get gets got receive received receives give gives given gave make made take took use used go went "
+                "overall total altogether cumulative ever")  # and the words for "all of it": "how many overall"
 
 
 def _mentions_authority(text: str, name: str, said: str) -> bool:

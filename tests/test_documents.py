@@ -68,6 +68,12 @@ def test_words_the_reports_use_for_the_question_are_searched(ask, question):
     assert "Families First Partnership (FFP) Programme" in answer.text
 
 
+def test_helped_overall_finds_the_families_supported(ask):
+    """The reports say families were "supported", and "overall" names no topic of its own."""
+    answer = ask("how many families has the programme helped overall")
+    assert answer.route == "documents" and "858,179" in answer.text
+
+
 def test_ocr_artefacts_do_not_reach_answers(ask):
     answer = ask("What did the minister say about being grateful?")
     assert "| am" not in answer.text and "¢" not in answer.text
