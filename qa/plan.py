@@ -499,6 +499,7 @@ class Reader:
                 and not about_ehsg:  # "what were the scores last year?" after "what is the EHSG?" is the EHSG table
             plan.intent = "text"  # "how much did Nottingham get?" after a question about a project's awards
             own_table = False
+        names_own = bool(plan.authorities)
         if own_table and plan.intent in NEEDS_AUTHORITY and not plan.authorities and last.authorities:
             plan.authorities, plan.said = list(last.authorities), list(last.said)  # "did they hit 100% too?"
         if last.route == "table" and plan.intent in ("follow_up", "text") and plan.answer_type in TEXT_TYPES \
@@ -520,7 +521,8 @@ class Reader:
             seen = context.authorities_seen
             if weighing and not plan.authorities and slots.has("back_references", plan.question) and len(seen) >= 2:
                 plan.intent = "follow_up"  # "which one hit a higher percentage?"
-            comparing = plan.intent == "follow_up" and not plan.authorities and weighing
+            # "which was better?", "how does that compare with the year before?" (read as a lookup of last's area)
+            comparing = weighing and not names_own and plan.intent in ("follow_up", "lookup", "change", "text")
             if weighing and len(plan.authorities) == 1 and len(last.authorities) == 1 and \
                     plan.authorities != last.authorities and slots.has("pronouns", plan.question):
                 # "is that more than rotherham?" after Sheffield's figure: the two side by side

@@ -235,6 +235,9 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask):
     ("which london borough did worst in 23/24", "what about the best one?", ["Barking and Dagenham (100%",
                                                                          "among the London boroughs"]),
     ("how did leeds do in the older report", "and in the newer one?", ["2,102", "2,540"]),
+    # weighing against another year is the change between the two, not the other year alone
+    ("give me bradford's numbers for last year", "how does that compare with the year before",
+     ["555 of a maximum of 1,763", "1,906 of 2,181", "+56 points"]),
 ])
 def test_follow_ups_keep_what_they_follow(ask, first, follow_up, facts):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
