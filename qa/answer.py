@@ -91,7 +91,7 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         return _none(plan.decline)
     if plan.route == "table":
         if plan.intent == "earned_autonomy_member":
-            return _earned_autonomy_answer(plan.authorities[0], tool)
+            return _earned_autonomy_answer(plan.authorities[0], tool, _place_names(" ".join(plan.anchor)))
         answer = _table_answer(plan.table_query(), tool)
         if plan.answer_type == "reason" and answer.route == "table":
             return _why_figures(plan, answer, avoid)
@@ -157,8 +157,10 @@ def _why_figures(plan: Plan, figures: Answer, avoid: frozenset[str]) -> Answer:
                   f"{figures.text}", "none", figures.sources, figures.data, figures.chart, ["none"])
 
 
-def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
-    """Earned Autonomy for one area: the 2023-24 Annex A '*' marker, and the report text naming new EA areas."""
+def _earned_autonomy_answer(authority: str, tool: TableTool, just_named: list[str] = ()) -> Answer:
+    """Earned Autonomy for one area: the 2023-24 Annex A '*' marker, and the report text naming new EA areas.
+    `just_named`: the areas the quote just given named ("is kent one of them?" after the six awarded in 2023-24),
+    which the area asked about may not be among while still marked *."""
     from qa.shapes import Passage
     from qa.retrieval import default_retriever
 
@@ -177,7 +179,10 @@ def _earned_autonomy_answer(authority: str, tool: TableTool) -> Answer:
     sources += [Source(p.year, p.section, p.text) for p in passages]
     marked = bool(marker.rows[0]["earned_autonomy_marker"])
     verdict = "Yes." if marked or passages else "No, not according to the reports."
-    text = f"{verdict} {marker.summary}"
+    if just_named and name not in just_named:
+        verdict = f"{name} is not one of the areas just quoted ({listed(just_named)}). " + (
+            "But it has Earned Autonomy:" if marked or passages else "")
+    text = f"{verdict} {marker.summary}".replace("  ", " ")
     for p in passages:
         text += f"\n\nThe {p.year} report: “{p.text}” ({p.section})"
     return Answer(f"{text}\n\nSource: {cite(sources)}.", "table", sources, marker.rows, None, ["table"])

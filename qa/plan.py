@@ -551,7 +551,9 @@ class Reader:
                 merged.order = plan.order
             if plan.authorities:
                 merged.authorities, merged.said = plan.authorities, plan.said
-                if last.intent in NO_AUTHORITY and keep_operation:
+                if last.intent == "earned_autonomy_list" and _asks_membership(plan):
+                    merged.intent = "earned_autonomy_member"  # "is sutton on that list?"
+                elif last.intent in NO_AUTHORITY and keep_operation:
                     merged.intent = "lookup"
             elif last.intent == "filter" and re.match(r"\s*(?:so\s+|and\s+)?how many\b", plan.question, re.I) \
                     and not plan.counted_words:
@@ -624,6 +626,9 @@ class Reader:
             # councils fell short" does: it filters them
             threshold = plan.value is not None or slots.keys_found("comparators", text) & {"lt", "gt", "ge", "le"}
             plan.intent = "filter" if threshold else "earned_autonomy_list"
+        if plan.intent == "text" and plan.follow_up and len(plan.authorities) == 1 and _asks_membership(plan) \
+                and slots.has("earned_autonomy_areas", plan.earlier):
+            plan.intent = "earned_autonomy_member"  # "is kent one of them?" after the Earned Autonomy areas
         counts_areas = plan.answer_type == "number" and not slots.has("table_words", text)
         if plan.intent == "earned_autonomy_list" and (_lists_other_things(text) or counts_areas):
             # "list the earned autonomy markers"; "how many have EA": the text counts them (21 now), the
@@ -890,6 +895,13 @@ def with_related_words(text: str) -> str:
     say "going forward" and "next steps"); the words are data (vocabulary "related_words")."""
     added = " ".join(sorted(slots.keys_found("related_words", text)))
     return f"{text} {added}" if added else text
+
+
+def _asks_membership(plan: Plan) -> bool:
+    """ "is sutton on that list?", "is kent one of them?": whether an area is among those just given, not
+    how it did ("did kent hit its target?", "is its percentage higher?")."""
+    return plan.answer_type == "yes_no" and plan.intent != "target" and slots.has("pronouns", plan.question) \
+        and not slots.first_key("measures", plan.question)
 
 
 def _elliptical(text: str) -> bool:

@@ -238,6 +238,9 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask):
     # weighing against another year is the change between the two, not the other year alone
     ("give me bradford's numbers for last year", "how does that compare with the year before",
      ["555 of a maximum of 1,763", "1,906 of 2,181", "+56 points"]),
+    # "on that list" after the Earned Autonomy areas asks whether it is one, not how it did
+    ("which councils have earned autonomy", "is sutton on that list?", ["No", "Sutton is not marked *"]),
+    ("which councils have earned autonomy", "did kent hit its target in 24/25", ["Yes. In 2024-25 Kent achieved 3,403"]),
 ])
 def test_follow_ups_keep_what_they_follow(ask, first, follow_up, facts):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]

@@ -254,6 +254,15 @@ def test_text_follow_up_asks_about_what_was_just_said(ask, first, follow_up, fac
     assert fact in answer.text
 
 
+def test_is_it_one_of_them_checks_the_areas_just_quoted(ask):
+    """After the six areas awarded Earned Autonomy in 2023-24, Kent is not one of them, though marked * before."""
+    first = "which six councils were awarded earned autonomy this year in the 2023-24 report"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("is kent one of them", history)
+    assert answer.text.startswith("Kent is not one of the areas just quoted (Dorset, Hertfordshire")
+    assert "Kent is marked *" in answer.text
+
+
 def test_text_follow_up_stays_with_what_was_quoted(ask):
     first = "tell me about the family voice project"
     answer = ask(first)
