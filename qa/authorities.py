@@ -116,8 +116,9 @@ class AuthorityResolver:
                 if len(run) < k or any(taken[run[0][0]:run[-1][1]]):
                     continue
                 phrase = " ".join(w for _, _, w in run)
-                if len(phrase) < 5 or phrase in _COMMON_WORDS or any(w in _GLUE for _, _, w in run):
-                    continue
+                if len(phrase) < 5 or phrase in _COMMON_WORDS or any(w in _GLUE for _, _, w in run) \
+                        or all(_is_common_word(w) for _, _, w in run):
+                    continue  # a word spelt right is no misspelt name: "staff" is not "Staffs"
                 # Only names with the same number of words: "was all" must not become "Walsall".
                 name = self._closest(phrase, self._by_words.get(k, []))
                 if name:
@@ -126,6 +127,12 @@ class AuthorityResolver:
                     out.append((s, e, name))
                     break
         return out
+
+
+def _is_common_word(word: str) -> bool:
+    from qa.intents import is_common_word  # the classifier's vocabulary; imported late, it loads a tokenizer
+
+    return is_common_word(word)
 
 
 _GLUE = {"was", "all", "the", "and", "of", "in", "to", "for", "did", "how", "what", "many", "much", "on", "at",

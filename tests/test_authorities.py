@@ -45,6 +45,8 @@ def test_unknown_name_offers_nearest(tool):
     ("Compare Derby and Derbyshire", ["Derby", "Derbyshire"]),
     ("When was all remaining funding released?", []),  # "was all" is not Walsall
     ("What about Kent's figures in 2023/24?", ["Kent"]),
+    ("how many staff work in the national team", []),  # a word spelt right is not a misspelt "Staffs"
+    ("how did staffs and birmingam do", ["Staffordshire", "Birmingham"]),
 ])
 def test_finds_names_in_questions(tool, text, names):
     assert [m.name for m in tool.resolver.find_all(text)] == names
