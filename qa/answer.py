@@ -536,6 +536,7 @@ def _mostly_unknown(query: str, retriever) -> bool:
     """Key words of the question that the reports never use mean they don't cover it."""
     from qa.retrieval import tokens
 
+    query = slots.without_related_words(query)  # "budget": the reports say "funding", which the search has too
     content = {t for t in tokens(query) if not t.isdigit()}
     return bool(content) and len(retriever.unknown_words(query)) / len(content) >= UNKNOWN_SHARE
 

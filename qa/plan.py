@@ -201,7 +201,8 @@ class Reader:
         index = {}
         for nation, names in data.get("nations", {}).items():
             for name in names:
-                index[name.lower()] = (f"{name} is in {nation}" if name != nation else name) + \
+                said = name if name == nation else f"{name} ({nation})" if name.isupper() else f"{name} is in {nation}"
+                index[name.lower()] = said + \
                     "; the Supporting Families programme and its outcome tables cover English local authorities only."
         for place, why in data.get("absent", {}).items():
             index[place.lower()] = why
@@ -694,7 +695,8 @@ class Reader:
         if outside and not plan.authorities:
             place, why = outside[0][2], outside[0][3]
             plan.outside_place = why
-            if plan.route == "table" or not self.mentions(place):
+            # ("NI" is in too many words for a text search to say whether the reports talk about it)
+            if plan.route == "table" or len(place) <= 3 or not self.mentions(place):
                 plan.decline = why
                 return
         if plan.route == "table" and plan.years_outside and not plan.years:

@@ -29,7 +29,8 @@ STOPWORDS = set("""a an the and or of to in on for with by at from as is are was
 these those what which who whom whose when where why how did do does done has have had will would can could should
 may might shall about into than then there their they them we our us you your i me my he she his her not no yes
 any all each many much more most some such so if but also very just only over under up down out per via much tell
-please give show list name according report reports say said says programme supporting families""".split())
+please give show list name according report reports say said says programme supporting families
+whats whos hows wheres whens""".split())
 
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "als", "al", "ed", "es", "s")

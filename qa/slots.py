@@ -93,6 +93,14 @@ def mask_newest(text: str) -> str:
     return _patterns("relative_years")["newest"].sub(" ", text)
 
 
+def without_related_words(text: str) -> str:
+    """The text without the phrases of vocabulary "related_words" (questions' words for what the reports call
+    otherwise, whose report words qa.plan.with_related_words adds to the search)."""
+    for pattern in _patterns("related_words").values():
+        text = pattern.sub(" ", text)
+    return text
+
+
 def first_key(group: str, text: str) -> str | None:
     """The first key of a vocabulary group (in file order) whose words appear in the text."""
     for key, pattern in _patterns(group).items():

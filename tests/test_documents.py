@@ -68,6 +68,13 @@ def test_words_the_reports_use_for_the_question_are_searched(ask, question):
     assert "Families First Partnership (FFP) Programme" in answer.text
 
 
+@pytest.mark.parametrize("question", ["what was the programme's budget in 2023-24", "whats the total budget for 2022 to 2025"])
+def test_budget_is_the_funding_the_reports_give(ask, question):
+    """The reports never say "budget"; they say "funding", which the search looks for instead of declining."""
+    answer = ask(question)
+    assert answer.route == "documents" and "£695m" in answer.text
+
+
 def test_helped_overall_finds_the_families_supported(ask):
     """The reports say families were "supported", and "overall" names no topic of its own."""
     answer = ask("how many families has the programme helped overall")
