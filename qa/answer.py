@@ -15,7 +15,7 @@ from index.chunks import split_sentences
 from index.vectors import StoreUnavailable
 from qa import llm, slots, suggest
 from qa.intents import is_common_word
-from qa.plan import Plan
+from qa.plan import CALENDAR, Plan
 from qa.shapes import (asked_words, cue_tokens, is_summary_section, new_names, not_names, read_on, report_changes,
                        whole_report)
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool, listed
@@ -199,7 +199,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word either.
     said = " ".join(plan.said + plan.exclude).lower()  # the names the question used, kept or excluded
     strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
-                  if w not in said and w.capitalize() not in strangers and not _ordinary(w) and retriever.unknown_words(w)]
+                  if w not in said and w.capitalize() not in strangers and not _ordinary(w) and retriever.unknown_words(w)
+                  and not CALENDAR.match(w)]
     strangers += _unknown_bodies(plan.question, retriever)
     if strangers:
         return _none(f"The reports don't mention {', '.join(strangers)}.")

@@ -41,7 +41,11 @@ _PLACE_SLOT = re.compile(
 _WHO_IS = re.compile(r"^\s*who(?:'s|’s|\s+(?:is|was))\s+([a-z]+)\b(?!\s+(?:for|to|of|with|at|by|on)\b)|"
                      r"\bwho\s+([a-z]+)\s+(?:is|was)\b", re.I)
 # A lead-in and the question after it: "<up to 20 words> - <question>" or "<…>: <question>".
-_LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—])\s+(.+)", re.S)
+# Days and months are written capitalised but name nothing the reports could be asked about ("Thursday's board").
+CALENDAR = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|"
+                       r"august|september|october|november|december", re.I)
+_LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:what|which|who|how|when|where|why|is|are|was|"
+                      r"were|do|does|did|can|could)\b))\s+(.+)", re.S | re.I)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
 # the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
 # no "mate"); one shorter than SPELL_MIN ("gove", "lst") is left as it is.
@@ -759,7 +763,7 @@ class Reader:
         spans = [(m.start, m.end) for m in matches]
         out = []
         for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b", text):
-            if not any(s <= m.start() < e for s, e in spans):
+            if not any(s <= m.start() < e for s, e in spans) and not CALENDAR.match(m.group()):
                 out.append(m.group())
         return out
 

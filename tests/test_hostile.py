@@ -347,6 +347,11 @@ def test_cli_hostile_input(store):
     # a figure to check ("850k") finds the sentence with the figure near it, and the one "In this time" follows
     ("from the press office: can u confirm the programme has now supported over 850k families? need yes/no + source",
      "After 13 years of delivery, the Supporting Families programme ended on 31 March 2025. In this time, 858,179"),
+    # chatter before "but what…"; a day of the week names nothing the reports are asked about
+    ("sorry if this is a dumb question but what does 'earned autonomy' actually mean?? my manager keeps mentioning it",
+     "EA is a progression from Payment by Results"),
+    ("Hi team,\n\nAhead of Thursday's scrutiny committee, councillors have asked what the Early Help System Guide is. "
+     "Could someone give me a plain answer?\n\nThanks\nPriya", "The Early Help System Guide (EHSG) provides"),
 ])
 def test_the_question_inside_noise_is_answered(store, message, fact):
     from qa import ask
