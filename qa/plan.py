@@ -381,7 +381,11 @@ class Reader:
         # A follow-up: it says so ("and…", "it", very short), or it needs an authority only the conversation names.
         needs_context = prediction.intent in NEEDS_AUTHORITY and not matches and not outside
         short_words = len(re.findall(r"[A-Za-z]+", masked)) <= SHORT_FOLLOW_UP
-        follow = continues or prediction.intent == "follow_up" or self._looks_like_follow_up(text, masked) or (
+        # A later part of a compound question goes on about the first ("…, and what was the ambition?") unless
+        # it names its own place or year ("1) how did Kent do and 2) who wrote the 2024-25 foreword").
+        own_subject = bool(matches or outside or years.named)
+        follow = (continues and not own_subject) or prediction.intent == "follow_up" or \
+            self._looks_like_follow_up(text, masked) or (
             needs_context and last is not None and bool(last.authorities)) or (
             # A short question with no year or table words, after a text answer, goes on about the same thing.
             last is not None and last.route == "documents" and short_words and not years.named
@@ -805,8 +809,17 @@ def _seen(before: list[str], named: list[str]) -> list[str]:
     return [a for a in before if a not in named] + list(named)
 
 
+_ENUMERATOR = re.compile(r"(?:[,;]?\s+and)?\s*(?<![\w(])\(?(?:\d{1,2}|[a-h])\)\s+", re.I)
+
+
 def split_compound(question: str) -> list[str]:
-    """'How did Norfolk do in 2024-25, and what is Earned Autonomy?' -> two questions."""
+    """'How did Norfolk do in 2024-25, and what is Earned Autonomy?' -> two questions; so is "Two things:
+    1) how many… and 2) who wrote…" (the lead-in before the first number is not one)."""
+    if len(_ENUMERATOR.findall(question)) >= 2:
+        lead, *parts = _ENUMERATOR.split(question)
+        if lead.strip() and not lead.rstrip().endswith(":"):
+            parts.insert(0, lead)
+        return [q for p in parts for q in split_compound(p.strip(" ,;"))]
     parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
                      r"|\s+and\s+(?=(?:who|when|where|why|which|what|how)\s+(?!many\b|much\b)\w+\s+\w+)",
                      question, flags=re.I)

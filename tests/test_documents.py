@@ -113,6 +113,15 @@ def test_compound_question_gets_both_parts(ask):
     assert answer.routes == ["table", "documents"]
 
 
+def test_numbered_parts_are_each_answered_on_their_own(ask):
+    """ "1) … and 2) …": two questions; the second names its own report, so it is not asked about Kent."""
+    answer = ask("Two things: 1) how many outcomes did Kent achieve in 2023-24 and 2) who wrote the foreword to the "
+                 "2024-25 report?")
+    assert answer.routes == ["table", "documents"]
+    assert "2,314" in answer.text and "Janet Daby MP" in answer.text
+    assert "don't say this about Kent" not in answer.text
+
+
 def test_a_part_whose_quote_another_part_holds_is_not_repeated(ask):
     answer = ask("the data team want to know which areas had a data warehouse or lake according to the latest data "
                  "survey, and what % had neither.")
