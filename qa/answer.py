@@ -108,6 +108,11 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         if wider.route == "documents":
             wider.text = f"The {plan.years[0]} report doesn't say; the latest the reports say is this.\n\n{wider.text}"
             return wider
+    if answer.route == "none" and plan.answer_type == "reason" and plan.follow_up and plan.authorities \
+            and answer.text.startswith("I couldn't find"):
+        # "why?" after an area's figures: say what is missing, not that nothing was found
+        answer.text = answer.text.replace("I couldn't find this in the reports.",
+                                          f"The reports don't give a reason for {listed(plan.authorities)}'s figures.", 1)
     return answer
 
 

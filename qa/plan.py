@@ -821,7 +821,8 @@ def split_compound(question: str) -> list[str]:
             parts.insert(0, lead)
         return [q for p in parts for q in split_compound(p.strip(" ,;"))]
     parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
-                     r"|\s+and\s+(?=(?:who|when|where|why|which|what|how)\s+(?!many\b|much\b)\w+\s+\w+)",
+                     r"|\s+and\s+(?=(?:who|when|where|why|which|what|how)\s+(?!many\b|much\b)\w+\s+\w+)"
+                     r"|,?\s+and\s+(?=why\W*$)",  # "how did leeds do last year and why"
                      question, flags=re.I)
     return [p.strip(" ,;") for p in parts if p.strip(" ,;")] or [question]
 

@@ -122,6 +122,12 @@ def test_numbered_parts_are_each_answered_on_their_own(ask):
     assert "don't say this about Kent" not in answer.text
 
 
+def test_and_why_after_an_areas_figures_gives_them_and_says_no_reason_is_given(ask):
+    answer = ask("how did leeds do last year and why")
+    assert answer.routes == ["table", "none"]
+    assert "Leeds achieved 2,102" in answer.text and "The reports don't give a reason for Leeds's figures" in answer.text
+
+
 def test_a_part_whose_quote_another_part_holds_is_not_repeated(ask):
     answer = ask("the data team want to know which areas had a data warehouse or lake according to the latest data "
                  "survey, and what % had neither.")
