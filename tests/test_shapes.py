@@ -142,6 +142,8 @@ def test_topic_summary_adds_the_sections_figures(ask):
     # the heading that names the topic, not the one sharing a generic word ("pilot") with the question
     ("tell me about the SEND pilot", "Key points of the 2024-25 report on SEND Good Practice project"),
     ("tell me about the mental health pilot", "Key points of the 2024-25 report on Mental Health Good Practice project"),
+    # "in a nutshell" asks for the summary; it names nothing the reports could lack
+    ("what happened with the mental health pilots in a nutshell", "Key points of the 2024-25 report on "),
 ])
 def test_an_overview_is_of_the_section_the_topic_names(ask, question, section):
     assert ask(question).text.startswith(section)
