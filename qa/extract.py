@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from index.chunks import split_sentences
 from qa import shapes, weights
+from qa.intents import is_common_word
 from qa.retrieval import HybridRetriever, SentenceHit, tokens
 from qa.shapes import FIGURE, NUMBER_WORDS, Passage  # noqa: F401 (FIGURE, NUMBER_WORDS: used by qa.answer too)
 
@@ -112,6 +113,9 @@ def _naming_instead(plan, passage: Passage, rankings: dict, places: tuple[str, .
 # counts something else is not marked down for them.
 _AREA_WORDS = {"areas", "councils", "authorities", "las", "places", "local", "ones", "times"}
 
+_ORGANISATION = re.compile(r"\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*\s+(?:Council|Department|Trust|Foundation|Institute|"
+                           r"University|Ltd|LLP)\b|\bDepartment (?:for|of) [A-Z]\w+|\bHM Treasury\b")
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 _COUNTS_PLACES = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})\s+(?:local\s+)?(?:authorities|areas|councils)\b", re.I)
 
 _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -162,7 +166,13 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             s.score += bonus if _MONTH.search(s.text) else bonus / 2 if _WHEN.search(s.text) else -bonus
         if wants_names:
             new_names = shapes.new_names(s.text, asked)
-            if kind == "place" and plan.places_wanted and find_places:
+            if kind == "organisation":
+                # a body's name, not any capitalised word ("delivering presentations to Leadership, data and IT
+                # teams" names none): a word no dictionary has, "… Council", "Department for …", or an authority
+                runs = {w for run in _NAME_RUN.findall(s.text) for w in run.split()} & new_names  # "Safe Lives"
+                new_names = {n for n in new_names if not is_common_word(n.lower())} | runs \
+                    | set(_ORGANISATION.findall(s.text)) | (set(find_places(s.text)) - set(places) if find_places else set())
+            elif kind == "place" and plan.places_wanted and find_places:
                 # "which areas are in…": areas, not programmes, or the sentence counting them ("across five
                 # local authorities…") that the names follow
                 new_names = set(find_places(s.text)) - set(places) or set(_COUNTS_PLACES.findall(s.text))

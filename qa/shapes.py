@@ -90,10 +90,12 @@ def new_names(text: str, asked: set[str]) -> set[str]:
     from qa.intents import is_common_word
 
     found = set()
-    for m in re.finditer(r"\b[A-Z][a-zA-Z]+", text.removeprefix("• ")):
+    text = text.removeprefix("• ")
+    for m in re.finditer(r"\b[A-Z][a-zA-Z]+", text):
         word = m.group()
-        opens = m.start() == 0 or re.search(r"[.!?:]\s+$", text.removeprefix("• ")[:m.start()])
-        if word.lower() in asked or word in not_names() or (opens and is_common_word(word.lower())) \
+        opens = m.start() == 0 or re.search(r"[.!?:]\s+$", text[:m.start()])
+        named = re.match(r"\s+[A-Z]", text[m.end():])  # "Somerset Council have…" opens with a name
+        if word.lower() in asked or word in not_names() or (opens and is_common_word(word.lower()) and not named) \
                 or _abbreviates_asked(word, text, asked):
             continue
         found.add(word)

@@ -66,6 +66,16 @@ def test_names_asked_for_are_read_on_for_in_the_next_sentence(ask, question, nam
     assert names in answer.text
 
 
+@pytest.mark.parametrize("question, body", [
+    # a body's name, not any capitalised word: "presentations to Leadership, data and IT teams" names none
+    ("who delivered the data support for councils", "Somerset Council have provided data sharing"),
+    ("who was commissioned to deliver family voice", "Safe Lives"),
+])
+def test_an_organisation_is_a_name_not_a_capitalised_word(ask, question, body):
+    answer = ask(question)
+    assert answer.route == "documents" and body in answer.text
+
+
 def test_person_named_in_a_role(ask):
     """ "Who is the delivery partner…": the post ("delivery") is matched by its stem ("to deliver")."""
     answer = ask("who is the delivery partner for the peer support project")
