@@ -400,8 +400,9 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "a name for this"  # "who is the director…": no passage speaks of a director
     if "abbreviation_words" in plan.cues:
         short = topic(plan.question, "definition_words", "abbreviation_words")
-        if len(short) == 1 and not short & set(default_retriever().acronyms):
-            return "what this stands for"  # the reports use "VCSE" but never spell it out
+        spelled = any(re.search(rf"\w\s+\({re.escape(w)}s?\)", t, re.I) for w in short for t in texts)
+        if len(short) == 1 and not short & set(default_retriever().acronyms) and not spelled:
+            return "what this stands for"  # the reports use "VCSE" but never spell it out ("Payment by Results (PbR)")
 
 
     kind = plan.answer_type

@@ -181,10 +181,12 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
                        and _names_term(texts[i], term, acronyms, whole=True)), None)
     chosen = introduced if "abbreviation_words" in plan.cues else None  # "what does FFP stand for"
     if chosen is None:
-        chosen = next((i for i in candidates if _DEFINITION_PHRASE.search(texts[i])
-                       and _names_term(texts[i], term, acronyms, whole=True)), None)
+        chosen = next((i for i in candidates if _phrase_defines(texts[i], term, acronyms)), None)
     if chosen is None:
         chosen = next((i for i in candidates if _defines(texts[i], term, acronyms)), None)
+    if chosen is None:  # "…whole system reform, including Family Help. This will provide effective…"
+        chosen = next((i for i in candidates if _ends_naming(texts[i], term, acronyms) and _then_defined(retriever, i)),
+                      None)
     if chosen is None:
         chosen = introduced
     if chosen is None and headed:
@@ -218,6 +220,30 @@ def _heads(heading: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
     model" for "what's the consultative model in the mental health pilots")."""
     words = set(tokens(heading))
     return _names_term(heading, term, acronyms, whole=True, strict=True) or (len(words) >= 2 and words <= term)
+
+
+def _phrase_defines(text: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
+    """ "The definition of a successful family outcome…", "…is known as Earned Autonomy": a defining phrase
+    right beside the term ("a shared definition of rebalancing the system towards… family help" defines
+    rebalancing, not family help)."""
+    m = _DEFINITION_PHRASE.search(text)
+    if not m:
+        return False
+    before, after = " ".join(text[:m.start()].split()[-DEFINING_SUBJECT_WORDS:]), " ".join(text[m.end():].split()[:4])
+    return _names_term(before, term, acronyms, whole=True) or _names_term(after, term, acronyms, whole=True)
+
+
+def _ends_naming(text: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
+    """The sentence ends with the term ("…, including Family Help.")."""
+    return set(tokens(" ".join(text.split()[-len(term):]))) == term
+
+
+def _then_defined(retriever: HybridRetriever, i: int) -> bool:
+    """The next sentence of the same section says what "it"/"this" is ("This will provide…")."""
+    key, at = retriever.reading_place[i]
+    ids = retriever.section_sentences(*key)
+    after = retriever.sentence_text[ids[at + 1]] if at + 1 < len(ids) else ""
+    return bool(re.match(r"(?:This|It)\s+(?:will\s+)?(?:is|provides?|means|offers?|gives?)\b", after))
 
 
 def _defines(text: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:

@@ -75,6 +75,19 @@ def test_budget_is_the_funding_the_reports_give(ask, question):
     assert answer.route == "documents" and "£695m" in answer.text
 
 
+@pytest.mark.parametrize("question, fact", [
+    # "PbR" is spelt out in the sentence quoted, though not in capitals only
+    ("what does PbR stand for", "Payment by Results (PbR)"),
+    # the term ends a sentence and the next says what "this" is; "what's" leaves no stray "s" to search for
+    ("what's family help", "including Family Help. This will provide effective and intensive support"),
+    # a defining phrase must stand beside the term: "a shared definition of rebalancing…" defines rebalancing
+    ("what is family help?", "This will provide effective and intensive support"),
+])
+def test_definitions_in_everyday_words(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and fact in answer.text
+
+
 def test_helped_overall_finds_the_families_supported(ask):
     """The reports say families were "supported", and "overall" names no topic of its own."""
     answer = ask("how many families has the programme helped overall")
