@@ -52,6 +52,7 @@ class TableQuery:
     subset: str | None = None  # a key of SUBSETS: "earned_autonomy", "london"
     all_years: bool = False  # a filter or count "in both years": the authorities that pass in every year
     yes_no: bool = True  # the question asks yes or no ("did Kent hit its target?"), not "by how many?"
+    ranked: bool = False  # the question ranks ("which EHSG section was lowest?"), so the answer leads with it
 
 
 class TableToolError(ValueError):
@@ -460,8 +461,10 @@ class TableTool:
                 f"authorities and Greater Manchester (devolution deal): {', '.join(names)}.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
-    def ehsg(self, years: list[int] | None = None, sections: list[str] | None = None) -> TableResult:
-        """Average self-assessed Early Help System Guide scores (2024-25 report, Table 1), best first per year."""
+    def ehsg(self, years: list[int] | None = None, sections: list[str] | None = None,
+             order: Literal["top", "bottom"] | None = None) -> TableResult:
+        """Average self-assessed Early Help System Guide scores (2024-25 report, Table 1), best first per year;
+        with `order`, led by the highest (top) or lowest (bottom) section of each year."""
         sql, params = "SELECT year, section, score FROM ehsg_scores WHERE 1=1", []
         if years:
             sql += f" AND year IN ({', '.join('?' * len(years))})"
@@ -484,6 +487,12 @@ class TableTool:
             by_year.setdefault(r["year"], []).append(f"{r['section']} {r['score']:.1f}")
         parts = "; ".join(f"{y}: {', '.join(v)}" for y, v in by_year.items())
         text = f"Average self-assessed Early Help System Guide scores (scale 0-5) — {parts}."
+        if order:
+            pick = max if order == "top" else min
+            ends = [pick((r for r in rows if r["year"] == y), key=lambda r: r["score"]) for y in by_year]
+            word = "highest" if order == "top" else "lowest"
+            text = (f"The {word}-scoring section: " + "; ".join(f"{r['section']} in {r['year']} ({r['score']:.1f})"
+                                                              for r in ends) + f". {text}")
         first, last = min(by_year), max(by_year)
         if first != last:
             score = {(r["year"], r["section"]): r["score"] for r in rows}
@@ -578,7 +587,7 @@ class TableTool:
         if op in ("earned_autonomy_list", "earned_autonomy_member"):
             return [self.earned_autonomy(q.authorities[0] if q.authorities else None)]
         if op == "ehsg":
-            return [self.ehsg(q.ehsg_years, q.ehsg_sections)]
+            return [self.ehsg(q.ehsg_years, q.ehsg_sections, q.order if q.ranked else None)]
         raise TableToolError(f"Unknown operation {q.operation!r}.")
 
 

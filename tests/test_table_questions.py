@@ -67,7 +67,9 @@ def test_change_between_years(ask):
     ("How many successful family outcomes were achieved nationally in 2023-24?", ["64,280", "105,149"], []),
     ("What was the total allocation in 2024-25?", ["130,054", "104,761"], []),
     ("Which areas are marked with an asterisk in the 2023-24 annex?", ["16 areas", "15 Earned Autonomy", "Westminster"], []),
-    ("What were the EHSG scores in 2024?", ["Family Voice 3.8", "Data 3.2"], []),
+    ("What were the EHSG scores in 2024?", ["Family Voice 3.8", "Data 3.2"], ["highest-scoring"]),
+    # a ranking question leads with the section it asks for
+    ("Which EHSG section had the lowest score in 2023?", ["The lowest-scoring section: Data in 2023 (2.9)."], []),
     ("What was the Leaders score in 2022 and 2023?", ["Leaders 2.9", "Leaders 3.2"], []),
     ("ehsg family voice 2020 and 2024", ["Family Voice 3.8", "No scores are published for 2020"], ["Family Voice 3.2"]),
     ("bristol vs bath, who did better last year", ["Bath and North East Somerset achieved 204 of a maximum of 204"], []),
