@@ -32,6 +32,7 @@ TOPIC_WORDS = 320
 TOPIC_POINTS = 8
 READ_ON = 2  # sentences read on past a passage for what its answer type needs (a name, a date)
 SECTION_DEPTH = 10  # ranked sentences whose sections compete to be "the section about it"
+MIN_ITEMS = 3  # titled paragraphs that make a section a list of things
 HEADING_WEIGHT = 0.5  # a section heading naming the topic counts this much beside its sentences' scores
 
 # A figure in a sentence: digits (a bare year like 2023 is a date, not a figure) or number words
@@ -158,6 +159,8 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
         passage = reason(best, ranked, retriever)
     elif kind in ("list", "place") and plan.places_wanted and find_places:
         passage = named_places(plan, best, ranked, retriever, find_places)
+    elif kind == "list":
+        passage = titled_items(plan, best, ranked, retriever)
     return [passage] if passage else None
 
 
@@ -471,6 +474,23 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
             heads = [h for h in retriever.subsections(year, parent) if others(h)]
             if len(heads) >= 2:
                 return Passage(hit.text, year, parent, hit.score, headings=heads)
+    return None
+
+
+def titled_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage | None:
+    """ "What were the good practice projects": a section of titled paragraphs ("Family Voice - This is a
+    cross-government project…"), each item's opening sentence, when the things asked for ("projects") are
+    what most of them are. Looked for in the sections of the best-ranked sentences."""
+    asked = set(tokens(plan.question)) - cue_tokens("summary_words")
+    for hit in [best] + [s for s in ranked[:SECTION_DEPTH] if s is not best]:
+        ids = _section_ids(retriever, hit)
+        items = [i for i in ids if _NEW_TOPIC.match(retriever.sentence_text[i])]
+        if len(items) < MIN_ITEMS:
+            continue
+        shared = [asked & set(tokens(retriever.sentence_text[i].split(" - ", 1)[-1])) for i in items]
+        if sum(bool(s) for s in shared) * 2 > len(items):
+            text = "\n".join(f"• {retriever.sentence_text[i]}" for i in items)
+            return Passage(text, hit.chunk.meta["year"], hit.chunk.meta["path"], hit.score)
     return None
 
 

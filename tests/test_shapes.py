@@ -197,6 +197,15 @@ def test_list_gathers_every_council(ask, question, names):
         assert name in answer.text
 
 
+def test_list_of_titled_paragraphs_gives_each_item(ask):
+    """The 2023-24 projects are paragraphs titled "Family Voice - This is a cross-government project…"."""
+    answer = ask("what were the good practice projects in 23/24")
+    assert answer.route == "documents"
+    for item in ["Supporting Families Employment Advisors (SFEAs) -", "Family Voice -", "Voluntary and Community Sector -",
+                 "Connecting the Early Help and Mental Health systems -"]:
+        assert item in answer.text
+
+
 def test_earned_autonomy_list_adds_the_newly_awarded_areas_from_the_text(ask):
     answer = ask("which councils got earned autonomy in 2023-24")
     assert answer.route == "table"
