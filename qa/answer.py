@@ -262,6 +262,12 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         wider = next((w for w in read_on(retriever, passages[0]) if not _lacks(plan, [w, *passages[1:]])), None)
         if wider:
             passages, missing = [wider, *passages[1:]], None
+    # (asking what they are, in whatever shape the classifier read it, not "how many descriptors in each")
+    if plan.answer_type in ("list", "summary", "definition", "number") and not plan.counted \
+            and slots.has("ehsg_words", plan.question) and re.search(r"\bsections?\b", plan.question, re.I):
+        named = _ehsg_sections(passages[0])  # "what are the five sections of the EHSG": the text counts, Table 1 names
+        if named:
+            return named
     if missing:
         p = passages[0]
         return _none(f"The reports don't give {missing}. The nearest they say is in the {p.year} report "
@@ -274,6 +280,21 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         text = "The two reports each say:\n" + "\n".join(
             f"- {p.year} report: {p.quoted()} ({p.section})" for p in passages)
     return Answer(text, "documents", sources, [], None, ["documents"])
+
+
+def _ehsg_sections(passage) -> Answer | None:
+    """The EHSG's sections: the text says there are five, Table 1 of the 2024-25 report names them with scores
+    (None when the passage names them itself)."""
+    scores = default_tool().ehsg()
+    sections = list(dict.fromkeys(r["section"] for r in scores.rows))
+    if sum(s in passage.text for s in sections) >= 3:
+        return None
+    sources = [Source(passage.year, passage.section, passage.text)] + \
+        [Source(s["year"], s["section"], "", s["rows"]) for s in scores.sources]
+    text = (f"{passage.quoted()}\n\nThe sections, as the {scores.sources[0]['year']} report's table of self-assessed "
+            f"scores names them: {listed(sections)}."
+            f"\n\nSource: {cite(sources)}.")
+    return Answer(text, "documents", sources, scores.rows, None, ["documents", "table"])
 
 
 # A question word that is no common English word and occurs in at most this many chunks of the reports is

@@ -206,6 +206,13 @@ def test_list_of_titled_paragraphs_gives_each_item(ask):
         assert item in answer.text
 
 
+@pytest.mark.parametrize("question", ["what are the five sections of the EHSG", "whats the five sections of the EHSG"])
+def test_ehsg_sections_are_named_from_the_table_the_text_counts_them_in(ask, question):
+    answer = ask(question)
+    assert answer.route == "documents" and "structured into five sections" in answer.text
+    assert "Family Voice, Workforce, Communities, Leaders and Data" in answer.text
+
+
 def test_earned_autonomy_list_adds_the_newly_awarded_areas_from_the_text(ask):
     answer = ask("which councils got earned autonomy in 2023-24")
     assert answer.route == "table"
