@@ -200,7 +200,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     retriever = default_retriever()
     if plan.new_subject:  # "and the SEND one?" after the mental health award: not the sentence just quoted
         avoid = avoid | {s.removeprefix("• ").strip() for q in plan.anchor for s in split_sentences(q)}
-    strangers = [n for n in plan.names if not retriever.mentions(n) and retriever.unknown_words(n)]
+    strangers = [n for n in plan.names if not retriever.mentions(n) and retriever.unknown_words(n) and not is_common_word(n.lower())]
     # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word either.
     said = " ".join(plan.said + plan.exclude).lower()  # the names the question used, kept or excluded
     strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
@@ -317,13 +317,13 @@ def _unknown_bodies(question: str, retriever) -> list[str]:
     kinds = "|".join(slots.vocabulary()["organisation_types"])
     text = question.lower()
     found = []
-    for m in re.finditer(rf"\b((?:[a-z]+\s+){{0,2}})([a-z]+)\s+({kinds})\b", text):
+    for m in re.finditer(rf"\b((?:[a-z'’]+\s+){{0,2}})([a-z'’]+)\s+({kinds})\b", text):
         before, word, kind = m.groups()
         if not _STOP.fullmatch(word) and not retriever.mentions(f"{word} {kind}"):
             words = before.split()
             while words and _STOP.fullmatch(words[0]):
                 words.pop(0)  # "what did the audit office": the name starts after "the"
-            found.append("the " + " ".join([*words, word, kind]).title())
+            found.append("the " + " ".join(w[:1].upper() + w[1:] for w in [*words, word, kind]))
     for m in re.finditer(rf"\b({kinds})\s+(of|for)\s+([a-z]+(?:\s+[a-z]+)?)", text):
         if not retriever.mentions(f"{m.group(1)} {m.group(2)} {m.group(3).split()[0]}"):
             found.append("the " + m.group().title().replace(" Of ", " of ").replace(" For ", " for "))

@@ -481,7 +481,8 @@ def titled_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
     """ "What were the good practice projects": a section of titled paragraphs ("Family Voice - This is a
     cross-government project…"), each item's opening sentence, when the things asked for ("projects") are
     what most of them are. Looked for in the sections of the best-ranked sentences."""
-    asked = set(tokens(plan.question)) - cue_tokens("summary_words")
+    # the things listed are what the question names in the plural ("projects"), not any word it uses
+    asked = set(tokens(" ".join(re.findall(r"\b[a-z]+[^s\W]s\b", plan.question.lower())))) - cue_tokens("summary_words")
     for hit in [best] + [s for s in ranked[:SECTION_DEPTH] if s is not best]:
         ids = _section_ids(retriever, hit)
         items = [i for i in ids if _NEW_TOPIC.match(retriever.sentence_text[i])]

@@ -347,6 +347,9 @@ def test_cli_hostile_input(store):
     # a figure to check ("850k") finds the sentence with the figure near it, and the one "In this time" follows
     ("from the press office: can u confirm the programme has now supported over 850k families? need yes/no + source",
      "After 13 years of delivery, the Supporting Families programme ended on 31 March 2025. In this time, 858,179"),
+    # a capitalised common word ("Freedom of Information") is no unknown organisation
+    ("From a Freedom of Information perspective we can't disclose local data, but could you tell me what percentage "
+     "of local authorities have a data warehouse according to the 2024 survey?", "23% of areas do not have either"),
     # chatter before "but what…"; a day of the week names nothing the reports are asked about
     ("sorry if this is a dumb question but what does 'earned autonomy' actually mean?? my manager keeps mentioning it",
      "EA is a progression from Payment by Results"),

@@ -305,6 +305,7 @@ def test_text_follow_up_stays_with_what_was_quoted(ask):
     ("has the local government association looked at supporting families?", "the Local Government Association"),
     ("what did the institute for government say about the programme", "the Institute for Government"),
     ("did the care quality commission inspect any early help services", "the Care Quality Commission"),
+    ("what did the Children's Commissioner say about the programme", "the Children's Commissioner"),
 ])
 def test_an_organisation_the_reports_never_name_is_declined(ask, question, body):
     """Each word is in the reports, the organisation's name is not: no quote about something else."""
