@@ -644,6 +644,9 @@ class Reader:
             # 2023-24 table only marks the 15 that had it before that year's awards ("how many have an
             # asterisk in the table" is about the table)
             plan.intent = "text"
+        if plan.intent in ("filter", "count") and plan.value is None and len(plan.years) >= 2 \
+                and slots.has("comparatives", text) and not slots.has("full_marks", text):
+            plan.intent = "count_change"  # "did any council get fewer outcomes in 24/25 than in 23/24": no threshold
         if plan.intent in ("filter", "count"):
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
@@ -718,7 +721,7 @@ class Reader:
 
     def _fill_figures(self, plan: Plan, text: str) -> None:
         """n for rankings; comparator and value for "under 50%", "hit 100%", "in full"."""
-        plan.n = slots.count_number(text) or (5 if re.search(r"\b(?:councils|authorities|areas|las|places|ones)\b",
+        plan.n = slots.count_number(text) or (5 if re.search(r"\b(?:councils|authorities|areas|las|places|ones|boroughs)\b",
                                                              text, re.I) else 1)
         figures = slots.percentages(text)
         if figures:

@@ -108,6 +108,12 @@ def test_change_between_years(ask):
     ("how many councils were more than 500 short of their allocation in 2023-24", ["15 authorities", "Sandwell (713)"], []),
     ("are there any councils that got zero outcomes", ["No authority had successful family outcomes achieved exactly 0"],
      ["100%"]),
+    ("which councils fell short by more than 1000 in 24/25", ["2 authorities", "shortfall", "Lancashire (2,030)"], []),
+    # fewer than the other year, with no threshold, counts the areas that went down; "went backwards" is down
+    ("did any council get fewer outcomes in 24/25 than in 23/24", ["11 authorities had lower", "Lancashire (-376)"],
+     ["exactly 100%"]),
+    ("how many councils went backwards between the years", ["11 authorities had lower"], []),
+    ("how many outcomes was east sussex allowed to claim in 23/24", ["East Sussex's maximum funded", "810"], []),
     # A ranking cut at a tie names the rest of the tie: nine areas reached 100% in 2023-24, not one.
     ("best council in 2023-24", ["Barking and Dagenham (100%", "8 more authorities", "Lambeth"], []),
     ("top 5 by % in 2024-25", ["Brent (100%", "48 more authorities", "Wokingham"], []),
