@@ -229,7 +229,9 @@ def step(year: str, by: int, store_years: list[str]) -> str:
 # Shares said in words: "under half", "over three quarters", "less than a third".
 _FRACTIONS = {"three quarters": 75.0, "two thirds": 200 / 3, "half": 50.0, "a third": 100 / 3, "one third": 100 / 3,
               "a quarter": 25.0, "one quarter": 25.0}
-_FRACTION = re.compile(r"\b(" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b", re.I)
+# ("more than half of councils" is a share of the councils, not a percentage threshold)
+_FRACTION = re.compile(r"\b(" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b"
+                       r"(?!\s+(?:of\s+)?(?:the\s+|all\s+)?(?:local\s+)?(?:councils|authorities|areas|las|places)\b)", re.I)
 
 
 def percentages(text: str) -> list[tuple[float, int, int]]:

@@ -89,6 +89,8 @@ def test_change_between_years(ask):
                                                      "Bexley (33% → 15%)"], []),
     # Shares in words: half, a third, three quarters.
     ("how many councils were below half in both years", ["13 authorities", "under 50%"], ["under 100%"]),
+    # "half of councils" is a share of the councils, not the threshold
+    ("did more than half of councils hit 100% in 2024-25", ["53 authorities", "exactly 100%"], ["over 50%"]),
     ("councils under a third in 2024-25", ["6 authorities", "under 33.3%", "Torbay (6%)"], []),
     # "After X": the ranking without X ("the next biggest fall after Cumberland").
     ("after cumberland which council's % dropped most from 23/24 to 24/25", ["excluding Cumberland",
