@@ -97,6 +97,8 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             return _why_figures(plan, answer, avoid)
         if plan.intent == "earned_autonomy_list" and answer.route == "table":
             _add_text_list(answer, "Earned Autonomy", plan.years)
+        if plan.check and answer.route == "table" and answer.data:
+            answer.text = f"{_verdict(plan.check, answer)} {answer.text}"
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         return answer
@@ -114,6 +116,28 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         answer.text = answer.text.replace("I couldn't find this in the reports.",
                                           f"The reports don't give a reason for {listed(plan.authorities)}'s figures.", 1)
     return answer
+
+
+def _verdict(authority: str, answer: Answer) -> str:
+    """Yes or No for "is bexley the worst…?": whether each year's ranking puts the area first (or ties it with
+    the first), per year when the years differ."""
+    firsts = {}
+    for row in answer.data:
+        firsts.setdefault(row["year"], row["authority"])
+    starts = [answer.text.find(f" in {year}") for year in firsts] + [len(answer.text)]
+    said = {}
+    for k, (year, first) in enumerate(firsts.items()):
+        own = answer.text[starts[k]:starts[k + 1]]  # this year's ranking, with its tie
+        tied = own.split(" Tied on ", 1)[1] if " Tied on " in own else ""
+        if first == authority:
+            said[year] = "Yes"
+        elif re.search(rf"[(,]\s*{re.escape(authority)}[,)\s]", tied):
+            said[year] = f"Yes, tied with {first}"
+        else:
+            said[year] = f"No: {first} is"
+    if len(set(said.values())) == 1:
+        return f"{next(iter(said.values()))}."
+    return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
 
 
 def _table_answer(q: TableQuery, tool: TableTool) -> Answer:

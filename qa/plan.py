@@ -98,6 +98,7 @@ class Plan:
     ehsg_sections: list[str] = field(default_factory=list)
     search_text: str = ""  # what retrieval searches (with the earlier question's words for a follow-up)
     names: list[str] = field(default_factory=list)  # capitalised names that are not authorities
+    check: str | None = None  # the authority a ranking is asked to confirm ("is bexley the worst…?")
     counted: str | None = None  # "how many X": X
     counted_words: list[str] = field(default_factory=list)  # "how many Mental Health pilots": mental, health, pilots
     counted_head: str | None = None  # "how many family network support packages were…": packages
@@ -626,6 +627,11 @@ class Reader:
             if plan.intent == "change" and years.relative == "newest" and not years.named:
                 plan.years, plan.year_note = plan.years[-1:], f"{plan.years[-1]}, the latest report"  # "…last year"
             plan.intent = "national_rate"  # "was hartlepool above the national rate?": its share beside England's
+        if len(plan.authorities) == 1 and re.match(r"\s*(?:so\s+)?(?:is|was)\b", text, re.I) \
+                and slots.has("superlatives", text) and plan.intent in ("lookup", "change", "compare", "target", "earned_autonomy_member"):
+            # "is bexley the worst london borough in 24/25?": the ranking, checked against the area named
+            plan.intent, plan.check, plan.authorities, plan.said = "rank", plan.authorities[0], [], []
+            plan.n = 1
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":

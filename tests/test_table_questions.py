@@ -116,6 +116,12 @@ def test_change_between_years(ask):
      ["exactly 100%"]),
     ("how many councils went backwards between the years", ["11 authorities had lower"], []),
     ("how many outcomes was east sussex allowed to claim in 23/24", ["East Sussex's maximum funded", "810"], []),
+    # "is X the worst…?": the ranking, with a verdict on the area named (a tie counts; per year when they differ)
+    ("is bexley the worst london borough in 24/25", ["Yes. The authority with the lowest percentage",
+                                                     "Bexley (15%: 68 of 464)"], []),
+    ("was kent the best in 2024-25", ["Yes, tied with Barnet."], []),
+    ("is torbay the worst in 2023-24", ["No: Sutton is."], []),
+    ("is rutland the smallest", ["In 2023-24: Yes. In 2024-25: No: Torbay is."], []),
     # A ranking cut at a tie names the rest of the tie: nine areas reached 100% in 2023-24, not one.
     ("best council in 2023-24", ["Barking and Dagenham (100%", "8 more authorities", "Lambeth"], []),
     ("top 5 by % in 2024-25", ["Brent (100%", "48 more authorities", "Wokingham"], []),
