@@ -451,9 +451,11 @@ class Reader:
             plan = self._continue(plan, last, context, years, prediction.intent == "follow_up")
         else:
             self._set_years(plan, years, last)
-        if plan.intent == "follow_up":  # a follow-up with nothing before it
-            plan.decline = ("That reads as a follow-up, but there is no earlier question to follow. Please ask the "
-                            "whole question, for example “How many outcomes did Leeds achieve in 2023-24?”")
+        if plan.intent == "follow_up":  # a follow-up with nothing before it, or nothing it could be about
+            plan.decline = ("That reads as a follow-up, but " + (
+                "I couldn't tell what it asks of the answer before. " if last is not None else
+                "there is no earlier question to follow. ") + "Please ask the whole question, for example “How many "
+                "outcomes did Leeds achieve in 2023-24?”")
             return plan
         self._finish(plan, text, outside, years)
         return plan
@@ -502,8 +504,10 @@ class Reader:
             plan.intent = "text"  # "what's it actually testing?" after the trial: about what was just said
         weighing = plan.answer_type == "comparison" or slots.has("comparatives", plan.question) \
             or slots.has("change_words", plan.question)
-        if plan.intent == "out_of_scope" and last.route == "table" and weighing and not plan.authorities:
-            plan.intent = "follow_up"  # "what's the difference?" after two figures
+        short = len(re.findall(r"[A-Za-z]+", plan.question)) <= SHORT_FOLLOW_UP
+        if last.route == "table" and weighing and not plan.authorities and (
+                plan.intent == "out_of_scope" or (plan.intent == "text" and short and not slots.has("text_topics", plan.question))):
+            plan.intent = "follow_up"  # "what's the difference?", "so what's the increase?" after two figures
         about_ehsg = plan.intent == "ehsg" and slots.has("ehsg_words", f"{last.search_text} {last.question}")
         if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question) \
                 and not about_ehsg:  # "what were the scores last year?" after "what is the EHSG?" is the EHSG table
@@ -524,8 +528,9 @@ class Reader:
                 plan.search_text = " ".join((plan.search_text, "earned autonomy"))
             self._set_years(plan, years, last)
             return plan
-        if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table):
-            keep_operation = elliptical or plan.intent == "follow_up" or (
+        only_years = _only_years(plan.question, self.years)  # "and the year after": the same, another year
+        if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table or only_years):
+            keep_operation = elliptical or only_years or plan.intent == "follow_up" or (
                 plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target")) or (
                 last.intent == "ehsg" and not plan.authorities)  # "which section was lowest?" after the scores
             seen = context.authorities_seen
@@ -588,6 +593,10 @@ class Reader:
                 merged.years = sorted(set(merged.years) | set(merged.years_seen))  # "and 24/25?" … "how many more is that"
             if plan.ehsg_years:
                 merged.ehsg_years = plan.ehsg_years
+            if merged.intent in NEEDS_AUTHORITY and not merged.authorities and last.intent in ("rank", "rank_change") \
+                    and context.answer_authorities:
+                # "by how much?" after "which council improved most": the one the ranking put first
+                merged.authorities = merged.said = list(context.answer_authorities[:max(1, last.n)])
             if merged.intent in NEEDS_AUTHORITY and not merged.authorities:
                 merged.intent = "follow_up"
             return merged
@@ -950,6 +959,7 @@ def _only_years(text: str, store_years: list[str]) -> bool:
 
 # Words a follow-up that only changes the year is made of ("and what about the year before then?").
 _YEAR_FOLLOW_UP_WORDS = {"and", "what", "about", "how", "in", "the", "for", "of", "year", "years", "before", "previous",
+                         "after", "following", "prior", "earlier", "later",
                          "other", "report", "reports", "last", "next", "latest", "one", "then", "too", "same", "same",
                          "that", "this", "a", "did", "it", "was", "is", "again", "instead", "also", "ok", "so"}
 

@@ -240,6 +240,10 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask):
     # weighing against another year is the change between the two, not the other year alone
     ("give me bradford's numbers for last year", "how does that compare with the year before",
      ["555 of a maximum of 1,763", "1,906 of 2,181", "+56 points"]),
+    # "by how much?" after a ranking is about the area it put first
+    ("which council improved most between the years", "by how much", ["St. Helens: in 2023-24", "+79 points"]),
+    # "the year after" names only a year: the same question of the next one
+    ("what was the national total in 2023-24", "and the year after", ["In 2024-25, 141 areas achieved 104,761"]),
     # "on that list" after the Earned Autonomy areas asks whether it is one, not how it did
     ("which councils have earned autonomy", "is sutton on that list?", ["No", "Sutton is not marked *"]),
     ("which councils have earned autonomy", "did kent hit its target in 24/25", ["Yes. In 2024-25 Kent achieved 3,403"]),
