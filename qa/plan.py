@@ -636,6 +636,11 @@ class Reader:
             if plan.intent == "change" and years.relative == "newest" and not years.named:
                 plan.years, plan.year_note = plan.years[-1:], f"{plan.years[-1]}, the latest report"  # "…last year"
             plan.intent = "national_rate"  # "was hartlepool above the national rate?": its share beside England's
+        elif plan.authorities and (plan.intent in ("lookup", "target", "average") or alone) \
+                and slots.has("average_words", text):
+            if plan.intent == "change" and not years.named and len(plan.years) > 1:
+                plan.years = plan.years[-1:]
+            plan.intent, plan.measure = "average", "percentage"  # "is plymouth above average?": its share beside the mean
         if len(plan.authorities) == 1 and re.match(r"\s*(?:so\s+)?(?:is|was)\b", text, re.I) \
                 and slots.has("superlatives", text) and plan.intent in ("lookup", "change", "compare", "target", "earned_autonomy_member"):
             # "is bexley the worst london borough in 24/25?": the ranking, checked against the area named

@@ -416,14 +416,17 @@ class TableTool:
             own = self.lookup(authority, year, "percentage")
             a = own.rows[0]
             side = "above" if a["percentage"] > pct else "below" if a["percentage"] < pct else "level with"
-            result.summary = (f"{own.summary.removesuffix('.')}: {side} the national {pct}% "
-                              f"({abs(a['percentage'] - pct)} points). {result.summary}")
+            gap = abs(a["percentage"] - pct)
+            result.summary = (f"{own.summary.removesuffix('.')}: {side} the national {pct}%"
+                              + (f" ({gap} point{'s' if gap != 1 else ''})" if gap else "") + f". {result.summary}")
             result.rows = own.rows + result.rows
             result.sources = own.sources + result.sources
         return result
 
-    def average(self, measure: str, year: str, subset: str | None = None) -> TableResult:
-        """The mean and median of a measure over one year's authorities (or a subset's, SUBSETS)."""
+    def average(self, measure: str, year: str, subset: str | None = None, authorities: list[str] | None = None
+                ) -> TableResult:
+        """The mean and median of a measure over one year's authorities (or a subset's, SUBSETS); with
+        `authorities`, each one's own value set against the mean ("is that above average?" after Plymouth's)."""
         measure, year = self._measure(measure), self._year(year)
         sql, params, scope = self._where(year, subset)
         values = sorted(r[0] for r in self.db.execute(f"SELECT {measure} FROM annex WHERE " + sql, tuple(params)))
@@ -435,6 +438,13 @@ class TableTool:
         text = (f"The average {MEASURES[measure]} per authority in {year}{scope and scope + ','} was {shown} "
                 f"(mean of {len(values)} Annex A rows, each area counted equally); "
                 f"the median authority's was {median:,g}{unit}.")
+        for authority in authorities or []:
+            own = self.lookup(authority, year, measure).rows[0]
+            value = own[measure] if measure in own else own["max_outcomes"] - own["achieved"]
+            side = "above" if value > avg else "below" if value < avg else "at"
+            gap = f"{abs(value - avg):.1f}{' points' if unit else ''}"
+            text = (f"{own['authority']}'s {fmt(measure, value)} in {year} is {side} the average of {shown}"
+                    + (f" (by {gap})" if side != "at" else "") + f". {text}")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def earned_autonomy(self, authority: str | None = None) -> TableResult:
@@ -583,7 +593,7 @@ class TableTool:
             results = [self.national_rate(y, q.authorities) for y in years]
             return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
         if op == "average":
-            return [self.average(q.measure or "percentage", y, q.subset) for y in years]
+            return [self.average(q.measure or "percentage", y, q.subset, q.authorities) for y in years]
         if op in ("earned_autonomy_list", "earned_autonomy_member"):
             return [self.earned_autonomy(q.authorities[0] if q.authorities else None)]
         if op == "ehsg":

@@ -168,6 +168,9 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
     ("was hartlepool above the national rate in 2024-25", ["311 of a maximum of 312", "above the national 81% (19 points)"]),
     ("how does leeds compare to the national average 23/24", ["50%", "below the national 61% (11 points)"]),
     ("was kent better than england as a whole last year", ["2024-25, the latest report", "above the national 81%"]),
+    ("was hartlepool above the national average", ["below the national 61% (1 point)"]),
+    # against the average council (the mean of the Annex A rows), not the national rate
+    ("is plymouth above average in 2024-25", ["Plymouth's 43% in 2024-25 is below the average of 79.8% (by 36.8 points)"]),
     # families helped in a year are its successful family outcomes (not "five local areas" of a trial)
     ("how many families were helped in 2024-25", ["104,761 successful family outcomes"]),
 ])
@@ -242,6 +245,7 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask):
      ["555 of a maximum of 1,763", "1,906 of 2,181", "+56 points"]),
     # "by how much?" after a ranking is about the area it put first
     ("which council improved most between the years", "by how much", ["St. Helens: in 2023-24", "+79 points"]),
+    ("how did plymouth do in 2024-25", "is that above average", ["Plymouth's 43% in 2024-25 is below the average"]),
     # "the year after" names only a year: the same question of the next one
     ("what was the national total in 2023-24", "and the year after", ["In 2024-25, 141 areas achieved 104,761"]),
     # "on that list" after the Earned Autonomy areas asks whether it is one, not how it did
