@@ -187,6 +187,8 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
         if places and any(p.lower() in retriever.section_text(s.chunk.meta["year"], s.chunk.meta["path"]).lower()
                           for p in places):
             s.score += bonus  # a section about the authority the question names
+            if any(p.lower() in s.chunk.meta["path"].rsplit(" › ", 1)[-1].lower() for p in places):
+                s.score += bonus / 2  # …and more so the one headed with its name ("Kirklees Council")
     ranked.sort(key=lambda s: s.score, reverse=True)
     return ranked
 

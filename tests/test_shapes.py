@@ -272,6 +272,8 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     ("what is the systemic practice trial", "what is it actually testing?", "It aims to test whether training keyworkers"),
     # the body asked for is not the project the question before named
     ("what does the report say about employment advisors", "who delivered that work", "Ealing Council"),
+    # the section headed with the council's name, not the project's list of councils
+    ("tell me about the mental health project", "what did kirklees do", "The consultant role was co-located"),
     # after a definition "it" is the fund defined, not HM Treasury's £200m fund its answer goes on to name
     ("what was the data accelerator fund", "how much was it worth", "£7.9m innovation fund"),
 ])
