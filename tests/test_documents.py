@@ -62,6 +62,12 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     assert "five local authorities" not in answer.text  # the SEND project counts authorities, not EA ones
 
 
+@pytest.mark.parametrize("question", ["is supporting families still going", "does the programme still exist"])
+def test_still_going_asks_whether_it_ended(ask, question):
+    answer = ask(question)  # the reports say it "ended on 31 March 2025"
+    assert answer.route == "documents" and "ended on 31 March 2025" in answer.text
+
+
 @pytest.mark.parametrize("question", ["what replaced supporting families", "what comes after the supporting families programme"])
 def test_words_the_reports_use_for_the_question_are_searched(ask, question):
     answer = ask(question)  # the reports say "going forward", never "replace"
