@@ -62,6 +62,12 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     assert "five local authorities" not in answer.text  # the SEND project counts authorities, not EA ones
 
 
+@pytest.mark.parametrize("question", ["how do councils qualify for earned autonomy", "what's the eligibility for EA"])
+def test_qualifying_finds_who_is_invited_to_apply(ask, question):
+    answer = ask(question)  # the reports never say "qualify": areas at a minimum score "are invited to apply"
+    assert answer.route == "documents" and "minimum score for nine specific EHSG descriptors" in answer.text
+
+
 @pytest.mark.parametrize("question", ["is supporting families still going", "does the programme still exist"])
 def test_still_going_asks_whether_it_ended(ask, question):
     answer = ask(question)  # the reports say it "ended on 31 March 2025"
