@@ -118,6 +118,8 @@ _ORGANISATION = re.compile(r"\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*\s+(?:Cou
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 _COUNTS_PLACES = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})\s+(?:local\s+)?(?:authorities|areas|councils)\b", re.I)
 
+_STARTED = re.compile(r"\bsince (?:(?:january|february|march|april|may|june|july|august|september|october|november|"
+                      r"december) )?(?:19|20)\d\d\b|\b(?:began|started|launched|introduced|was set up)\b", re.I)
 _WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"20\d\d|quarter)\b", re.I)
 
@@ -140,6 +142,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     wants_number = plan.wants_figure
     counted = plan.counted
     wants_date = kind == "date"
+    asks_start = wants_date and re.search(r"\b(?:start|began|begin|launch|first|introduc|set up)", plan.question, re.I)
     wants_names = kind in ("person", "organisation", "place")
     asked = shapes.asked_words(plan)
     role = plan.role
@@ -164,6 +167,8 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
                 s.score -= bonus / 2  # "how many families…": "five local areas" counts something else
         if wants_date:
             s.score += bonus if _MONTH.search(s.text) else bonus / 2 if _WHEN.search(s.text) else -bonus
+            if asks_start and _STARTED.search(s.text):
+                s.score += bonus / 2  # "when did the data survey start": "…each year since 2019"
         if wants_names:
             new_names = shapes.new_names(s.text, asked)
             if kind == "organisation":

@@ -62,6 +62,11 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     assert "five local authorities" not in answer.text  # the SEND project counts authorities, not EA ones
 
 
+def test_when_did_it_start_prefers_the_sentence_giving_a_start(ask):
+    answer = ask("when did the data survey start")  # "…each year since 2019", not "the 2023 Data Survey shows…"
+    assert answer.route == "documents" and "each year since 2019" in answer.text
+
+
 @pytest.mark.parametrize("question", ["how do councils qualify for earned autonomy", "what's the eligibility for EA"])
 def test_qualifying_finds_who_is_invited_to_apply(ask, question):
     answer = ask(question)  # the reports never say "qualify": areas at a minimum score "are invited to apply"
