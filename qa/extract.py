@@ -100,18 +100,14 @@ def _naming_instead(plan, passage: Passage, rankings: dict, places: tuple[str, .
     rarest word beyond the places ("pathfinder" in "which areas are in the pathfinder")."""
     if not (plan.answer_type == "place" and plan.places_wanted and find_places) or set(find_places(passage.text)) - set(places):
         return None
-    topic = {t for t in tokens(" ".join(shapes.asked_words(plan))) if retriever.chunk_count(t)} - set(tokens(" ".join(_AREA_WORDS)))
-    if not topic:
+    rarest = shapes.rarest_topic(plan, retriever)
+    if not rarest:
         return None
-    rarest = min(topic, key=retriever.chunk_count)
     found = [s for year, ranking in rankings.items() if year != passage.year for s in ranking[:OTHER_YEAR_DEPTH]
              if s.score >= w.min_score and rarest in s.words and set(find_places(s.text)) - set(places)]
     return max(found, key=lambda s: s.score, default=None)
 
 
-# Counted things the reports also call by other names ("councils" are "local authorities"): a figure that
-# counts something else is not marked down for them.
-_AREA_WORDS = {"areas", "councils", "authorities", "las", "places", "local", "ones", "times"}
 
 _ORGANISATION = re.compile(r"\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*\s+(?:Council|Department|Trust|Foundation|Institute|"
                            r"University|Ltd|LLP)\b|\bDepartment (?:for|of) [A-Z]\w+|\bHM Treasury\b")
@@ -163,7 +159,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             if counted and re.search(rf"(?:\b\d[\d,.]*|\b(?:{NUMBER_WORDS}|one))[\s-]+(?:\w+\s+)?"
                                      rf"{re.escape(counted[:5])}", s.text, re.I):
                 s.score += bonus
-            elif counted and counted not in _AREA_WORDS and FIGURE.search(s.text):
+            elif counted and counted not in shapes.AREA_WORDS and FIGURE.search(s.text):
                 s.score -= bonus / 2  # "how many families…": "five local areas" counts something else
         if wants_date:
             s.score += bonus if _MONTH.search(s.text) else bonus / 2 if _WHEN.search(s.text) else -bonus

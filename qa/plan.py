@@ -905,7 +905,8 @@ _NOT_PLURALS = {"status", "does", "thanks", "plus", "claims", "results", "outcom
 def _places_wanted(text: str) -> int:
     """How many authority names a "which councils…" question needs in its answer (0: not such a question)."""
     # at the start, or after a lead-in ("for the comms team - which councils…", "quick one: which areas…")
-    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:which|what|name the|list the)\s+(?:(\w+)\s+)?(?:local\s+)?({AREA_WORDS})\b",
+    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:which|what|(?:name|list)(?:\s+all)?(?:\s+of)?\s+the)\s+(?:(\w+)\s+)?"
+                  rf"(?:local\s+)?({AREA_WORDS})\b",
                   text, re.I)
     if not m:
         return 0

@@ -78,6 +78,18 @@ class Passage:
         return f"“{self.text}”{listed}"
 
 
+# Counted things the reports also call by other names ("councils" are "local authorities"): a figure that
+# counts something else is not marked down for them, and they name no topic.
+AREA_WORDS = {"areas", "councils", "authorities", "las", "places", "local", "ones", "times"}
+
+
+def rarest_topic(plan, retriever: HybridRetriever) -> str | None:
+    """The question's rarest word in the reports beyond the places it asks for ("pathfinder" in "which areas
+    are in the pathfinder", "therapy" in "list the councils in the family therapy trial")."""
+    topic = {t for t in tokens(" ".join(asked_words(plan))) if retriever.chunk_count(t)} - set(tokens(" ".join(AREA_WORDS)))
+    return min(topic, key=retriever.chunk_count) if topic else None
+
+
 def asked_words(plan) -> set[str]:
     """The words the question used, with a follow-up's earlier question ("who delivers it?" after "what is family
     voice": Family Voice is not the name asked for), but not the names its search adds from the answer before."""
@@ -464,9 +476,15 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
     wanted = min(plan.places_wanted, 2)
     if len(others(best.text)) >= wanted:
         return None
+    rarest = rarest_topic(plan, retriever)
+
+    def on_topic(hit: SentenceHit, *ids: int) -> bool:  # the family therapy trial's councils, not the next project's
+        said = " ".join([hit.chunk.meta["path"], *(retriever.sentence_text[i] for i in ids)])
+        return not rarest or rarest in retriever.text_tokens(said)
+
     for hit in [best] + [s for s in ranked[:SECTION_DEPTH] if s is not best]:
         for i in retriever.by_chunk.get(hit.chunk.id, []):
-            if len(others(retriever.sentence_text[i])) >= wanted:
+            if len(others(retriever.sentence_text[i])) >= wanted and on_topic(hit, best_id(retriever, hit), i):
                 lead = [best_id(retriever, hit)] if best_id(retriever, hit) != i else []
                 return _quote(retriever, hit, sorted(lead + [i]))
         year, path = hit.chunk.meta["year"], hit.chunk.meta["path"]

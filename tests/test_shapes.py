@@ -251,6 +251,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("how many foster families got help through the programme", "a number of foster families"),
     # "what is the … rate" asks for a share, not a definition: the Hull award is no success rate
     ("what is the success rate for families with mental health needs", "a percentage"),
+    # the councils named beside the trial are the mental health project's, not the family therapy trial's
+    ("list all the councils in the family therapy trial", "the names of the areas"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
     answer = ask(question)
