@@ -56,6 +56,7 @@ class AuthorityResolver:
         self._by_words: dict[int, list[str]] = {}
         for key in self._lookup:
             self._by_words.setdefault(key.count(" ") + 1, []).append(key)
+        self._exact: dict[str, list[Match]] = {}  # find_all(typos=False) of the reports' sentences, asked again and again
 
     def resolve(self, name: str) -> str | None:
         """One name -> canonical name, or None. Exact, then alias, then a clear fuzzy winner."""
@@ -90,6 +91,8 @@ class AuthorityResolver:
     def find_all(self, text: str, typos: bool = True) -> list[Match]:
         """Every authority named in `text`, in order, longest names first where they overlap.
         `typos=False` matches names and aliases only (for text we wrote ourselves, like an earlier answer)."""
+        if not typos and text in self._exact:
+            return list(self._exact[text])
         norm, offsets = fold_with_offsets(text, words=True)
         taken = [False] * len(norm)
         found: list[tuple[int, int, str]] = []
@@ -104,6 +107,8 @@ class AuthorityResolver:
             start, end = offsets[s], offsets[e - 1] + 1
             if not matches or matches[-1].name != name:
                 matches.append(Match(name, text[start:end], start, end))
+        if not typos and len(self._exact) < EXACT_CACHE:
+            self._exact[text] = list(matches)
         return matches
 
     def _fuzzy_words(self, norm: str, taken: list[bool]) -> list[tuple[int, int, str]]:
@@ -134,6 +139,8 @@ def _is_common_word(word: str) -> bool:
 
     return is_common_word(word)
 
+
+EXACT_CACHE = 20_000  # texts whose exact matches are kept (the reports have ~2,500 sentences)
 
 _GLUE = {"was", "all", "the", "and", "of", "in", "to", "for", "did", "how", "what", "many", "much", "on", "at",
          "by", "its", "it", "is", "are", "were", "from", "with", "that", "this", "which", "who", "year", "years"}

@@ -230,6 +230,7 @@ def token_embedder() -> TokenEmbedder:
     return TokenEmbedder(config.embedding_model_path())
 
 
+@lru_cache(maxsize=65_536)
 def is_common_word(word: str) -> bool:
     """Whether a word is a whole token of MiniLM's 30,522-piece vocabulary (common English, not a rare name)."""
     return token_embedder().tokenizer.token_to_id(word.lower()) is not None
