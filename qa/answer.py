@@ -229,8 +229,10 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     said = " ".join(plan.said + plan.exclude).lower()  # the names the question used, kept or excluded
     strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
                   if w not in said and w.capitalize() not in strangers and not _ordinary(w) and retriever.unknown_words(w)
-                  and not CALENDAR.match(w)]
-    strangers += _unknown_bodies(plan.question, retriever)
+                  and not CALENDAR.match(w) and not slots.has("summary_words", w)]  # "the gist of…" asks a summary
+    bodies = _unknown_bodies(plan.question, retriever)
+    # a body's own words are not named again ("Ombudsman, the Local Government Ombudsman")
+    strangers = [n for n in strangers if not any(n.lower() in b.lower().split() for b in bodies)] + bodies
     if strangers:
         return _none(f"The reports don't mention {', '.join(strangers)}.")
     places = tuple(dict.fromkeys(n for pair in zip(plan.authorities, plan.said) for n in (pair[0], pair[1].strip())))

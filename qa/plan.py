@@ -859,7 +859,8 @@ def _counted(text: str) -> str | None:
 _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "had", "will", "would", "could", "can",
                "in", "of", "for", "the", "that", "which", "who", "got", "get", "received", "took", "there", "on", "at",
                "didn", "don", "doesn", "weren", "wasn", "aren", "isn", "haven", "hasn", "t", "not", "a", "an", "use",
-               "uses", "used", "make", "made", "take", "go", "went", "come", "came", "say", "said", "still", "so"}
+               "uses", "used", "make", "made", "take", "go", "went", "come", "came", "say", "said", "still", "so",
+               "overall", "altogether", "total", "by", "since", "now", "then", "from", "per", "across"}
 
 
 def _counted_words(text: str) -> list[str]:

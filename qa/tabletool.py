@@ -211,6 +211,13 @@ class TableTool:
         if len(rows) >= 2:
             a, b = rows[0], rows[1]
             m = measure or "achieved"
+            if m == "shortfall":  # "which was closer to its allocation?": the smaller shortfall
+                short = {r["authority"]: r["max_outcomes"] - r["achieved"] for r in (a, b)}
+                closer, further = sorted((a["authority"], b["authority"]), key=short.get)
+                text += (f" {closer} was closer to its allocation ({short[closer]:,} short, against {short[further]:,})."
+                         if short[closer] != short[further] else f" Both were {short[closer]:,} short.")
+                return TableResult(text, rows, [_annex_source(year, rows)],
+                                   chart={"x": "authority", "y": "achieved", "kind": "bar"})
             gap = a[m] - b[m]
             unit = " percentage points" if m == "percentage" else f" {MEASURES[m]}"
             if gap:

@@ -246,6 +246,9 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask):
     # "by how much?" after a ranking is about the area it put first
     ("which council improved most between the years", "by how much", ["St. Helens: in 2023-24", "+79 points"]),
     ("how did plymouth do in 2024-25", "is that above average", ["Plymouth's 43% in 2024-25 is below the average"]),
+    # "closer to its allocation" is the smaller shortfall
+    ("gateshead v south tyneside 24/25", "and which of the two was closer to its allocation",
+     ["South Tyneside was closer to its allocation (0 short, against 167)"]),
     # "the year after" names only a year: the same question of the next one
     ("what was the national total in 2023-24", "and the year after", ["In 2024-25, 141 areas achieved 104,761"]),
     # "on that list" after the Earned Autonomy areas asks whether it is one, not how it did

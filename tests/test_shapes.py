@@ -154,6 +154,7 @@ def test_topic_summary_adds_the_sections_figures(ask):
     ("tell me about the mental health pilot", "Key points of the 2024-25 report on Mental Health Good Practice project"),
     # "in a nutshell" asks for the summary; it names nothing the reports could lack
     ("what happened with the mental health pilots in a nutshell", "Key points of the 2024-25 report on "),
+    ("give me the gist of the SEND good practice project", "Key points of the 2024-25 report on SEND Good Practice"),
 ])
 def test_an_overview_is_of_the_section_the_topic_names(ask, question, section):
     assert ask(question).text.startswith(section)
@@ -310,6 +311,7 @@ def test_text_follow_up_stays_with_what_was_quoted(ask):
     ("what did the institute for government say about the programme", "the Institute for Government"),
     ("did the care quality commission inspect any early help services", "the Care Quality Commission"),
     ("what did the Children's Commissioner say about the programme", "the Children's Commissioner"),
+    ("what did the Local Government Ombudsman say about the programme", "the Local Government Ombudsman."),
 ])
 def test_an_organisation_the_reports_never_name_is_declined(ask, question, body):
     """Each word is in the reports, the organisation's name is not: no quote about something else."""
