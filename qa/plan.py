@@ -596,7 +596,8 @@ class Reader:
             if merged.intent in NEEDS_AUTHORITY and not merged.authorities and last.intent in ("rank", "rank_change") \
                     and context.answer_authorities:
                 # "by how much?" after "which council improved most": the one the ranking put first
-                merged.authorities = merged.said = list(context.answer_authorities[:max(1, last.n)])
+                merged.authorities = list(context.answer_authorities[:max(1, last.n)])
+                merged.said = list(merged.authorities)
             if merged.intent in NEEDS_AUTHORITY and not merged.authorities:
                 merged.intent = "follow_up"
             return merged
