@@ -97,8 +97,6 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             return _why_figures(plan, answer, avoid)
         if plan.intent == "earned_autonomy_list" and answer.route == "table":
             _add_text_list(answer, "Earned Autonomy", plan.years)
-        if plan.check and answer.route == "table" and answer.data:
-            answer.text = f"{_verdict(plan.check, answer)} {answer.text}"
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         return answer
@@ -118,23 +116,14 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
     return answer
 
 
-def _verdict(authority: str, answer: Answer) -> str:
+def _verdict(authority: str, results: list) -> str:
     """Yes or No for "is bexley the worst…?": whether each year's ranking puts the area first (or ties it with
     the first), per year when the years differ."""
-    firsts = {}
-    for row in answer.data:
-        firsts.setdefault(row["year"], row["authority"])
-    starts = [answer.text.find(f" in {year}") for year in firsts] + [len(answer.text)]
     said = {}
-    for k, (year, first) in enumerate(firsts.items()):
-        own = answer.text[starts[k]:starts[k + 1]]  # this year's ranking, with its tie
-        tied = own.split(" Tied on ", 1)[1] if " Tied on " in own else ""
-        if first == authority:
-            said[year] = "Yes"
-        elif re.search(rf"[(,]\s*{re.escape(authority)}[,)\s]", tied):
-            said[year] = f"Yes, tied with {first}"
-        else:
-            said[year] = f"No: {first} is"
+    for r in results:
+        first = r.rows[0]["authority"]
+        said[r.rows[0]["year"]] = "Yes" if first == authority else f"Yes, tied with {first}" if authority in r.tied \
+            else f"No: {first} is"
     if len(set(said.values())) == 1:
         return f"{next(iter(said.values()))}."
     return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
@@ -148,6 +137,8 @@ def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
     if not results:
         return _none("I couldn't tell which local authority or year this is about; please name them.")
     text = " ".join(r.summary for r in results)
+    if q.check and all(r.rows for r in results):
+        text = f"{_verdict(q.check, results)} {text}"
     sources = [Source(s["year"], s["section"], s.get("quote", ""), s.get("rows", [])) for r in results for s in r.sources]
     rows = [row for r in results for row in r.rows]
     chart = results[0].chart if len(results) == 1 else {"x": "authority" if len(q.authorities) > 1 else "year",

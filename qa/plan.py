@@ -144,7 +144,8 @@ class Plan:
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
                           value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
                           exclude=list(self.exclude), subset=self.subset, all_years=self.all_years,
-                          yes_no="amount" not in self.cues, ranked=bool(slots.keys_found("order", self.question)))
+                          yes_no="amount" not in self.cues, ranked=bool(slots.keys_found("order", self.question)),
+                          check=self.check)
 
 
 @dataclass

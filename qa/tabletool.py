@@ -53,6 +53,7 @@ class TableQuery:
     all_years: bool = False  # a filter or count "in both years": the authorities that pass in every year
     yes_no: bool = True  # the question asks yes or no ("did Kent hit its target?"), not "by how many?"
     ranked: bool = False  # the question ranks ("which EHSG section was lowest?"), so the answer leads with it
+    check: str | None = None  # the authority a ranking is asked to confirm ("is bexley the worst…?")
 
 
 class TableToolError(ValueError):
@@ -69,6 +70,7 @@ class TableResult:
     rows: list[dict]
     sources: list[dict] = field(default_factory=list)
     chart: dict | None = None  # {"x": column, "y": column, "kind": "bar"} for the app
+    tied: list[str] = field(default_factory=list)  # a ranking's authorities left out that share its last value
 
 
 def fmt(measure: str, value) -> str:
@@ -297,25 +299,27 @@ class TableTool:
         if comparator:
             scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {_threshold(measure, value)}"
         lead = f"The {len(rows)} authorities" if len(rows) > 1 else "The authority"
-        text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}." + self._tied(rows, sql, params, measure)
-        return TableResult(text, rows, [_annex_source(year, rows)],
-                           chart={"x": "authority", "y": measure, "kind": "bar"})
+        text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}."
+        tied = self._tied(rows, sql, params, measure)
+        if tied:
+            last = rows[-1].get(measure, rows[-1]["max_outcomes"] - rows[-1]["achieved"])  # shortfall is no column
+            shown = [r["authority"] + (f" ({value})" if "as printed" in (value := _filtered_value(measure, r)) else "")
+                     for r in tied]
+            more = "1 more authority" if len(tied) == 1 else f"{len(tied)} more authorities"
+            text += f" Tied on {fmt(measure, last)} with {rows[-1]['authority']}: {more} ({', '.join(shown)})."
+        return TableResult(text, rows, [_annex_source(year, rows)], chart={"x": "authority", "y": measure, "kind": "bar"},
+                           tied=[r["authority"] for r in tied])
 
-    def _tied(self, rows: list[dict], sql: str, params: list, measure: str) -> str:
-        """The authorities left out of a ranking that share its last value: "the highest percentage" in a
-        year when many reached 100% names one of them only because of the alphabet, so the rest are named too."""
+    def _tied(self, rows: list[dict], sql: str, params: list, measure: str) -> list[dict]:
+        """The rows left out of a ranking that share its last value: "the highest percentage" in a year when
+        many reached 100% names one of them only because of the alphabet, so the rest are named too."""
         if not rows:
-            return ""
+            return []
         listed_names = [r["authority"] for r in rows]
         last = rows[-1].get(measure, rows[-1]["max_outcomes"] - rows[-1]["achieved"])  # shortfall is not a column
-        others = [r["authority"] + (f" ({_filtered_value(measure, r)})" if "as printed" in _filtered_value(measure, r) else "")
-                  for r in self._rows("SELECT * FROM annex WHERE " + sql + f" AND {measure} = ? AND authority NOT IN "
-                                      f"({', '.join('?' * len(listed_names))}) ORDER BY authority",
-                                      tuple(params + [last] + listed_names))]
-        if not others:
-            return ""
-        more = "1 more authority" if len(others) == 1 else f"{len(others)} more authorities"
-        return f" Tied on {fmt(measure, last)} with {rows[-1]['authority']}: {more} ({', '.join(others)})."
+        return self._rows("SELECT * FROM annex WHERE " + sql + f" AND {measure} = ? AND authority NOT IN "
+                          f"({', '.join('?' * len(listed_names))}) ORDER BY authority",
+                          tuple(params + [last] + listed_names))
 
     _CHANGE_SQL = """
         SELECT a.authority, a.{m} AS value_before, b.{m} AS value_after, b.{m} - a.{m} AS change
