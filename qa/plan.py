@@ -458,7 +458,7 @@ class Reader:
                 "there is no earlier question to follow. ") + "Please ask the whole question, for example “How many "
                 "outcomes did Leeds achieve in 2023-24?”")
             return plan
-        self._finish(plan, text, outside, years)
+        self._finish(plan, text, masked, outside, years)
         return plan
 
     # ------------------------------------------------------------ pieces of read()
@@ -630,8 +630,8 @@ class Reader:
         self._set_years(plan, years, last)
         return plan
 
-    def _finish(self, plan: Plan, text: str, outside, years: slots.Years) -> None:
-        """Ranking defaults, then whether to decline and why."""
+    def _finish(self, plan: Plan, text: str, masked: str, outside, years: slots.Years) -> None:
+        """Ranking defaults, then whether to decline and why (`masked`: the text with its names and years masked)."""
         alone = len(plan.authorities) == 1 and plan.intent in ("compare", "change")  # "how does leeds compare to…"
         if plan.authorities and (plan.intent in ("lookup", "target", "national_rate") or alone) \
                 and slots.has("national_words", text):
@@ -673,10 +673,14 @@ class Reader:
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
+        region = slots.earliest_key("regions", masked)  # (masked: "North East Lincolnshire" is not the region)
         if plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
             plan.subset = "earned_autonomy"  # "which EA area had the lowest %", "add up the * rows"
-        elif plan.intent in SUBSET_INTENTS and slots.has("london_boroughs", text):
-            plan.subset = "london"  # "lowest % london borough last year"
+        elif region and not plan.authorities and (plan.intent in ("lookup", "target", "national_rate", "change") or (
+                plan.intent == "rank" and not slots.earliest_key("order", text))):
+            plan.intent, plan.subset = "totals", region  # "how did the north east do overall", "yorkshire results"
+        elif region and plan.intent in SUBSET_INTENTS:
+            plan.subset = region  # "lowest % london borough last year", "who did best in the south west"
         if plan.intent in ("filter", "count") and "all" in years.relatives:
             plan.all_years = True  # "under 50% in both years"
         if plan.intent == "count_change":
@@ -701,7 +705,7 @@ class Reader:
             return
         if plan.intent == "out_of_scope":
             plan.intent = "text"
-        some_areas = slots.has("london_boroughs", text) or slots.has("earned_autonomy_areas", text)
+        some_areas = bool(region) or slots.has("earned_autonomy_areas", text)
         if (plan.intent == "ehsg" and (plan.authorities or plan.places_wanted or some_areas)) or (
                 plan.route == "table" and plan.intent != "ehsg" and slots.has("ehsg_words", text)):
             plan.decline = ("Early Help System Guide scores are published only as national averages (Table 1 of the "

@@ -38,6 +38,13 @@ def places() -> dict:
         return {"nations": {}, "within": {}, "regions": {}}
 
 
+@lru_cache(maxsize=1)
+def regions() -> dict[str, tuple[str, list[str]]]:
+    """{"north_east": ("North East", [Annex A authority, ...]), "london": ("London", [...]), ...}: the English
+    regions of places.json under the keys vocabulary.json's "regions" words and the table tool's subsets use."""
+    return {name.lower().replace(" ", "_"): (name, members) for name, members in places().get("regions", {}).items()}
+
+
 def phrase_pattern(phrases) -> re.Pattern:
     """One regex for a list of words and phrases, longest first, matched at word edges."""
     alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)

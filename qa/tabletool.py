@@ -29,7 +29,10 @@ COMPARATORS = {"lt": "<", "le": "<=", "eq": "=", "ge": ">=", "gt": ">"}
 # Groups of authorities an aggregate can be narrowed to (TableQuery.subset), with the words for them.
 SUBSETS: dict[str, str] = {
     "earned_autonomy": "Earned Autonomy areas (marked * in the 2023-24 Annex A, with Greater Manchester)",
-    "london": "London boroughs",  # qa/data/places.json "regions"
+    # the English regions of qa/data/places.json; only London's boroughs are a group the reports themselves use
+    **{key: "London boroughs" if key == "london" else
+       f"{name} authorities (by English region, a grouping the reports don't use)"
+       for key, (name, _) in slots.regions().items()},
 }
 COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
 
@@ -49,7 +52,7 @@ class TableQuery:
     ehsg_years: list[int] = field(default_factory=list)
     ehsg_sections: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    subset: str | None = None  # a key of SUBSETS: "earned_autonomy", "london"
+    subset: str | None = None  # a key of SUBSETS: "earned_autonomy", "london", "north_east", ...
     all_years: bool = False  # a filter or count "in both years": the authorities that pass in every year
     yes_no: bool = True  # the question asks yes or no ("did Kent hit its target?"), not "by how many?"
     ranked: bool = False  # the question ranks ("which EHSG section was lowest?"), so the answer leads with it
@@ -261,10 +264,10 @@ class TableTool:
         sql, params, scope = "year = ?", [year], ""
         if subset == "earned_autonomy":
             sql += " AND authority IN (SELECT authority FROM annex WHERE earned_autonomy_marker = 1)"
-        elif subset == "london":
-            boroughs = slots.places().get("regions", {}).get("London", [])
-            sql += f" AND authority IN ({', '.join('?' * len(boroughs))})"
-            params += boroughs
+        elif subset in slots.regions():
+            members = slots.regions()[subset][1]
+            sql += f" AND authority IN ({', '.join('?' * len(members))})"
+            params += members
         elif subset:
             raise TableToolError(f"Unknown group {subset!r}; use one of {', '.join(SUBSETS)}.")
         if subset:
@@ -548,9 +551,9 @@ class TableTool:
             comparator: Literal["lt", "le", "eq", "ge", "gt"] | None = None
             value: float | None = None
             section: str | None = Field(None, description="EHSG section, e.g. 'Data'")
-            subset: Literal["earned_autonomy", "london"] | None = Field(
+            subset: Literal[tuple(SUBSETS)] | None = Field(
                 None, description="narrow rank, filter, count or totals to a group: the Earned Autonomy areas "
-                                  "or the London boroughs")
+                                  "or an English region (london, north_east, south_west, ...)")
 
         def run(**kwargs) -> str:
             return " ".join(r.summary for r in self.run(**kwargs))
