@@ -216,10 +216,12 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     if plan.new_subject:  # "and the SEND one?" after the mental health award: not the sentence just quoted
         avoid = avoid | {s.removeprefix("• ").strip() for q in plan.anchor for s in split_sentences(q)}
     strangers = [n for n in plan.names if not retriever.mentions(n) and retriever.unknown_words(n) and not is_common_word(n.lower())]
-    # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word either.
+    # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word
+    # either; or an everyday word for a topic ("salary", "ofsted", vocabulary "asked_topics") they never use.
     said = " ".join(plan.said + plan.exclude).lower()  # the names the question used, kept or excluded
     strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
-                  if w not in said and w.capitalize() not in strangers and not _ordinary(w) and retriever.unknown_words(w)
+                  if w not in said and w.capitalize() not in strangers
+                  and (not _ordinary(w) or slots.has("asked_topics", w)) and retriever.unknown_words(w)
                   and not CALENDAR.match(w) and not slots.has("summary_words", w)]  # "the gist of…" asks a summary
     bodies = _unknown_bodies(plan.question, retriever)
     # a body's own words are not named again ("Ombudsman, the Local Government Ombudsman")

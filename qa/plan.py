@@ -416,7 +416,7 @@ class Reader:
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         elif plan.answer_type in ("number", "money") and not plan.counted_words and plan.places_wanted:
             plan.answer_type = "list"  # "which councils were wave one…", "which councils got cash…": names
-        elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
+        elif plan.answer_type == "number" and not plan.counted_words and slots.asks_money(text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
         self._fill_figures(plan, text)
 
@@ -711,7 +711,7 @@ class Reader:
             plan.decline = ("Early Help System Guide scores are published only as national averages (Table 1 of the "
                             "2024-25 report); the reports give no council's own scores.")
             return
-        if plan.route == "table" and (slots.has("money_words", text) or (
+        if plan.route == "table" and (slots.asks_money(text) or (
                 plan.intent != "ehsg" and slots.has("text_topics", text))):
             # the tables hold no money, and only outcomes (and the EHSG's section scores, "Family Voice"):
             # "how many councils improved their data sharing" is answered by the data survey in the text

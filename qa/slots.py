@@ -108,6 +108,11 @@ def without_related_words(text: str) -> str:
     return text
 
 
+def asks_money(text: str) -> bool:
+    """Whether a question is about money ("how much was Kent paid"); the scheme "payment by results" isn't."""
+    return has("money_words", _list_pattern("not_money").sub(" ", text))
+
+
 def first_key(group: str, text: str) -> str | None:
     """The first key of a vocabulary group (in file order) whose words appear in the text."""
     for key, pattern in _patterns(group).items():

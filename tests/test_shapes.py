@@ -320,6 +320,18 @@ def test_an_organisation_the_reports_never_name_is_declined(ask, question, body)
     assert f"The reports don't mention {body}" in answer.text
 
 
+@pytest.mark.parametrize("question, topic", [
+    ("What is the average salary of a Supporting Families lead practitioner?", "salary"),
+    ("what's the staff turnover in early help teams", "turnover"),
+    ("did family income go up on the programme", "income"),
+])
+def test_an_everyday_topic_the_reports_never_use_is_declined(ask, question, topic):
+    """An everyday word ("salary") the reports never use means they don't cover it: no nearest quote instead."""
+    answer = ask(question)
+    assert answer.route == "none"
+    assert f"The reports don't mention {topic}" in answer.text
+
+
 def test_an_organisation_the_reports_name_is_answered(ask):
     answer = ask("is the institute of family therapy involved in the systemic practice trial?")
     assert answer.route == "documents"

@@ -19,6 +19,8 @@ import pytest
     ("What percentage did Brighton & Hove achieve in 2023-24?", ["95%"]),
     ("How many outcomes did Birmingam achieve in 2024-25?", ["4,193"]),
     ("Torbay 2024-25", ["21", "355", "6%"]),
+    # "payment by results" names the scheme the outcomes are claimed under, not money
+    ("how many payment by results outcomes did the isle of wight claim in 2024-25", ["Isle of Wight achieved 235"]),
 ])
 def test_lookups(ask, question, facts):
     answer = ask(question)
