@@ -60,6 +60,8 @@ SLOT_EVIDENCE = 0.5
 MAX_CANDIDATES = 80
 # How many of a message's sentences naming an authority or a year a "can you confirm this?" question takes in.
 MESSAGE_CONTEXT = 2
+# A question of at most this many words that names nothing ("target met?") is read with its message's names.
+TERSE_WORDS = 3
 
 ANSWER_TYPES_WANTING_FIGURES = {"number", "money", "percentage"}
 SUBSET_INTENTS = {"rank", "filter", "count", "totals", "average"}  # aggregates a group of authorities can narrow
@@ -144,7 +146,7 @@ class Plan:
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
                           value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
                           exclude=list(self.exclude), subset=self.subset, all_years=self.all_years,
-                          yes_no="amount" not in self.cues, ranked=bool(slots.keys_found("order", self.question)),
+                          yes_no=self.answer_type == "yes_no" and "amount" not in self.cues, ranked=bool(slots.keys_found("order", self.question)),
                           check=self.check)
 
 
@@ -318,20 +320,24 @@ class Reader:
             sentence = self._with_its_message(own, candidates)  # read with the sentences it leans on
             prediction = self._predict(self.mask(sentence))
             in_scope = 1.0 - dict(prediction.ranked).get("out_of_scope", 0.0)
-            if prediction.intent == "follow_up":
-                in_scope *= 0.5
+            weight = 0.5 if prediction.intent == "follow_up" else 1.0
             found = self.slots(own)  # its own slots: what it borrows counts for reading it, not for choosing it
             evidence = SLOT_EVIDENCE if (found.matches or found.years.named or found.years.relative) else 0.0
             signal = question_signal(own)
-            scored.append((in_scope + signal + evidence, k, sentence, in_scope, prediction.intent, signal))
+            scored.append((in_scope * weight + signal + evidence, k, sentence, in_scope, prediction.intent, signal,
+                           prediction.confidence))
         in_scope = [s for s in scored if s[3] >= 0.5]
         best = max(in_scope or scored)
-        # Several real questions in a short message are all answered; a long message gets its best one.
-        questions = [s for s in scored if s[3] >= 0.5 and s[5] >= 0.6]
+        # Several real questions in a short message are all answered; a long message gets its best one; a
+        # question beats a sentence that asks nothing the classifier can read ("I'm from Leeds. How are
+        # outcomes defined?"), though not a request ("Add up the maximum … in the table. What is the total?").
+        questions = [s for s in in_scope if s[5] >= 0.6]
         standalone = [s for s in questions if s[4] != "follow_up"]
         if standalone:
             questions = standalone
             best = max(standalone)
+        elif questions and best[5] < 0.6 and best[6] < OUT_OF_SCOPE_CONFIDENCE:
+            best = max(questions)
         if 1 < len(questions) <= 3 and sum(len(c) for c in candidates) < 600:
             return list(dict.fromkeys(s[2] for s in sorted(questions, key=lambda s: s[1])))
         return [best[2]]
@@ -349,7 +355,7 @@ class Reader:
 
     def _with_its_message(self, question: str, candidates: list[str]) -> str:
         """A question that leans on the rest of its message ("Could you confirm what the annual report says?",
-        "we got 2,000 outcomes in 2024-25, right?") is read with the message's sentences that name an
+        "we got 2,000 outcomes in 2024-25, right?", "target met? essex 24/25") is read with the message's sentences that name an
         authority or a year ("We're Stockport.", "… our allocation in 2024-25 …"), in message order."""
         found = self.slots(question)
         has_years = bool(found.years.named)
@@ -358,8 +364,10 @@ class Reader:
             other = self.slots(text)
             return bool(other.matches or other.outside or (other.years.named and not has_years))
 
+        # …or is a fragment of a terse message ("target met? essex 24/25", "kent. 2023-24. percentage?")
+        terse = len(re.findall(r"[A-Za-z]+", question)) <= TERSE_WORDS
         leans = slots.has("checking_cues", question) or slots.has("pronouns", question) or \
-            slots.has("first_person", question)
+            slots.has("first_person", question) or terse
         if found.matches or found.outside or not leans:
             return question
         others = [c for c in candidates if c != question and names_one(c)][:MESSAGE_CONTEXT]

@@ -76,6 +76,11 @@ def test_a_misspelt_word_still_finds_its_answer(ask):
     assert "21 local authorities have now achieved Earned Autonomy status" in answer.text
 
 
+def test_a_question_beats_a_sentence_that_only_names_a_place(reader):
+    plan = reader.understand("Hi, I'm from Leeds. How are outcomes defined?")[0]
+    assert plan.question.startswith("How are outcomes defined") and plan.authorities == [] and plan.route != "table"
+
+
 def test_a_name_inside_a_word_is_not_an_authority(reader):
     assert reader.understand("what issues were families dealing with?")[0].authorities == []
 
@@ -154,6 +159,10 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
     ("Sheffield vs Rotherham 2024-25", ["1,652", "559", "Sheffield had 1,093"]),
     ("did Kent hit its target in 2023-24?", ["No.", "2,314", "2,751", "84%", "437 short"]),
     ("did kent hit its target last year", ["Yes.", "3,403", "2024-25, the latest report"]),
+    # a target asked how far, not whether, gets no Yes or No
+    ("what did bristol achieve versus its allocation in 2023-24", ["Bristol was 147 short of its allocation"]),
+    # a terse message in pieces is read whole
+    ("target met? essex 24/25", ["No.", "2,228", "577 short"]),
     ("how'd wakefield do last year", ["552", "1,114", "50%", "2024-25, the latest report"]),
     ("which council did worst in 2024-25", ["Torbay", "6%"]),
     ("how many councils hit 100% in 2024-25", ["53 authorities"]),
