@@ -83,6 +83,10 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     ("what's family help", "including Family Help. This will provide effective and intensive support"),
     # a defining phrase must stand beside the term: "a shared definition of rebalancing…" defines rebalancing
     ("what is family help?", "This will provide effective and intensive support"),
+    # "what kinds of X" asks about X; the programme was "taken over" when its ownership moved; a "law" is an Act
+    ("what kinds of problems do the families have", "unemployment, poor school attendance"),
+    ("who took over the programme in april 2024", "to the Department for Education in April 2024"),
+    ("what law makes them publish this report", "Welfare Reform and Work Act 2016"),
 ])
 def test_everyday_words_find_what_the_reports_say(ask, question, fact):
     answer = ask(question)
