@@ -38,7 +38,7 @@ _PLACE_SLOT = re.compile(
     r"\b([a-z][\w-]+)['’]s\s+(?:outcomes|figures|percentage|allocation|target|max)")
 # "who is hannah?", "who's lauren in the case study", "remind me who sarah is" (not "who is responsible for…"):
 # the name asked about.
-_WHO_IS = re.compile(r"^\s*who(?:'s|’s|\s+(?:is|was))\s+([a-z]+)\b(?!\s+(?:for|to|of|with|at|by|on)\b)|"
+_WHO_IS = re.compile(r"^\s*who(?:'s|’s|\s+(?:is|was|are|were))\s+([a-z]+)\b(?!\s+(?:for|to|of|with|at|by|on)\b)|"
                      r"\bwho\s+([a-z]+)\s+(?:is|was)\b", re.I)
 # A lead-in and the question after it: "<up to 20 words> - <question>" or "<…>: <question>".
 # Days and months are written capitalised but name nothing the reports could be asked about ("Thursday's board").
@@ -414,9 +414,10 @@ class Reader:
         plan.title = _title(text, person=plan.answer_type == "person")
         named = _WHO_IS.search(text)
         person = next((g for g in named.groups() if g), "") if named else ""
-        if person.lower() in self.people and not matches:
-            # "who is hannah?", "who's lauren in the case study": the person the reports name
-            plan.introduce, plan.answer_type, plan.title = person.capitalize(), "person", None
+        acronym = person.isupper() and len(person) > 1 and person.lower() in self.words_used  # "who are IFF?"
+        if (person.lower() in self.people or acronym) and not matches:
+            # "who is hannah?", "who's lauren in the case study", "who are ecorys": the one the reports name
+            plan.introduce, plan.answer_type, plan.title = person if acronym else person.capitalize(), "person", None
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         plan.counted_head = _counted_head(text)
         plan.items_asked = _items_asked(text)

@@ -95,6 +95,16 @@ def test_who_is_a_person_the_reports_name_quotes_where_they_are_introduced(ask, 
     assert introduced in answer.text and "How whole family working helps families" in answer.text
 
 
+@pytest.mark.parametrize("question, introduced", [
+    ("who are IFF research", "The programme appointed IFF research to analyse local spending"),
+    ("who are ecorys", "The trial is being run by Coram, the Institute of Family Therapy and Ecorys"),
+])
+def test_who_is_an_organisation_the_reports_name_quotes_where_they_are_introduced(ask, question, introduced):
+    answer = ask(question)
+    assert answer.route == "documents" and introduced in answer.text
+    assert "don't give a name" not in answer.text
+
+
 def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     answer = ask("when did supporting families move to the department for education?")
     follow = ask("why?", [{"role": "user", "content": "when did supporting families move to the department for "
