@@ -158,6 +158,7 @@ class Slots:
     outside: list[tuple[int, int, str, str]]  # (start, end, place, why it is not in the tables)
     years: slots.Years
     masked: str
+    region: str | None = None  # a key of vocabulary "regions" ("north_east", or "not_london" for "outside london")
 
 
 @dataclass
@@ -199,8 +200,9 @@ class Reader:
         said = {w for _, _, q in examples for w in re.findall(r"[a-z]+", q.lower()) if is_common_word(w)}
         self._spellings = sorted(set(words) | said) if words else []
         self.words_used = words  # the reports' own words
-        self._known = set(self._spellings) | {w for phrases in slots.vocabulary().values() if isinstance(phrases, list)
-                                              for p in phrases for w in re.findall(r"[a-z]+", str(p).lower())}
+        phrases = [p for group in slots.vocabulary().values() if isinstance(group, list) for p in group]
+        phrases += [p for key, group in slots.vocabulary()["regions"].items() if key != "_about" for p in group]
+        self._known = set(self._spellings) | {w for p in phrases for w in re.findall(r"[a-z]+", str(p).lower())}
 
     # ------------------------------------------------------------ slots
     def _place_reasons(self) -> dict[str, str]:
@@ -230,7 +232,19 @@ class Reader:
             years = slots.find_years(text, self.years)
             spans = [(s, e, "AREA") for s, e in taken] + [(s, e, "AREA") for s, e, _, _ in outside]
             spans += [(s, e, "YEAR") for s, e in years.spans]
-            found = Slots(matches, outside, years, slots.mask(text, spans))
+            masked = slots.mask(text, spans)
+            # an English region is a place too ("how did the north east do"); found with the authorities
+            # masked, so "North East Lincolnshire" is not the region
+            region = slots.earliest_match("regions", masked)
+            key = None
+            if region:
+                key, start, end = region
+                lead = masked[max(0, start - 20):start]
+                cue = slots.find("outside_words", lead)
+                if cue and lead[cue.end():].strip().lower() in ("", "the"):
+                    key = f"not_{key}"  # "top councils outside london", "excluding the north east"
+                masked = masked[:start] + "AREA" + masked[end:]
+            found = Slots(matches, outside, years, masked, key)
             if len(self._slot_cache) > 2048:
                 self._slot_cache.clear()
             self._slot_cache[text] = found
@@ -434,7 +448,8 @@ class Reader:
         context_places = bool(last and (last.authorities or context.answer_authorities)) and follow
         allowed = {i for i, _ in prediction.ranked}
         if not has_places and not context_places:
-            allowed -= NEEDS_AUTHORITY
+            # (a region is read as its authorities' totals: "how did the north east do")
+            allowed -= NEEDS_AUTHORITY - ({"lookup", "change", "target"} if found.region else set())
         if has_places:
             allowed -= NO_AUTHORITY
         # "the july 2024 ehsg collection - which number was that": the lead-in is what "that" points at
@@ -467,7 +482,7 @@ class Reader:
                 "there is no earlier question to follow. ") + "Please ask the whole question, for example “How many "
                 "outcomes did Leeds achieve in 2023-24?”")
             return plan
-        self._finish(plan, text, masked, outside, years)
+        self._finish(plan, text, found.region, outside, years)
         return plan
 
     # ------------------------------------------------------------ pieces of read()
@@ -639,8 +654,8 @@ class Reader:
         self._set_years(plan, years, last)
         return plan
 
-    def _finish(self, plan: Plan, text: str, masked: str, outside, years: slots.Years) -> None:
-        """Ranking defaults, then whether to decline and why (`masked`: the text with its names and years masked)."""
+    def _finish(self, plan: Plan, text: str, region: str | None, outside, years: slots.Years) -> None:
+        """Ranking defaults, then whether to decline and why (`region`: the English region the question names)."""
         alone = len(plan.authorities) == 1 and plan.intent in ("compare", "change")  # "how does leeds compare to…"
         if plan.authorities and (plan.intent in ("lookup", "target", "national_rate") or alone) \
                 and slots.has("national_words", text):
@@ -682,11 +697,10 @@ class Reader:
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
-        region = slots.earliest_key("regions", masked)  # (masked: "North East Lincolnshire" is not the region)
         if plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
             plan.subset = "earned_autonomy"  # "which EA area had the lowest %", "add up the * rows"
         elif region and not plan.authorities and (plan.intent in ("lookup", "target", "national_rate", "change") or (
-                plan.intent == "rank" and not slots.earliest_key("order", text))):
+                plan.intent == "rank" and not plan.follow_up and not slots.earliest_key("order", text))):
             plan.intent, plan.subset = "totals", region  # "how did the north east do overall", "yorkshire results"
         elif region and plan.intent in SUBSET_INTENTS:
             plan.subset = region  # "lowest % london borough last year", "who did best in the south west"

@@ -127,6 +127,12 @@ def earliest_key(group: str, text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+def earliest_match(group: str, text: str) -> tuple[str, int, int] | None:
+    """(key, start, end) of the vocabulary group's words that appear earliest in the text."""
+    found = [(m.start(), m.end(), key) for key, p in _patterns(group).items() for m in [p.search(text)] if m]
+    return (min(found)[2], min(found)[0], min(found)[1]) if found else None
+
+
 def nearest_key(group: str, before: str) -> str | None:
     """The key whose words end closest to the end of `before` ("below 50%", "hit 100%")."""
     found = [(m.end(), key) for key, p in _patterns(group).items() for m in p.finditer(before)]

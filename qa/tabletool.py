@@ -33,6 +33,10 @@ SUBSETS: dict[str, str] = {
     **{key: "London boroughs" if key == "london" else
        f"{name} authorities (by English region, a grouping the reports don't use)"
        for key, (name, _) in slots.regions().items()},
+    # …and the authorities outside one ("top councils outside london")
+    **{f"not_{key}": "authorities outside London" if key == "london" else
+       f"authorities outside the {name} (by English region, a grouping the reports don't use)"
+       for key, (name, _) in slots.regions().items()},
 }
 COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
 
@@ -264,9 +268,12 @@ class TableTool:
         sql, params, scope = "year = ?", [year], ""
         if subset == "earned_autonomy":
             sql += " AND authority IN (SELECT authority FROM annex WHERE earned_autonomy_marker = 1)"
-        elif subset in slots.regions():
-            members = slots.regions()[subset][1]
-            sql += f" AND authority IN ({', '.join('?' * len(members))})"
+        elif subset in SUBSETS:  # a region, or outside one ("not_london")
+            members = slots.regions()[subset.removeprefix("not_")][1]
+            if subset.startswith("not_"):
+                sql += f" AND authority NOT IN ({', '.join('?' * len(members))})"
+            else:
+                sql += f" AND authority IN ({', '.join('?' * len(members))})"
             params += members
         elif subset:
             raise TableToolError(f"Unknown group {subset!r}; use one of {', '.join(SUBSETS)}.")

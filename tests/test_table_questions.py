@@ -110,6 +110,10 @@ def test_change_between_years(ask):
     ("how did the north east do overall in 2024-25", ["the 12 North East authorities"], ["104,761"]),
     ("how many north west councils were under 50% in 2023-24", ["6 authorities", "Warrington (40%)"], ["Sutton"]),
     ("how did north east lincolnshire do in 2024-25", ["North East Lincolnshire achieved 365"], ["authorities"]),
+    ("how did london do in 2024-25", ["the 32 London boroughs", "19,724"], ["not in the outcome tables"]),
+    # …or outside one: England less London is 104,761 - 19,724
+    ("how did england do excluding london in 2024-25", ["the 109 authorities outside London", "85,037"], []),
+    ("top 3 councils outside london last year", ["among the authorities outside London", "1. Greater Manchester"], []),
     # Places in a league table: "came last" is the lowest share of the allocation
     ("which council came last in 2023-24", ["lowest percentage", "Sutton (11%: 31 of 270)"], ["highest"]),
     ("which authority finished bottom of the table in 2024-25", ["Torbay (6%: 21 of 355)"], ["Rutland"]),
@@ -187,6 +191,12 @@ def test_table_refusals(ask, question, refusal):
     # "that" is the first authority's figure, set beside the one the follow-up names
     (["what was sheffield's max outcomes for 24-25", "is that more than rotherham?"],
      ["Sheffield achieved 1,652 of a maximum of 1,652 (100%); Rotherham achieved 559 of a maximum of 850"]),
+    # a region stays with the follow-up; another region, or "outside" one, takes its place
+    (["how did the north east do in 2024-25", "which council there did worst"],
+     ["among the North East authorities", "Darlington (53%: 128 of 243)"]),
+    (["lowest 5 in london 2024-25", "what about the south west"],
+     ["among the South West authorities", "1. Torbay (21 of 355, 6%)"]),
+    (["lowest 5 in london 2024-25", "how about outside london"], ["among the authorities outside London", "Torbay"]),
     (["how many outcomes in total last year", "and the year before", "what's the difference"],
      ["64,280", "104,761", "+40,481"]),
     (["kent 24/25", "was that better than the year before?"], ["1,089 more outcomes achieved in 2024-25"]),
