@@ -861,7 +861,7 @@ def _seen(before: list[str], named: list[str]) -> list[str]:
     return [a for a in before if a not in named] + list(named)
 
 
-_ENUMERATOR = re.compile(r"(?:[,;]?\s+and)?\s*(?<![\w(])\(?(?:\d{1,2}|[a-h])\)\s+", re.I)
+_ENUMERATOR = re.compile(r"(?:[,;]?\s+and)?\s*(?<![\w(])\(?(?:q\s?\d{1,2}[):.]|(?:\d{1,2}|[a-h])\))\s+", re.I)
 
 
 def split_compound(question: str) -> list[str]:
@@ -951,10 +951,10 @@ BARE_WORDS = 4
 
 def _bare(text: str) -> bool:
     """ "why?", "who ran it?", "what about them?", "tell me more": nothing to answer without what it follows."""
-    from qa.retrieval import tokens
+    from qa.retrieval import SUBJECT_WORDS, tokens
 
     words = re.findall(r"[A-Za-z']+", text)
-    content = tokens(text)
+    content = tokens(text) + [w for w in words if w.lower() in SUBJECT_WORDS]
     return 0 < len(words) <= BARE_WORDS and (not content or (len(content) == 1 and slots.has("pronouns", text)))
 
 

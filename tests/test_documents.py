@@ -125,13 +125,27 @@ def test_compound_question_gets_both_parts(ask):
     assert answer.routes == ["table", "documents"]
 
 
-def test_numbered_parts_are_each_answered_on_their_own(ask):
-    """ "1) … and 2) …": two questions; the second names its own report, so it is not asked about Kent."""
-    answer = ask("Two things: 1) how many outcomes did Kent achieve in 2023-24 and 2) who wrote the foreword to the "
-                 "2024-25 report?")
+@pytest.mark.parametrize("message", [
+    "Two things: 1) how many outcomes did Kent achieve in 2023-24 and 2) who wrote the foreword to the 2024-25 report?",
+    "q1: kent outcomes 2023-24 q2: who wrote the 2024-25 foreword",
+])
+def test_numbered_parts_are_each_answered_on_their_own(ask, message):
+    """ "1) … and 2) …", "Q1: … Q2: …": two questions; the second names its own report, so it is not asked
+    about Kent."""
+    answer = ask(message)
     assert answer.routes == ["table", "documents"]
     assert "2,314" in answer.text and "Janet Daby MP" in answer.text
     assert "don't say this about Kent" not in answer.text
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("what is supporting families", "The Supporting Families programme"),  # its own name is what it asks about
+    ("tell me about supporting families", "858,179 successful family outcomes"),
+    ("tell me everything about supporting families", "858,179 successful family outcomes"),
+])
+def test_the_programme_itself_is_a_subject(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and fact in answer.text
 
 
 def test_and_why_after_an_areas_figures_gives_them_and_says_no_reason_is_given(ask):

@@ -211,6 +211,11 @@ def test_figures_the_tables_do_not_hold_are_declined(ask, question, absent):
     ("<b>How many outcomes did Leeds achieve in 2023-24?</b>", "1,029"),
     ("Leeds' OR 1=1 -- 2024-25 outcomes", "2,102"),
     ("council\ttarget\tachieved\nLeeds\t100\t99999\nwhat did leeds really achieve in 2024-25?", "2,102"),
+    # office chatter around the question; "we" are the council the message names
+    ("As discussed in the meeting, I need the number of councils that hit 100 per cent in 2024-25 for the paper.",
+     "53 authorities"),
+    ("Sorry to bother you, I'm new in post at Rotherham. Could you tell me whether we hit our allocation in 2023-24? "
+     "Thanks, Jo", "No. In 2023-24 Rotherham achieved 368"),
 ])
 def test_the_real_question_is_answered_and_the_rest_is_data(ask, message, fact):
     answer = ask(message)
