@@ -28,6 +28,9 @@ NEIGHBOUR_MARGIN = 0.05
 NEIGHBOUR_SPAN = 2  # how far away (in sentences) that runner-up may be
 # A question's own figure ("over 850,000 families?") is checked by a sentence with a figure this close to it.
 CHECK_MARGIN = 0.1
+# A "when" question whose best sentence holds no date takes the first of the next ones this deep that holds
+# one, in the same part of the report ("Pilots showed…" → "This project ran between April 2023…").
+DATE_DEPTH = 3
 
 # The figure each answer type needs: money a £ amount, a percentage a share.
 _KIND_FIGURE = {"money": re.compile(r"£\s?\d"), "percentage": re.compile(r"\d\s?%|per ?cent|\b(?:half|third|quarter)\b", re.I)}
@@ -69,7 +72,7 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
     if not tops or tops[0].score < w.min_score:
         return []
-    best = tops[0]
+    best = _dated(plan, tops[0], rankings[tops[0].chunk.meta["year"]], w)
     shaped = shapes.shape(plan, best, rankings[best.chunk.meta["year"]], retriever, find_places)
     if shaped:
         return shaped
@@ -91,6 +94,16 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         if other is not None and other.score >= w.min_score:
             passages.append(_passage(plan, other, ranking, retriever))
     return passages
+
+
+def _dated(plan, best: SentenceHit, ranking: list[SentenceHit], w: weights.Weights) -> SentenceHit:
+    """For a "when" question: the best sentence if it holds a date, else the first of the next DATE_DEPTH
+    that does, scores at least min_score and sits in the same section or one above or below it."""
+    if plan.answer_type != "date" or _WHEN.search(best.text):
+        return best
+    path = best.chunk.meta["path"]
+    return next((s for s in ranking[1:DATE_DEPTH + 1] if _WHEN.search(s.text) and s.score >= w.min_score
+                 and (path.startswith(s.chunk.meta["path"]) or s.chunk.meta["path"].startswith(path))), best)
 
 
 def _naming_instead(plan, passage: Passage, rankings: dict, places: tuple[str, ...], find_places,

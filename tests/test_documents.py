@@ -87,6 +87,10 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     ("what kinds of problems do the families have", "unemployment, poor school attendance"),
     ("who took over the programme in april 2024", "to the Department for Education in April 2024"),
     ("what law makes them publish this report", "Welfare Reform and Work Act 2016"),
+    # a "when" question takes the dated sentence of the same section over a better-worded undated one;
+    # a project that "finished" was "completed"
+    ("when did the mental health pilots start", "This project ran between April 2023 to September 2024"),
+    ("when did the send pilots finish", "The project was completed in December 2024"),
 ])
 def test_everyday_words_find_what_the_reports_say(ask, question, fact):
     answer = ask(question)
