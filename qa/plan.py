@@ -439,7 +439,7 @@ class Reader:
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         elif plan.answer_type in ("number", "money") and not plan.counted_words and plan.places_wanted:
             plan.answer_type = "list"  # "which councils were wave one…", "which councils got cash…": names
-        elif plan.answer_type == "number" and not plan.counted_words and slots.asks_money(text):
+        elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
         self._fill_figures(plan, text)
 
