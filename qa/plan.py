@@ -94,6 +94,7 @@ class Plan:
     value: float | None = None
     value_measure: str = "percentage"  # what a threshold is read on: "under 50%"; "over 2000 outcomes" is achieved
     exclude: list[str] = field(default_factory=list)
+    by_region: bool = False  # the English regions side by side ("which region did best?")
     subset: str | None = None  # a group the aggregate is narrowed to (qa.tabletool.SUBSETS): "earned_autonomy"
     all_years: bool = False  # "under 50% in both years": the authorities that pass in every year asked
     ehsg_years: list[int] = field(default_factory=list)
@@ -145,7 +146,7 @@ class Plan:
         return TableQuery(self.intent, authorities=list(self.authorities), years=sorted(self.years),
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
                           value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
-                          exclude=list(self.exclude), subset=self.subset, all_years=self.all_years,
+                          exclude=list(self.exclude), subset=self.subset, all_years=self.all_years, by_region=self.by_region,
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues, ranked=bool(slots.keys_found("order", self.question)),
                           check=self.check)
 
@@ -421,7 +422,7 @@ class Reader:
                     confidence=prediction.confidence, authorities=authorities, said=said, exclude=exclude,
                     search_text=with_related_words(_without_relative_years(text)), follow_up=follow and last is not None)
         plan.measure = slots.first_key("measures", text)
-        plan.order = slots.earliest_key("order", text) or "top"
+        plan.order = slots.order(text) or "top"
         plan.both_reports = slots.has("both_reports", text)
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)
@@ -448,8 +449,9 @@ class Reader:
         context_places = bool(last and (last.authorities or context.answer_authorities)) and follow
         allowed = {i for i, _ in prediction.ranked}
         if not has_places and not context_places:
-            # (a region is read as its authorities' totals: "how did the north east do")
-            allowed -= NEEDS_AUTHORITY - ({"lookup", "change", "target"} if found.region else set())
+            # (a region is read as its authorities' totals: "how did the north east do"; "each region" as all)
+            regional = found.region or slots.has("region_words", text)
+            allowed -= NEEDS_AUTHORITY - ({"lookup", "change", "target"} if regional else set())
         if has_places:
             allowed -= NO_AUTHORITY
         # "the july 2024 ehsg collection - which number was that": the lead-in is what "that" points at
@@ -702,6 +704,9 @@ class Reader:
         elif region and not plan.authorities and (plan.intent in ("lookup", "target", "national_rate", "change") or (
                 plan.intent == "rank" and not plan.follow_up and not slots.earliest_key("order", text))):
             plan.intent, plan.subset = "totals", region  # "how did the north east do overall", "yorkshire results"
+        elif not region and not plan.authorities and plan.route == "table" and slots.has("region_words", text) and \
+                plan.intent in SUBSET_INTENTS | {"lookup", "national_rate"}:
+            plan.by_region = True  # "which region did best", "regional breakdown for 2024-25"
         elif region and plan.intent in SUBSET_INTENTS:
             plan.subset = region  # "lowest % london borough last year", "who did best in the south west"
         if plan.intent in ("filter", "count") and "all" in years.relatives:
@@ -759,6 +764,15 @@ class Reader:
             if plan.route == "table" or len(place) <= 3 or not self.mentions(place):
                 plan.decline = why
                 return
+        if plan.route == "documents" and region and region.removeprefix("not_") != "london" and not plan.authorities \
+                and plan.wants_figure:
+            # the reports' text gives no region's figures ("how much funding did the north east get"); it names
+            # councils, so "which yorkshire councils were in the SEND project" is still searched
+            name = slots.regions()[region.removeprefix("not_")][0]
+            plan.decline = (f"The reports say nothing about the {name} as a region; they give outcome figures for "
+                            f"each authority (Annex A), which can be added up by region: ask, for example, “How did "
+                            f"the {name} do in {self.table_years[-1]}?”")
+            return
         if plan.route == "table" and plan.years_outside and not plan.years:
             plan.decline = (f"The outcome tables cover {' and '.join(self.table_years)} only, "
                             f"not {', '.join(plan.years_outside)}.")

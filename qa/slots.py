@@ -122,15 +122,21 @@ def first_key(group: str, text: str) -> str | None:
 
 
 def earliest_key(group: str, text: str) -> str | None:
-    """The key whose words appear earliest in the text."""
-    found = [(m.start(), key) for key, p in _patterns(group).items() for m in [p.search(text)] if m]
-    return min(found)[1] if found else None
+    """The key whose words appear earliest in the text (the longer phrase, where two start together:
+    "fell furthest short" over "fell")."""
+    found = [(m.start(), -len(m.group()), key) for key, p in _patterns(group).items() for m in [p.search(text)] if m]
+    return min(found)[2] if found else None
 
 
 def earliest_match(group: str, text: str) -> tuple[str, int, int] | None:
     """(key, start, end) of the vocabulary group's words that appear earliest in the text."""
     found = [(m.start(), m.end(), key) for key, p in _patterns(group).items() for m in [p.search(text)] if m]
     return (min(found)[2], min(found)[0], min(found)[1]) if found else None
+
+
+def order(text: str) -> str | None:
+    """ "top" or "bottom": the earliest order word, "fell short" aside ("which council fell furthest short")."""
+    return earliest_key("order", _list_pattern("order_neutral").sub(" ", text))
 
 
 def nearest_key(group: str, before: str) -> str | None:

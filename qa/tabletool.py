@@ -58,6 +58,7 @@ class TableQuery:
     exclude: list[str] = field(default_factory=list)
     subset: str | None = None  # a key of SUBSETS: "earned_autonomy", "london", "north_east", ...
     all_years: bool = False  # a filter or count "in both years": the authorities that pass in every year
+    by_region: bool = False  # the English regions side by side ("which region did best?")
     yes_no: bool = True  # the question asks yes or no ("did Kent hit its target?"), not "by how many?"
     ranked: bool = False  # the question ranks ("which EHSG section was lowest?"), so the answer leads with it
     check: str | None = None  # the authority a ranking is asked to confirm ("is bexley the worst…?")
@@ -415,6 +416,28 @@ class TableTool:
                 f"allocation), summing Annex A.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
+    def regions(self, year: str, order: Literal["top", "bottom"] = "top", measure: str = "percentage") -> TableResult:
+        """The English regions ranked by a measure of their authorities' Annex A rows summed (the share of the
+        allocation achieved, by default; regions of qa/data/places.json, which the reports don't use)."""
+        measure, year = self._measure(measure), self._year(year)
+        rows = []
+        for key, (name, _) in slots.regions().items():
+            r = self.totals(year, key).rows[0]
+            rows.append({"region": name, "year": year, "authorities": r["authorities"], "achieved": r["achieved"],
+                         "max_outcomes": r["max_outcomes"],
+                         "percentage": round(100 * r["achieved"] / r["max_outcomes"])})
+        for r in rows:
+            r["shortfall"] = r["max_outcomes"] - r["achieved"]
+        share = measure == "percentage"
+        rows.sort(key=lambda r: (r["achieved"] / r["max_outcomes"] if share else r[measure]), reverse=order == "top")
+        listing = "; ".join(f"{i}. {r['region']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
+        word = "highest" if order == "top" else "lowest"
+        what = "share of the allocation achieved" if share else MEASURES[measure]
+        text = (f"By English region (a grouping the reports don't use; Annex A rows summed per region), the "
+                f"{word} {what} in {year} first: {listing}.")
+        return TableResult(text, rows, [_annex_source(year, rows)],
+                           chart={"x": "region", "y": "percentage", "kind": "bar"})
+
     def national_change(self, first: str, last: str) -> TableResult:
         """The change in the national totals between two years (differences of Annex A sums)."""
         a, b = self.totals(first).rows[0], self.totals(last).rows[0]
@@ -561,6 +584,7 @@ class TableTool:
             subset: Literal[tuple(SUBSETS)] | None = Field(
                 None, description="narrow rank, filter, count or totals to a group: the Earned Autonomy areas "
                                   "or an English region (london, north_east, south_west, ...)")
+            by_region: bool = Field(False, description="the English regions side by side instead of authorities")
 
         def run(**kwargs) -> str:
             return " ".join(r.summary for r in self.run(**kwargs))
@@ -571,19 +595,21 @@ class TableTool:
                         "(2023-24, 2024-25) and EHSG Table 1.")
 
     def run(self, operation: str, authority=None, year=None, measure=None, n=5, order="top",
-            comparator=None, value=None, section=None, subset=None) -> list[TableResult]:
+            comparator=None, value=None, section=None, subset=None, by_region=False) -> list[TableResult]:
         """One typed request (the LangChain tool's arguments), through the same path as ask()."""
         ehsg = operation == "ehsg"
         return self.answer(TableQuery(
             operation, authorities=[a.strip() for a in authority.split(" and ")] if authority else [], years=[year] if year and not ehsg else [],
             measure=measure, n=n, order=order, comparator=comparator, value=value,
             ehsg_years=[int(year)] if year and ehsg else [], ehsg_sections=[section] if section else [],
-            subset=subset))
+            subset=subset, by_region=by_region))
 
     def answer(self, q: TableQuery) -> list[TableResult]:
         """The results for a TableQuery: one per authority and year it covers."""
         years = q.years or list(self.years)
         op = _ALIASES.get(q.operation, q.operation)
+        if q.by_region:  # "which region did best", "how did each region do"
+            return [self.regions(y, q.order, q.measure or "percentage") for y in years]
         if op == "lookup":
             return [self.lookup(a, y, q.measure) for a in q.authorities for y in years]
         if op == "change":

@@ -114,6 +114,16 @@ def test_change_between_years(ask):
     # …or outside one: England less London is 104,761 - 19,724
     ("how did england do excluding london in 2024-25", ["the 109 authorities outside London", "85,037"], []),
     ("top 3 councils outside london last year", ["among the authorities outside London", "1. Greater Manchester"], []),
+    # The regions side by side, ranked by share (or by the count asked for)
+    ("which region did best in 2024-25", ["a grouping the reports don't use", "1. London (91%: 19,724 of 21,734)",
+                                          "2. South East (88%: 13,105 of 14,925)"], ["Barnet"]),
+    ("worst region in 23/24", ["1. Yorkshire and the Humber (46%: 5,809 of 12,587)"], []),
+    ("how did each region do last year", ["2024-25, the latest report", "1. London (91%"], []),
+    ("which region had the most outcomes in 2024-25", ["1. London (19,724 of 21,734, 91%)",
+                                                       "2. North West (15,363 of 21,556, 71%)"], []),
+    # "fell furthest short" is the largest shortfall, not a fall
+    ("which council fell furthest short in 2023-24", ["highest shortfall", "Greater Manchester (3,854 short"],
+     ["Rutland"]),
     # Places in a league table: "came last" is the lowest share of the allocation
     ("which council came last in 2023-24", ["lowest percentage", "Sutton (11%: 31 of 270)"], ["highest"]),
     ("which authority finished bottom of the table in 2024-25", ["Torbay (6%: 21 of 355)"], ["Rutland"]),
@@ -162,6 +172,8 @@ def test_aggregates(ask, question, facts, absent):
     # EHSG scores are national averages only: no group of councils has its own
     ("average data score for earned autonomy councils", "published only as national averages"),
     ("outcomes for families with disabled children last year", "they don't give “disabled” figures"),
+    # the text gives no region's figures
+    ("how much funding did the north east get", "The reports say nothing about the North East as a region"),
 ])
 def test_table_refusals(ask, question, refusal):
     answer = ask(question)
@@ -234,6 +246,8 @@ def test_langchain_tool_has_typed_arguments(tool):
     assert "2,102" in lc.invoke({"operation": "lookup", "authority": "Leeds", "year": "2024-25", "measure": "achieved"})
     assert "Greater Manchester" in lc.invoke({"operation": "rank", "year": "2024-25", "measure": "achieved", "n": 1})
     assert "16,649" in lc.invoke({"operation": "totals", "year": "2023-24", "subset": "earned_autonomy"})
+    assert "19,724" in lc.invoke({"operation": "totals", "year": "2024-25", "subset": "london"})
+    assert "1. London (91%" in lc.invoke({"operation": "rank", "year": "2024-25", "by_region": True})
 
 
 def test_cli_json(built):
