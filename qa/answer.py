@@ -355,7 +355,7 @@ def _unknown_bodies(question: str, retriever) -> list[str]:
 
 # Words around a name that are not part of it ("what did the audit office…").
 _STOP = re.compile(r"the|a|an|what|did|does|do|say|said|about|of|by|from|to|in|on|is|was|who|which|how|why|when|"
-                   r"and|or|at|for|with|our|their|your|my")
+                   r"and|or|at|for|with|our|their|your|my|they|we|it|he|she|you|i|them|us")  # ("they commission")
 
 
 def _shape_words() -> frozenset[str]:

@@ -442,6 +442,8 @@ class Reader:
             plan.answer_type = "list"  # "which councils were wave one…", "which councils got cash…": names
         elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
+        elif plan.answer_type == "definition" and re.match(r"\s*which\b", text, re.I):
+            plan.answer_type = "summary"  # "which section of the EHSG does … exemplify": a choice, not a term
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.
@@ -903,7 +905,8 @@ _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "
                "in", "of", "for", "the", "that", "which", "who", "got", "get", "received", "took", "there", "on", "at",
                "didn", "don", "doesn", "weren", "wasn", "aren", "isn", "haven", "hasn", "t", "not", "a", "an", "use",
                "uses", "used", "make", "made", "take", "go", "went", "come", "came", "say", "said", "still", "so",
-               "overall", "altogether", "total", "by", "since", "now", "then", "from", "per", "across"}
+               "ended", "end", "ends", "wound", "overall", "altogether", "total", "by", "since", "now", "then", "from",
+               "per", "across"}  # ("ended": "how many areas ended up with…" counts areas)
 
 
 def _counted_words(text: str) -> list[str]:

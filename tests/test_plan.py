@@ -76,6 +76,17 @@ def test_a_misspelt_word_still_finds_its_answer(ask):
     assert "21 local authorities have now achieved Earned Autonomy status" in answer.text
 
 
+@pytest.mark.parametrize("question, counted", [
+    ("how many areas ended up with more open data feeds", ["areas"]),  # "ended up" is no part of what is counted
+    ("how many councils applied for earned autonomy", ["councils", "applied"]),
+    ("how many Mental Health pilots were there", ["mental", "health", "pilots"]),
+])
+def test_what_how_many_counts(question, counted):
+    from qa.plan import _counted_words
+
+    assert _counted_words(question) == counted
+
+
 def test_a_question_beats_a_sentence_that_only_names_a_place(reader):
     plan = reader.understand("Hi, I'm from Leeds. How are outcomes defined?")[0]
     assert plan.question.startswith("How are outcomes defined") and plan.authorities == [] and plan.route != "table"

@@ -120,6 +120,11 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     # a causal sentence ("as a result") beats better-ranked ones that only state a purpose ("to improve")
     ("why did norfolk bring in a partnership board for early help",
      "As a result, they implemented an Early Help Partnership Board"),
+    # "what's the reason for X" asks why, as "why" does; a purpose ("aims to") is the reason given
+    ("what's the reason for the systemic practice trial",
+     "It aims to test whether training keyworkers in systemic practice improves outcomes for families."),
+    # "they commission" is a verb, not a body called "the They Commission"
+    ("why did they commission the spend study", "commissioned IFF research to look at local spending"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
