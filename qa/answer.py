@@ -250,13 +250,28 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         return _none(f"The reports don't say this about {who}.")  # the suggestions offer its outcome figures
     # The passage must share a content word with the question beyond the place it names: a Leeds
     # sentence about SEND does not answer how many children were in care in Leeds.
-    asked = ((set(tokens(plan.search_text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
-             - {t for n in places for t in tokens(n)})
+    def content(text: str) -> set[str]:
+        return ((set(tokens(text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
+                - {t for n in places for t in tokens(n)})
+
+    asked = content(plan.search_text)
+    # The words the reports use for what the question says otherwise (vocabulary related_words: "finish" adds
+    # "completed ran until") help find the passage but prove nothing: the question's own words are checked
+    # when it has any ("when will FFP finish" is not answered by a project that "ran until" 2024).
+    own_text = _without_related(plan.search_text)
+    own_words = content(own_text)
+    # …when it has a name or a topic the reports head a section with; "what law makes them publish…" has
+    # neither, so the Act its related words found answers it
+    named = {t for w in re.findall(r"[a-z]+", own_text.lower()) if not _ordinary(w) for t in tokens(w)}
+    if not own_words or not (own_words & (named | _heading_tokens(retriever))):
+        own_words = asked
     # …beyond the words of the places counted: "five local authorities" in the SEND project does not say how
     # many local authorities have earned autonomy (a count of reports or years is about them, though)
     places_counted = plan.counted_head in _PLACE_COUNTS
-    topic_words = (asked - set(tokens(" ".join(plan.counted_words))) if places_counted else asked) or asked
-    if asked and not signed and not any(topic_words & retriever.text_tokens(f"{p.section} {p.text}") for p in passages):
+    topic_words = (own_words - set(tokens(" ".join(plan.counted_words))) if places_counted else own_words) \
+        or own_words
+    spelled = _spelled_out(topic_words, retriever)
+    if asked and not signed and not any(spelled & retriever.text_tokens(f"{p.section} {p.text}") for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and of three or more such words, at least a share must be there, in the passage, its headings or the
     # COVERAGE_AROUND sentences before it: "the payment by results rate per outcome" is not "the response rate".
@@ -330,6 +345,23 @@ RARE_CHUNKS = 2
 # Answer types whose missing piece is read on for in the sentences after the passage (a figure is not:
 # the next sentence's figure is rarely the one asked for).
 READ_ON_TYPES = {"person", "organisation"}
+
+
+def _heading_tokens(retriever) -> set[str]:
+    """The words of the reports' section headings: the topics they are organised by ("data survey")."""
+    if getattr(retriever, "_heading_tokens", None) is None:
+        from qa.retrieval import tokens
+
+        retriever._heading_tokens = {t for y in retriever.years for p in retriever.sections(y) for t in tokens(p)}
+    return retriever._heading_tokens
+
+
+def _without_related(search_text: str) -> str:
+    """The search text without the related words it asked in other words and without the report words added
+    for them (plan.with_related_words)."""
+    for key in slots.keys_found("related_words", search_text):
+        search_text = search_text.replace(f" {key}", " ")
+    return slots.without_related_words(search_text)
 
 
 def _unknown_bodies(question: str, retriever) -> list[str]:
@@ -597,7 +629,14 @@ def _coverage_share(topic_words: set[str], passages, retriever) -> float:
         before = retriever.context(p.year, p.section, p.text, around=COVERAGE_AROUND)[0]
         seen |= retriever.text_tokens(f"{p.section} {before} {p.text}")
     prefixes = {t[:5] for t in seen}
-    return len({t for t in topic_words if t[:5] in prefixes}) / len(topic_words)
+    return len({t for t in topic_words if {w[:5] for w in _spelled_out({t}, retriever)} & prefixes}) / len(topic_words)
+
+
+def _spelled_out(words: set[str], retriever) -> set[str]:
+    """The words with what their abbreviations stand for ("ea": also "earn", "autonomi")."""
+    from qa.retrieval import tokens
+
+    return words | {t for w in words if w in retriever.acronyms for t in tokens(" ".join(retriever.acronyms[w]))}
 
 
 def _mostly_unknown(query: str, retriever) -> bool:
