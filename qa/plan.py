@@ -478,6 +478,12 @@ class Reader:
 
         if follow and last is not None:
             plan = self._continue(plan, last, context, years, prediction.intent == "follow_up")
+            unknown = None if matches or outside else (self._unknown_name(text) or self._unknown_follow_up(text))
+            if unknown and plan.route == "table":  # "and gotham?" after Cumberland's figures: not Cumberland again
+                suggestions = self.resolver.suggest(unknown)
+                hint = f" Nearest names in the tables: {', '.join(suggestions)}." if suggestions else ""
+                plan.decline = f"“{unknown}” is not in the outcome tables.{hint}"
+                return plan
         else:
             self._set_years(plan, years, last)
         if plan.intent == "follow_up":  # a follow-up with nothing before it, or nothing it could be about
@@ -826,6 +832,16 @@ class Reader:
             return None
         return name
 
+    def _unknown_follow_up(self, text: str) -> str | None:
+        """The new subject of an "and X?" follow-up when it is words the reports, the vocabulary and the example
+        questions never use ("and gotham?", "what about wakanda then?"): a place the tables don't have."""
+        cue = slots.match_start("follow_up_cues", text)
+        if not cue:
+            return None
+        words = [w for w in re.findall(r"[A-Za-z'’]+", text[cue.end():]) if w.lower() not in _FOLLOW_UP_FILLER]
+        unknown = [w for w in words if len(w) > 3 and w.lower() not in self._known and w.lower() not in self.words_used]
+        return " ".join(words) if words and len(words) <= 3 and len(unknown) == len(words) else None
+
     def _excluded(self, text: str, matches) -> list[str]:
         cue = slots.find("exclude", text)
         return [m.name for m in matches if cue and m.start > cue.start()]
@@ -1010,6 +1026,9 @@ def _only_years(text: str, store_years: list[str]) -> bool:
     return bool(years.named or years.relative) and not rest
 
 
+# Words around the new subject of an "and X?" follow-up ("what about the X council then?").
+_FOLLOW_UP_FILLER = {"the", "council", "county", "city", "borough", "one", "then", "instead", "too", "please", "pls",
+                     "as", "well", "for", "in", "of"}
 # Words a follow-up that only changes the year is made of ("and what about the year before then?").
 _YEAR_FOLLOW_UP_WORDS = {"and", "what", "about", "how", "in", "the", "for", "of", "year", "years", "before", "previous",
                          "after", "following", "prior", "earlier", "later",

@@ -203,6 +203,12 @@ def test_table_refusals(ask, question, refusal):
     # "that" is the first authority's figure, set beside the one the follow-up names
     (["what was sheffield's max outcomes for 24-25", "is that more than rotherham?"],
      ["Sheffield achieved 1,652 of a maximum of 1,652 (100%); Rotherham achieved 559 of a maximum of 850"]),
+    # a partial name is the authority ("westmorland"); a name nobody knows is said to be unknown, not taken
+    # for the authority before it
+    (["how did cumberland do in 2024-25", "and westmorland?"],
+     ["Westmorland and Furness achieved 185 successful family outcomes in 2024-25"]),
+    (["how did cumberland do in 2024-25", "and gotham?"], ["“gotham” is not in the outcome tables"]),
+    (["how did cumberland do in 2024-25", "what about Narnia?"], ["“Narnia” is not in the outcome tables"]),
     # a region stays with the follow-up; another region, or "outside" one, takes its place
     (["how did the north east do in 2024-25", "which council there did worst"],
      ["among the North East authorities", "Darlington (53%: 128 of 243)"]),
