@@ -544,6 +544,11 @@ class Reader:
                 plan.intent == "out_of_scope" or (plan.intent == "text" and short and not slots.has("text_topics", plan.question))):
             plan.intent = "follow_up"  # "what's the difference?", "so what's the increase?" after two figures
         about_ehsg = plan.intent == "ehsg" and slots.has("ehsg_words", f"{last.search_text} {last.question}")
+        if last.route == "documents" and own_table and not plan.authorities and slots.has("pronouns", plan.question) \
+                and slots.has("earned_autonomy_areas", last.question) and (plan.places_wanted or plan.counted_words):
+            # "which councils got it in 2023-24?", "how many have it?" after "what's earned autonomy?"
+            plan.intent = "earned_autonomy_list"
+            return plan
         if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question) \
                 and not about_ehsg:  # "what were the scores last year?" after "what is the EHSG?" is the EHSG table
             plan.intent = "text"  # "how much did Nottingham get?" after a question about a project's awards

@@ -203,6 +203,10 @@ def test_table_refusals(ask, question, refusal):
     # "that" is the first authority's figure, set beside the one the follow-up names
     (["what was sheffield's max outcomes for 24-25", "is that more than rotherham?"],
      ["Sheffield achieved 1,652 of a maximum of 1,652 (100%); Rotherham achieved 559 of a maximum of 850"]),
+    # "all of it" after an allocation asks whether it was met; "got it" after Earned Autonomy is its areas
+    (["what was essex's allocation in 2024-25", "did they use all of it?"], ["No.", "577 short of its allocation"]),
+    (["what's earned autonomy", "which councils got it in 2023-24"],
+     ["marked * in the 2023-24 Annex A", "Dorset, Hertfordshire, Lancashire, Norfolk, Somerset and Wolverhampton"]),
     # a partial name is the authority ("westmorland"); a name nobody knows is said to be unknown, not taken
     # for the authority before it
     (["how did cumberland do in 2024-25", "and westmorland?"],
