@@ -98,8 +98,10 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
 
 def _dated(plan, best: SentenceHit, ranking: list[SentenceHit], w: weights.Weights) -> SentenceHit:
     """For a "when" question: the best sentence if it holds a date, else the first of the next DATE_DEPTH
-    that does, scores at least min_score and sits in the same section or one above or below it."""
-    if plan.answer_type != "date" or _WHEN.search(best.text):
+    that does, scores at least min_score and sits in the same section or one above or below it ("how long
+    were the waiting lists" asks no date: its best sentence stays, to be declined if it has no figure)."""
+    asks_when = re.search(r"\bwhen\b|\bwhat (?:date|year|month)\b", plan.question, re.I)  # not "how long…"
+    if plan.answer_type != "date" or not asks_when or _WHEN.search(best.text):
         return best
     path = best.chunk.meta["path"]
     return next((s for s in ranking[1:DATE_DEPTH + 1] if _WHEN.search(s.text) and s.score >= w.min_score

@@ -46,6 +46,9 @@ CALENDAR = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|febru
                        r"august|september|october|november|december", re.I)
 _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:what|which|who|how|when|where|why|is|are|was|"
                       r"were|do|does|did|can|could)\b))\s+(.+)", re.S | re.I)
+# A request inside a sentence: what follows it is the question ("…, and I'd like to know when it ended").
+_ASKS = re.compile(r"\b(?:i|we)\s+(?:want|would like|'d like|need)\s+to\s+know\b|\b(?:can|could)\s+you\s+"
+                   r"(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
 # the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
 # no "mate"); one shorter than SPELL_MIN ("gove", "lst") is left as it is.
@@ -361,6 +364,11 @@ class Reader:
         """The question after a lead-in that is only chatter ("Just a quick one from me (sorry, long week!) - can
         you tell me who…"): the classifier reads the lead-in alone as out of scope. A lead-in that says what the
         question is about ("bristol 23/24 figures - were they…", "hull mental health pilot - how much") stays."""
+        asked = _ASKS.search(question)  # "My family was supported by the council and I want to know what…"
+        if asked and asked.start() > 0:
+            lead = self.slots(question[:asked.start()])
+            if not (lead.matches or lead.outside or lead.years.named or lead.region):
+                return question[asked.start():]
         m = _LEAD_IN.match(question)
         if not m or question_signal(m.group(2)) < 0.4 or question_signal(m.group(1)):
             return question
@@ -910,7 +918,7 @@ def split_compound(question: str) -> list[str]:
             parts.insert(0, lead)
         return [q for p in parts for q in split_compound(p.strip(" ,;"))]
     parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
-                     r"|\s+and\s+(?=(?:who|when|where|why|which|what|how)\s+(?!many\b|much\b)\w+\s+\w+)"
+                     r"|\s+and\s+(?=(?:who|when|where|why|which|what|how|whether)\s+(?!many\b|much\b)\w+\s+\w+)"
                      r"|,?\s+and\s+(?=why\W*$)",  # "how did leeds do last year and why"
                      question, flags=re.I)
     return [p.strip(" ,;") for p in parts if p.strip(" ,;")] or [question]

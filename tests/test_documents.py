@@ -156,6 +156,15 @@ def test_the_programme_itself_is_a_subject(ask, question, fact):
     assert answer.route == "documents" and fact in answer.text
 
 
+def test_a_request_inside_a_letter_is_each_of_its_questions(ask):
+    """ "…and I want to know what the programme is and whether it still exists": the story before the request
+    is no topic; both questions are answered."""
+    answer = ask("Dear Sir/Madam, I am writing as a parent. My family was supported by the council and I want to "
+                 "know what the programme is and whether it still exists. Regards")
+    assert "858,179 successful family outcomes" in answer.text
+    assert "the Supporting Families programme ended on 31 March 2025" in answer.text
+
+
 def test_and_why_after_an_areas_figures_gives_them_and_says_no_reason_is_given(ask):
     answer = ask("how did leeds do last year and why")
     assert answer.routes == ["table", "none"]
