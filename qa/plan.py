@@ -451,7 +451,7 @@ class Reader:
         elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
         elif plan.answer_type == "definition" and re.match(r"\s*which\b", text, re.I):
-            plan.answer_type = "summary"  # "which section of the EHSG does … exemplify": a choice, not a term
+            plan.answer_type = "list"  # "which section of the EHSG does … exemplify": a choice, not a term
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.
