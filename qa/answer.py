@@ -471,7 +471,10 @@ def _lacks(plan: Plan, passages) -> str | None:
         if not any(year[:4] in default_retriever().section_text(p.year, p.section) for p in passages):
             return f"anything for {year}"
     signed = any(p.signed for p in passages)  # a signature block names who signed (and so wrote) the section
-    if plan.title and plan.answer_type in ("person", "organisation") and not (signed and plan.title == "author") and not any(
+    # (a body's role, "delivery partner", is what it does for the project: "run by Coram…" names them)
+    body_role = plan.answer_type == "organisation" and slots.has("organisation_roles", plan.question)
+    if plan.title and plan.answer_type in ("person", "organisation") and not (signed and plan.title == "author") \
+            and not body_role and not any(
             t[:5] == plan.title[:5] for p in passages for t in tokens(f"{p.text} {p.section}")):
         return "a name for this"  # "who is the director…": no passage speaks of a director
     if "abbreviation_words" in plan.cues:

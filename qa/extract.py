@@ -185,7 +185,9 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             if kind == "organisation":
                 # a body's name, not any capitalised word ("delivering presentations to Leadership, data and IT
                 # teams" names none): a word no dictionary has, "… Council", "Department for …", or an authority
-                runs = {w for run in _NAME_RUN.findall(s.text) for w in run.split()} & new_names  # "Safe Lives"
+                # ("Safe Lives"; not a run holding a word asked: "Systemic Family Therapy" is the trial's topic)
+                runs = {w for run in _NAME_RUN.findall(s.text) if not {x.lower() for x in run.split()} & asked
+                        for w in run.split()} & new_names
                 new_names = {n for n in new_names if not is_common_word(n.lower())} | runs \
                     | set(_ORGANISATION.findall(s.text)) | (set(find_places(s.text)) - set(places) if find_places else set())
             elif kind == "place" and plan.places_wanted and find_places:

@@ -70,6 +70,10 @@ def test_names_asked_for_are_read_on_for_in_the_next_sentence(ask, question, nam
     # a body's name, not any capitalised word: "presentations to Leadership, data and IT teams" names none
     ("who delivered the data support for councils", "Somerset Council have provided data sharing"),
     ("who was commissioned to deliver family voice", "Safe Lives"),
+    # a name made of the words asked ("Systemic Family Therapy") is the topic, not the body asked for; a body's
+    # role ("delivery partners") is what the sentence naming it says it does ("run by")
+    ("who ran the systemic practice trial", "The trial is being run by Coram, the Institute of Family Therapy"),
+    ("who were the delivery partners for the systemic practice trial", "run by Coram"),
 ])
 def test_an_organisation_is_a_name_not_a_capitalised_word(ask, question, body):
     answer = ask(question)
