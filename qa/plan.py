@@ -98,6 +98,7 @@ class Plan:
     value_measure: str = "percentage"  # what a threshold is read on: "under 50%"; "over 2000 outcomes" is achieved
     exclude: list[str] = field(default_factory=list)
     by_region: bool = False  # the English regions side by side ("which region did best?")
+    ehsg_change: bool = False  # EHSG sections ranked by how their scores changed ("which improved most?")
     subset: str | None = None  # a group the aggregate is narrowed to (qa.tabletool.SUBSETS): "earned_autonomy"
     all_years: bool = False  # "under 50% in both years": the authorities that pass in every year asked
     ehsg_years: list[int] = field(default_factory=list)
@@ -150,6 +151,7 @@ class Plan:
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
                           value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
                           exclude=list(self.exclude), subset=self.subset, all_years=self.all_years, by_region=self.by_region,
+                          ehsg_change=self.ehsg_change,
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues, ranked=bool(slots.keys_found("order", self.question)),
                           check=self.check)
 
@@ -184,11 +186,14 @@ class Reader:
         table_years: the years the outcome tables hold, oldest first.
         text_years: the years of the reports indexed for text search, oldest first.
         mentions: whether the reports' text contains a phrase (for places and years the tables lack).
+        ehsg_years: the years of the EHSG scores the tables hold ("last year's data score" is the latest).
     """
 
     def __init__(self, resolver: AuthorityResolver, table_years: list[str], text_years: list[str], mentions=None,
-                 words: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()):
+                 words: frozenset[str] = frozenset(), people: frozenset[str] = frozenset(),
+                 ehsg_years: list[int] | None = None):
         self.resolver = resolver
+        self.ehsg_years = list(ehsg_years or [])  # the years of EHSG scores the store holds
         self.people = people  # words the reports write only capitalised ("hannah", "coram"), lower-cased
         self.table_years = list(table_years)
         self.years = sorted(set(table_years) | set(text_years))
@@ -740,6 +745,15 @@ class Reader:
             plan.intent = "text"  # "which councils did Lincolnshire support?": other councils, named in the text
         if plan.intent == "national_rate":
             plan.measure = "percentage"
+        parts = slots.has("ehsg_parts", text)  # "which EHSG area…" is a section of the guide, not a council
+        if parts and not plan.authorities and (slots.order(text) or slots.has("comparatives", text)):
+            # "which ehsg area is weakest", "which EHSG area improved the most" (its change, not its score:
+            # the most or the least of it)
+            plan.ehsg_change = plan.intent == "rank_change" or slots.has("comparatives", text) \
+                or slots.has("change_words", text)
+            if plan.ehsg_change:
+                plan.order = "bottom" if slots.has("least_words", text) else "top"
+            plan.intent = "ehsg"
         if plan.intent == "ehsg":
             # the years named (the tool says which it lacks); a follow-up naming none keeps the ones before,
             # a year before or after them for "and the year before?"
@@ -747,6 +761,8 @@ class Reader:
             by = {"previous": -1, "next": 1}.get(years.relative or "")
             if named or years.relative:
                 plan.ehsg_years = named or ([y + by for y in plan.ehsg_years] if by else [])
+            if not named and years.relative == "newest" and not plan.follow_up:
+                plan.ehsg_years = self.ehsg_years[-1:]  # "last year's family voice score": the latest published
             plan.ehsg_sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]
             plan.years_outside = []
         if plan.intent == "out_of_scope" and plan.confidence >= OUT_OF_SCOPE_CONFIDENCE:
@@ -755,7 +771,8 @@ class Reader:
         if plan.intent == "out_of_scope":
             plan.intent = "text"
         some_areas = bool(region) or slots.has("earned_autonomy_areas", text)
-        if (plan.intent == "ehsg" and (plan.authorities or plan.places_wanted or some_areas)) or (
+        councils = plan.places_wanted and not parts
+        if (plan.intent == "ehsg" and (plan.authorities or councils or some_areas)) or (
                 plan.route == "table" and plan.intent != "ehsg" and slots.has("ehsg_words", text)):
             plan.decline = ("Early Help System Guide scores are published only as national averages (Table 1 of the "
                             "2024-25 report); the reports give no council's own scores.")
@@ -1139,7 +1156,7 @@ def _full_reader() -> Reader:
     tool = default_tool()
     retriever = default_retriever()
     return Reader(tool.resolver, tool.years, retriever.years, retriever.mentions, retriever.words,
-                  retriever.proper_names)
+                  retriever.proper_names, tool.ehsg_years)
 
 
 @per_build
@@ -1147,7 +1164,7 @@ def _tables_reader() -> Reader:
     from qa.tabletool import default_tool
 
     tool = default_tool()
-    return Reader(tool.resolver, tool.years, tool.years)
+    return Reader(tool.resolver, tool.years, tool.years, ehsg_years=tool.ehsg_years)
 
 
 def understand(question, history: list | None = None) -> Plan:

@@ -59,6 +59,7 @@ class TableQuery:
     subset: str | None = None  # a key of SUBSETS: "earned_autonomy", "london", "north_east", ...
     all_years: bool = False  # a filter or count "in both years": the authorities that pass in every year
     by_region: bool = False  # the English regions side by side ("which region did best?")
+    ehsg_change: bool = False  # EHSG sections ranked by their change, not their score ("improved most")
     yes_no: bool = True  # the question asks yes or no ("did Kent hit its target?"), not "by how many?"
     ranked: bool = False  # the question ranks ("which EHSG section was lowest?"), so the answer leads with it
     check: str | None = None  # the authority a ranking is asked to confirm ("is bexley the worst…?")
@@ -135,6 +136,7 @@ class TableTool:
         names = [r[0] for r in db.execute("SELECT DISTINCT authority FROM annex ORDER BY authority")]
         self.resolver = AuthorityResolver(names)
         self.years = [r[0] for r in db.execute("SELECT DISTINCT year FROM annex ORDER BY year")]
+        self.ehsg_years = [r[0] for r in db.execute("SELECT DISTINCT year FROM ehsg_scores ORDER BY year")]
 
     # ------------------------------------------------------------ helpers
     def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
@@ -516,9 +518,10 @@ class TableTool:
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def ehsg(self, years: list[int] | None = None, sections: list[str] | None = None,
-             order: Literal["top", "bottom"] | None = None) -> TableResult:
+             order: Literal["top", "bottom"] | None = None, by_change: bool = False) -> TableResult:
         """Average self-assessed Early Help System Guide scores (2024-25 report, Table 1), best first per year;
-        with `order`, led by the highest (top) or lowest (bottom) section of each year."""
+        with `order`, led by the highest (top) or lowest (bottom) section of each year, or with `by_change`
+        by the section that rose most (top) or least (bottom) from the first year to the last."""
         sql, params = "SELECT year, section, score FROM ehsg_scores WHERE 1=1", []
         if years:
             sql += f" AND year IN ({', '.join('?' * len(years))})"
@@ -541,18 +544,23 @@ class TableTool:
             by_year.setdefault(r["year"], []).append(f"{r['section']} {r['score']:.1f}")
         parts = "; ".join(f"{y}: {', '.join(v)}" for y, v in by_year.items())
         text = f"Average self-assessed Early Help System Guide scores (scale 0-5) — {parts}."
-        if order:
+        first, last = min(by_year), max(by_year)
+        score = {(r["year"], r["section"]): r["score"] for r in rows}
+        change = {s: round(score[(last, s)] - score[(first, s)], 1) for s in EHSG_SECTIONS
+                  if (first, s) in score and (last, s) in score}
+        if order and by_change and first != last:
+            best = (max if order == "top" else min)(change.values())
+            led = [s for s, v in change.items() if v == best]
+            word = "most" if order == "top" else "least"
+            text = (f"The section that rose {word} from {first} to {last}: {' and '.join(led)} ({best:+.1f}). {text}")
+        elif order:
             pick = max if order == "top" else min
             ends = [pick((r for r in rows if r["year"] == y), key=lambda r: r["score"]) for y in by_year]
             word = "highest" if order == "top" else "lowest"
             text = (f"The {word}-scoring section: " + "; ".join(f"{r['section']} in {r['year']} ({r['score']:.1f})"
                                                               for r in ends) + f". {text}")
-        first, last = min(by_year), max(by_year)
         if first != last:
-            score = {(r["year"], r["section"]): r["score"] for r in rows}
-            rises = [f"{s} {score[(last, s)] - score[(first, s)]:+.1f}" for s in EHSG_SECTIONS
-                     if (first, s) in score and (last, s) in score]
-            text += f" Change {first} to {last}: {', '.join(rises)}."
+            text += f" Change {first} to {last}: {', '.join(f'{s} {v:+.1f}' for s, v in change.items())}."
         if missing:
             text += f" No scores are published for {' or '.join(map(str, missing))} (Table 1 covers {span})."
         source = {"year": "2024-25", "section": EHSG_SOURCE, "quote": "", "rows": rows}
@@ -644,7 +652,7 @@ class TableTool:
         if op in ("earned_autonomy_list", "earned_autonomy_member"):
             return [self.earned_autonomy(q.authorities[0] if q.authorities else None)]
         if op == "ehsg":
-            return [self.ehsg(q.ehsg_years, q.ehsg_sections, q.order if q.ranked else None)]
+            return [self.ehsg(q.ehsg_years, q.ehsg_sections, q.order if q.ranked else None, q.ehsg_change)]
         raise TableToolError(f"Unknown operation {q.operation!r}.")
 
 

@@ -124,6 +124,13 @@ def test_change_between_years(ask):
     # "fell furthest short" is the largest shortfall, not a fall
     ("which council fell furthest short in 2023-24", ["highest shortfall", "Greater Manchester (3,854 short"],
      ["Rutland"]),
+    # EHSG "areas" and "sections" are the guide's, not councils; "improved most" ranks the change; "last year"
+    # is the latest year of scores the tables hold
+    ("which EHSG area improved the most from 2022 to 2024", ["rose most from 2022 to 2024: Communities (+0.7)"],
+     ["no council's own scores"]),
+    ("which section of the ehsg improved least", ["rose least from 2022 to 2024: Data (+0.5)"], []),
+    ("which ehsg section scored highest in 2023", ["Family Voice in 2023 (3.5)"], ["2022:", "2024:"]),
+    ("what was the average family voice score last year", ["2024: Family Voice 3.8"], ["2022:"]),
     # Places in a league table: "came last" is the lowest share of the allocation
     ("which council came last in 2023-24", ["lowest percentage", "Sutton (11%: 31 of 270)"], ["highest"]),
     ("which authority finished bottom of the table in 2024-25", ["Torbay (6%: 21 of 355)"], ["Rutland"]),
