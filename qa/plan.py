@@ -824,6 +824,8 @@ class Reader:
         """n for rankings; comparator and value for "under 50%", "hit 100%", "in full"."""
         plan.n = slots.count_number(text) or (5 if re.search(r"\b(?:councils|authorities|areas|las|places|ones|boroughs)\b",
                                                              text, re.I) else 1)
+        if slots.has("whole_ranking", text) and not slots.count_number(text):
+            plan.n = 200  # "rank the london boroughs", "league table for 2024-25": all of them
         figures = slots.percentages(text)
         if figures:
             value, start, end = figures[0]
@@ -873,8 +875,20 @@ class Reader:
         return " ".join(words) if words and len(words) <= 3 and len(unknown) == len(words) else None
 
     def _excluded(self, text: str, matches) -> list[str]:
+        """The authorities an exclusion names: those right after "excluding", "apart from", "behind" (only
+        other names, "and" or "the" between), so "how far behind was blackpool" excludes nobody."""
         cue = slots.find("exclude", text)
-        return [m.name for m in matches if cue and m.start > cue.start()]
+        if not cue:
+            return []
+        out, at = [], cue.end()
+        for m in sorted(matches, key=lambda m: m.start):
+            if m.start < cue.start():
+                continue
+            if re.fullmatch(r"[\s,&]*(?:(?:and|or|the|also)\s+)*", text[at:m.start], re.I) is None:
+                break
+            out.append(m.name)
+            at = m.end
+        return out
 
     def _names(self, text: str, matches) -> list[str]:
         """Capitalised words, not at a sentence start, outside the authority names (for "never mentioned")."""

@@ -286,7 +286,9 @@ def count_number(text: str) -> int | None:
     words = vocabulary()["count_words"]
     alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
     orders = "|".join(re.escape(w) for words in vocabulary()["order"].values() for w in words if " " not in w)
-    m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d+|{alts})\b", text, re.I) \
+    # ("the two years", "both reports" count no rows)
+    m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d+|{alts})\b"
+                  rf"(?!\s+(?:years?|reports?|yrs)\b)", text, re.I) \
         or re.search(rf"\b(\d+|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|places|ones|{orders})\b",
                      text, re.I)
     if not m:  # "who was 2nd for outcomes": the list down to that place

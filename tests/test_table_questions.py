@@ -131,6 +131,12 @@ def test_change_between_years(ask):
     ("which section of the ehsg improved least", ["rose least from 2022 to 2024: Data (+0.5)"], []),
     ("which ehsg section scored highest in 2023", ["Family Voice in 2023 (3.5)"], ["2022:", "2024:"]),
     ("what was the average family voice score last year", ["2024: Family Voice 3.8"], ["2022:"]),
+    # "how far behind" is no exclusion ("behind Kent" is); "the two years" asks for no two rows; "rank the…"
+    # asks for all of them
+    ("how far behind the national rate was blackpool last year", ["Blackpool achieved 36%",
+                                                                  "below the national 81% (45 points)"], []),
+    ("which councils went backwards between the two years", ["3. Kirklees (479 → 247, -232)"], []),
+    ("rank the london boroughs by percentage in 2024-25", ["The 32 authorities", "among the London boroughs"], []),
     # Places in a league table: "came last" is the lowest share of the allocation
     ("which council came last in 2023-24", ["lowest percentage", "Sutton (11%: 31 of 270)"], ["highest"]),
     ("which authority finished bottom of the table in 2024-25", ["Torbay (6%: 21 of 355)"], ["Rutland"]),
