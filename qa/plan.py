@@ -745,6 +745,9 @@ class Reader:
             plan.intent = "text"  # "which councils did Lincolnshire support?": other councils, named in the text
         if plan.intent == "national_rate":
             plan.measure = "percentage"
+        if plan.intent in ("national_rate", "totals") and not plan.years and not plan.subset \
+                and slots.has("comparatives", text):
+            plan.years = list(self.table_years)  # "how much did the national rate go up by": both years and the change
         parts = slots.has("ehsg_parts", text)  # "which EHSG area…" is a section of the guide, not a council
         if parts and not plan.authorities and (slots.order(text) or slots.has("comparatives", text)):
             # "which ehsg area is weakest", "which EHSG area improved the most" (its change, not its score:

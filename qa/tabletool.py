@@ -444,9 +444,11 @@ class TableTool:
         """The change in the national totals between two years (differences of Annex A sums)."""
         a, b = self.totals(first).rows[0], self.totals(last).rows[0]
         d_max, d_ach = b["max_outcomes"] - a["max_outcomes"], b["achieved"] - a["achieved"]
+        share = [round(100 * r["achieved"] / r["max_outcomes"]) for r in (a, b)]
         text = (f"From {first} to {last} the national allocation changed by {d_max:+,} "
                 f"({100 * d_max / a['max_outcomes']:+.0f}%) and outcomes achieved by {d_ach:+,} "
-                f"({100 * d_ach / a['achieved']:+.0f}%).")
+                f"({100 * d_ach / a['achieved']:+.0f}%); the share of the allocation achieved went from {share[0]}% "
+                f"to {share[1]}%.")
         return TableResult(text, [], [])
 
     def national_rate(self, year: str, authorities: list[str] | None = None) -> TableResult:

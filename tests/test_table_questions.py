@@ -137,6 +137,8 @@ def test_change_between_years(ask):
                                                                   "below the national 81% (45 points)"], []),
     ("which councils went backwards between the two years", ["3. Kirklees (479 → 247, -232)"], []),
     ("rank the london boroughs by percentage in 2024-25", ["The 32 authorities", "among the London boroughs"], []),
+    # "how much did the national rate go up" gives both years and the change between them
+    ("how much did the national rate go up by", ["+40,481 (+63%)", "went from 61% to 81%"], []),
     # Places in a league table: "came last" is the lowest share of the allocation
     ("which council came last in 2023-24", ["lowest percentage", "Sutton (11%: 31 of 270)"], ["highest"]),
     ("which authority finished bottom of the table in 2024-25", ["Torbay (6%: 21 of 355)"], ["Rutland"]),
