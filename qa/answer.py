@@ -263,7 +263,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # …when it has a name or a topic the reports head a section with; "what law makes them publish…" has
     # neither, so the Act its related words found answers it
     named = {t for w in re.findall(r"[a-z]+", own_text.lower()) if not _ordinary(w) for t in tokens(w)}
-    if not own_words or not (own_words & (named | _heading_tokens(retriever))):
+    if not own_words or not (own_words & (named | retriever.heading_tokens)):
         own_words = asked
     # …beyond the words of the places counted: "five local authorities" in the SEND project does not say how
     # many local authorities have earned autonomy (a count of reports or years is about them, though)
@@ -345,15 +345,6 @@ RARE_CHUNKS = 2
 # Answer types whose missing piece is read on for in the sentences after the passage (a figure is not:
 # the next sentence's figure is rarely the one asked for).
 READ_ON_TYPES = {"person", "organisation"}
-
-
-def _heading_tokens(retriever) -> set[str]:
-    """The words of the reports' section headings: the topics they are organised by ("data survey")."""
-    if getattr(retriever, "_heading_tokens", None) is None:
-        from qa.retrieval import tokens
-
-        retriever._heading_tokens = {t for y in retriever.years for p in retriever.sections(y) for t in tokens(p)}
-    return retriever._heading_tokens
 
 
 def _without_related(search_text: str) -> str:

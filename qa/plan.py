@@ -150,10 +150,10 @@ class Plan:
         return TableQuery(self.intent, authorities=list(self.authorities), years=sorted(self.years),
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
                           value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
-                          exclude=list(self.exclude), subset=self.subset, all_years=self.all_years, by_region=self.by_region,
-                          ehsg_change=self.ehsg_change,
-                          yes_no=self.answer_type == "yes_no" and "amount" not in self.cues, ranked=bool(slots.keys_found("order", self.question)),
-                          check=self.check)
+                          exclude=list(self.exclude), subset=self.subset, all_years=self.all_years,
+                          by_region=self.by_region, ehsg_change=self.ehsg_change,
+                          yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
+                          ranked=bool(slots.keys_found("order", self.question)), check=self.check)
 
 
 @dataclass
@@ -383,8 +383,9 @@ class Reader:
 
     def _with_its_message(self, question: str, candidates: list[str]) -> str:
         """A question that leans on the rest of its message ("Could you confirm what the annual report says?",
-        "we got 2,000 outcomes in 2024-25, right?", "target met? essex 24/25") is read with the message's sentences that name an
-        authority or a year ("We're Stockport.", "… our allocation in 2024-25 …"), in message order."""
+        "we got 2,000 outcomes in 2024-25, right?", "target met? essex 24/25") is read with the message's
+        sentences that name an authority or a year ("We're Stockport.", "… our allocation in 2024-25 …"), in
+        message order."""
         found = self.slots(question)
         has_years = bool(found.years.named)
 
@@ -728,7 +729,7 @@ class Reader:
         if plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
             plan.subset = "earned_autonomy"  # "which EA area had the lowest %", "add up the * rows"
         elif region and not plan.authorities and (plan.intent in ("lookup", "target", "national_rate", "change") or (
-                plan.intent == "rank" and not plan.follow_up and not slots.earliest_key("order", text))):
+                plan.intent == "rank" and not plan.follow_up and not slots.order(text))):
             plan.intent, plan.subset = "totals", region  # "how did the north east do overall", "yorkshire results"
         elif not region and not plan.authorities and plan.route == "table" and slots.has("region_words", text) and \
                 plan.intent in SUBSET_INTENTS | {"lookup", "national_rate"}:
@@ -747,7 +748,7 @@ class Reader:
             plan.measure = "percentage"
         if plan.intent in ("national_rate", "totals") and not plan.years and not plan.subset \
                 and slots.has("comparatives", text):
-            plan.years = list(self.table_years)  # "how much did the national rate go up by": both years and the change
+            plan.years = list(self.table_years)  # "how much did the national rate go up by": both, and the change
         parts = slots.has("ehsg_parts", text)  # "which EHSG area…" is a section of the guide, not a council
         if parts and not plan.authorities and (slots.order(text) or slots.has("comparatives", text)):
             # "which ehsg area is weakest", "which EHSG area improved the most" (its change, not its score:

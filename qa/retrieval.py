@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -302,6 +302,11 @@ class HybridRetriever:
     def sections(self, year: str) -> list[str]:
         """One report's heading paths in reading order."""
         return [p for y, p in self._reading if y == year]
+
+    @cached_property
+    def heading_tokens(self) -> frozenset[str]:
+        """The words of the reports' section headings: the topics they are organised by ("data survey")."""
+        return frozenset(t for y in self.years for p in self.sections(y) for t in tokens(p))
 
     def chunk_sentences(self, chunk_id: str) -> list[str]:
         return [self.sentence_text[i] for i in self.by_chunk.get(chunk_id, [])]
