@@ -950,7 +950,10 @@ def split_compound(question: str) -> list[str]:
     if len(_ENUMERATOR.findall(question)) >= 2:
         lead, *parts = _ENUMERATOR.split(question)
         if lead.strip() and not lead.rstrip().endswith(":"):
-            parts.insert(0, lead)
+            if question_signal(lead) >= 0.4:
+                parts.insert(0, lead)
+            else:  # "I'm at Hull. Q1) our 23/24 percentage Q2) …": the lead is what the first part is about
+                parts[0] = f"{lead.strip()} {parts[0]}"
         return [q for p in parts for q in split_compound(p.strip(" ,;"))]
     parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
                      r"|\s+and\s+(?=(?:who|when|where|why|which|what|how|whether)\s+(?!many\b|much\b)\w+\s+\w+)"

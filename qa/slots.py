@@ -96,8 +96,10 @@ def _list_pattern(name: str) -> re.Pattern:
 
 
 def mask_newest(text: str) -> str:
-    """The text without its words for the newest report ("now", "latest", "this year")."""
-    return _patterns("relative_years")["newest"].sub(" ", text)
+    """The text without its words for the newest report ("now", "latest", "this year"); the ones the reports
+    also use for a topic stay ("what happened in the final year": "…the delivery of the final year…")."""
+    kept = _list_pattern("newest_in_text")
+    return _patterns("relative_years")["newest"].sub(lambda m: m.group() if kept.fullmatch(m.group()) else " ", text)
 
 
 def without_related_words(text: str) -> str:

@@ -137,6 +137,13 @@ def test_compound_question_gets_both_parts(ask):
     assert answer.routes == ["table", "documents"]
 
 
+def test_a_statement_before_numbered_parts_is_what_the_first_is_about(ask):
+    answer = ask("I'm at Hull. Q1) our 23/24 percentage Q2) what did we do in the mental health pilot")
+    assert answer.routes == ["table", "documents"]
+    assert "Kingston upon Hull achieved 23% of its funded successful family outcomes in 2023-24" in answer.text
+    assert "Hull was awarded £90,000" in answer.text and "2024-25 (" not in answer.text
+
+
 @pytest.mark.parametrize("message", [
     "Two things: 1) how many outcomes did Kent achieve in 2023-24 and 2) who wrote the foreword to the 2024-25 report?",
     "q1: kent outcomes 2023-24 q2: who wrote the 2024-25 foreword",

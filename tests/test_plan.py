@@ -228,6 +228,9 @@ def test_figures_the_tables_do_not_hold_are_declined(ask, question, absent):
     # "missed their allocation by the most" ranks the shortfall
     ("I'm writing a news piece. Which five councils missed their allocation by the most in 2024-25? Need it by 5pm.",
      "1. Greater Manchester (2,340 short: 6,685 of 9,025)"),
+    # "the final year" is the newest report's
+    ("fwd from my director: how far off their allocation were Torbay in the final year?",
+     "Torbay was 334 short of its allocation in 2024-25"),
     ("Sorry to bother you, I'm new in post at Rotherham. Could you tell me whether we hit our allocation in 2023-24? "
      "Thanks, Jo", "No. In 2023-24 Rotherham achieved 368"),
 ])
