@@ -587,6 +587,10 @@ class Reader:
             keep_operation = elliptical or only_years or plan.intent == "follow_up" or (
                 plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target")) or (
                 last.intent == "ehsg" and not plan.authorities)  # "which section was lowest?" after the scores
+            if keep_operation and last.intent in ("totals", "national_rate") and not plan.authorities \
+                    and slots.order(plan.question) and slots.has("area_nouns", plan.question):
+                keep_operation, plan.intent = False, "rank"  # "and the worst council there?" after a region's totals
+                plan.measure = plan.measure or slots.first_key("order_measure", plan.question)
             seen = context.authorities_seen
             if weighing and not plan.authorities and slots.has("back_references", plan.question) and len(seen) >= 2:
                 plan.intent = "follow_up"  # "which one hit a higher percentage?"
@@ -734,6 +738,7 @@ class Reader:
         elif not region and not plan.authorities and plan.route == "table" and slots.has("region_words", text) and \
                 plan.intent in SUBSET_INTENTS | {"lookup", "national_rate"}:
             plan.by_region = True  # "which region did best", "regional breakdown for 2024-25"
+            plan.n = slots.count_number(text) or 200  # all nine, unless it asks for "the worst three"
         elif region and plan.intent in SUBSET_INTENTS:
             plan.subset = region  # "lowest % london borough last year", "who did best in the south west"
         if plan.intent in ("filter", "count") and "all" in years.relatives:

@@ -418,7 +418,8 @@ class TableTool:
                 f"allocation), summing Annex A.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
-    def regions(self, year: str, order: Literal["top", "bottom"] = "top", measure: str = "percentage") -> TableResult:
+    def regions(self, year: str, order: Literal["top", "bottom"] = "top", measure: str = "percentage",
+                n: int = 200) -> TableResult:
         """The English regions ranked by a measure of their authorities' Annex A rows summed (the share of the
         allocation achieved, by default; regions of qa/data/places.json, which the reports don't use)."""
         measure, year = self._measure(measure), self._year(year)
@@ -432,6 +433,7 @@ class TableTool:
             r["shortfall"] = r["max_outcomes"] - r["achieved"]
         share = measure == "percentage"
         rows.sort(key=lambda r: (r["achieved"] / r["max_outcomes"] if share else r[measure]), reverse=order == "top")
+        rows = rows[:max(1, n)]
         listing = "; ".join(f"{i}. {r['region']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         word = "highest" if order == "top" else "lowest"
         what = "share of the allocation achieved" if share else MEASURES[measure]
@@ -619,7 +621,7 @@ class TableTool:
         years = q.years or list(self.years)
         op = _ALIASES.get(q.operation, q.operation)
         if q.by_region:  # "which region did best", "how did each region do"
-            return [self.regions(y, q.order, q.measure or "percentage") for y in years]
+            return [self.regions(y, q.order, q.measure or "percentage", q.n) for y in years]
         if op == "lookup":
             return [self.lookup(a, y, q.measure) for a in q.authorities for y in years]
         if op == "change":

@@ -118,6 +118,7 @@ def test_change_between_years(ask):
     ("which region did best in 2024-25", ["a grouping the reports don't use", "1. London (91%: 19,724 of 21,734)",
                                           "2. South East (88%: 13,105 of 14,925)"], ["Barnet"]),
     ("worst region in 23/24", ["1. Yorkshire and the Humber (46%: 5,809 of 12,587)"], []),
+    ("worst three regions for 2024-25", ["1. North West (71%", "3. East Midlands (79%"], ["4. "]),
     ("how did each region do last year", ["2024-25, the latest report", "1. London (91%"], []),
     ("which region had the most outcomes in 2024-25", ["1. London (19,724 of 21,734, 91%)",
                                                        "2. North West (15,363 of 21,556, 71%)"], []),
@@ -231,6 +232,9 @@ def test_table_refusals(ask, question, refusal):
     # a region stays with the follow-up; another region, or "outside" one, takes its place
     (["how did the north east do in 2024-25", "which council there did worst"],
      ["among the North East authorities", "Darlington (53%: 128 of 243)"]),
+    (["how'd the north west do in the final year", "and the worst council there?"],
+     ["among the North West authorities", "Cumberland (23%: 115 of 507)"]),
+    (["london outcomes 2024-25", "and the best one?"], ["highest percentage", "among the London boroughs"]),
     (["lowest 5 in london 2024-25", "what about the south west"],
      ["among the South West authorities", "1. Torbay (21 of 355, 6%)"]),
     (["lowest 5 in london 2024-25", "how about outside london"], ["among the authorities outside London", "Torbay"]),
