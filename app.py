@@ -89,7 +89,7 @@ SHORT_LABELS = {  # column headings where width is short: the chat, and the Expl
     "earned_autonomy_marker": "EA *",
 }
 EXPLORE_COLUMNS = ("authority", "year", "max_outcomes", "achieved", "percentage", "earned_autonomy_marker")
-NUMERIC = {"max_outcomes", "achieved", "percentage", "score", "average", "authorities"}
+NUMERIC = {"max_outcomes", "achieved", "percentage", "score", "average", "authorities", "shortfall"}
 TABLE_ROWS_IN_CHAT = 20  # longer tables are cut in the chat; the Explore tab has them all
 CHART_BARS = 20  # bars drawn under one answer
 PASSAGE_SENTENCES = 2  # sentences shown either side of a cited one

@@ -133,7 +133,10 @@ def earliest_key(group: str, text: str) -> str | None:
 def earliest_match(group: str, text: str) -> tuple[str, int, int] | None:
     """(key, start, end) of the vocabulary group's words that appear earliest in the text."""
     found = [(m.start(), m.end(), key) for key, p in _patterns(group).items() for m in [p.search(text)] if m]
-    return (min(found)[2], min(found)[0], min(found)[1]) if found else None
+    if not found:
+        return None
+    start, end, key = min(found)
+    return key, start, end
 
 
 def order(text: str) -> str | None:
