@@ -302,7 +302,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
             passages, missing = [wider, *passages[1:]], None
     # (asking what they are, in whatever shape the classifier read it, not "how many descriptors in each")
     if plan.answer_type in ("list", "summary", "definition", "number") and not plan.counted \
-            and slots.has("ehsg_words", plan.question) and re.search(r"\bsections?\b", plan.question, re.I):
+            and slots.has("ehsg_words", f"{plan.question} {plan.earlier}") \
+            and re.search(r"\bsections?\b", plan.question, re.I):  # ("what are its sections" after the EHSG)
         named = _ehsg_sections(passages[0])  # "what are the five sections of the EHSG": the text counts, Table 1 names
         if named:
             return named

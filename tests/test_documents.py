@@ -179,11 +179,14 @@ def test_a_part_whose_quote_another_part_holds_is_not_repeated(ask):
     assert answer.text.count("Most areas have a data warehouse or data lake") == 1
 
 
-def test_document_follow_up(ask):
-    first = "Tell me about the Families First for Children pathfinder"
+@pytest.mark.parametrize("first, follow_up, fact", [
+    ("Tell me about the Families First for Children pathfinder", "Which areas are in wave one?", "Wolverhampton"),
+    # "its sections" after the EHSG: the guide's five, named from its table
+    ("what is the EHSG", "what are its sections", "Family Voice, Workforce, Communities, Leaders and Data"),
+])
+def test_document_follow_up(ask, first, follow_up, fact):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    answer = ask("Which areas are in wave one?", history)
-    assert "Wolverhampton" in answer.text
+    assert fact in ask(follow_up, history).text
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x07", "a " * 50_000, "🙂🙂🙂", "'; DROP TABLE outcomes; --"])
