@@ -165,7 +165,9 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
         if kind not in ("person", "organisation") and shapes.is_signature(s.text):
             s.score -= 1.0  # "Minister for Children, Families and Wellbeing" is a signature, not a sentence
         place = retriever.reading_place.get(shapes.best_id(retriever, s))
-        if place in near and place not in quoted:  # what was quoted already scored on its own words
+        if place in near and (place not in quoted or (wants_number and FIGURE.search(s.text))):
+            # what was quoted already scored on its own words, unless it holds the figure a follow-up asks
+            # for ("how many descriptors does it have?" after the EHSG's "thirty-one descriptors")
             s.score += w.anchor_bonus
         if wants_number:
             s.score += bonus if FIGURE.search(s.text) else -bonus

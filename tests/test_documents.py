@@ -183,6 +183,8 @@ def test_a_part_whose_quote_another_part_holds_is_not_repeated(ask):
     ("Tell me about the Families First for Children pathfinder", "Which areas are in wave one?", "Wolverhampton"),
     # "its sections" after the EHSG: the guide's five, named from its table
     ("what is the EHSG", "what are its sections", "Family Voice, Workforce, Communities, Leaders and Data"),
+    # the figure asked for may be in the sentence just quoted
+    ("what is the EHSG", "how many descriptors does it have", "thirty-one descriptors"),
 ])
 def test_document_follow_up(ask, first, follow_up, fact):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
