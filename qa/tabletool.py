@@ -112,9 +112,14 @@ def _authorities(n: int) -> str:
     return f"{n} authority" if n == 1 else f"{n} authorities"
 
 
+def _value(measure: str, row: dict):
+    """A row's value of a measure; the shortfall is worked out where the row was selected without it."""
+    return row[measure] if measure in row else row["max_outcomes"] - row["achieved"]
+
+
 def _filtered_value(measure: str, row: dict) -> str:
     """A filtered row's value; a percentage Annex A rounds to 100% while short of the allocation says so."""
-    value = row.get(measure, row["max_outcomes"] - row["achieved"])
+    value = _value(measure, row)
     if measure == "percentage" and value == 100 and row["achieved"] < row["max_outcomes"]:
         return f"100% as printed: {row['achieved']:,} of {row['max_outcomes']:,}"
     return fmt(measure, value)
@@ -315,7 +320,7 @@ class TableTool:
         text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}."
         tied = self._tied(rows, sql, params, measure)
         if tied:
-            last = rows[-1].get(measure, rows[-1]["max_outcomes"] - rows[-1]["achieved"])  # shortfall is no column
+            last = _value(measure, rows[-1])
             shown = [r["authority"] + (f" ({value})" if "as printed" in (value := _filtered_value(measure, r)) else "")
                      for r in tied]
             more = "1 more authority" if len(tied) == 1 else f"{len(tied)} more authorities"
@@ -329,7 +334,7 @@ class TableTool:
         if not rows:
             return []
         listed_names = [r["authority"] for r in rows]
-        last = rows[-1].get(measure, rows[-1]["max_outcomes"] - rows[-1]["achieved"])  # shortfall is not a column
+        last = _value(measure, rows[-1])
         return self._rows("SELECT * FROM annex WHERE " + sql + f" AND {measure} = ? AND authority NOT IN "
                           f"({', '.join('?' * len(listed_names))}) ORDER BY authority",
                           tuple(params + [last] + listed_names))
@@ -490,7 +495,7 @@ class TableTool:
                 f"the median authority's was {median:,g}{unit}.")
         for authority in authorities or []:
             own = self.lookup(authority, year, measure).rows[0]
-            value = own[measure] if measure in own else own["max_outcomes"] - own["achieved"]
+            value = _value(measure, own)
             side = "above" if value > avg else "below" if value < avg else "at"
             gap = f"{abs(value - avg):.1f}{' points' if unit else ''}"
             text = (f"{own['authority']}'s {fmt(measure, value)} in {year} is {side} the average of {shown}"
