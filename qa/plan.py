@@ -506,7 +506,7 @@ class Reader:
                 "there is no earlier question to follow. ") + "Please ask the whole question, for example “How many "
                 "outcomes did Leeds achieve in 2023-24?”")
             return plan
-        self._finish(plan, text, found.region, outside, years)
+        self._finish(plan, text, found, outside, years)
         return plan
 
     # ------------------------------------------------------------ pieces of read()
@@ -687,8 +687,10 @@ class Reader:
         self._set_years(plan, years, last)
         return plan
 
-    def _finish(self, plan: Plan, text: str, region: str | None, outside, years: slots.Years) -> None:
-        """Ranking defaults, then whether to decline and why (`region`: the English region the question names)."""
+    def _finish(self, plan: Plan, text: str, found: Slots, outside, years: slots.Years) -> None:
+        """Ranking defaults, then whether to decline and why (`found`: the question's slots, with the English
+        region it names)."""
+        region = found.region
         alone = len(plan.authorities) == 1 and plan.intent in ("compare", "change")  # "how does leeds compare to…"
         if plan.authorities and (plan.intent in ("lookup", "target", "national_rate") or alone) \
                 and slots.has("national_words", text):
@@ -726,6 +728,9 @@ class Reader:
         if plan.intent in ("filter", "count") and plan.value is None and len(plan.years) >= 2 \
                 and slots.has("comparatives", text) and not slots.has("full_marks", text):
             plan.intent = "count_change"  # "did any council get fewer outcomes in 24/25 than in 23/24": no threshold
+        if region and not region.startswith("not_") and not plan.authorities and not plan.follow_up \
+                and _asks_members(found.masked) and plan.intent in ("count", "filter", "earned_autonomy_list", "rank"):
+            plan.intent = "totals"  # "how many councils are in the north west", "list the yorkshire councils"
         if plan.intent in ("filter", "count"):
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
@@ -1042,6 +1047,7 @@ def _bare(text: str) -> bool:
     """ "why?", "who ran it?", "what about them?", "tell me more": nothing to answer without what it follows."""
     from qa.retrieval import SUBJECT_WORDS, tokens
 
+    text = slots.same_as(text)  # "how come?" is "why?"
     words = re.findall(r"[A-Za-z']+", text)
     content = tokens(text) + [w for w in words if w.lower() in SUBJECT_WORDS]
     return 0 < len(words) <= BARE_WORDS and (not content or (len(content) == 1 and slots.has("pronouns", text)))
@@ -1065,6 +1071,15 @@ def _asks_membership(plan: Plan) -> bool:
     how it did ("did kent hit its target?", "is its percentage higher?")."""
     return plan.answer_type == "yes_no" and plan.intent != "target" and slots.has("pronouns", plan.question) \
         and not slots.first_key("measures", plan.question)
+
+
+def _asks_members(masked: str) -> bool:
+    """ "how many councils are in the north west", "list the yorkshire councils": nothing asked of the region's
+    authorities (no measure, no condition), only which they are (`masked`: the question with the region as AREA)."""
+    from qa.retrieval import tokens
+    from qa.shapes import cue_tokens
+
+    return not set(tokens(masked)) - {"area"} - cue_tokens("area_nouns") - cue_tokens("member_words")
 
 
 def _elliptical(text: str) -> bool:

@@ -291,10 +291,10 @@ def count_number(text: str) -> int | None:
     words = vocabulary()["count_words"]
     alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
     orders = "|".join(re.escape(w) for words in vocabulary()["order"].values() for w in words if " " not in w)
-    # ("the two years", "both reports" count no rows)
-    m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d+|{alts})\b"
+    # ("the two years", "both reports", "the 2024-25 report", "2023-24 councils" count no rows)
+    m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d{{1,3}}|{alts})\b(?![-/–]\d)"
                   rf"(?!\s+(?:years?|reports?|yrs)\b)", text, re.I) \
-        or re.search(rf"\b(\d+|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|places|ones|{orders})\b",
+        or re.search(rf"(?<![-/–])\b(\d{{1,3}}|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|places|ones|{orders})\b",
                      text, re.I)
     if not m:  # "who was 2nd for outcomes": the list down to that place
         m = re.search(r"\b(2nd|second|3rd|third|4th|fourth|5th|fifth)\b", text, re.I)
@@ -317,4 +317,16 @@ def mask(text: str, spans: list[tuple[int, int, str]]) -> str:
     masked = "".join(out)
     masked = _PERCENT.sub(" NUM% ", masked)
     masked = _NUMBER.sub(" NUM ", masked)
-    return " ".join(masked.split())
+    return " ".join(same_as(masked).split())
+
+
+def same_as(text: str) -> str:
+    """The text with everyday ways of asking in their usual words (vocabulary "same_as": "how come" → "why")."""
+    for phrase, usual in _same_as_pattern().items():
+        text = phrase.sub(usual, text)
+    return text
+
+
+@lru_cache(maxsize=None)
+def _same_as_pattern() -> dict[re.Pattern, str]:
+    return {re.compile(rf"\b{re.escape(k)}\b", re.I): v for k, v in vocabulary()["same_as"].items() if k != "_about"}

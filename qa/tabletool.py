@@ -423,6 +423,18 @@ class TableTool:
                 f"allocation), summing Annex A.")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
+    def members(self, subset: str, years: list[str]) -> TableResult:
+        """Which authorities an English region (SUBSETS) counts, named once if every year has the same."""
+        named = {}
+        for year in years:
+            sql, params, _ = self._where(self._year(year), subset)
+            sql += " ORDER BY authority"
+            named[year] = [r["authority"] for r in self._rows("SELECT authority FROM annex WHERE " + sql, tuple(params))]
+        lists = list(dict.fromkeys(tuple(v) for v in named.values()))
+        text = " ".join(f"The {SUBSETS[subset].split(' (')[0]}{'' if len(lists) == 1 else ' in ' + year} are: {listed(names)}."
+                        for year, names in named.items() if len(lists) > 1 or year == years[-1])
+        return TableResult(text, [], [])
+
     def regions(self, year: str, order: Literal["top", "bottom"] = "top", measure: str = "percentage",
                 n: int = 200) -> TableResult:
         """The English regions ranked by a measure of their authorities' Annex A rows summed (the share of the
@@ -650,6 +662,8 @@ class TableTool:
             return results
         if op == "totals":
             results = [self.totals(y, q.subset) for y in years]
+            if q.subset in slots.regions():  # a region: which authorities it counts
+                return results + [self.members(q.subset, years)]
             if q.subset:
                 return results
             return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])

@@ -33,6 +33,20 @@ def test_years_the_store_lacks_are_declined(reader):
     assert plan.route == "none" and "2019-20" in plan.decline
 
 
+@pytest.mark.parametrize("text, n", [
+    ("top 3 in 2024/25", 3),
+    ("the five worst councils", 5),
+    ("bottom 150", 150),
+    ("sum up the 2024-25 report", None),  # a year is no count of rows
+    ("which 2024-25 councils hit 100%", None),
+    ("compare the two years", None),
+])
+def test_how_many_rows_a_ranking_asks_for(text, n):
+    from qa import slots
+
+    assert slots.count_number(text) == n
+
+
 def test_ages_are_not_years(reader):
     from qa import slots
 
@@ -257,8 +271,9 @@ def test_input_with_no_question_gets_a_message(ask, message):
 
 # ------------------------------------------------------------------ follow-ups
 
-def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask):
-    answer = ask("And in 2023-24?")
+@pytest.mark.parametrize("question", ["And in 2023-24?", "how come?"])  # "how come" is "why"
+def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question):
+    answer = ask(question)
     assert answer.route == "none" and "follow-up" in answer.text
 
 

@@ -159,6 +159,18 @@ def test_report_summary_is_cited_key_points(ask):
     assert "2023-24 report › Executive Summary" in answer.text
 
 
+@pytest.mark.parametrize("question, year, fact", [
+    # "sum up" is not a sum of the table; "in a few bullets" says how to answer, not what about
+    ("can you sum up the 2024-25 report in a few bullets", "2024-25", "104,761"),
+    ("brief rundown of last year's report pls", "2024-25", "858,179"),
+    ("quick recap of the 2023-24 report", "2023-24", "77,203"),
+])
+def test_everyday_asks_for_a_report_summary(ask, question, year, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and answer.text.startswith(f"Key points of the {year} report:"), answer.text
+    assert fact in answer.text
+
+
 def test_topic_summary_adds_the_sections_figures(ask):
     answer = ask("tell me about the validation of claims in 2024-25")
     assert answer.route == "documents"

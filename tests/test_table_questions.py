@@ -110,6 +110,12 @@ def test_change_between_years(ask):
     ("how did the north east do overall in 2024-25", ["the 12 North East authorities"], ["104,761"]),
     ("how many north west councils were under 50% in 2023-24", ["6 authorities", "Warrington (40%)"], ["Sutton"]),
     ("how did north east lincolnshire do in 2024-25", ["North East Lincolnshire achieved 365"], ["authorities"]),
+    # which authorities a region counts, named once for both years, when nothing else is asked of them
+    ("how many councils in the north west", ["the 15 North West authorities", "Blackburn with Darwen, Blackpool",
+                                             "Westmorland and Furness and Wirral"], ["exactly 100%"]),
+    ("which london boroughs are in the tables", ["the 32 London boroughs", "Barking and Dagenham, Barnet, Bexley"],
+     ["Earned Autonomy", "marked *"]),
+    ("which yorkshire councils got the max in 2024-25", ["exactly 100%", "among the Yorkshire and the Humber"], []),
     ("how did london do in 2024-25", ["the 32 London boroughs", "19,724"], ["not in the outcome tables"]),
     # …or outside one: England less London is 104,761 - 19,724
     ("how did england do excluding london in 2024-25", ["the 109 authorities outside London", "85,037"], []),
