@@ -309,6 +309,10 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
             return named
     if missing:
         p = passages[0]
+        other = _from_other_report(plan, retriever, places, avoid) if len(plan.years) == 1 else None
+        if other:  # "how much funding did the programme get in 2024-25": only the 2023-24 report says, for 2023-24
+            return _none(f"The {plan.years[0]} report doesn't give {missing}. The {other.year} report does, for "
+                         f"its own year ({other.section}): {other.quoted()}")
         return _none(f"The reports don't give {missing}. The nearest they say is in the {p.year} report "
                      f"({p.section}): {p.quoted()}")
     sources = [Source(p.year, p.section, p.text) for p in passages]
@@ -319,6 +323,16 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         text = "The two reports each say:\n" + "\n".join(
             f"- {p.year} report: {p.quoted()} ({p.section})" for p in passages)
     return Answer(text, "documents", sources, [], None, ["documents"])
+
+
+def _from_other_report(plan: Plan, retriever, places, avoid) -> Passage | None:
+    """The passage the other report gives for a question about one year that its own report doesn't answer,
+    when it holds what the question asks for (an amount of money, a date, a name)."""
+    from qa.extract import extract
+
+    others = [y for y in retriever.years if y not in plan.years]
+    found = extract(replace(plan, years=others), retriever, places=places, avoid=avoid, find_places=_place_names)
+    return found[0] if found and not found[0].lacks and not _lacks(plan, found[:1]) else None
 
 
 def _ehsg_sections(passage) -> Answer | None:
