@@ -51,6 +51,9 @@ _DEFINITION_PHRASE = re.compile(r"\b(?:definition of|defined as|is defined|known
 _NEW_TOPIC = re.compile(r"^(?!The |This |It )[A-Z][\w() ,'’]{2,120}\s[-–]\s(?:This|These|It)\b")
 # Sentences that carry on from the one before.
 _CARRIES_ON = re.compile(r"^(?:It|Its|This|These|They|Their|As well as|In addition|Both|Each)\b")
+# …but one that only says what the sentence before is ("This is a small increase from the previous year") gives
+# no reason with it.
+_SAYS_WHAT_BEFORE_IS = re.compile(r"^(?:This|It|That) (?:is|was|represents) (?:a|an|the)\b")
 # A sentence that points back at the one before within its first words: "…, this move will…", "They…".
 _REFERS_BACK = re.compile(r"\b(?:this|these|it|its|they|their|both)\b", re.I)
 _REFERS_BACK_WORDS = 12
@@ -303,11 +306,13 @@ def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetrie
         return _quote(retriever, s, span)
     ids = _section_ids(retriever, best)
     at = _index_of(retriever, ids, best)
-    if at > 0 and _CARRIES_ON.match(best.text):
+    if at > 0 and _CARRIES_ON.match(best.text) and not _SAYS_WHAT_BEFORE_IS.match(best.text):
         # "These local authorities … do not make Payment by Results claims": why is who "these" are
         # (tuning set: reason answers 54.5% -> 60.6%, nothing declined lost).
         return _quote(retriever, best, [ids[at - 1], ids[at]])
-    passage = _quote(retriever, best, [best_id(retriever, best)])
+    # (the nearest sentence comes with the one it refers back to: "This is a small increase…" says of what)
+    passage = _quote(retriever, best, [ids[at - 1], ids[at]] if at > 0 and _CARRIES_ON.match(best.text)
+                     else [best_id(retriever, best)])
     passage.lacks = "a reason for this"
     return passage
 

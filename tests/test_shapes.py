@@ -149,6 +149,16 @@ def test_reason_declines_when_the_reports_give_none(ask, question, nearest):
     assert nearest in answer.text
 
 
+def test_a_sentence_that_only_says_what_the_one_before_is_gives_no_reason(ask):
+    """ "This is a small increase from the previous year." (the data survey) is no reason for the national rise."""
+    first = "how many outcomes nationally last year"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("why the increase?", history)
+    assert answer.route == "none" and "don't give a reason" in answer.text
+    # the nearest sentence comes with the one it refers back to
+    assert "Less than half of areas (44%)" in answer.text
+
+
 def test_report_summary_is_cited_key_points(ask):
     answer = ask("Give me a summary of the 2023-24 report")
     assert answer.route == "documents"
