@@ -259,6 +259,8 @@ def test_table_refusals(ask, question, refusal):
     (["who wrote the foreword in 23/24", "and in the newer report?"], ["Janet Daby MP"]),
     # after the EHSG scores, "which section…" is about the same table and year
     (["what were the ehsg scores in 2024", "which section was lowest"], ["2024: Family Voice 3.8", "Data 3.2"]),
+    # …and after what the EHSG is, "section" alone is one of its sections
+    (["what's the EHSG", "what was the lowest scoring section in 2024"], ["The lowest-scoring section: Data in 2024 (3.2)"]),
     (["ehsg workforce score 2024", "and the year before?"], ["Workforce 3.3"]),
     # after a text answer about the EHSG, its scores are the EHSG table's
     (["what is the EHSG", "what were the scores last year"], ["2024: Family Voice 3.8", "Data 3.2"]),
