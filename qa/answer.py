@@ -202,9 +202,11 @@ def _earned_autonomy_answer(authority: str, tool: TableTool, just_named: list[st
     if just_named and name not in just_named:
         verdict = f"{name} is not one of the areas just quoted ({listed(just_named)}). " + (
             "But it has Earned Autonomy:" if marked or passages else "")
-    text = f"{verdict} {marker.summary}".replace("  ", " ")
-    for p in passages:
-        text += f"\n\nThe {p.year} report: “{p.text}” ({p.section})"
+    quoted = "\n\n".join(f"The {p.year} report: “{p.text}” ({p.section})" for p in passages)
+    if passages and not marked:  # awarded in 2023-24, after the areas the table marks: the award first
+        text = f"{verdict} {quoted}\n\n{marker.summary}"
+    else:
+        text = f"{verdict} {marker.summary}".replace("  ", " ") + (f"\n\n{quoted}" if quoted else "")
     return Answer(f"{text}\n\nSource: {cite(sources)}.", "table", sources, marker.rows, None, ["table"])
 
 

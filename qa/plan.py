@@ -750,6 +750,10 @@ class Reader:
             plan.all_years = True  # "under 50% in both years"
         if plan.intent == "count_change":
             plan.comparator = "lt" if plan.order == "bottom" else "gt"
+        if plan.intent == "earned_autonomy_list" and len(plan.authorities) == 1:
+            plan.intent = "earned_autonomy_member"  # "…and whether it has earned autonomy": that area, not the list
+        if plan.intent == "change" and len(plan.authorities) >= 2 and len(plan.years) == 1 and years.named:
+            plan.intent = "compare"  # "how we did in 2024/25 compared to nottingham": the two side by side that year
         if plan.intent == "compare" and len(plan.authorities) < 2:
             plan.intent = "lookup"
         if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target"):

@@ -198,6 +198,14 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
     ("who came closest to their allocation without hitting it last year", ["Hartlepool", "1 short", "311 of 312"]),
     ("median council % in 24/25?", ["79.8%", "median", "86%"]),
     ("bexley 24/25 how far off the allocation", ["68", "464", "396 short"]),
+    # a count in words: "zero" with "get" is a value, not the full allocation
+    ("did any council get zero outcomes", ["No authority had successful family outcomes achieved exactly 0 in 2023-24"]),
+    # one year named and two areas: side by side that year, not each one's change
+    ("I need to know quickly how derby did in 2024/25 compared to nottingham",
+     ["In 2024-25: Derby achieved 507 of a maximum of 798 (64%); Nottingham achieved 551"]),
+    # a second part about the same area: whether it has Earned Autonomy (awarded in 2023-24), not the list
+    ("give me wolverhampton's numbers and whether it has earned autonomy",
+     ["536", "Yes. The 2023-24 report: “This year, we have awarded six areas"]),
     # one authority against the national rate, both from Annex A
     ("was hartlepool above the national rate in 2024-25", ["311 of a maximum of 312", "above the national 81% (19 points)"]),
     ("how does leeds compare to the national average 23/24", ["50%", "below the national 61% (11 points)"]),
