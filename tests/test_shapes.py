@@ -385,3 +385,15 @@ def test_an_organisation_the_reports_name_is_answered(ask):
     answer = ask("is the institute of family therapy involved in the systemic practice trial?")
     assert answer.route == "documents"
     assert "Coram, the Institute of Family Therapy and Ecorys" in answer.text
+
+
+@pytest.mark.parametrize("question, fact", [
+    # who runs the programme is the department that owns it, not a trial that is "run by" Coram
+    ("who runs the programme nationally", "to the Department for Education"),
+    ("who runs supporting families", "to the Department for Education"),
+    # …while who runs something else is whoever the reports say runs it
+    ("who runs the data survey", "It has been run by the Supporting Families programme each year since 2019"),
+])
+def test_who_runs_what(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and fact in answer.text, answer.text
