@@ -585,7 +585,12 @@ def _index_of(retriever: HybridRetriever, ids: list[int], hit: SentenceHit) -> i
 
 
 def _point(retriever: HybridRetriever, ids: list[int], k: int) -> list[int]:
-    """A bullet point: the bullet and the sentences after it, up to the next bullet (three sentences at most)."""
+    """A bullet point: the bullet and the sentences after it, up to the next bullet (three sentences at most);
+    from within a bullet, a sentence that carries on ("This removes the Payment by Results model…") starts
+    where its bullet does."""
+    while k > 0 and _CARRIES_ON.match(retriever.sentence_text[ids[k]]) \
+            and not retriever.sentence_text[ids[k]].startswith("•"):
+        k -= 1
     picked = [ids[k]]
     for i in ids[k + 1:k + 3]:
         if retriever.sentence_text[i].startswith("•"):

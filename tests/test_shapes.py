@@ -397,3 +397,14 @@ def test_an_organisation_the_reports_name_is_answered(ask):
 def test_who_runs_what(ask, question, fact):
     answer = ask(question)
     assert answer.route == "documents" and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["how is earned autonomy different from payment by results",
+                                      "what's the diff between earned autonomy and PbR"])
+def test_the_difference_between_two_terms_is_an_overview_of_the_first(ask, question):
+    """The Earned Autonomy section says what it is against Payment by Results; the summary's point is quoted
+    from the start of its bullet, not from "This removes…"."""
+    answer = ask(question)
+    assert answer.text.startswith("Key points of the 2023-24 report on Earned Autonomy"), answer.text
+    assert "EA is a progression from Payment by Results (PbR)" in answer.text
+    assert "“This removes" not in answer.text
