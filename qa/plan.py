@@ -466,7 +466,7 @@ class Reader:
         allowed = {i for i, _ in prediction.ranked}
         if not has_places and not context_places:
             # (a region is read as its authorities' totals: "how did the north east do"; "each region" as all)
-            regional = found.region or slots.has("region_words", text)
+            regional = found.region or slots.has("region_words", text) or _ea_areas(text)
             allowed -= NEEDS_AUTHORITY - ({"lookup", "change", "target"} if regional else set())
         if has_places:
             allowed -= NO_AUTHORITY
@@ -587,6 +587,10 @@ class Reader:
             keep_operation = elliptical or only_years or plan.intent == "follow_up" or (
                 plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target")) or (
                 last.intent == "ehsg" and not plan.authorities)  # "which section was lowest?" after the scores
+            # "how many were in london?", "which of them are in the north west?" after the councils at 100%: the
+            # same, in that region
+            in_region = not plan.authorities and last.intent in SUBSET_INTENTS and self.slots(plan.question).region
+            keep_operation = keep_operation or bool(in_region)
             if keep_operation and last.intent in ("totals", "national_rate") and not plan.authorities \
                     and slots.order(plan.question) and slots.has("area_nouns", plan.question):
                 keep_operation, plan.intent = False, "rank"  # "and the worst council there?" after a region's totals
@@ -606,6 +610,10 @@ class Reader:
                 plan.intent, keep_operation = last.intent, False  # "so how much did it go up?" after both totals
             elif comparing and last.authorities and (years.named or years.relative or (two_years and len(seen) < 2)):
                 plan.intent, keep_operation = "change", False  # "was that better than the year before?"
+            elif weighing and not names_own and two_years and len(last.authorities) >= 2 \
+                    and slots.has("progress_words", plan.question):
+                plan.intent, plan.authorities, plan.said = "change", list(last.authorities), list(last.said)
+                keep_operation = False  # "which improved more?" after two areas side by side: each one's change
             elif comparing and len(seen) >= 2:
                 plan.intent, plan.authorities, plan.said = "compare", seen[-2:], seen[-2:]  # "which was better?"
                 keep_operation = False
@@ -631,7 +639,14 @@ class Reader:
             elif last.intent == "filter" and re.match(r"\s*(?:so\s+|and\s+)?how many\b", plan.question, re.I) \
                     and not plan.counted_words:
                 merged.intent, merged.answer_type = "count", "number"  # "how many is that?" after the list
-            elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question):
+            elif last.intent == "earned_autonomy_list" and slots.has("pronouns", plan.question) \
+                    and (plan.intent in ("lookup", "target", "change", "follow_up")
+                         or (plan.intent == "rank" and not slots.order(plan.question))):
+                # "how did they do in 2024-25?" after the Earned Autonomy areas: those areas ranked
+                merged.intent, merged.subset, merged.n, merged.order = "rank", "earned_autonomy", 200, "top"
+                merged.measure = plan.measure if plan.measure and plan.measure != "achieved" else "percentage"
+            elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question) \
+                    and not in_region:
                 merged.intent, merged.authorities = "lookup", list(context.answer_authorities)  # "what were their %s?"
             if plan.measure and plan.measure != "achieved" or re.search(r"achiev", plan.question, re.I):
                 merged.measure = plan.measure or merged.measure
@@ -735,7 +750,12 @@ class Reader:
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
-        if plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
+        if _ea_areas(text) and not plan.authorities and (plan.intent in ("lookup", "target", "change") or (
+                plan.intent == "rank" and not plan.follow_up and not slots.order(text))):
+            # "how did the EA areas do in 2024-25": all those areas, ranked by their share
+            plan.intent, plan.subset, plan.n, plan.order = "rank", "earned_autonomy", 200, "top"
+            plan.measure = plan.measure if plan.measure not in (None, "achieved") else "percentage"
+        elif plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
             plan.subset = "earned_autonomy"  # "which EA area had the lowest %", "add up the * rows"
         elif region and not plan.authorities and (plan.intent in ("lookup", "target", "national_rate", "change") or (
                 plan.intent == "rank" and not plan.follow_up and not slots.order(text))):
@@ -744,6 +764,8 @@ class Reader:
                 plan.intent in SUBSET_INTENTS | {"lookup", "national_rate"}:
             plan.by_region = True  # "which region did best", "regional breakdown for 2024-25"
             plan.n = slots.count_number(text) or 200  # all nine, unless it asks for "the worst three"
+            if not slots.order(text) and not slots.first_key("measures", text):
+                plan.measure = "percentage"  # "how did each region do": by its share of the allocation
         elif region and plan.intent in SUBSET_INTENTS:
             plan.subset = region  # "lowest % london borough last year", "who did best in the south west"
         if plan.intent in ("filter", "count") and "all" in years.relatives:
@@ -1077,6 +1099,11 @@ def _asks_membership(plan: Plan) -> bool:
     how it did ("did kent hit its target?", "is its percentage higher?")."""
     return plan.answer_type == "yes_no" and plan.intent != "target" and slots.has("pronouns", plan.question) \
         and not slots.first_key("measures", plan.question)
+
+
+def _ea_areas(text: str) -> bool:
+    """ "the EA areas", "earned autonomy councils": the Earned Autonomy areas as a group of authorities."""
+    return slots.has("earned_autonomy_areas", text) and slots.has("area_nouns", text)
 
 
 def _asks_members(masked: str) -> bool:

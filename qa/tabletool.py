@@ -318,6 +318,9 @@ class TableTool:
             scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {_threshold(measure, value)}"
         lead = f"The {len(rows)} authorities" if len(rows) > 1 else "The authority"
         text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}."
+        if 1 < len(rows) < n:  # the whole group asked for ("rank the london boroughs"): all of it, in order
+            who = scope.removeprefix(", among the ") if scope.startswith(", among the ") else f"authorities{scope}"
+            text = f"All {len(rows)} {who}, by {MEASURES[measure]} in {year}, {word} first: {listing}."
         tied = self._tied(rows, sql, params, measure)
         if tied:
             last = _value(measure, rows[-1])

@@ -110,6 +110,12 @@ def test_change_between_years(ask):
     ("how did the north east do overall in 2024-25", ["the 12 North East authorities"], ["104,761"]),
     ("how many north west councils were under 50% in 2023-24", ["6 authorities", "Warrington (40%)"], ["Sutton"]),
     ("how did north east lincolnshire do in 2024-25", ["North East Lincolnshire achieved 365"], ["authorities"]),
+    # a whole group, ranked: all of it, said so
+    ("how did the earned autonomy areas do in 2024-25", ["All 16 Earned Autonomy areas", "highest first",
+                                                         "1. Cheshire West and Chester (100%: 676 of 676)"], []),
+    ("league table 2023-24", ["All 141 authorities, by successful family outcomes achieved in 2023-24, highest first",
+                              "1. Greater Manchester (3,443 of 7,297, 47%)"], []),
+    ("rank the london boroughs 2024-25", ["All 32 London boroughs", "1. Newham (1,157 of 1,201, 96%)"], []),
     # which authorities a region counts, named once for both years, when nothing else is asked of them
     ("how many councils in the north west", ["the 15 North West authorities", "Blackburn with Darwen, Blackpool",
                                              "Westmorland and Furness and Wirral"], ["exactly 100%"]),
@@ -143,7 +149,7 @@ def test_change_between_years(ask):
     ("how far behind the national rate was blackpool last year", ["Blackpool achieved 36%",
                                                                   "below the national 81% (45 points)"], []),
     ("which councils went backwards between the two years", ["3. Kirklees (479 → 247, -232)"], []),
-    ("rank the london boroughs by percentage in 2024-25", ["The 32 authorities", "among the London boroughs"], []),
+    ("rank the london boroughs by percentage in 2024-25", ["All 32 London boroughs, by percentage of funded outcomes"], []),
     # "how much did the national rate go up" gives both years and the change between them
     ("how much did the national rate go up by", ["+40,481 (+63%)", "went from 61% to 81%"], []),
     # Places in a league table: "came last" is the lowest share of the allocation
@@ -244,6 +250,17 @@ def test_table_refusals(ask, question, refusal):
     (["lowest 5 in london 2024-25", "what about the south west"],
      ["among the South West authorities", "1. Torbay (21 of 355, 6%)"]),
     (["lowest 5 in london 2024-25", "how about outside london"], ["among the authorities outside London", "Torbay"]),
+    # a region after a count or a list narrows it to that region's authorities
+    (["how many councils hit 100% in 2024-25", "how many were in london"],
+     ["17 authorities had percentage of funded outcomes achieved exactly 100% in 2024-25, among the London boroughs"]),
+    (["which councils were under 50% in 2023-24", "which of them are in the north west"],
+     ["6 authorities", "among the North West authorities", "Warrington (40%)"]),
+    # "which improved more" after two areas side by side: each one's change between the years
+    (["kent vs essex 2024-25", "and the previous year", "which improved more"],
+     ["percentage +16 points", "Essex: in 2023-24 it achieved 1,870"]),
+    # "how did they do" after the Earned Autonomy areas: all of them, ranked
+    (["which councils got earned autonomy in 2023-24", "how did they do in 2024-25"],
+     ["All 16 Earned Autonomy areas", "by percentage of funded outcomes achieved in 2024-25"]),
     (["how many outcomes in total last year", "and the year before", "what's the difference"],
      ["64,280", "104,761", "+40,481"]),
     (["kent 24/25", "was that better than the year before?"], ["1,089 more outcomes achieved in 2024-25"]),
