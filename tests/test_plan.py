@@ -227,6 +227,8 @@ def test_operations(ask, question, facts):
 @pytest.mark.parametrize("question, absent", [
     ("What was Leeds' budget for 2024-25?", None),
     ("birmingham outcomes broken down by ethnicity 2024-25", "don't give"),
+    # families counted by something the tables don't hold are not the year's successful outcomes
+    ("how many families dropped out of the programme in 2024-25", "don't give “dropped out” figures"),
 ])
 def test_figures_the_tables_do_not_hold_are_declined(ask, question, absent):
     answer = ask(question)
