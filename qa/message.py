@@ -36,6 +36,8 @@ _USER_LABEL = re.compile(r"^\s*\[?(?:user|human|me|q|question)\]?\s*[:>]\s*", re
 # Sentence ends; a new line also ends a sentence.
 _SENTENCE_END = re.compile(r"(?:(?<=[.?!])|(?<=[.?!][\"'”’)]))\s+(?=[\"'“‘(]?[A-Za-z0-9])|\n+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# A question's number in front of it: "Question 2: …", "Q3) …", "1. …".
+_NUMBERING = re.compile(r"^(?:q(?:uestion)?\s*)?\(?\d{1,2}[:.)]\s+(?=[A-Za-z])", re.I)
 
 
 @dataclass
@@ -72,7 +74,8 @@ def read_message(raw) -> Message:
     kept = _SQL.sub(" ", "\n".join(lines))
     candidates = []
     for sentence in _SENTENCE_END.split(kept):
-        sentence = _after_lead_in(strip_openers(" ".join(sentence.split()).strip(" -–—*#>|,")))
+        sentence = _after_lead_in(strip_openers(_unnumbered(" ".join(sentence.split()).strip(" -–—*#>|,"))))
+        sentence = _unnumbered(sentence)  # ("Question 2:" loses "Question" to the openers first)
         if _WORD.search(sentence) and not _mostly_symbols(sentence):
             candidates.append(sentence)
     cleaned = " ".join(" ".join(kept.split()).split())
@@ -85,6 +88,15 @@ def read_message(raw) -> Message:
                                         "Families reports.")
         return Message(cleaned, [], "That doesn't read as a question about the Supporting Families reports.")
     return Message(cleaned, candidates, context=[c for c in context if _WORD.search(c)])
+
+
+def _unnumbered(sentence: str) -> str:
+    """A question without its number in front ("Question 2: What was Wiltshire's?"); a sentence of several
+    numbered parts ("Q1) our 23/24 percentage Q2) what did we do…") keeps them, to be split by `qa.plan`."""
+    m = _NUMBERING.match(sentence)
+    if not m or re.search(r"\s\(?(?:q\s?)?\d{1,2}[):.]\s", sentence[m.end():], re.I):
+        return sentence
+    return sentence[m.end():]
 
 
 def _after_lead_in(sentence: str) -> str:

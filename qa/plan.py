@@ -45,7 +45,8 @@ _WHO_IS = re.compile(r"^\s*who(?:'s|’s|\s+(?:is|was|are|were))\s+([a-z]+)\b(?!
 CALENDAR = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|"
                        r"august|september|october|november|december", re.I)
 _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:what|which|who|how|when|where|why|is|are|was|"
-                      r"were|do|does|did|can|could)\b))\s+(.+)", re.S | re.I)
+                      r"were|do|does|did|can|could)\b)|,(?=\s+(?:what|which|who|how|when|where|why)\b))\s+(.+)",
+                      re.S | re.I)
 # A request inside a sentence: what follows it is the question ("…, and I'd like to know when it ended").
 _ASKS = re.compile(r"\b(?:i|we)\s+(?:want|would like|'d like|need)\s+to\s+know\b|\b(?:can|could)\s+you\s+"
                    r"(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
@@ -347,8 +348,9 @@ class Reader:
             found = self.slots(own)  # its own slots: what it borrows counts for reading it, not for choosing it
             evidence = SLOT_EVIDENCE if (found.matches or found.years.named or found.years.relative) else 0.0
             signal = question_signal(own)
+            carries_on = sentence != own and self._predict(self.mask(own)).intent == "follow_up"
             scored.append((in_scope * weight + signal + evidence, k, sentence, in_scope, prediction.intent, signal,
-                           prediction.confidence))
+                           prediction.confidence, own, carries_on))
         in_scope = [s for s in scored if s[3] >= 0.5]
         best = max(in_scope or scored)
         # Several real questions in a short message are all answered; a long message gets its best one; a
@@ -357,12 +359,17 @@ class Reader:
         questions = [s for s in in_scope if s[5] >= 0.6]
         standalone = [s for s in questions if s[4] != "follow_up"]
         if standalone:
-            questions = standalone
+            # a follow-up after a real question carries it on ("Q1: What was Hull's award? Q2: What was Wiltshire's?")
+            first = min(q[1] for q in standalone)
+            questions = [s for s in questions if s[4] != "follow_up" or s[1] > first]
             best = max(standalone)
         elif questions and best[5] < 0.6 and best[6] < OUT_OF_SCOPE_CONFIDENCE:
             best = max(questions)
         if 1 < len(questions) <= 3 and sum(len(c) for c in candidates) < 600:
-            return list(dict.fromkeys(s[2] for s in sorted(questions, key=lambda s: s[1])))
+            ordered = sorted(questions, key=lambda s: s[1])
+            # one that only carries on from the question before it ("… in 2024-25? And in 2023-24?") is read as
+            # its own words, a follow-up of that question, not with the message's other years and names
+            return list(dict.fromkeys(s[7] if s[8] and s[1] > ordered[0][1] else s[2] for s in ordered))
         return [best[2]]
 
     def _past_chatter(self, question: str) -> str:
@@ -573,8 +580,18 @@ class Reader:
         if last.route == "table" and plan.intent in ("follow_up", "text") and plan.answer_type in TEXT_TYPES \
                 and (plan.answer_type == "reason" or not slots.has("table_words", plan.question)) \
                 and not (last.intent in ("rank", "rank_change") and slots.keys_found("order", plan.question)):
-            # "why so low?" after a table answer: the reports' text about the same authorities, if any.
-            plan.intent, plan.authorities, plan.said = "text", list(last.authorities), list(last.said)
+            # "why so low?" after a table answer: the reports' text about the same authorities, if any; a question
+            # with a subject of its own ("…and is it true the programme has now closed?") is about that
+            from qa.retrieval import SUBJECT_WORDS
+
+            plan.intent = "text"
+            own = slots.same_as(plan.question)  # ("is it true" points at nothing)
+            names_programme = bool(set(re.findall(r"[a-z]+", own.lower())) & SUBJECT_WORDS)
+            refers = slots.has("pronouns", own) or slots.has("first_person", own)  # "they", "we" (the council)
+            if not (plan.answer_type == "reason" or refers or (short and not names_programme)):
+                self._set_years(plan, years, last)
+                return plan
+            plan.authorities, plan.said = list(last.authorities), list(last.said)
             plan.search_text = " ".join((plan.search_text, last.question))
             if last.intent == "earned_autonomy_member":
                 # "what does that mean for them?" after "did Kent get earned autonomy?": what EA means

@@ -31,11 +31,11 @@ may might shall about into than then there their they them we our us you your i 
 any all each many much more most some such so if but also very just only over under up down out per via much tell
 please give show list name according report reports say said says programme supporting families
 whats whos hows wheres whens s t d ll re ve m kind kinds sort sorts everything anything something
-want know wondering wonder whether
+want know wondering wonder whether true heard apparently
 behind across around among within without towards toward upon onto beside beyond during against along throughout
 """.split())  # with what's left of "what's", "don't", "we'll", and the prepositions
 # ("kind", "sort": "what kinds of problems…" asks about problems; "everything" names no topic; "I want to
-# know…" asks)
+# know…", "is it true…", "I heard…" ask)
 # Stop words for the search (every passage is about them), yet what a question is about: "what is supporting
 # families?" asks something.
 SUBJECT_WORDS = {"supporting", "families", "programme", "program"}
