@@ -687,6 +687,8 @@ def _combine(parts: list[Answer]) -> Answer:
     parts = [p for k, p in enumerate(parts) if not (p.route == "documents" and any(
         o is not p and o.route == "documents" and _holds(o, p) and (not _holds(p, o) or k > parts.index(o))
         for o in parts))]
+    # …and one whose whole text an earlier part already gave is not said twice
+    parts = [p for k, p in enumerate(parts) if not any(o.text == p.text for o in parts[:k])]
     if len(parts) == 1:
         return parts[0]
     answered = [p for p in parts if p.route != "none"]

@@ -279,6 +279,8 @@ def test_the_real_question_is_answered_and_the_rest_is_data(ask, message, fact):
     ("They mainly want to know two things: how did we (Calderdale) do in the final year of the programme, and is "
      "it true the programme has now closed? Thanks, Sam",
      ["Calderdale achieved 495", "the Supporting Families programme ended on 31 March 2025"]),
+    # the same question twice gets one answer
+    ("how did leeds do in 2024-25, and how did leeds do in 2024-25", ["Leeds achieved 2,102"]),
 ])
 def test_each_question_in_a_message_is_answered_once(ask, message, facts):
     answer = ask(message)
