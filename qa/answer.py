@@ -313,8 +313,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         p = passages[0]
         other = _from_other_report(plan, retriever, places, avoid) if len(plan.years) == 1 else None
         if other:  # "how much funding did the programme get in 2024-25": only the 2023-24 report says, for 2023-24
-            return _none(f"The {plan.years[0]} report doesn't give {missing}. The {other.year} report does, for "
-                         f"its own year ({other.section}): {other.quoted()}")
+            return _none(f"The {plan.years[0]} report doesn't give {missing}. The {other.year} report says "
+                         f"({other.section}): {other.quoted()}")
         return _none(f"The reports don't give {missing}. The nearest they say is in the {p.year} report "
                      f"({p.section}): {p.quoted()}")
     sources = [Source(p.year, p.section, p.text) for p in passages]
