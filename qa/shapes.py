@@ -33,6 +33,7 @@ TOPIC_POINTS = 8
 READ_ON = 2  # sentences read on past a passage for what its answer type needs (a name, a date)
 SECTION_DEPTH = 10  # ranked sentences whose sections compete to be "the section about it"
 MIN_ITEMS = 3  # titled paragraphs that make a section a list of things
+LIST_DEPTH = 5  # how far down the ranking a sentence leading into a list of bullets may be
 HEADING_WEIGHT = 0.5  # a section heading naming the topic counts this much beside its sentences' scores
 
 # A figure in a sentence: digits (a bare year like 2023 is a date, not a figure) or number words
@@ -175,7 +176,7 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
     elif kind in ("list", "place") and plan.places_wanted and find_places:
         passage = named_places(plan, best, ranked, retriever, find_places)
     elif kind == "list":
-        passage = titled_items(plan, best, ranked, retriever)
+        passage = bulleted_items(plan, best, ranked, retriever) or titled_items(plan, best, ranked, retriever)
     return [passage] if passage else None
 
 
@@ -500,12 +501,41 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
     return None
 
 
+def bulleted_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage | None:
+    """ "What were the main findings of the 2024 data survey": a well-ranked sentence (or the one after it) that
+    leads into bullets naming the things asked for ("The main findings of this year's survey are set out
+    below:"), with all its bullets and the sentences that carry them on."""
+    asked = _asked_plurals(plan, keep_cues=True)  # ("the main findings" are what such a list is of)
+    if not asked:
+        return None
+    texts, meta = retriever.sentence_text, retriever.sentence_meta
+    for hit in [best] + [s for s in ranked[:LIST_DEPTH] if s is not best]:
+        ids = _section_ids(retriever, hit)
+        at = _index_of(retriever, ids, hit)
+        for k in (at, at + 1):  # the hit itself, or the hit just before the lead-in
+            if k >= len(ids) - 1 or not texts[ids[k]].rstrip().endswith(":"):
+                continue
+            # the bullets, with the sentences that carry one on, to the end of the lead-in's paragraph
+            items = list(itertools.takewhile(lambda i: meta[i]["chunk_id"] == meta[ids[k]]["chunk_id"]
+                                             and not texts[i].rstrip().endswith(":"), ids[k + 1:]))
+            if sum(texts[i].startswith("•") for i in items) >= 2 and asked & set(tokens(texts[ids[k]])):
+                return Passage("\n".join([texts[ids[k]], *(texts[i] for i in items)]), hit.chunk.meta["year"],
+                               hit.chunk.meta["path"], hit.score)
+    return None
+
+
+def _asked_plurals(plan, keep_cues: bool = False) -> set[str]:
+    """The things a list question names in the plural ("findings", "markers"), without the summary cue words
+    ("key points") unless `keep_cues`."""
+    plurals = set(tokens(" ".join(re.findall(r"\b[a-z]+[^s\W]s\b", plan.question.lower()))))
+    return plurals if keep_cues else plurals - cue_tokens("summary_words")
+
+
 def titled_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage | None:
     """ "What were the good practice projects": a section of titled paragraphs ("Family Voice - This is a
     cross-government project…"), each item's opening sentence, when the things asked for ("projects") are
     what most of them are. Looked for in the sections of the best-ranked sentences."""
-    # the things listed are what the question names in the plural ("projects"), not any word it uses
-    asked = set(tokens(" ".join(re.findall(r"\b[a-z]+[^s\W]s\b", plan.question.lower())))) - cue_tokens("summary_words")
+    asked = _asked_plurals(plan)  # the things listed ("projects"), not any word the question uses
     for hit in [best] + [s for s in ranked[:SECTION_DEPTH] if s is not best]:
         ids = _section_ids(retriever, hit)
         items = [i for i in ids if _NEW_TOPIC.match(retriever.sentence_text[i])]

@@ -408,3 +408,18 @@ def test_the_difference_between_two_terms_is_an_overview_of_the_first(ask, quest
     assert answer.text.startswith("Key points of the 2023-24 report on Earned Autonomy"), answer.text
     assert "EA is a progression from Payment by Results (PbR)" in answer.text
     assert "“This removes" not in answer.text
+
+
+@pytest.mark.parametrize("question, lead, items", [
+    ("what were the main findings of the 2024 data survey", "The main findings of this year’s survey are set out below:",
+     ["• Many local partners hold early help cases as lead practitioner.", "Less than half of areas (44%)",
+      "• About half of areas (52%) give practitioners access to data in some form."]),
+    ("what are the markers for earned autonomy", "The following markers underpin the criteria to become an EA area:",
+     ["• Comfortably exceeding minimum numbers", "• Strong evidence of family voice informing service delivery."]),
+])
+def test_a_list_the_reports_set_out_in_bullets_comes_whole(ask, question, lead, items):
+    """The sentence that leads into the bullets, then every bullet (with the sentences that carry one on)."""
+    answer = ask(question)
+    assert answer.route == "documents" and f"“{lead}\n" in answer.text, answer.text
+    for item in items:
+        assert item in answer.text
