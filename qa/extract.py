@@ -72,6 +72,12 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     tops = sorted((r[0] for r in rankings.values() if r), key=lambda s: s.score, reverse=True)
     if not tops or tops[0].score < w.min_score:
         return []
+    # a report's best sentence that holds the abbreviation the question names ("the SEND pilot") comes before
+    # the other report's that doesn't ("…oversee the good practice pilots", the mental health project's)
+    terms = {t for t in tokens(plan.question) if t in retriever.acronyms}
+    if terms:
+        tops = [s for s in tops if s.score >= w.min_score]
+        tops.sort(key=lambda s: not terms <= set(tokens(f"{s.chunk.meta['path']} {s.text}")))
     best = _dated(plan, tops[0], rankings[tops[0].chunk.meta["year"]], w)
     shaped = shapes.shape(plan, best, rankings[best.chunk.meta["year"]], retriever, find_places)
     if shaped:

@@ -459,8 +459,10 @@ class Reader:
         plan.items_asked = _items_asked(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage", "summary", "definition"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
-        elif plan.answer_type in ("number", "money") and not plan.counted_words and plan.places_wanted:
-            plan.answer_type = "list"  # "which councils were wave one…", "which councils got cash…": names
+        elif not plan.counted_words and (plan.answer_type in ("number", "money") and plan.places_wanted or (
+                plan.answer_type in ("person", "organisation") and plan.places_wanted >= 2)):
+            plan.answer_type = "list"  # "which councils were wave one…", "which councils got cash…", "who were the
+            # SEND pilot councils": names
         elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
         elif plan.answer_type == "definition" and re.match(r"\s*which\b", text, re.I):
@@ -1077,8 +1079,9 @@ def _places_wanted(text: str) -> int:
     m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:which|what|(?:name|list)(?:\s+all)?(?:\s+of)?\s+the)\s+(?:(\w+)\s+)?"
                   rf"(?:local\s+)?({AREA_WORDS})\b",
                   text, re.I)
-    if not m:
-        return 0
+    if not m:  # "who were the SEND pilot councils": the places themselves
+        who = re.match(rf"\s*who\s+(?:were|are)\s+the\s+(?:[\w-]+\s+){{0,3}}(?:local\s+)?({AREA_WORDS})\b", text, re.I)
+        return 2 if who and who.group(1).lower().endswith("s") else 0
     plural = m.group(2).lower().endswith("s") and m.group(2).lower() != "las" or m.group(2).lower() == "las"
     count = slots.count_number(m.group(0)) if m.group(1) else None
     return 1 if not plural else count or 2  # "which 14 areas": all fourteen

@@ -423,3 +423,15 @@ def test_a_list_the_reports_set_out_in_bullets_comes_whole(ask, question, lead, 
     assert answer.route == "documents" and f"“{lead}\n" in answer.text, answer.text
     for item in items:
         assert item in answer.text
+
+
+@pytest.mark.parametrize("question, names", [
+    # the report whose passage holds the abbreviation asked about (SEND), not the mental health pilots'
+    ("which councils were in the SEND pilot", "Hertfordshire, Leeds, Nottingham, Southwark, and Wakefield"),
+    # "who were the … councils" asks for places, not a person
+    ("who were the SEND pilot councils", "Hertfordshire County Council; Leeds City Council; Nottingham City Council"),
+])
+def test_which_councils_took_part_in_the_project_named(ask, question, names):
+    answer = ask(question)
+    assert answer.route == "documents" and names in answer.text, answer.text
+    assert "Kirklees" not in answer.text and "Minister" not in answer.text
