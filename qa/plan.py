@@ -435,7 +435,9 @@ class Reader:
             needs_context and last is not None and bool(last.authorities)) or (
             # A short question with no year or table words, after a text answer, goes on about the same thing.
             last is not None and last.route == "documents" and short_words and not years.named
-            and not slots.has("table_words", text))
+            and not slots.has("table_words", text)) or (
+            # "which section improved most since 2022?" after the EHSG scores: one of its sections
+            last is not None and last.intent == "ehsg" and re.search(r"\bsections?\b", text, re.I) is not None)
         if follow and last is not None and last.route == "table" and prediction.intent == "text" and short_words \
                 and slots.has("pronouns", text) and prediction.answer_type not in TEXT_TYPES:
             prediction = replace(prediction, intent="follow_up")  # "how did they do last year?" after a ranking
@@ -805,7 +807,8 @@ class Reader:
                 and slots.has("comparatives", text):
             plan.years = list(self.table_years)  # "how much did the national rate go up by": both, and the change
         parts = slots.has("ehsg_parts", text) or (  # "which EHSG area…" is a section of the guide, not a council
-            plan.follow_up and re.search(r"\bsections?\b", text, re.I) and slots.has("ehsg_words", plan.earlier))
+            plan.follow_up and re.search(r"\bsections?\b", text, re.I)
+            and (plan.intent == "ehsg" or slots.has("ehsg_words", plan.earlier)))
         # (…as is "the lowest scoring section" after the EHSG)
         if parts and not plan.authorities and (slots.order(text) or slots.has("comparatives", text)):
             # "which ehsg area is weakest", "which EHSG area improved the most" (its change, not its score:
@@ -822,6 +825,8 @@ class Reader:
             by = {"previous": -1, "next": 1}.get(years.relative or "")
             if named or years.relative:
                 plan.ehsg_years = named or ([y + by for y in plan.ehsg_years] if by else [])
+            if plan.ehsg_change and len(named) == 1 and self.ehsg_years and named[0] < self.ehsg_years[-1]:
+                plan.ehsg_years = [named[0], self.ehsg_years[-1]]  # "which section improved most since 2022"
             if not named and years.relative == "newest" and not plan.follow_up:
                 plan.ehsg_years = self.ehsg_years[-1:]  # "last year's family voice score": the latest published
             plan.ehsg_sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]

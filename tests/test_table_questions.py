@@ -276,6 +276,9 @@ def test_table_refusals(ask, question, refusal):
     (["who wrote the foreword in 23/24", "and in the newer report?"], ["Janet Daby MP"]),
     # after the EHSG scores, "which section…" is about the same table and year
     (["what were the ehsg scores in 2024", "which section was lowest"], ["2024: Family Voice 3.8", "Data 3.2"]),
+    # …after the scores too, and "since 2022" is from 2022 to the latest
+    (["what's the EHSG", "what were the scores in 2023", "which section improved most since 2022"],
+     ["The section that rose most from 2022 to 2024: Communities (+0.7)"]),
     # …and after what the EHSG is, "section" alone is one of its sections
     (["what's the EHSG", "what was the lowest scoring section in 2024"], ["The lowest-scoring section: Data in 2024 (3.2)"]),
     (["ehsg workforce score 2024", "and the year before?"], ["Workforce 3.3"]),
