@@ -137,8 +137,9 @@ _COUNTS_PLACES = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})\s+(?:local\s+)?(?:author
 
 _STARTED = re.compile(r"\bsince (?:(?:january|february|march|april|may|june|july|august|september|october|november|"
                       r"december) )?(?:19|20)\d\d\b|\b(?:began|started|launched|introduced|was set up)\b", re.I)
-_WHEN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
-                   r"20\d\d|quarter)\b", re.I)
+_WHEN = re.compile(r"\b(january|february|march|april|may(?= 20\d\d)|june|july|august|september|october|november|"
+                   r"december|20\d\d|quarter|(?:in )?the coming (?:months|weeks|year)|later this year|next year)\b",
+                   re.I)  # ("may" only before a year: "how and why this may differ" holds no date)
 
 
 def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str, ...] = (),

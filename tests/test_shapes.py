@@ -435,3 +435,9 @@ def test_which_councils_took_part_in_the_project_named(ask, question, names):
     answer = ask(question)
     assert answer.route == "documents" and names in answer.text, answer.text
     assert "Kirklees" not in answer.text and "Minister" not in answer.text
+
+
+def test_when_finds_the_sentence_that_says_when_not_one_with_may_in_it(ask):
+    """ "how and why this may differ" holds no date; "published … in the coming months" is the nearest to one."""
+    answer = ask("when will the spend research be published")
+    assert "This will be published on gov.uk in the coming months" in answer.text, answer.text
