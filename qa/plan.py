@@ -1109,7 +1109,13 @@ def _bare(text: str) -> bool:
 def _without_relative_years(text: str) -> str:
     """The question for retrieval without "now", "latest", "this year": they choose the report, they are no
     topic ("which department runs supporting families now" is not about "now more children are supported…")."""
-    return re.sub(r"\s{2,}", " ", slots.mask_newest(text)).strip()
+    return re.sub(r"\s{2,}", " ", slots.mask_newest(_without_format(text))).strip()
+
+
+def _without_format(text: str) -> str:
+    """The question without how to answer it ("in a sentence", "like i'm 5": vocabulary "format_words"); they
+    name no topic ("…in a sentence" is not about custodial sentences)."""
+    return slots.without("format_words", text)
 
 
 def with_related_words(text: str) -> str:

@@ -184,7 +184,8 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
     """The sentences that define the term: in the section headed with it if there is one, else among the
     best-ranked; a sentence saying "definition of <term>" first, then one whose subject is the term
     ("EA is a progression from Payment by Results…"); with the sentences that carry on from it."""
-    term = topic(plan.question, "definition_words") or topic(plan.search_text, "definition_words")
+    question = slots.without("format_words", plan.question)  # ("…in a sentence" defines no sentence)
+    term = topic(question, "definition_words") or topic(plan.search_text, "definition_words")
     if not term:
         return None
     acronyms = retriever.acronyms

@@ -95,6 +95,11 @@ def _list_pattern(name: str) -> re.Pattern:
     return phrase_pattern(vocabulary()[name])
 
 
+def without(name: str, text: str) -> str:
+    """The text without the phrases of one vocabulary list."""
+    return _list_pattern(name).sub(" ", text)
+
+
 def mask_newest(text: str) -> str:
     """The text without its words for the newest report ("now", "latest", "this year"); the ones the reports
     also use for a topic stay ("what happened in the final year": "…the delivery of the final year…")."""

@@ -441,3 +441,15 @@ def test_when_finds_the_sentence_that_says_when_not_one_with_may_in_it(ask):
     """ "how and why this may differ" holds no date; "published … in the coming months" is the nearest to one."""
     answer = ask("when will the spend research be published")
     assert "This will be published on gov.uk in the coming months" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, fact", [
+    # how to answer ("in a sentence", "in plain english") names no topic: not custodial sentences
+    ("what is the supporting families programme in a sentence",
+     "The Supporting Families programme funds local authorities to work together with their partners"),
+    ("what is earned autonomy in plain english", "EA is a progression from Payment by Results (PbR)"),
+])
+def test_words_about_how_to_answer_are_not_the_topic(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and fact in answer.text, answer.text
+    assert "custodial" not in answer.text
