@@ -108,6 +108,12 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         if wider.route == "documents":
             wider.text = f"The {plan.years[0]} report doesn't say; the latest the reports say is this.\n\n{wider.text}"
             return wider
+    if answer.route == "none" and plan.answer_type == "reason" and not plan.follow_up and plan.authorities \
+            and answer.text.startswith("I couldn't find"):
+        # "why did hull do so badly in 2023-24": no reason in the text; its figures are what the reports give
+        figures = _table_answer(replace(plan, intent="lookup").table_query(), tool)
+        if figures.route == "table":
+            return _why_figures(plan, figures, avoid, text_answer=answer)
     if answer.route == "none" and plan.answer_type == "reason" and plan.follow_up and plan.authorities \
             and answer.text.startswith("I couldn't find"):
         # "why?" after an area's figures: say what is missing, not that nothing was found
@@ -165,12 +171,11 @@ def _add_text_list(answer: Answer, heading: str, years: list[str]) -> None:
                     return
 
 
-def _why_figures(plan: Plan, figures: Answer, avoid: frozenset[str]) -> Answer:
+def _why_figures(plan: Plan, figures: Answer, avoid: frozenset[str], text_answer: Answer | None = None) -> Answer:
     """ "Why did Kirklees only get 20%?": the tables give figures, never reasons. The text's reason if it
-    gives one about that authority; else say the reports don't, and show the figures as what they do say."""
-    from dataclasses import replace
-
-    text = _document_answer(replace(plan, intent="text"), avoid)
+    gives one about that authority (`text_answer`, when already looked for); else say the reports don't,
+    and show the figures as what they do say."""
+    text = text_answer or _document_answer(replace(plan, intent="text"), avoid)
     if text.route == "documents":
         return text
     return Answer(f"The reports don't give a reason for this. What they do give, from the outcome tables: "

@@ -141,6 +141,8 @@ def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     ("why did kirklees only get 20% in 2024-25", "247"),  # the table figure offered, not a made-up reason
     # the next sentence's own purpose ("…a data lake to bring data together") is no cause of this one
     ("why is data sharing with health still weak", "weakest with health"),
+    # a reason asked of an area without a table word: no reason in the text, its figures instead
+    ("how come hull did so badly in 2023-24", "Kingston upon Hull achieved 213 successful family outcomes in 2023-24"),
 ])
 def test_reason_declines_when_the_reports_give_none(ask, question, nearest):
     answer = ask(question)
@@ -174,6 +176,7 @@ def test_report_summary_is_cited_key_points(ask):
     ("can you sum up the 2024-25 report in a few bullets", "2024-25", "104,761"),
     ("brief rundown of last year's report pls", "2024-25", "858,179"),
     ("quick recap of the 2023-24 report", "2023-24", "77,203"),
+    ("give me the nutshell version of the 2023-24 report as bullets", "2023-24", "612,164"),
 ])
 def test_everyday_asks_for_a_report_summary(ask, question, year, fact):
     answer = ask(question)

@@ -117,6 +117,8 @@ def test_change_between_years(ask):
                               "1. Greater Manchester (3,443 of 7,297, 47%)"], []),
     ("rank the london boroughs 2024-25", ["All 32 London boroughs", "1. Newham (1,157 of 1,201, 96%)"], []),
     # which authorities a region counts, named once for both years, when nothing else is asked of them
+    ("how many authorities sit in the east midlands", ["the 9 East Midlands authorities",
+                                                      "The East Midlands authorities are: Derby, Derbyshire"], ["exactly"]),
     ("how many councils in the north west", ["the 15 North West authorities", "Blackburn with Darwen, Blackpool",
                                              "Westmorland and Furness and Wirral"], ["exactly 100%"]),
     ("which london boroughs are in the tables", ["the 32 London boroughs", "Barking and Dagenham, Barnet, Bexley"],
