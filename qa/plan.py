@@ -806,10 +806,10 @@ class Reader:
         if plan.intent in ("national_rate", "totals") and not plan.years and not plan.subset \
                 and slots.has("comparatives", text):
             plan.years = list(self.table_years)  # "how much did the national rate go up by": both, and the change
-        parts = slots.has("ehsg_parts", text) or (  # "which EHSG area…" is a section of the guide, not a council
+        # "which EHSG area…" is a section of the guide, not a council; so is "the lowest scoring section" after it
+        parts = slots.has("ehsg_parts", text) or (
             plan.follow_up and re.search(r"\bsections?\b", text, re.I)
             and (plan.intent == "ehsg" or slots.has("ehsg_words", plan.earlier)))
-        # (…as is "the lowest scoring section" after the EHSG)
         if parts and not plan.authorities and (slots.order(text) or slots.has("comparatives", text)):
             # "which ehsg area is weakest", "which EHSG area improved the most" (its change, not its score:
             # the most or the least of it)
