@@ -34,6 +34,7 @@ READ_ON = 2  # sentences read on past a passage for what its answer type needs (
 SECTION_DEPTH = 10  # ranked sentences whose sections compete to be "the section about it"
 MIN_ITEMS = 3  # titled paragraphs that make a section a list of things
 LIST_DEPTH = 5  # how far down the ranking a sentence leading into a list of bullets may be
+NARROWER_SENTENCES = 2  # a topic summary puts first the sentences (this many at most) on a narrower word asked
 HEADING_WEIGHT = 0.5  # a section heading naming the topic counts this much beside its sentences' scores
 
 # A figure in a sentence: digits (a bare year like 2023 is a date, not a figure) or number words
@@ -381,7 +382,15 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
             retriever.sentence_text[i], about, retriever.acronyms, whole=True)), 0)
         opening, rest = _topic_run(retriever, ids[start:], start > 0)
         points.append(_passage_of(retriever, opening, ranked[0].score))
-        points += [_passage_of(retriever, [i], ranked[0].score) for i in rest if _key_fact(retriever.sentence_text[i])]
+        # the section's key facts, and first any sentence on what the question narrows it to, a word the
+        # heading doesn't hold ("what did the 2024 survey say about police data": "…improvements in police
+        # data sharing")
+        narrower = naming - set(tokens(path.split(" › ")[-1])) - cue_tokens("generic_nouns")
+        on_it = [i for i in rest if narrower & set(tokens(retriever.sentence_text[i]))] if narrower else []
+        on_it = on_it if len(on_it) <= NARROWER_SENTENCES else []  # (a word all through it, "oxfordshire", is its own)
+        points += [_passage_of(retriever, _with_referent(retriever, ids, i), ranked[0].score) for i in on_it]
+        points += [_passage_of(retriever, [i], ranked[0].score) for i in rest
+                   if i not in on_it and _key_fact(retriever.sentence_text[i])]
     if headline and (not points or headline.chunk.meta["year"] == points[0].year):
         ids = _section_ids(retriever, headline)
         point = _quote(retriever, headline, _point(retriever, ids, _index_of(retriever, ids, headline)))
@@ -398,6 +407,12 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
 
 # A proper name of two or more words inside a sentence: "Early Help Partnership Board", "Strengths and Needs Form".
 _PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+)+")
+
+
+def _with_referent(retriever: HybridRetriever, ids: list[int], i: int) -> list[int]:
+    """A sentence with the one before it when it carries that on ("This is similar to the previous year…")."""
+    k = ids.index(i)
+    return [ids[k - 1], i] if k > 0 and _CARRIES_ON.match(retriever.sentence_text[i]) else [i]
 
 
 def _key_fact(text: str) -> bool:

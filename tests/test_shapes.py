@@ -456,3 +456,13 @@ def test_words_about_how_to_answer_are_not_the_topic(ask, question, fact):
     answer = ask(question)
     assert answer.route == "documents" and fact in answer.text, answer.text
     assert "custodial" not in answer.text
+
+
+def test_an_overview_narrowed_to_a_word_puts_its_sentence_first(ask):
+    """ "What did the 2024 survey say about police data": the survey's key points, with the one sentence on
+    police data (and the sentence it carries on from) right after the opening."""
+    answer = ask("what did the 2024 survey say about police data")
+    assert answer.text.startswith("Key points of the 2024-25 report on Data survey"), answer.text
+    points = [line for line in answer.text.splitlines() if line.startswith("- “")]
+    assert "there have been some improvements in police data sharing" in points[1]
+    assert points[1].startswith("- “Data sharing is strongest across children’s services and weakest with health.")
