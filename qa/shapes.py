@@ -314,8 +314,7 @@ def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetrie
         # (tuning set: reason answers 54.5% -> 60.6%, nothing declined lost).
         return _quote(retriever, best, [ids[at - 1], ids[at]])
     # (the nearest sentence comes with the one it refers back to: "This is a small increase…" says of what)
-    passage = _quote(retriever, best, [ids[at - 1], ids[at]] if at > 0 and _CARRIES_ON.match(best.text)
-                     else [best_id(retriever, best)])
+    passage = _quote(retriever, best, _with_referent(retriever, ids, best_id(retriever, best)))
     passage.lacks = "a reason for this"
     return passage
 
@@ -410,8 +409,9 @@ _PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z
 
 
 def _with_referent(retriever: HybridRetriever, ids: list[int], i: int) -> list[int]:
-    """A sentence with the one before it when it carries that on ("This is similar to the previous year…")."""
-    k = ids.index(i)
+    """A sentence with the one before it in its section (`ids`) when it carries that on ("This is similar to
+    the previous year…")."""
+    k = ids.index(i) if i in ids else 0
     return [ids[k - 1], i] if k > 0 and _CARRIES_ON.match(retriever.sentence_text[i]) else [i]
 
 

@@ -117,7 +117,7 @@ def without_related_words(text: str) -> str:
 
 def asks_money(text: str) -> bool:
     """Whether a question is about money ("how much was Kent paid"); the scheme "payment by results" isn't."""
-    return has("money_words", _list_pattern("not_money").sub(" ", text))
+    return has("money_words", without("not_money", text))
 
 
 def first_key(group: str, text: str) -> str | None:

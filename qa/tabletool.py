@@ -316,11 +316,12 @@ class TableTool:
         listing = "; ".join(f"{i}. {r['authority']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         if comparator:
             scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {_threshold(measure, value)}"
-        lead = f"The {len(rows)} authorities" if len(rows) > 1 else "The authority"
-        text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}."
         if 1 < len(rows) < n:  # the whole group asked for ("rank the london boroughs"): all of it, in order
             who = scope.removeprefix(", among the ") if scope.startswith(", among the ") else f"authorities{scope}"
             text = f"All {len(rows)} {who}, by {MEASURES[measure]} in {year}, {word} first: {listing}."
+        else:
+            lead = f"The {len(rows)} authorities" if len(rows) > 1 else "The authority"
+            text = f"{lead} with the {word} {MEASURES[measure]} in {year}{scope}: {listing}."
         tied = self._tied(rows, sql, params, measure)
         if tied:
             last = _value(measure, rows[-1])
