@@ -1081,14 +1081,14 @@ _NOT_PLURALS = {"status", "does", "thanks", "plus", "claims", "results", "outcom
 def _places_wanted(text: str) -> int:
     """How many authority names a "which councils…" question needs in its answer (0: not such a question)."""
     # at the start, or after a lead-in ("for the comms team - which councils…", "quick one: which areas…")
-    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:which|what|(?:name|list)(?:\s+all)?(?:\s+of)?\s+the)\s+(?:(\w+)\s+)?"
-                  rf"(?:local\s+)?({AREA_WORDS})\b",
-                  text, re.I)
+    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:(?:which|what)\s+(\w+\s+)?|(?:name|list)(?:\s+all)?(?:\s+of)?(?:\s+the)?"
+                  rf"\s+((?:[\w-]+\s+){{1,3}})?)(?:local\s+)?({AREA_WORDS})\b", text, re.I)
     if not m:  # "who were the SEND pilot councils": the places themselves
         who = re.match(rf"\s*who\s+(?:were|are)\s+the\s+(?:[\w-]+\s+){{0,3}}(?:local\s+)?({AREA_WORDS})\b", text, re.I)
         return 2 if who and who.group(1).lower().endswith("s") else 0
-    plural = m.group(2).lower().endswith("s") and m.group(2).lower() != "las" or m.group(2).lower() == "las"
-    count = slots.count_number(m.group(0)) if m.group(1) else None
+    area = m.group(3).lower()  # "name the five SEND pilot councils": a few words may describe them
+    plural = area.endswith("s") and area != "las" or area == "las"
+    count = slots.count_number(m.group(0)) if m.group(1) or m.group(2) else None
     return 1 if not plural else count or 2  # "which 14 areas": all fourteen
 
 

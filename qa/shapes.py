@@ -511,10 +511,24 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
                 return _quote(retriever, hit, sorted(lead + [i]))
         year, path = hit.chunk.meta["year"], hit.chunk.meta["path"]
         for parent in dict.fromkeys([path, path.rsplit(" › ", 1)[0]]):  # its own heading may be one council's
+            opening = retriever.section_sentences(year, parent)
+            naming = [i for i in opening if len(others(retriever.sentence_text[i])) >= wanted]
+            if naming and on_topic(hit, naming[0]):  # "…across five local authorities: Hull, Kirklees…"
+                return Passage(_join(retriever, _paragraph_from(retriever, opening, naming[0])), year, parent, hit.score)
             heads = [h for h in retriever.subsections(year, parent) if others(h)]
-            if len(heads) >= 2:
-                return Passage(hit.text, year, parent, hit.score, headings=heads)
+            if len(heads) >= 2:  # the section's opening (or the hit, when it is one council's), then each heading
+                own = path.rsplit(" › ", 1)[-1] in heads  # "Leeds was awarded £112,268…" for "which councils got money"
+                lead = hit.text if own or not opening else _join(retriever, _paragraph_from(retriever, opening, opening[0]))
+                named = len(others(lead)) >= wanted  # (the opening may name them itself)
+                return Passage(lead, year, parent, hit.score, headings=[] if named else heads)
     return None
+
+
+def _paragraph_from(retriever: HybridRetriever, ids: list[int], start: int, most: int = 2) -> list[int]:
+    """Sentence `start` and those after it in its paragraph, `most` in all ("…across five local authorities: Hull,
+    Kirklees…", then "Northumberland County Council led on this project…")."""
+    chunk = retriever.sentence_meta[start]["chunk_id"]
+    return [i for i in ids if i >= start and retriever.sentence_meta[i]["chunk_id"] == chunk][:most]
 
 
 def bulleted_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage | None:

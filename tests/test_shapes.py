@@ -440,6 +440,20 @@ def test_which_councils_took_part_in_the_project_named(ask, question, names):
     assert "Kirklees" not in answer.text and "Minister" not in answer.text
 
 
+@pytest.mark.parametrize("question, names", [
+    # "name/list the …": a few words may describe the councils before the word for them
+    ("name the five SEND pilot councils", "Hertfordshire County Council; Leeds City Council; Nottingham City Council; "
+                                          "London Borough of Southwark; Wakefield Metropolitan Borough Council."),
+    # the section's opening sentence names them, with the sentence of its paragraph that follows
+    ("list the mental health pilot areas", "Hull, Kirklees, Leicestershire, Southwark and Wiltshire. Northumberland "
+                                           "County Council led on this project"),
+])
+def test_a_list_of_described_councils_names_them_from_the_projects_section(ask, question, names):
+    answer = ask(question)
+    assert answer.route == "documents" and names in answer.text, answer.text
+    assert "aimed to" not in answer.text and "early findings" not in answer.text
+
+
 def test_when_finds_the_sentence_that_says_when_not_one_with_may_in_it(ask):
     """ "how and why this may differ" holds no date; "published … in the coming months" is the nearest to one."""
     answer = ask("when will the spend research be published")
