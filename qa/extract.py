@@ -137,6 +137,8 @@ _COUNTS_PLACES = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})\s+(?:local\s+)?(?:author
 
 _STARTED = re.compile(r"\bsince (?:(?:january|february|march|april|may|june|july|august|september|october|november|"
                       r"december) )?(?:19|20)\d\d\b|\b(?:began|started|launched|introduced|was set up)\b", re.I)
+# A span of years a running total covers: "from April 2012 to March 2025", "Since April 2015".
+_RUNNING = re.compile(r"\b(?:from|since|between) (?:[a-z]+ )?(?:19|20)\d\d\b", re.I)
 _WHEN = re.compile(r"\b(january|february|march|april|may(?= 20\d\d)|june|july|august|september|october|november|"
                    r"december|20\d\d|quarter|(?:in )?the coming (?:months|weeks|year)|later this year|next year)\b",
                    re.I)  # ("may" only before a year: "how and why this may differ" holds no date)
@@ -185,6 +187,8 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
                 s.score += bonus
             elif counted and counted not in shapes.AREA_WORDS and FIGURE.search(s.text):
                 s.score -= bonus / 2  # "how many families…": "five local areas" counts something else
+        if plan.cumulative and wants_number and FIGURE.search(s.text) and _RUNNING.search(s.text):
+            s.score += bonus  # "all-time outcomes": the figure over the programme's years, not one year's
         if wants_date:
             s.score += bonus if _MONTH.search(s.text) else bonus / 2 if _WHEN.search(s.text) else -bonus
             if asks_start and _STARTED.search(s.text):

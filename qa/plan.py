@@ -116,6 +116,7 @@ class Plan:
     role: str | None = None  # "who is the delivery partner": "delivery"
     title: str | None = None  # "who is the director of…": "director", a role the answer must name
     both_reports: bool = False
+    cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
     new_subject: bool = False  # "and the SEND one?": the same question of something else, so not the anchor
     earlier: str = ""  # a text follow-up: the words of the question it follows ("what is family voice")
@@ -801,6 +802,10 @@ class Reader:
             plan.intent = "lookup"
         if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target"):
             plan.intent = "text"  # "which councils did Lincolnshire support?": other councils, named in the text
+        plan.cumulative = not plan.authorities and not plan.years and (
+            bool(years.earlier) or slots.has("cumulative_words", text))
+        if plan.intent == "totals" and plan.cumulative:
+            plan.intent = "text"  # "total outcomes since 2012", "all-time": the reports' running total, not a year's
         if plan.intent == "national_rate":
             plan.measure = "percentage"
         if plan.intent in ("national_rate", "totals") and not plan.years and not plan.subset \

@@ -23,6 +23,9 @@ HEADING_SHARE = 0.5
 RRF_K = 60  # the usual constant; rank fusion is insensitive to it over 20-100
 CANDIDATES = 20  # chunks taken from each ranking before fusion
 RESCORE_CHUNKS = 10  # fused chunks whose sentences are re-scored
+# …with the chunks of the sentences closest to the query on their own: a long chunk (a report's executive
+# summary) can rank low as a whole while one of its sentences is the answer.
+SENTENCE_RECALL = 5
 # Sentence score = dense * cosine + lexical * keyword overlap + chunk * chunk rank (qa/data/weights.json).
 
 STOPWORDS = set("""a an the and or of to in on for with by at from as is are was were be been being it its this that
@@ -50,6 +53,8 @@ def stem(word: str) -> str:
     Kept by hand: PyStemmer's Snowball English scored lower on the tuning set (83.8% against 84.0%,
     219 failures against 216) and folds "authorities" into "author".
     """
+    if word.endswith("ated") and len(word) >= 9:
+        return word[:-4]  # "evaluated" meets "evaluation", "allocated" "allocation" ("updated" stays "updat")
     for suffix in _SUFFIXES:
         if len(word) - len(suffix) >= 3 and word.endswith(suffix) and not word.endswith("ss"):
             word = word[: -len(suffix)]
@@ -143,6 +148,7 @@ class HybridRetriever:
         self.sentence_text: list[str] = s["documents"]
         self.sentence_meta: list[dict] = s["metadatas"]
         self.sentence_vecs = np.asarray(s["embeddings"], dtype=np.float32)
+        self.sentence_years = np.array([m["year"] for m in self.sentence_meta])
         self.by_chunk: dict[str, list[int]] = {}
         for i, m in enumerate(self.sentence_meta):
             self.by_chunk.setdefault(m["chunk_id"], []).append(i)
@@ -218,6 +224,7 @@ class HybridRetriever:
         """Sentences of the best chunks, best first, and the chunks they came from."""
         vec = self.embed(query)
         hits = self.search(query, k=RESCORE_CHUNKS, year=year, query_vector=vec)
+        hits += self._sentence_recall(vec, year, {h.id for h in hits})
         q_tokens = set(self.query_tokens(query)) - YEAR_TOKENS
         q_weight = sum(self.keywords.idf.get(t, 0.0) for t in q_tokens) or 1.0
         top_fused = hits[0].score if hits else 1.0
@@ -236,6 +243,18 @@ class HybridRetriever:
                                        score, cosine, overlap, frozenset(self.sentence_tokens[i])))
         out.sort(key=lambda s: s.score, reverse=True)
         return out, hits
+
+    def _sentence_recall(self, vec: np.ndarray, year: str | None, have: set[str]) -> list[ChunkHit]:
+        """The chunks, not among `have`, of the SENTENCE_RECALL sentences most like the query (of that year)."""
+        similarity = self.sentence_vecs @ vec
+        if year:
+            similarity = np.where(self.sentence_years == year, similarity, -np.inf)
+        out: dict[str, ChunkHit] = {}
+        for i in np.argsort(-similarity, kind="stable")[:SENTENCE_RECALL]:
+            cid = self.sentence_meta[i]["chunk_id"]
+            if np.isfinite(similarity[i]) and cid not in have and cid not in out:
+                out[cid] = ChunkHit(cid, self.texts[cid], self.metas[cid], 0.0, None, None)
+        return list(out.values())
 
     def text_tokens(self, text: str) -> set[str]:
         """A passage's words, with those its abbreviations stand for ("the FFP Programme": families first

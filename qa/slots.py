@@ -192,6 +192,7 @@ class Years:
     relative: str | None = None  # the first relative phrase: "newest" | "previous" | "next" | "all"
     relatives: set[str] = field(default_factory=set)  # every kind of relative phrase in the text
     spans: list[tuple[int, int]] = field(default_factory=list)
+    earlier: list[str] = field(default_factory=list)  # history before the store's years: "since 2012"
 
 
 def label(start: int) -> str:
@@ -227,7 +228,11 @@ def find_years(text: str, store_years: list[str]) -> Years:
             found.named.append(ends[0])
         elif starts and not ends:
             found.named.append(starts[0])
-        elif not ends and not starts and not _EARLIER_CONTEXT.search(text) and 2000 <= y <= 2040:
+        elif not ends and not starts and 2000 <= y <= 2040 and _EARLIER_CONTEXT.search(text):
+            if covered and y < covered[0]:
+                found.earlier.append(str(y))
+            continue
+        elif not ends and not starts and 2000 <= y <= 2040:
             found.outside.append(str(y))
         else:
             continue

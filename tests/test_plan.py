@@ -28,6 +28,22 @@ def test_years_resolved_against_the_store(reader, question, years, note):
     assert plan.years == years and plan.year_note == note
 
 
+@pytest.mark.parametrize("question, intent, cumulative", [
+    ("total outcomes since 2012?", "text", True),  # a year before the reports, as history
+    ("all-time outcomes figure", "text", True),
+    ("whats the running total of family outcomes", "text", True),
+    ("how many outcomes overall", "totals", False),  # the tables' years summed
+])
+def test_a_running_total_is_read_from_the_text_not_the_tables(reader, question, intent, cumulative):
+    plan = reader.understand(question)[0]
+    assert (plan.intent, plan.cumulative) == (intent, cumulative)
+
+
+@pytest.mark.parametrize("question", ["was there a national evaluation", "what research has the programme done"])
+def test_research_and_evaluation_are_text_topics(reader, question):
+    assert reader.understand(question)[0].intent == "text"
+
+
 def test_years_the_store_lacks_are_declined(reader):
     plan = reader.understand("How many outcomes did Leeds achieve in 2019-20?")[0]
     assert plan.route == "none" and "2019-20" in plan.decline
