@@ -35,7 +35,7 @@ DATE_DEPTH = 3
 # The figure each answer type needs: money a £ amount, a percentage a share.
 _KIND_FIGURE = {"money": re.compile(r"£\s?\d"), "percentage": re.compile(r"\d\s?%|per ?cent|\b(?:half|third|quarter)\b", re.I)}
 # A next sentence that only elaborates the one before it.
-_CONTINUES = re.compile(r"^(These|This|They|It|Both)\b")
+_CONTINUES = re.compile(r"^(These|This|They|It|Their|Its|Both)\b")
 _LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally|"
                        r"(?:In|Over|During) (?:this|that|the same) (?:time|period|year))\b")
 

@@ -207,3 +207,9 @@ def test_a_running_total_is_the_reports_figure_over_the_programmes_years(ask, qu
     answer = ask(question)
     assert answer.route == "documents", answer.text
     assert "858,179 successful family outcomes from April 2012 to March 2025" in answer.text, answer.text
+
+
+def test_a_sentence_opening_with_their_carries_on_the_one_it_follows(ask):
+    """ "Wakefield was awarded £80,488. Their vision was to use a whole family assessment…": what the money was for."""
+    answer = ask("what did wakefield spend its send money on")
+    assert "£80,488. Their vision was to use a whole family assessment process" in answer.text, answer.text
