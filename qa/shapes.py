@@ -34,6 +34,7 @@ READ_ON = 2  # sentences read on past a passage for what its answer type needs (
 SECTION_DEPTH = 10  # ranked sentences whose sections compete to be "the section about it"
 MIN_ITEMS = 3  # titled paragraphs that make a section a list of things
 LIST_DEPTH = 5  # how far down the ranking a sentence leading into a list of bullets may be
+HEADED_ITEMS_MOST = 6  # sections a counting lead-in ("Two different approaches were adopted:") may introduce
 NARROWER_SENTENCES = 2  # a topic summary puts first the sentences (this many at most) on a narrower word asked
 HEADING_WEIGHT = 0.5  # a section heading naming the topic counts this much beside its sentences' scores
 
@@ -177,7 +178,8 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
     elif kind in ("list", "place") and plan.places_wanted and find_places:
         passage = named_places(plan, best, ranked, retriever, find_places)
     elif kind == "list":
-        passage = bulleted_items(plan, best, ranked, retriever) or titled_items(plan, best, ranked, retriever)
+        passage = bulleted_items(plan, best, ranked, retriever) or headed_items(plan, best, ranked, retriever) \
+            or titled_items(plan, best, ranked, retriever)
     return [passage] if passage else None
 
 
@@ -551,6 +553,40 @@ def bulleted_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever
             if sum(texts[i].startswith("•") for i in items) >= 2 and asked & set(tokens(texts[ids[k]])):
                 return Passage("\n".join([texts[ids[k]], *(texts[i] for i in items)]), hit.chunk.meta["year"],
                                hit.chunk.meta["path"], hit.score)
+    return None
+
+
+def headed_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage | None:
+    """ "What were the 2 approaches in the mental health pilots": a lead-in that counts the things asked for and
+    closes its section ("Two different approaches were adopted:"), whose items are the sections that follow it,
+    each heading with its first sentence. Found from a well-ranked sentence in the lead-in's section or an item's."""
+    asked = _asked_plurals(plan, keep_cues=True)
+    if not asked:
+        return None
+    texts = retriever.sentence_text
+
+    def count(lead: str) -> int:  # "Two different approaches were adopted:": 2
+        counted = re.match(rf"(\d+|{NUMBER_WORDS})\b", lead, re.I) if lead.rstrip().endswith(":") else None
+        word = counted.group(1).lower() if counted else "0"
+        return int(word) if word.isdigit() else slots.vocabulary()["count_words"].get(word, 0)
+
+    # the sentences near the top, and any lead-in further down counting as many as the question asks ("the 2…")
+    counting = [s for s in ranked if plan.items_asked and count(s.text) == plan.items_asked]
+    for hit in [best] + [s for s in ranked[:LIST_DEPTH] if s is not best] + counting:
+        year, path = hit.chunk.meta["year"], hit.chunk.meta["path"]
+        paths = retriever.sections(year)
+        at = paths.index(path) if path in paths else -1
+        for start in range(at, max(at - HEADED_ITEMS_MOST, -1), -1):
+            ids = retriever.section_sentences(year, paths[start])
+            lead = texts[ids[-1]] if ids else ""
+            n = count(lead)
+            if not n or not asked & set(tokens(lead)):
+                continue
+            after = paths[start + 1:start + 1 + n]
+            firsts = [retriever.section_sentences(year, p)[:1] for p in after]
+            if 2 <= n <= HEADED_ITEMS_MOST and len(after) == n and all(firsts) and (start == at or path in after):
+                items = [f"• {p.rsplit(' › ', 1)[-1]}: {texts[f[0]]}" for p, f in zip(after, firsts)]
+                return Passage("\n".join([lead, *items]), year, after[0].rsplit(" › ", 1)[0], hit.score)
     return None
 
 

@@ -480,3 +480,14 @@ def test_an_overview_narrowed_to_a_word_puts_its_sentence_first(ask):
     points = [line for line in answer.text.splitlines() if line.startswith("- “")]
     assert "there have been some improvements in police data sharing" in points[1]
     assert points[1].startswith("- “Data sharing is strongest across children’s services and weakest with health.")
+
+
+@pytest.mark.parametrize("question", ["2 approaches in the mental health pilot?",
+                                      "what were the two approaches the mental health pilots used"])
+def test_a_counting_lead_in_lists_the_sections_that_follow_it(ask, question):
+    """ "Two different approaches were adopted:" closes its section; the two sections after it are the items."""
+    answer = ask(question)
+    assert answer.route == "documents"
+    assert "“Two different approaches were adopted:\n• Consultative model: Three pilots" in answer.text, answer.text
+    assert "• Direct support/capacity building: Two pilots were designed" in answer.text
+    assert "Key learning" not in answer.text
