@@ -470,6 +470,8 @@ class Reader:
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
         elif plan.answer_type == "definition" and re.match(r"\s*which\b", text, re.I):
             plan.answer_type = "list"  # "which section of the EHSG does … exemplify": a choice, not a term
+        if re.match(r"\W*why\b", slots.same_as(text), re.I):
+            plan.answer_type = "reason"  # "why…", "how come…": a cause, whatever figure it is about
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.

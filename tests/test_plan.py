@@ -39,6 +39,18 @@ def test_a_running_total_is_read_from_the_text_not_the_tables(reader, question, 
     assert (plan.intent, plan.cumulative) == (intent, cumulative)
 
 
+@pytest.mark.parametrize("question", ["why did the number of outcomes go up in 2024-25",
+                                      "how come the number of outcomes jumped in 2024-25", "why so many outcomes?"])
+def test_why_asks_for_a_reason_whatever_figure_it_is_about(reader, question):
+    assert reader.understand(question)[0].answer_type == "reason"
+
+
+def test_why_a_total_rose_says_the_reports_give_no_reason_then_the_total(ask):
+    answer = ask("why did the number of outcomes go up in 2024-25")
+    assert answer.text.startswith("The reports don't give a reason for this."), answer.text
+    assert "104,761 successful family outcomes of 130,054 funded" in answer.text
+
+
 @pytest.mark.parametrize("question", ["was there a national evaluation", "what research has the programme done"])
 def test_research_and_evaluation_are_text_topics(reader, question):
     assert reader.understand(question)[0].intent == "text"
