@@ -75,11 +75,18 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     # a report's best sentence that holds the abbreviation the question names ("the SEND pilot") comes before
     # the other report's that doesn't ("…oversee the good practice pilots", the mental health project's)
     terms = {t for t in tokens(plan.question) if t in retriever.acronyms}
+
+    def holds_terms(s: SentenceHit) -> bool:
+        return terms <= set(tokens(f"{s.chunk.meta['path']} {s.text}"))
+
     if terms:
         tops = [s for s in tops if s.score >= w.min_score]
-        tops.sort(key=lambda s: not terms <= set(tokens(f"{s.chunk.meta['path']} {s.text}")))
+        tops.sort(key=lambda s: not holds_terms(s))
     best = _dated(plan, tops[0], rankings[tops[0].chunk.meta["year"]], w)
-    shaped = shapes.shape(plan, best, rankings[best.chunk.meta["year"]], retriever, find_places)
+    ranking = rankings[best.chunk.meta["year"]]
+    if terms and holds_terms(best):  # the shape is built from the SEND project's sentences, not the next project's
+        ranking = [s for s in ranking if holds_terms(s)]
+    shaped = shapes.shape(plan, best, ranking, retriever, find_places)
     if shaped:
         return shaped
     passages = [_passage(plan, best, rankings[best.chunk.meta["year"]], retriever)]

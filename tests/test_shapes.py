@@ -491,3 +491,11 @@ def test_a_counting_lead_in_lists_the_sections_that_follow_it(ask, question):
     assert "“Two different approaches were adopted:\n• Consultative model: Three pilots" in answer.text, answer.text
     assert "• Direct support/capacity building: Two pilots were designed" in answer.text
     assert "Key learning" not in answer.text
+
+
+def test_why_a_project_was_set_up_is_its_aim_in_the_project_named(ask):
+    """ "set up" asks what it aimed at; the SEND project's sentences, not the mental health pilots' learning."""
+    answer = ask("why were the send pilots set up")
+    assert answer.route == "documents", answer.text
+    assert "Test methods to better connect the SEND system of support" in answer.text
+    assert "mental health" not in answer.text.lower()
