@@ -438,7 +438,10 @@ class Reader:
             last is not None and last.route == "documents" and short_words and not years.named
             and not slots.has("table_words", text)) or (
             # "which section improved most since 2022?" after the EHSG scores: one of its sections
-            last is not None and last.intent == "ehsg" and re.search(r"\bsections?\b", text, re.I) is not None)
+            last is not None and last.intent == "ehsg" and re.search(r"\bsections?\b", text, re.I) is not None) or (
+            # "how did the first one do in 2024-25?" after a list: that row
+            last is not None and last.intent in ("rank", "rank_change", "filter")
+            and _ordinal_ref(text, len(context.answer_authorities)) is not None)
         if follow and last is not None and last.route == "table" and prediction.intent == "text" and short_words \
                 and slots.has("pronouns", text) and prediction.answer_type not in TEXT_TYPES:
             prediction = replace(prediction, intent="follow_up")  # "how did they do last year?" after a ranking
@@ -669,6 +672,12 @@ class Reader:
                 # "how did they do in 2024-25?" after the Earned Autonomy areas: those areas ranked
                 merged.intent, merged.subset, merged.n, merged.order = "rank", "earned_autonomy", 200, "top"
                 merged.measure = plan.measure if plan.measure and plan.measure != "achieved" else "percentage"
+            elif last.intent in ("rank", "rank_change", "filter") and context.answer_authorities \
+                    and _ordinal_ref(plan.question, len(context.answer_authorities)) is not None:
+                # "how did the first one do in 2024-25?", "what about number 3": that row of the list
+                row = context.answer_authorities[_ordinal_ref(plan.question, len(context.answer_authorities))]
+                merged.intent, merged.authorities, merged.said = "lookup", [row], [row]
+                merged.answer_type = "number"
             elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question) \
                     and not in_region:
                 merged.intent, merged.authorities = "lookup", list(context.answer_authorities)  # "what were their %s?"
@@ -1101,6 +1110,21 @@ def _places_wanted(text: str) -> int:
 
 # A question this short with no word of its own (only question words, pronouns, "more") can only follow another.
 BARE_WORDS = 4
+
+
+def _ordinal_ref(text: str, rows: int) -> int | None:
+    """The row of the last list a question points at: "the first one" 0, "number 3" 2, "the last one" -1;
+    None when it points at none (or past the list's end), or asks who is there."""
+    if re.match(r"\W*(?:who|which)\b", text, re.I):
+        return None  # "which was the first one in 2023-24?" asks for a name: that year's ranking
+    words = slots.vocabulary()["ordinal_refs"]
+    alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    m = re.search(rf"\bthe\s+({alts})\s+(?:one|council|authority|area|la|place)\b|(?:\bnumber\s+|#|\bno\.?\s*)(\d)\b",
+                  text, re.I)
+    if not m:
+        return None
+    k = words[m.group(1).lower()] if m.group(1) else int(m.group(2))
+    return k - 1 if 0 < k <= rows else k if k < 0 else None
 
 
 def _bare(text: str) -> bool:
