@@ -74,7 +74,7 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         return []
     # a report's best sentence that holds the abbreviation the question names ("the SEND pilot") comes before
     # the other report's that doesn't ("…oversee the good practice pilots", the mental health project's)
-    terms = {t for t in tokens(plan.question) if t in retriever.acronyms}
+    terms = {t for t in tokens(plan.search_text) if t in retriever.acronyms}  # (a follow-up's, with what it follows)
 
     def holds_terms(s: SentenceHit) -> bool:
         return terms <= set(tokens(f"{s.chunk.meta['path']} {s.text}"))

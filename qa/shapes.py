@@ -171,7 +171,9 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
     if kind == "summary" and "overview" in plan.cues:  # "tell me about…": an overview, not one fact
         return topic_summary(plan, ranked, retriever)
     passage = None
-    if kind == "definition":
+    if kind == "definition" or (kind == "summary" and _NAMES_A_THING.match(plan.question)
+                                and _headed_sections(plan, retriever)):
+        # ("what was the mental health good practice project": the opening of the section headed with it)
         passage = definition(plan, ranked, retriever)
     elif kind == "reason":
         passage = reason(best, ranked, retriever)
@@ -181,6 +183,18 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
         passage = bulleted_items(plan, best, ranked, retriever) or headed_items(plan, best, ranked, retriever) \
             or titled_items(plan, best, ranked, retriever)
     return [passage] if passage else None
+
+
+# "what was the mental health good practice project": a question that only names a thing (no "of", "about"…)
+_NAMES_A_THING = re.compile(r"\W*what\s+(?:was|is|were|are)\s+(?:the|an?)\s+(?:(?!of|about|from|for|in|on|to|with|"
+                            r"like|behind)\b[\w'-]+\s*){1,8}\??\s*$", re.I)
+
+
+def _headed_sections(plan, retriever: HybridRetriever) -> list[str]:
+    """The sections headed with the term a question asks about (in the years it asks about)."""
+    term = topic(slots.without("format_words", plan.question), "definition_words")
+    return [p for y in plan.years or retriever.years for p in retriever.sections(y)
+            if term and _heads(p.split(" › ")[-1], term, retriever.acronyms)]
 
 
 def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage | None:

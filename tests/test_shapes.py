@@ -499,3 +499,21 @@ def test_why_a_project_was_set_up_is_its_aim_in_the_project_named(ask):
     assert answer.route == "documents", answer.text
     assert "Test methods to better connect the SEND system of support" in answer.text
     assert "mental health" not in answer.text.lower()
+
+
+@pytest.mark.parametrize("question, opening", [
+    ("what was the mental health good practice project", "This project ran between April 2023 to September 2024 "
+                                                         "across five local authorities"),
+    ("what was the SEND good practice project", "Good Practice project ran between May 2023 until December 2024"),
+])
+def test_what_was_a_thing_a_section_is_headed_with_quotes_what_introduces_it(ask, question, opening):
+    answer = ask(question)
+    assert answer.route == "documents" and opening in answer.text, answer.text
+
+
+def test_a_follow_up_keeps_the_abbreviation_of_what_it_follows(ask):
+    first = "what was the SEND good practice project?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("which councils took part?", history)
+    assert "Hertfordshire, Leeds, Nottingham, Southwark, and Wakefield" in answer.text, answer.text
+    assert "Kirklees" not in answer.text
