@@ -116,6 +116,7 @@ class Plan:
     role: str | None = None  # "who is the delivery partner": "delivery"
     title: str | None = None  # "who is the director of…": "director", a role the answer must name
     both_reports: bool = False
+    region_of: bool = False  # "which region is hampshire in": the authorities' English region, not their figures
     cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
     new_subject: bool = False  # "and the SEND one?": the same question of something else, so not the anchor
@@ -155,7 +156,8 @@ class Plan:
                           exclude=list(self.exclude), subset=self.subset, all_years=self.all_years,
                           by_region=self.by_region, ehsg_change=self.ehsg_change,
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
-                          ranked=bool(slots.keys_found("order", self.question)), check=self.check)
+                          ranked=bool(slots.keys_found("order", self.question)), check=self.check,
+                          region_of=self.region_of)
 
 
 @dataclass
@@ -776,6 +778,11 @@ class Reader:
         if plan.intent in ("filter", "count") and plan.value is None and len(plan.years) >= 2 \
                 and slots.has("comparatives", text) and not slots.has("full_marks", text):
             plan.intent = "count_change"  # "did any council get fewer outcomes in 24/25 than in 23/24": no threshold
+        if plan.authorities and plan.route == "table" and (region or slots.has("region_words", text) or slots.has(
+                "compass_words", found.masked)) and _asks_members(found.masked, also="compass_words"):
+            # "which region is hampshire in", "is hampshire in the north": where it is, not how it did
+            plan.intent, plan.region_of = "lookup", True
+            plan.subset = region if region and not region.startswith("not_") else None
         if region and not region.startswith("not_") and not plan.authorities and not plan.follow_up \
                 and _asks_members(found.masked) and plan.intent in ("count", "filter", "earned_autonomy_list", "rank"):
             plan.intent = "totals"  # "how many councils are in the north west", "list the yorkshire councils"
@@ -1168,13 +1175,15 @@ def _ea_areas(text: str) -> bool:
     return slots.has("earned_autonomy_areas", text) and slots.has("area_nouns", text)
 
 
-def _asks_members(masked: str) -> bool:
+def _asks_members(masked: str, also: str = "") -> bool:
     """ "how many councils are in the north west", "list the yorkshire councils": nothing asked of the region's
-    authorities (no measure, no condition), only which they are (`masked`: the question with the region as AREA)."""
+    authorities (no measure, no condition), only which they are (`masked`: the question with the region as AREA;
+    `also`: another vocabulary list of words that ask nothing more)."""
     from qa.retrieval import tokens
     from qa.shapes import cue_tokens
 
-    return not set(tokens(masked)) - {"area"} - cue_tokens("area_nouns") - cue_tokens("member_words")
+    return not set(tokens(masked)) - {"area"} - cue_tokens("area_nouns") - cue_tokens("member_words") - (
+        cue_tokens(also) if also else set())
 
 
 def _elliptical(text: str) -> bool:

@@ -7,6 +7,7 @@ exposes the same operations to a LangChain agent with typed arguments.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Literal
@@ -63,6 +64,7 @@ class TableQuery:
     yes_no: bool = True  # the question asks yes or no ("did Kent hit its target?"), not "by how many?"
     ranked: bool = False  # the question ranks ("which EHSG section was lowest?"), so the answer leads with it
     check: str | None = None  # the authority a ranking is asked to confirm ("is bexley the worst…?")
+    region_of: bool = False  # which English region the authorities are in ("is hampshire in the south east?")
 
 
 class TableToolError(ValueError):
@@ -439,6 +441,23 @@ class TableTool:
                         for year, names in named.items() if len(lists) > 1 or year == years[-1])
         return TableResult(text, [], [])
 
+    def region_of(self, authority: str, asked: str | None = None, year: str | None = None) -> TableResult:
+        """The English region an authority is in (regions of qa/data/places.json, which the reports don't use),
+        and whether that is the region `asked` (a key of slots.regions()); cited with its Annex A row."""
+        name, year = self.authority(authority), self._year(year or self.years[-1])
+        region = next((label for label, members in slots.regions().values() if name in members), None)
+        if region is None:
+            text = f"{name} is not in any of the English regions this assistant knows."
+        else:
+            def the(label: str) -> str:  # "the South East", "London", "Yorkshire and the Humber"
+                return f"the {label}" if re.match(r"(?:North|South|East|West)\b", label) else label
+
+            verdict = "" if asked not in slots.regions() else "Yes: " if slots.regions()[asked][0] == region else (
+                f"No: {name} is not in {the(slots.regions()[asked][0])}; ")
+            text = f"{verdict}{name} is in {the(region)} (by English region, a grouping the reports don't use)."
+        rows = self._row(name, year)
+        return TableResult(text, rows, [_annex_source(year, rows)])
+
     def regions(self, year: str, order: Literal["top", "bottom"] = "top", measure: str = "percentage",
                 n: int = 200) -> TableResult:
         """The English regions ranked by a measure of their authorities' Annex A rows summed (the share of the
@@ -641,6 +660,8 @@ class TableTool:
         """The results for a TableQuery: one per authority and year it covers."""
         years = q.years or list(self.years)
         op = _ALIASES.get(q.operation, q.operation)
+        if q.region_of:  # "which region is hampshire in", "is hampshire in the south east"
+            return [self.region_of(a, q.subset, years[-1]) for a in q.authorities]
         if q.by_region:  # "which region did best", "how did each region do"
             return [self.regions(y, q.order, q.measure or "percentage", q.n) for y in years]
         if op == "lookup":

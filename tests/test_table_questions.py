@@ -326,3 +326,23 @@ def test_regions_name_annex_a_authorities(tool):
     names = {row["authority"] for row in tool.all_rows()}
     members = [name for region in slots.places()["regions"].values() for name in region]
     assert len(members) == len(set(members)) and set(members) == names, set(members) ^ names
+
+
+@pytest.mark.parametrize("question, said", [
+    ("which region is hampshire in", "Hampshire is in the South East (by English region, a grouping the reports don't use)"),
+    ("is hampshire in the north west", "No: Hampshire is not in the North West; Hampshire is in the South East"),
+    ("is leeds in yorkshire", "Yes: Leeds is in Yorkshire and the Humber"),
+    # a compass word asks where it is; "South" in South Tyneside's name does not
+    ("is south tyneside in the north", "South Tyneside is in the North East"),
+])
+def test_which_region_an_authority_is_in(ask, question, said):
+    answer = ask(question)
+    assert answer.route == "table" and said in answer.text, answer.text
+    assert "successful family outcomes" not in answer.text.split("Source:")[0]
+
+
+def test_an_authority_named_with_a_compass_word_is_not_asked_where_it_is(ask):
+    first = "gateshead 24/25"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("what about south tyneside", history)
+    assert "South Tyneside achieved 520 successful family outcomes in 2024-25" in answer.text, answer.text
