@@ -175,7 +175,11 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     role = plan.role
     near, quoted = anchor  # _near_anchor(plan.anchor, …), worked out once per question
     claimed = _figures(plan.question)  # "has it supported over 850,000 families?": a figure to check
+    # a year outside the tables that the text mentions ("the budget for 2025-26"): the sentences that name it
+    named_years = [re.compile(rf"\b{y[:4]}\s*(?:-|–|/|to)\s*(?:20)?{y[-2:]}\b") for y in plan.years_named_outside]
     for s in ranked:
+        if named_years and any(p.search(s.text) for p in named_years):
+            s.score += bonus
         if claimed and any(abs(f - c) <= CHECK_MARGIN * c for f in _figures(s.text) for c in claimed):
             s.score += bonus  # "858,179 vulnerable families have been supported" checks "over 850,000"
         if kind not in ("person", "organisation") and shapes.is_signature(s.text):

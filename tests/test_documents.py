@@ -213,3 +213,11 @@ def test_a_sentence_opening_with_their_carries_on_the_one_it_follows(ask):
     """ "Wakefield was awarded £80,488. Their vision was to use a whole family assessment…": what the money was for."""
     answer = ask("what did wakefield spend its send money on")
     assert "£80,488. Their vision was to use a whole family assessment process" in answer.text, answer.text
+
+
+def test_a_year_beyond_the_reports_that_the_text_names_finds_the_sentence_naming_it(ask):
+    """2025-26 is in no table, but the 2024-25 report says what is committed for it (not 2023-24's funding)."""
+    answer = ask("what was the budget for 2025-26")
+    assert answer.route == "documents", answer.text
+    assert "over £500 million" in answer.text and "in 2025-26 through the Families First Partnership" in answer.text
+    assert "181,645,127" not in answer.text
