@@ -277,6 +277,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     places_counted = plan.counted_head in _PLACE_COUNTS
     topic_words = (own_words - set(tokens(" ".join(plan.counted_words))) if places_counted else own_words) \
         or own_words
+    # …and "council" or "area" is in every other passage: "which council spent the most" is about spending
+    topic_words = topic_words - cue_tokens("area_nouns") or topic_words
     spelled = _spelled_out(topic_words, retriever)
     if asked and not signed and not any(spelled & retriever.text_tokens(f"{p.section} {p.text}") for p in passages):
         return _none("I couldn't find this in the reports.")

@@ -475,7 +475,8 @@ def signatures(plan, rankings: dict[str, list[SentenceHit]], retriever: HybridRe
     out = []
     for year, ranked in rankings.items():
         named = [p for p in retriever.sections(year) if signing or about & set(tokens(p))]
-        near = [s.chunk.meta["path"] for s in ranked[:5] if is_signature(s.text)]
+        near = [s.chunk.meta["path"] for s in ranked[:5]
+                if is_signature(s.text) and s.score >= weights.current().min_score]  # (well ranked, not by default)
         path = next((p for p in named + near if _signature_block(retriever, year, p)), None)
         if path:
             block = _signature_block(retriever, year, path)
