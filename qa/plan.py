@@ -449,7 +449,8 @@ class Reader:
             prediction = replace(prediction, intent="follow_up")  # "how did they do last year?" after a ranking
         plan = Plan(question=text, intent=prediction.intent, answer_type=prediction.answer_type,
                     confidence=prediction.confidence, authorities=authorities, said=said, exclude=exclude,
-                    search_text=with_related_words(_without_relative_years(text)), follow_up=follow and last is not None)
+                    search_text=with_related_words(_without_relative_years(self._spelled_right(text, matches))),
+                    follow_up=follow and last is not None)
         plan.measure = slots.first_key("measures", text)
         plan.order = slots.order(text) or "top"
         plan.both_reports = slots.has("both_reports", text)
@@ -501,8 +502,10 @@ class Reader:
             allowed.discard("follow_up")
         if prediction.answer_type == "money":
             allowed -= TABLE_INTENTS  # the tables hold outcome counts, never money
-        if authorities and (years.named or plan.measure):
-            allowed.discard("out_of_scope")  # an authority with a year or a measure is a question about the tables
+        if authorities and (years.named or plan.measure or slots.has("text_topics", text)):
+            # an authority with a year or a measure is a question about the tables; with a topic of the reports'
+            # text ("hull mental health money?"), about the text
+            allowed.discard("out_of_scope")
         if plan.introduce:
             allowed = {"text"}  # "who's lauren": a person of the reports' own case study
         ranked = [(i, p) for i, p in prediction.ranked if i in allowed]
@@ -987,6 +990,15 @@ class Reader:
             if not any(s <= m.start() < e for s, e in spans) and not CALENDAR.match(m.group()):
                 out.append(m.group())
         return out
+
+    def _spelled_right(self, text: str, matches: list) -> str:
+        """The text with a misspelt authority written as the tables name it ("nottinghm" -> "Nottingham"), so the
+        search meets the reports' spelling; names the reports use as said ("hull") stay."""
+        for m in sorted(matches, key=lambda m: m.start, reverse=True):
+            words = re.findall(r"[a-z]+", m.said.lower())
+            if words and any(w not in self.words_used for w in words):
+                text = text[:m.start] + m.name + text[m.end:]
+        return text
 
     # ------------------------------------------------------------ conversation
     def context(self, history: list | None) -> Context:

@@ -227,3 +227,13 @@ def test_a_year_beyond_the_reports_that_the_text_names_finds_the_sentence_naming
     assert answer.route == "documents", answer.text
     assert "over £500 million" in answer.text and "in 2025-26 through the Families First Partnership" in answer.text
     assert "181,645,127" not in answer.text
+
+
+@pytest.mark.parametrize("question, fact", [
+    # a misspelt council is searched as the tables spell it, and with a topic of the text it is no chat
+    ("nottinghm send money?", "Nottingham was awarded £91,466"),
+    ("hull mental health money?", "Hull was awarded £90,000"),
+])
+def test_a_council_with_a_text_topic_is_a_question_about_the_text(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and fact in answer.text, answer.text
