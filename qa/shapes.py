@@ -34,6 +34,7 @@ READ_ON = 2  # sentences read on past a passage for what its answer type needs (
 SECTION_DEPTH = 10  # ranked sentences whose sections compete to be "the section about it"
 MIN_ITEMS = 3  # titled paragraphs that make a section a list of things
 LIST_DEPTH = 5  # how far down the ranking a sentence leading into a list of bullets may be
+AUTHORITY_SECTION_MOST = 5  # sentences of an authority's own section that a summary of what it did quotes whole
 HEADED_ITEMS_MOST = 6  # sections a counting lead-in ("Two different approaches were adopted:") may introduce
 NARROWER_SENTENCES = 2  # a topic summary puts first the sentences (this many at most) on a narrower word asked
 HEADING_WEIGHT = 0.5  # a section heading naming the topic counts this much beside its sentences' scores
@@ -168,6 +169,12 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
           find_places=None) -> list[Passage] | None:
     """The passages in the shape the plan's answer type needs, or None to keep the plain sentence answer."""
     kind = plan.answer_type
+    if kind == "summary" and plan.authorities and _headed_by(best, plan) \
+            and 0 < len(_section_ids(retriever, best)) <= AUTHORITY_SECTION_MOST:
+        # "what did leicestershire do in the mental health pilot", "tell me about hull's mental health project":
+        # the short section headed with its name, not one sentence, nor the whole project (a long case study
+        # headed with a council's name is answered sentence by sentence)
+        return [_quote(retriever, best, _section_ids(retriever, best))]
     if kind == "summary" and "overview" in plan.cues:  # "tell me about…": an overview, not one fact
         return topic_summary(plan, ranked, retriever)
     passage = None
@@ -177,6 +184,7 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
         passage = definition(plan, ranked, retriever)
     elif kind == "reason":
         passage = reason(best, ranked, retriever)
+
     elif kind in ("list", "place") and plan.places_wanted and find_places:
         passage = named_places(plan, best, ranked, retriever, find_places)
     elif kind == "list":
@@ -539,6 +547,12 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
                 named = len(others(lead)) >= wanted  # (the opening may name them itself)
                 return Passage(lead, year, parent, hit.score, headings=[] if named else heads)
     return None
+
+
+def _headed_by(hit: SentenceHit, plan) -> bool:
+    """The hit's own section is headed with an authority the question names ("Leicestershire County Council")."""
+    heading = hit.chunk.meta["path"].rsplit(" › ", 1)[-1].lower()
+    return any(n.lower() in heading or s.lower().strip() in heading for n, s in zip(plan.authorities, plan.said))
 
 
 def _paragraph_from(retriever: HybridRetriever, ids: list[int], start: int, most: int = 2) -> list[int]:

@@ -517,3 +517,17 @@ def test_a_follow_up_keeps_the_abbreviation_of_what_it_follows(ask):
     answer = ask("which councils took part?", history)
     assert "Hertfordshire, Leeds, Nottingham, Southwark, and Wakefield" in answer.text, answer.text
     assert "Kirklees" not in answer.text
+
+
+@pytest.mark.parametrize("question, sentences", [
+    ("what did leicestershire do in the mental health pilot",
+     ["awarded £84,057", "The role provided assessment, consultation and support", "One 0.5 Change Management Leader"]),
+    ("tell me about hull's mental health project",
+     ["awarded £90,000", "The post holder was co-located", "This co-location helped"]),
+])
+def test_what_an_authority_did_is_its_own_short_section(ask, question, sentences):
+    answer = ask(question)
+    assert answer.route == "documents"
+    for sentence in sentences:
+        assert sentence in answer.text, answer.text
+    assert "Kirklees" not in answer.text  # not the whole project
