@@ -194,7 +194,7 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
 
 
 # "what was the mental health good practice project": a question that only names a thing (no "of", "about"…)
-_NAMES_A_THING = re.compile(r"\W*what\s+(?:was|is|were|are)\s+(?:the|an?)\s+(?:(?!of|about|from|for|in|on|to|with|"
+_NAMES_A_THING = re.compile(r"\W*what(?:['’]?s|\s+(?:was|is|were|are))\s+(?:the|an?)\s+(?:(?!of|about|from|for|in|on|to|with|"
                             r"like|behind)\b[\w'-]+\s*){1,8}\??\s*$", re.I)
 
 
@@ -239,6 +239,11 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
     if chosen is None:
         chosen = next((best_id(retriever, s) for s in ranked[:DEFINITION_DEPTH]
                        if _names_term(s.text, term, acronyms, whole=True)), None)
+    opening = next((ids[0] for ids in headed if chosen in ids), None)
+    if opening not in (None, chosen) and term <= set(tokens(texts[opening])) and not term <= set(tokens(texts[chosen])):
+        # "what is the systemic practice trial": its section opens with the trial ("…commissioned a trial of
+        # systemic practice…"); "Systemic practice is based on…" defines only part of the term
+        chosen = opening
     if chosen is None:
         return None
     key, at = retriever.reading_place[chosen]

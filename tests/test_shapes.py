@@ -505,6 +505,10 @@ def test_why_a_project_was_set_up_is_its_aim_in_the_project_named(ask):
     ("what was the mental health good practice project", "This project ran between April 2023 to September 2024 "
                                                          "across five local authorities"),
     ("what was the SEND good practice project", "Good Practice project ran between May 2023 until December 2024"),
+    ("what's the SEND good practice project", "Good Practice project ran between May 2023 until December 2024"),
+    # the section opens with the trial; "Systemic practice is based on…" defines only part of the term
+    ("what is the systemic practice trial", "“The Supporting Families programme commissioned a trial of systemic "
+                                            "practice in early help services. Systemic practice is based on"),
 ])
 def test_what_was_a_thing_a_section_is_headed_with_quotes_what_introduces_it(ask, question, opening):
     answer = ask(question)
