@@ -75,6 +75,16 @@ def test_how_many_rows_a_ranking_asks_for(text, n):
     assert slots.count_number(text) == n
 
 
+@pytest.mark.parametrize("question, n", [
+    ("who were the worst performers in 23/24", 5),  # plural, no count: five
+    ("which councils did best in 2024-25", 5),
+    ("who was the best in 2024-25", 1),
+])
+def test_a_plural_ranking_without_a_count_lists_five(reader, question, n):
+    plan = reader.understand(question)[0]
+    assert (plan.intent, plan.n) == ("rank", n)
+
+
 def test_ages_are_not_years(reader):
     from qa import slots
 
