@@ -229,7 +229,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
                   if w not in said and w.capitalize() not in strangers
                   and (not _ordinary(w) or slots.has("asked_topics", w)) and retriever.unknown_words(w)
-                  and not CALENDAR.match(w) and not slots.has("summary_words", w)]  # "the gist of…" asks a summary
+                  and not CALENDAR.match(w) and not slots.has("summary_words", w)  # "the gist of…" asks a summary
+                  and not slots.keys_found("related_words", w)]  # "takeaway": the reports say "key finding"
     bodies = _unknown_bodies(plan.question, retriever)
     # a body's own words are not named again ("Ombudsman, the Local Government Ombudsman")
     strangers = [n for n in strangers if not any(n.lower() in b.lower().split() for b in bodies)] + bodies
