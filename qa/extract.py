@@ -221,8 +221,10 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             if new_names:
                 s.score += bonus
                 # "Who is the delivery partner…": a new name beside the role asked about.
-                if role and role in s.words:
+                if role and role.split()[0] in s.words:
                     s.score += bonus
+                    if len(role.split()) > 1 and set(role.split()) <= s.words:
+                        s.score += bonus / 4  # "delivery partner", not any "service delivery"
         if wants_list and not s.text.startswith("•") and (
                 s.chunk.meta["kind"] == "list" and s.position == 0 or s.text.rstrip().endswith(":")):
             s.score += bonus  # the lead-in of a list ("The following markers underpin…:"), for a question asking one

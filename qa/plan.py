@@ -10,6 +10,7 @@ like the first two.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -1257,15 +1258,18 @@ def _title(text: str, person: bool = False) -> str | None:
 
 
 def _role(text: str) -> str | None:
-    """The first word a who-question asks about: "Who is the delivery partner…" -> "delivery"."""
+    """The words a who-question asks about, to the first small word (two at most): "Who is the delivery partner
+    for…" -> "delivery partner"."""
     if not re.match(r"\s*who\b|.*\bname of\b", text, re.I):
         return None
-    from qa.retrieval import tokens
+    from qa.retrieval import STOPWORDS, tokens
 
     rest = re.sub(r"^\s*(who|which|what)\b(\s+(is|was|were|are|has|had|did))?(\s+the)?(\s+name\s+of(\s+the)?)?",
                   "", text, flags=re.I)
-    words = tokens(rest)
-    return words[0] if words else None
+    words = re.findall(r"[a-z0-9]+", rest.lower())
+    run = list(itertools.takewhile(lambda w: w not in STOPWORDS, words))[:2]
+    role = tokens(" ".join(run)) or tokens(rest)[:1]
+    return " ".join(role) or None
 
 
 def turns(history: list | None, role: str = "user") -> list[str]:

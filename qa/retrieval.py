@@ -85,6 +85,9 @@ def tokens(text: str) -> list[str]:
 YEAR_TOKENS = {"2023", "2024", "2025", "23", "24", "25"}
 
 
+# The title of a titled paragraph: "Family Voice - This is a cross-government project…".
+_TITLED = re.compile(r"^(?!The |This |It )([A-Z][\w() ,'’]{2,120})\s[-–]\s(?:This|These|It)\b")
+
 # Sentences that lean on the one before ("They have supported 19 areas", "However, 23% of areas…").
 _PRONOUN_START = re.compile(r"^(They|This|These|It|Their|Its|He|She|Her|His|However|Both|Equally|As a result|Having)\b")
 
@@ -200,6 +203,12 @@ class HybridRetriever:
             same_section = (meta[prev]["year"], meta[prev]["path"]) == (meta[cur]["year"], meta[cur]["path"])
             if same_section and _PRONOUN_START.match(self.sentence_text[cur]):
                 out[cur] |= out[prev]
+        # a titled paragraph ("Family Voice - This is a cross-government project…") is about its title throughout:
+        # "We have commissioned Safe Lives to deliver this project" is family voice's
+        for ids in self.by_chunk.values():
+            title = _TITLED.match(self.sentence_text[ids[0]]) if ids else None
+            for i in ids[1:] if title else []:
+                out[i] |= set(tokens(title.group(1)))
         return out
 
     def embed(self, text: str) -> np.ndarray:

@@ -535,3 +535,12 @@ def test_what_an_authority_did_is_its_own_short_section(ask, question, sentences
     for sentence in sentences:
         assert sentence in answer.text, answer.text
     assert "Kirklees" not in answer.text  # not the whole project
+
+
+@pytest.mark.parametrize("question, name, absent", [
+    # a titled paragraph ("Family Voice - This is…") is about its title throughout: Safe Lives runs family voice
+    ("who runs the family voice work", "Safe Lives", "Coram"),
+])
+def test_who_is_found_in_the_paragraph_about_the_thing_asked(ask, question, name, absent):
+    answer = ask(question)
+    assert answer.route == "documents" and name in answer.text and absent not in answer.text, answer.text
