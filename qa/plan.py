@@ -779,6 +779,12 @@ class Reader:
             # 2023-24 table only marks the 15 that had it before that year's awards ("how many have an
             # asterisk in the table" is about the table)
             plan.intent = "text"
+        if plan.intent == "text" and not plan.authorities and plan.comparator == "eq" and plan.value == 100.0 \
+                and slots.has("full_marks", text) and not slots.has("text_topics", text) and (
+                    plan.places_wanted or re.match(rf"\W*how many\s+(?:local\s+)?(?:{AREA_WORDS})\b", text, re.I)):
+            # "how many councils got every outcome they were funded for": those at 100%, in the tables
+            plan.intent = "filter" if plan.places_wanted else "count"
+            plan.measure = "percentage"
         if plan.intent in ("filter", "count") and plan.value is None and len(plan.years) >= 2 \
                 and slots.has("comparatives", text) and not slots.has("full_marks", text):
             plan.intent = "count_change"  # "did any council get fewer outcomes in 24/25 than in 23/24": no threshold

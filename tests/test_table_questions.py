@@ -346,3 +346,15 @@ def test_an_authority_named_with_a_compass_word_is_not_asked_where_it_is(ask):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
     answer = ask("what about south tyneside", history)
     assert "South Tyneside achieved 520 successful family outcomes in 2024-25" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, said", [
+    # "every outcome they were funded for" is 100% of the allocation: the tables count those areas
+    ("how many councils got every outcome they were funded for in 23/24",
+     "9 authorities had percentage of funded outcomes achieved exactly 100% in 2023-24"),
+    ("which areas got every single outcome in 2024-25",
+     "53 authorities had percentage of funded outcomes achieved exactly 100% in 2024-25"),
+])
+def test_every_outcome_funded_is_full_marks(ask, question, said):
+    answer = ask(question)
+    assert answer.route == "table" and said in answer.text, answer.text
