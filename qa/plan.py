@@ -118,6 +118,7 @@ class Plan:
     title: str | None = None  # "who is the director of…": "director", a role the answer must name
     both_reports: bool = False
     region_of: bool = False  # "which region is hampshire in": the authorities' English region, not their figures
+    regions: list[str] = field(default_factory=list)  # regions side by side, when a question names two or more
     cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
     new_subject: bool = False  # "and the SEND one?": the same question of something else, so not the anchor
@@ -158,7 +159,7 @@ class Plan:
                           by_region=self.by_region, ehsg_change=self.ehsg_change,
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
-                          region_of=self.region_of)
+                          region_of=self.region_of, regions=list(self.regions))
 
 
 @dataclass
@@ -170,6 +171,7 @@ class Slots:
     years: slots.Years
     masked: str
     region: str | None = None  # a key of vocabulary "regions" ("north_east", or "not_london" for "outside london")
+    regions: list[str] = field(default_factory=list)  # every region named ("london vs the north west"), in order
 
 
 @dataclass
@@ -258,7 +260,11 @@ class Reader:
                 if cue and lead[cue.end():].strip().lower() in ("", "the"):
                     key = f"not_{key}"  # "top councils outside london", "excluding the north east"
                 masked = masked[:start] + "AREA" + masked[end:]
-            found = Slots(matches, outside, years, masked, key)
+            named = [key] if key else []
+            while len(named) < len(slots.regions()) and (more := slots.earliest_match("regions", masked)):
+                named.append(more[0])  # "did london do better than the north west": both
+                masked = masked[:more[1]] + "AREA" + masked[more[2]:]
+            found = Slots(matches, outside, years, masked, key, list(dict.fromkeys(named)))
             if len(self._slot_cache) > 2048:
                 self._slot_cache.clear()
             self._slot_cache[text] = found
@@ -818,6 +824,12 @@ class Reader:
                 plan.measure = "percentage"  # "how did each region do": by its share of the allocation
         elif region and plan.intent in SUBSET_INTENTS:
             plan.subset = region  # "lowest % london borough last year", "who did best in the south west"
+        if len(found.regions) >= 2 and not any(r.startswith("not_") for r in found.regions) and not plan.authorities \
+                and plan.route == "table" and plan.intent in SUBSET_INTENTS | {"lookup", "national_rate", "compare"}:
+            # "did london do better than the north west": those regions side by side, not the first one's total
+            plan.intent, plan.subset, plan.by_region, plan.regions, plan.n = "totals", None, True, found.regions, 200
+            if not slots.first_key("measures", text):
+                plan.measure = "percentage"
         if plan.intent in ("filter", "count") and "all" in years.relatives:
             plan.all_years = True  # "under 50% in both years"
         if plan.intent == "count_change":

@@ -65,6 +65,7 @@ class TableQuery:
     ranked: bool = False  # the question ranks ("which EHSG section was lowest?"), so the answer leads with it
     check: str | None = None  # the authority a ranking is asked to confirm ("is bexley the worst…?")
     region_of: bool = False  # which English region the authorities are in ("is hampshire in the south east?")
+    regions: list[str] = field(default_factory=list)  # with by_region, only these regions ("london vs the north west")
 
 
 class TableToolError(ValueError):
@@ -459,12 +460,15 @@ class TableTool:
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def regions(self, year: str, order: Literal["top", "bottom"] = "top", measure: str = "percentage",
-                n: int = 200) -> TableResult:
+                n: int = 200, only: list[str] | None = None) -> TableResult:
         """The English regions ranked by a measure of their authorities' Annex A rows summed (the share of the
-        allocation achieved, by default; regions of qa/data/places.json, which the reports don't use)."""
+        allocation achieved, by default; regions of qa/data/places.json, which the reports don't use); `only`
+        those regions (keys of slots.regions()) when given ("did london do better than the north west")."""
         measure, year = self._measure(measure), self._year(year)
         rows = []
         for key, (name, _) in slots.regions().items():
+            if only and key not in only:
+                continue
             r = self.totals(year, key).rows[0]
             rows.append({"region": name, "year": year, "authorities": r["authorities"], "achieved": r["achieved"],
                          "max_outcomes": r["max_outcomes"],
@@ -663,7 +667,7 @@ class TableTool:
         if q.region_of:  # "which region is hampshire in", "is hampshire in the south east"
             return [self.region_of(a, q.subset, years[-1]) for a in q.authorities]
         if q.by_region:  # "which region did best", "how did each region do"
-            return [self.regions(y, q.order, q.measure or "percentage", q.n) for y in years]
+            return [self.regions(y, q.order, q.measure or "percentage", q.n, q.regions) for y in years]
         if op == "lookup":
             return [self.lookup(a, y, q.measure) for a in q.authorities for y in years]
         if op == "change":

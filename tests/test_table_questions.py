@@ -358,3 +358,15 @@ def test_an_authority_named_with_a_compass_word_is_not_asked_where_it_is(ask):
 def test_every_outcome_funded_is_full_marks(ask, question, said):
     answer = ask(question)
     assert answer.route == "table" and said in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("did london do better than the north west in 2024-25",
+     "1. London (91%: 19,724 of 21,734); 2. North West (71%: 15,363 of 21,556)."),
+    ("yorkshire vs the east midlands 23/24",
+     "1. East Midlands (63%: 5,377 of 8,594); 2. Yorkshire and the Humber (46%: 5,809 of 12,587)."),
+])
+def test_two_regions_named_are_set_side_by_side(ask, question, said):
+    answer = ask(question)
+    assert answer.route == "table" and said in answer.text, answer.text
+    assert "South West" not in answer.text  # only the regions named
