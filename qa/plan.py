@@ -588,9 +588,13 @@ class Reader:
             plan.intent = "follow_up"  # "what's the difference?", "so what's the increase?" after two figures
         about_ehsg = plan.intent == "ehsg" and slots.has("ehsg_words", f"{last.search_text} {last.question}")
         if last.route == "documents" and own_table and not plan.authorities and slots.has("pronouns", plan.question) \
-                and slots.has("earned_autonomy_areas", last.question) and (plan.places_wanted or plan.counted_words):
-            # "which councils got it in 2023-24?", "how many have it?" after "what's earned autonomy?"
+                and slots.has("earned_autonomy_areas", last.search_text) and (
+                    plan.places_wanted or plan.counted_words or re.match(r"\W*which\s+ones\b", plan.question, re.I)):
+            # "which councils got it in 2023-24?", "how many have it?" after "what's earned autonomy?" (with the
+            # words it follows, for when the text counts them: "21 local authorities have now achieved EA")
             plan.intent = "earned_autonomy_list"
+            plan.search_text, plan.earlier = f"{plan.search_text} {last.search_text}", last.search_text
+            self._set_years(plan, years, last)
             return plan
         if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question) \
                 and not about_ehsg:  # "what were the scores last year?" after "what is the EHSG?" is the EHSG table

@@ -434,3 +434,14 @@ def test_cli_prints_the_plan(built):
 ])
 def test_items_a_list_question_asks_for(reader, question, items):
     assert reader.understand(question)[0].items_asked == items
+
+
+def test_a_chain_about_earned_autonomy_keeps_it(ask):
+    """ "it" stays earned autonomy two turns on: the text's count, then the areas marked in the table."""
+    history = []
+    for question, fact in [("what is earned autonomy", "Earned Autonomy"),
+                           ("how many councils have it", "21 local authorities have now achieved Earned Autonomy"),
+                           ("which ones got it in 2023-24", "16 areas are marked * in the 2023-24 Annex A")]:
+        answer = ask(question, history)
+        assert fact in answer.text, (question, answer.text)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
