@@ -732,6 +732,9 @@ class Reader:
                 if (only_years or elliptical) and last.route == "documents":
                     plan.answer_type = last.answer_type  # "and the year before?", "and the SEND one?": the same kind of thing
                     plan.new_subject = not only_years
+                elif last.answer_type == "person" and slots.has("pronouns", plan.question) \
+                        and slots.has("job_words", plan.question):
+                    plan.answer_type = "person"  # "what were their jobs?" after who signed: the signatures say
                 # "they"/"it" may be what the answer named ("who delivered family voice?" … "how many areas did
                 # they engage?"); after a definition or a summary it is the subject the question named, and the
                 # answer's other names ("HM Treasury" beside the data accelerator fund) would only mislead
@@ -749,6 +752,9 @@ class Reader:
                 if last.route == "documents":
                     plan.anchor = list(context.answer_quotes)  # "who ran it?": near what was just quoted
         self._set_years(plan, years, last)
+        if plan.intent == "text" and plan.answer_type == "person" == last.answer_type and not plan.years \
+                and slots.has("pronouns", plan.question):
+            plan.years = list(last.years)  # "what were their jobs?": in the report they signed
         return plan
 
     def _finish(self, plan: Plan, text: str, found: Slots, outside, years: slots.Years) -> None:

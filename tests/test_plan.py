@@ -445,3 +445,13 @@ def test_a_chain_about_earned_autonomy_keeps_it(ask):
         answer = ask(question, history)
         assert fact in answer.text, (question, answer.text)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+
+
+def test_their_jobs_after_who_signed_are_the_signatures_of_that_report(ask):
+    first = "who signed the 2023-24 foreword"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("what were their jobs", history)
+    assert "Minister for Housing and Homelessness" in answer.text and "Janet Daby" not in answer.text, answer.text
+    history += [{"role": "user", "content": "what were their jobs"}, {"role": "assistant", "content": answer.text}]
+    answer = ask("and in the newer report?", history)
+    assert "Janet Daby MP: Minister for Children and Families" in answer.text, answer.text
