@@ -697,6 +697,13 @@ def _combine(parts: list[Answer]) -> Answer:
         for o in parts))]
     # …and one whose whole text an earlier part already gave is not said twice
     parts = [p for k, p in enumerate(parts) if not any(o.text == p.text for o in parts[:k])]
+    # …nor a table answer another part's says inside its own ("Calderdale achieved 94%…", then the same beside
+    # the national 81%)
+    def body(a: Answer) -> str:
+        return a.text.split("\n\nSource:")[0]
+
+    parts = [p for p in parts if not (p.route == "table" and any(
+        o is not p and o.route == "table" and body(p).rstrip(".") in body(o) and body(p) != body(o) for o in parts))]
     if len(parts) == 1:
         return parts[0]
     answered = [p for p in parts if p.route != "none"]

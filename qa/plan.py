@@ -513,6 +513,9 @@ class Reader:
             # an authority with a year or a measure is a question about the tables; with a topic of the reports'
             # text ("hull mental health money?"), about the text
             allowed.discard("out_of_scope")
+        if authorities and years.named and slots.has("table_words", text) and not slots.has("text_topics", text) \
+                and not slots.asks_money(text) and allowed & TABLE_INTENTS:
+            allowed.discard("text")  # "please send kent stats 23/24": its row of the tables
         if plan.introduce:
             allowed = {"text"}  # "who's lauren": a person of the reports' own case study
         ranked = [(i, p) for i, p in prediction.ranked if i in allowed]

@@ -193,9 +193,9 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
     return [passage] if passage else None
 
 
-# "what was the mental health good practice project": a question that only names a thing (no "of", "about"…)
+# "what was the mental health good practice project (about)": a question that only names a thing (no "of"…)
 _NAMES_A_THING = re.compile(r"\W*what(?:['’]?s|\s+(?:was|is|were|are))\s+(?:the|an?)\s+(?:(?!of|about|from|for|in|on|to|with|"
-                            r"like|behind)\b[\w'-]+\s*){1,8}\??\s*$", re.I)
+                            r"like|behind)\b[\w'-]+\s*){1,8}(?:about\s*)?\??\s*$", re.I)  # ("…project about?")
 
 
 def _headed_sections(plan, retriever: HybridRetriever) -> list[str]:

@@ -370,3 +370,20 @@ def test_two_regions_named_are_set_side_by_side(ask, question, said):
     answer = ask(question)
     assert answer.route == "table" and said in answer.text, answer.text
     assert "South West" not in answer.text  # only the regions named
+
+
+@pytest.mark.parametrize("question", [
+    "re: FW: FW: supporting families stats --- can u send the wirral numbers for last yr",
+    "please send kent stats 23/24",
+])
+def test_send_me_a_councils_numbers_is_its_table_row(ask, question):
+    """ "send" here asks for something (it is no SEND project), and "stats"/"numbers" are the tables'."""
+    answer = ask(question)
+    assert answer.route == "table" and "successful family outcomes" in answer.text, answer.text
+
+
+def test_a_part_another_part_already_says_is_not_repeated(ask):
+    answer = ask("what percentage of its allocation did Calderdale achieve in 2024-25, and how does that compare "
+                 "with the national figure?")
+    assert answer.text.count("Calderdale achieved 94%") == 1, answer.text
+    assert "above the national 81%" in answer.text
