@@ -477,7 +477,7 @@ def _lacks(plan: Plan, passages) -> str | None:
     amount, a percentage a share, a date a date, a person or organisation a name the question lacks,
     and a "which areas" question the names of areas.
     """
-    from qa.extract import FIGURE
+    from qa.extract import FIGURE, WHEN
     from qa.retrieval import default_retriever, tokens
     from qa.shapes import topic
 
@@ -540,8 +540,8 @@ def _lacks(plan: Plan, passages) -> str | None:
             return f"a number of {head} for this"
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
-                                  for t in texts):
-        return "a date for this"
+                                  or WHEN.search(t) for t in texts):
+        return "a date for this"  # (the time the reports give may be "in the coming months")
     if any(p.introduces for p in passages):
         return None  # the sentence naming the person asked about says who they are
     if kind in ("person", "organisation") and not any(new_names(t, asked) for t in texts):
@@ -622,7 +622,8 @@ _SHARE = r"\d\s?%|per ?cent"
 
 # Words that carry no topic of their own ("How much did Kirklees get?").
 _LIGHT_WORDS = ("get gets got receive received receives give gives given gave make made take took use used go went "
-                "overall total altogether cumulative ever")  # and the words for "all of it": "how many overall"
+                "overall total altogether cumulative ever like")  # and the words for "all of it": "how many overall"
+# ("what was norfolk like before…" asks about Norfolk, not likeness)
 
 
 def _mentions_authority(text: str, name: str, said: str) -> bool:

@@ -114,10 +114,10 @@ def _dated(plan, best: SentenceHit, ranking: list[SentenceHit], w: weights.Weigh
     that does, scores at least min_score and sits in the same section or one above or below it ("how long
     were the waiting lists" asks no date: its best sentence stays, to be declined if it has no figure)."""
     asks_when = re.search(r"\bwhen\b|\bwhat (?:date|year|month)\b", plan.question, re.I)  # not "how long…"
-    if plan.answer_type != "date" or not asks_when or _WHEN.search(best.text):
+    if plan.answer_type != "date" or not asks_when or WHEN.search(best.text):
         return best
     path = best.chunk.meta["path"]
-    return next((s for s in ranking[1:DATE_DEPTH + 1] if _WHEN.search(s.text) and s.score >= w.min_score
+    return next((s for s in ranking[1:DATE_DEPTH + 1] if WHEN.search(s.text) and s.score >= w.min_score
                  and (path.startswith(s.chunk.meta["path"]) or s.chunk.meta["path"].startswith(path))), best)
 
 
@@ -146,7 +146,7 @@ _STARTED = re.compile(r"\bsince (?:(?:january|february|march|april|may|june|july
                       r"december) )?(?:19|20)\d\d\b|\b(?:began|started|launched|introduced|was set up)\b", re.I)
 # A span of years a running total covers: "from April 2012 to March 2025", "Since April 2015".
 _RUNNING = re.compile(r"\b(?:from|since|between) (?:[a-z]+ )?(?:19|20)\d\d\b", re.I)
-_WHEN = re.compile(r"\b(january|february|march|april|may(?= 20\d\d)|june|july|august|september|october|november|"
+WHEN = re.compile(r"\b(january|february|march|april|may(?= 20\d\d)|june|july|august|september|october|november|"
                    r"december|20\d\d|quarter|(?:in )?the coming (?:months|weeks|year)|later this year|next year)\b",
                    re.I)  # ("may" only before a year: "how and why this may differ" holds no date)
 
@@ -201,7 +201,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
         if plan.cumulative and wants_number and FIGURE.search(s.text) and _RUNNING.search(s.text):
             s.score += bonus  # "all-time outcomes": the figure over the programme's years, not one year's
         if wants_date:
-            s.score += bonus if _MONTH.search(s.text) else bonus / 2 if _WHEN.search(s.text) else -bonus
+            s.score += bonus if _MONTH.search(s.text) else bonus / 2 if WHEN.search(s.text) else -bonus
             if asks_start and _STARTED.search(s.text):
                 s.score += bonus / 2  # "when did the data survey start": "…each year since 2019"
         if wants_names:

@@ -95,6 +95,10 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     ("when did the send pilots finish", "The project was completed in December 2024"),
     # the programme's own name is what these ask about
     ("what is supporting families", "The Supporting Families programme"),
+    # "before supporting families" is the text's "prior to"; "like" asks nothing of its own
+    ("what was norfolk like before supporting families", "Prior to 2012, Norfolk's early help system"),
+    # when: "in the coming months" is the time the report gives
+    ("when is the spend report out", "published on gov.uk in the coming months"),
     # a "lesson" is what the reports call a "key finding" (a text topic: not the council's figures)
     ("what's oxfordshire's big lesson", "A key finding for Oxfordshire is that investing time in relationships"),
     ("main takeaway from the mental health pilots", "the consultation models showed positive outcomes"),
