@@ -606,7 +606,9 @@ class Reader:
         names_own = bool(plan.authorities)
         if own_table and plan.intent in NEEDS_AUTHORITY and not plan.authorities and last.authorities:
             plan.authorities, plan.said = list(last.authorities), list(last.said)  # "did they hit 100% too?"
-        if last.route == "table" and plan.intent in ("follow_up", "text") and plan.answer_type in TEXT_TYPES \
+        if last.route == "table" and plan.intent in ("follow_up", "text") and (
+                plan.answer_type in TEXT_TYPES or (plan.answer_type in ("list", "yes_no") and (
+                    plan.intent == "text" or slots.has("text_topics", plan.question)))) \
                 and (plan.answer_type == "reason" or not slots.has("table_words", plan.question)) \
                 and not (last.intent in ("rank", "rank_change") and slots.keys_found("order", plan.question)):
             # "why so low?" after a table answer: the reports' text about the same authorities, if any; a question

@@ -224,6 +224,8 @@ def find_years(text: str, store_years: list[str]) -> Years:
         y = int(m.group(1))
         ends = [s for s in store_years if int(s[:4]) + 1 == y]
         starts = [s for s in store_years if int(s[:4]) == y]
+        if starts and _DATED_EVENT.match(text[m.end():]):
+            ends = []  # "the 2024 data survey" ran in 2024: the report for 2024-25 gives it
         if ends and not starts:
             found.named.append(ends[0])
         elif starts and not ends:
@@ -253,6 +255,10 @@ def _plausible_short(a: int, store_years: list[str], after: str) -> bool:
     first, last = (int(y[:4]) for y in (store_years[0], store_years[-1])) if store_years else (2023, 2024)
     return first - 5 <= 2000 + a <= last + 5 and not re.match(r"\s*(?:years?|yrs?|months?|weeks?|hours?)\b", after, re.I)
 
+
+# What a calendar year before it dates ("the 2024 data survey", "the 2023 collection"): a yearly exercise that
+# the report for the programme year starting then gives.
+_DATED_EVENT = re.compile(r"\s+(?:data\s+)?(?:survey|collection|self[- ]assessments?)\b", re.I)
 
 # "since 2015", "from April 2012": history, not a year asked about.
 _EARLIER_CONTEXT = re.compile(r"\b(since|from|began|started|launched|back in|between)\b", re.I)

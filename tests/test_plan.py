@@ -22,6 +22,9 @@ def reader(built):
     ("leeds outcomes the year before", ["2023-24"], "2023-24, the report before the latest"),
     # a spending period the reports fall in is no one report's year (not 2024-25 for its end)
     ("what was the programme's total budget for 2022-2025", [], ""),
+    # a yearly survey is dated by the year it ran: the report for the programme year starting then gives it
+    ("what did the 2024 data survey find", ["2024-25"], ""),
+    ("what did the 2023 data survey find", ["2023-24"], ""),
 ])
 def test_years_resolved_against_the_store(reader, question, years, note):
     plan = reader.understand(question)[0]
@@ -455,3 +458,10 @@ def test_their_jobs_after_who_signed_are_the_signatures_of_that_report(ask):
     history += [{"role": "user", "content": "what were their jobs"}, {"role": "assistant", "content": answer.text}]
     answer = ask("and in the newer report?", history)
     assert "Janet Daby MP: Minister for Children and Families" in answer.text, answer.text
+
+
+def test_how_many_replied_after_the_data_survey_is_its_response(ask):
+    first = "tell me about the data survey"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("how many councils replied", history)
+    assert "149 local authorities responding in 2023" in answer.text, answer.text
