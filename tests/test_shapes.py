@@ -544,3 +544,10 @@ def test_what_an_authority_did_is_its_own_short_section(ask, question, sentences
 def test_who_is_found_in_the_paragraph_about_the_thing_asked(ask, question, name, absent):
     answer = ask(question)
     assert answer.route == "documents" and name in answer.text and absent not in answer.text, answer.text
+
+
+def test_why_something_matters_is_why_the_reports_call_it_vital(ask):
+    answer = ask("why does early help matter")
+    assert answer.route == "documents", answer.text
+    assert "Offering Early Help to families who are struggling is vital in preventing the need for expensive " \
+           "statutory intervention" in answer.text
