@@ -160,7 +160,11 @@ def report_changes(plan) -> bool:
 
 
 def _topic_of_report(plan) -> set[str]:
-    return topic(plan.search_text, "summary_words", "change_words", "both_reports")
+    # ("…compared to the year before": a year, no topic)
+    years = [p for key, phrases in slots.vocabulary()["relative_years"].items() if not key.startswith("_")
+             for p in phrases]
+    return topic(slots.phrase_pattern(years).sub(" ", plan.search_text), "summary_words", "change_words",
+                 "both_reports")
 
 
 # ------------------------------------------------------------------ shapes

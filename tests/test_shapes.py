@@ -551,3 +551,15 @@ def test_why_something_matters_is_why_the_reports_call_it_vital(ask):
     assert answer.route == "documents", answer.text
     assert "Offering Early Help to families who are struggling is vital in preventing the need for expensive " \
            "statutory intervention" in answer.text
+
+
+def test_whats_new_compared_to_the_year_before_is_what_changed(ask):
+    """ "the year before" names a year, not a topic: the reports' changes, totals side by side."""
+    answer = ask("what's new in the 2024-25 report compared to the year before")
+    assert answer.route == "documents", answer.text
+    assert "In 2023-24, 141 areas achieved 64,280" in answer.text and "In 2024-25, 141 areas achieved 104,761" in answer.text
+
+
+def test_brief_me_on_asks_an_overview(ask):
+    answer = ask("brief me on the workforce project")
+    assert answer.text.startswith("Key points of the 2023-24 report on Workforce project:"), answer.text
