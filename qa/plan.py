@@ -807,7 +807,8 @@ class Reader:
             plan.intent = "filter" if plan.places_wanted else "count"
             plan.measure = "percentage"
         if plan.intent in ("filter", "count") and plan.value is None and len(plan.years) >= 2 \
-                and slots.has("comparatives", text) and not slots.has("full_marks", text):
+                and slots.has("comparatives", re.sub(r"\b(?:fell|fall|falls|falling)\s+short\b", " ", text, flags=re.I)) \
+                and not slots.has("full_marks", text):  # ("fell short in both years" is under 100% in each)
             plan.intent = "count_change"  # "did any council get fewer outcomes in 24/25 than in 23/24": no threshold
         if plan.authorities and plan.route == "table" and (region or slots.has("region_words", text) or slots.has(
                 "compass_words", found.masked)) and _asks_members(found.masked, also="compass_words"):

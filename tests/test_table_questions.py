@@ -387,3 +387,11 @@ def test_a_part_another_part_already_says_is_not_repeated(ask):
                  "with the national figure?")
     assert answer.text.count("Calderdale achieved 94%") == 1, answer.text
     assert "above the national 81%" in answer.text
+
+
+def test_fell_short_in_both_years_is_under_full_marks_in_each(ask):
+    """ "fell short" is a threshold (under 100%), not a change between the years."""
+    answer = ask("which councils fell short in both years")
+    assert answer.route == "table", answer.text
+    assert "87 authorities had percentage of funded outcomes achieved under 100% in each of 2023-24 and 2024-25" \
+        in answer.text, answer.text
