@@ -226,7 +226,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word
     # either; or an everyday word for a topic ("salary", "ofsted", vocabulary "asked_topics") they never use.
     said = " ".join(plan.said + plan.exclude).lower()  # the names the question used, kept or excluded
-    strangers += [w for w in dict.fromkeys(re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
+    strangers += [w for w in dict.fromkeys(re.sub(r"['’]s$", "", w)  # ("birmingham's" is Birmingham)
+                                           for w in re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
                   if w not in said and w.capitalize() not in strangers
                   and (not _ordinary(w) or slots.has("asked_topics", w)) and retriever.unknown_words(w)
                   and not CALENDAR.match(w) and not slots.has("summary_words", w)  # "the gist of…" asks a summary
@@ -286,6 +287,13 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # …and of three or more such words, at least a share must be there, in the passage, its headings or the
     # COVERAGE_AROUND sentences before it: "the payment by results rate per outcome" is not "the response rate".
     if len(topic_words) >= 3 and not signed and _coverage_share(topic_words, passages, retriever) < MIN_COVERAGE:
+        return _none("I couldn't find this in the reports.")
+    # …and a figure for a group or measure the tables lack ("families with disabled children", "homeless") must
+    # be of it, in the passage, its headings or the sentence before it: the national rate is no rate for that group
+    group = slots.find("not_in_tables", plan.question) if plan.wants_figure else None
+    if group and not signed and not any({t[:5] for t in tokens(group.group())} <= {
+            t[:5] for t in retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)}
+            for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and the question's most telling word (the rarest in the reports) must be there too, in the passage,
     # the sentence before it or its headings: "paid per outcome under PbR" is not answered by an award to Hull.

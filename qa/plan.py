@@ -909,7 +909,7 @@ class Reader:
             # the tables hold no money, and only outcomes (and the EHSG's section scores, "Family Voice"):
             # "how many councils improved their data sharing" is answered by the data survey in the text
             plan.intent = "text"
-        absent = slots.find("not_in_tables", text)
+        absent = slots.find("not_in_tables", text) or slots.find("asked_topics", text)  # ("most complaints")
         if plan.route == "table" and absent and plan.intent != "ehsg":
             plan.decline = (f"The outcome tables give, for each authority and year, the outcomes achieved, the maximum "
                             f"funded and the percentage; they don't give “{absent.group()}” figures.")

@@ -137,6 +137,10 @@ def test_differing_figures_from_both_reports(ask):
     "how much was each council paid per outcome in 2024-25",
     # a signature line ranked only by default is no answer about who leads a trial
     "what is the name of the coram researcher on the systemic trial",
+    # a figure for a group the reports don't count is not the national figure
+    "what's the success rate for families with disabled children",
+    # a possessive is the council's name, not a word the reports never use ("don't mention birmingham's")
+    "what was birmingham's funding in 2024-25",
 ])
 def test_declines_what_the_reports_do_not_say(ask, question):
     answer = ask(question)

@@ -395,3 +395,8 @@ def test_fell_short_in_both_years_is_under_full_marks_in_each(ask):
     assert answer.route == "table", answer.text
     assert "87 authorities had percentage of funded outcomes achieved under 100% in each of 2023-24 and 2024-25" \
         in answer.text, answer.text
+
+
+def test_a_ranking_by_something_the_tables_lack_is_declined(ask):
+    answer = ask("which council had the most complaints")
+    assert answer.route == "none" and "don't give “complaints” figures" in answer.text, answer.text
