@@ -745,6 +745,11 @@ class Reader:
                 # answer's other names ("HM Treasury" beside the data accelerator fund) would only mislead
                 names = context.answer_names if slots.has("pronouns", plan.question) \
                     and last.answer_type not in ("definition", "summary") else ""
+                if not plan.authorities and len(last.authorities) == 1 and last.route == "documents" \
+                        and slots.has("pronouns", plan.question) and not is_common_word(last.said[0].strip().lower()):
+                    # "what did they spend it on?" after Southwark's award: Southwark, not every name quoted
+                    # (unless the name was an everyday word: "reading the survey…" named no Reading)
+                    plan.authorities, plan.said, names = list(last.authorities), list(last.said), ""
                 before = last.search_text
                 if years.named or years.relative:  # "and the 23/24 one?": the earlier question's years give way
                     for start, end in sorted(slots.find_years(before, self.years).spans, reverse=True):

@@ -465,3 +465,14 @@ def test_how_many_replied_after_the_data_survey_is_its_response(ask):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
     answer = ask("how many councils replied", history)
     assert "149 local authorities responding in 2023" in answer.text, answer.text
+
+
+def test_they_after_a_councils_award_is_that_council(ask):
+    """ "what did they spend it on?" after Southwark's SEND award: Southwark's section, not the project list."""
+    history = []
+    for question in ["which local authorities were part of the send good practice pilots?",
+                     "how much did the southwark one get?"]:
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": ask(question, history).text}]
+    answer = ask("what did they spend it on?", history)
+    assert "Southwark was awarded £86,299 to employ a link worker" in answer.text, answer.text
+    assert "The front-line worker worked directly with families" in answer.text
