@@ -694,9 +694,9 @@ class Reader:
                 merged.intent, merged.subset, merged.n, merged.order = "rank", "earned_autonomy", 200, "top"
                 merged.measure = plan.measure if plan.measure and plan.measure != "achieved" else "percentage"
             elif last.intent in ("rank", "rank_change", "filter") and context.answer_authorities \
-                    and _ordinal_ref(plan.question, len(context.answer_authorities)) is not None:
+                    and (at := _ordinal_ref(plan.question, len(context.answer_authorities))) is not None:
                 # "how did the first one do in 2024-25?", "what about number 3": that row of the list
-                row = context.answer_authorities[_ordinal_ref(plan.question, len(context.answer_authorities))]
+                row = context.answer_authorities[at]
                 merged.intent, merged.authorities, merged.said = "lookup", [row], [row]
                 merged.answer_type = "number"
             elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question) \
