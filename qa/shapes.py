@@ -244,7 +244,8 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
         chosen = next((best_id(retriever, s) for s in ranked[:DEFINITION_DEPTH]
                        if _names_term(s.text, term, acronyms, whole=True)), None)
     opening = next((ids[0] for ids in headed if chosen in ids), None)
-    if opening not in (None, chosen) and term <= set(tokens(texts[opening])) and not term <= set(tokens(texts[chosen])):
+    if opening not in (None, chosen) and term <= retriever.text_tokens(texts[opening]) \
+            and not term <= retriever.text_tokens(texts[chosen]):  # ("EA is a progression…" names Earned Autonomy)
         # "what is the systemic practice trial": its section opens with the trial ("…commissioned a trial of
         # systemic practice…"); "Systemic practice is based on…" defines only part of the term
         chosen = opening

@@ -563,3 +563,10 @@ def test_whats_new_compared_to_the_year_before_is_what_changed(ask):
 def test_brief_me_on_asks_an_overview(ask):
     answer = ask("brief me on the workforce project")
     assert answer.text.startswith("Key points of the 2023-24 report on Workforce project:"), answer.text
+
+
+def test_a_definition_by_abbreviation_is_kept_over_the_sections_opening(ask):
+    """ "EA is a progression from Payment by Results…" names Earned Autonomy by its abbreviation: it stays first,
+    not "This year, we have awarded six areas Earned Autonomy (EA) status." that opens the section."""
+    answer = ask("What is Earned Autonomy?")
+    assert quotes(answer.text)[0].startswith("EA is a progression from Payment by Results"), answer.text
