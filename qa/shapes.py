@@ -183,7 +183,7 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
         return topic_summary(plan, ranked, retriever)
     passage = None
     if kind == "definition" or (kind == "summary" and _NAMES_A_THING.match(plan.question)
-                                and _headed_sections(plan, retriever)):
+                                and _headed_sections(plan, _asked_term(plan.question), retriever)):
         # ("what was the mental health good practice project": the opening of the section headed with it)
         passage = definition(plan, ranked, retriever)
     elif kind == "reason":
@@ -202,10 +202,14 @@ _NAMES_A_THING = re.compile(r"\W*what(?:['’]?s|\s+(?:was|is|were|are))\s+(?:th
                             r"like|behind)\b[\w'-]+\s*){1,8}(?:about\s*)?\??\s*$", re.I)  # ("…project about?")
 
 
-def _headed_sections(plan, retriever: HybridRetriever) -> list[str]:
-    """The sections headed with the term a question asks about (in the years it asks about)."""
-    term = topic(slots.without("format_words", plan.question), "definition_words")
-    return [p for y in plan.years or retriever.years for p in retriever.sections(y)
+def _asked_term(question: str) -> set[str]:
+    """The term a definition question asks about (not "…in a sentence": it defines no sentence)."""
+    return topic(slots.without("format_words", question), "definition_words")
+
+
+def _headed_sections(plan, term: set[str], retriever: HybridRetriever) -> list[tuple[str, str]]:
+    """(year, path) of the sections headed with the term, in the years the plan asks about."""
+    return [(y, p) for y in plan.years or retriever.years for p in retriever.sections(y)
             if term and _heads(p.split(" › ")[-1], term, retriever.acronyms)]
 
 
@@ -213,14 +217,11 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
     """The sentences that define the term: in the section headed with it if there is one, else among the
     best-ranked; a sentence saying "definition of <term>" first, then one whose subject is the term
     ("EA is a progression from Payment by Results…"); with the sentences that carry on from it."""
-    question = slots.without("format_words", plan.question)  # ("…in a sentence" defines no sentence)
-    term = topic(question, "definition_words") or topic(plan.search_text, "definition_words")
+    term = _asked_term(plan.question) or topic(plan.search_text, "definition_words")
     if not term:
         return None
     acronyms = retriever.acronyms
-    years = plan.years or retriever.years
-    headed = [ids for y in years for p in retriever.sections(y) if _heads(p.split(" › ")[-1], term, acronyms)
-              for ids in [retriever.section_sentences(y, p)]]
+    headed = [retriever.section_sentences(y, p) for y, p in _headed_sections(plan, term, retriever)]
     candidates = [i for ids in headed for i in ids] + [best_id(retriever, s) for s in ranked[:DEFINITION_DEPTH]]
     texts = retriever.sentence_text
     # Where the term's abbreviation is introduced: "… the Families First Partnership (FFP) Programme".
@@ -606,8 +607,7 @@ def headed_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
 
     def count(lead: str) -> int:  # "Two different approaches were adopted:": 2
         counted = re.match(rf"(\d+|{NUMBER_WORDS})\b", lead, re.I) if lead.rstrip().endswith(":") else None
-        word = counted.group(1).lower() if counted else "0"
-        return int(word) if word.isdigit() else slots.vocabulary()["count_words"].get(word, 0)
+        return slots.number_value(counted.group(1)) if counted else 0
 
     # the sentences near the top, and any lead-in further down counting as many as the question asks ("the 2…")
     counting = [s for s in ranked if plan.items_asked and count(s.text) == plan.items_asked]

@@ -316,8 +316,13 @@ def count_number(text: str) -> int | None:
         m = re.search(r"\b(2nd|second|3rd|third|4th|fourth|5th|fifth)\b", text, re.I)
     if not m:
         return None
-    word = m.group(1).lower()
-    return int(word) if word.isdigit() else int(words[word])
+    return number_value(m.group(1))
+
+
+def number_value(word: str) -> int:
+    """ "12" -> 12, "twelve" -> 12 (vocabulary "count_words"); 0 for a word it doesn't count."""
+    word = word.lower()
+    return int(word) if word.isdigit() else vocabulary()["count_words"].get(word, 0)
 
 
 def mask(text: str, spans: list[tuple[int, int, str]]) -> str:
