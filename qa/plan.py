@@ -581,6 +581,9 @@ class Reader:
     def _continue(self, plan: Plan, last: Plan, context: Context, years: slots.Years, elliptical: bool) -> Plan:
         """A follow-up keeps what it follows and changes what it names."""
         own_table = plan.intent in TABLE_INTENTS
+        # "how did the second one do the year before?" after a list: that row of it
+        row_asked = last.intent in ("rank", "rank_change", "filter") and bool(context.answer_authorities) \
+            and _ordinal_ref(plan.question, len(context.answer_authorities)) is not None
         if plan.intent == "out_of_scope" and last.route == "documents":
             plan.intent = "text"  # "what's it actually testing?" after the trial: about what was just said
         weighing = plan.answer_type == "comparison" or slots.has("comparatives", plan.question) \
@@ -606,7 +609,7 @@ class Reader:
         names_own = bool(plan.authorities)
         if own_table and plan.intent in NEEDS_AUTHORITY and not plan.authorities and last.authorities:
             plan.authorities, plan.said = list(last.authorities), list(last.said)  # "did they hit 100% too?"
-        if last.route == "table" and plan.intent in ("follow_up", "text") and (
+        if last.route == "table" and plan.intent in ("follow_up", "text") and not row_asked and (
                 plan.answer_type in TEXT_TYPES or (plan.answer_type in ("list", "yes_no") and (
                     plan.intent == "text" or slots.has("text_topics", plan.question)))) \
                 and (plan.answer_type == "reason" or not slots.has("table_words", plan.question)) \
@@ -631,7 +634,7 @@ class Reader:
             self._set_years(plan, years, last)
             return plan
         only_years = _only_years(plan.question, self.years)  # "and the year after": the same, another year
-        if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table or only_years):
+        if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table or only_years or row_asked):
             keep_operation = elliptical or only_years or plan.intent == "follow_up" or (
                 plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target")) or (
                 last.intent == "ehsg" and not plan.authorities)  # "which section was lowest?" after the scores
@@ -693,10 +696,9 @@ class Reader:
                 # "how did they do in 2024-25?" after the Earned Autonomy areas: those areas ranked
                 merged.intent, merged.subset, merged.n, merged.order = "rank", "earned_autonomy", 200, "top"
                 merged.measure = plan.measure if plan.measure and plan.measure != "achieved" else "percentage"
-            elif last.intent in ("rank", "rank_change", "filter") and context.answer_authorities \
-                    and (at := _ordinal_ref(plan.question, len(context.answer_authorities))) is not None:
+            elif row_asked:
                 # "how did the first one do in 2024-25?", "what about number 3": that row of the list
-                row = context.answer_authorities[at]
+                row = context.answer_authorities[_ordinal_ref(plan.question, len(context.answer_authorities))]
                 merged.intent, merged.authorities, merged.said = "lookup", [row], [row]
                 merged.answer_type = "number"
             elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question) \
