@@ -99,6 +99,9 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             _add_text_list(answer, "Earned Autonomy", plan.years)
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
+        if plan.outside_place and answer.route == "table":
+            body, _, source = answer.text.partition("\n\nSource:")
+            answer.text = f"{body}\n\n{plan.outside_place}\n\nSource:{source}"
         return answer
     answer = _document_answer(plan, avoid)
     if answer.route == "none" and plan.year_note and len(plan.years) == 1:

@@ -97,6 +97,7 @@ class Plan:
     order: str = "top"
     comparator: str | None = None
     value: float | None = None
+    upper: float | None = None  # with comparator "between", the range's top ("between 90% and 99%")
     value_measure: str = "percentage"  # what a threshold is read on: "under 50%"; "over 2000 outcomes" is achieved
     exclude: list[str] = field(default_factory=list)
     by_region: bool = False  # the English regions side by side ("which region did best?")
@@ -154,7 +155,7 @@ class Plan:
 
         return TableQuery(self.intent, authorities=list(self.authorities), years=sorted(self.years),
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
-                          value=self.value, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
+                          value=self.value, upper=self.upper, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
                           exclude=list(self.exclude), subset=self.subset, all_years=self.all_years,
                           by_region=self.by_region, ehsg_change=self.ehsg_change,
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
@@ -679,7 +680,7 @@ class Reader:
                 merged.intent, merged.answer_type = plan.intent, plan.answer_type
                 if plan.intent == "count_change" and last.authorities and not plan.authorities:
                     merged.intent = "change"  # "how many more than in 23/24?" after a question about one area
-                merged.n, merged.comparator, merged.value = plan.n, plan.comparator, plan.value
+                merged.n, merged.comparator, merged.value, merged.upper = plan.n, plan.comparator, plan.value, plan.upper
                 merged.order = plan.order
             if plan.authorities:
                 merged.authorities, merged.said = plan.authorities, plan.said
@@ -929,6 +930,9 @@ class Reader:
                 plan.decline = (f"“{unknown}” is not in the outcome tables (Annex A lists the English upper-tier "
                                 f"local authorities in the programme).{hint}")
                 return
+        if outside and plan.authorities and plan.route == "table":
+            # "kent vs cardiff": Kent's row, and a word on why Cardiff has none
+            plan.outside_place = " ".join(dict.fromkeys(why for _, _, _, why in outside))
         if outside and not plan.authorities:
             place, why = outside[0][2], outside[0][3]
             plan.outside_place = why
@@ -963,7 +967,12 @@ class Reader:
         if slots.has("whole_ranking", text) and not slots.count_number(text):
             plan.n = 200  # "rank the london boroughs", "league table for 2024-25": all of them
         figures = slots.percentages(text)
-        if figures:
+        if span := slots.value_range(text):  # "between 90 and 99%", "from 1,000 to 2,000 outcomes"
+            plan.value, plan.upper, percent = span
+            plan.comparator = "between"
+            named = slots.first_key("measures", text)
+            plan.value_measure = "percentage" if percent else named if named not in (None, "percentage") else "achieved"
+        elif figures:
             value, start, end = figures[0]
             before, after = text[max(0, start - 30):start], text[end:end + 20]
             plan.value = value

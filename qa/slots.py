@@ -286,6 +286,29 @@ def percentages(text: str) -> list[tuple[float, int, int]]:
     return sorted(found, key=lambda f: f[1])
 
 
+# "between 90 and 99%", "from 50% to 75%", "90-99%", "between 1,000 and 2,000 outcomes"
+_RANGE = re.compile(r"(?:\b(?:between|from)\s+)?(?<![\w.£$])(\d[\d,]*(?:\.\d+)?)\s*(%|per ?cent\b)?\s*"
+                    r"(?:and|to|-|–)\s*(\d[\d,]*(?:\.\d+)?)\s*(%|per ?cent\b|pc\b|pct\b)?"
+                    r"(?:\s*(?:successful\s+)?(?:family\s+)?(outcomes|families)\b)?", re.I)
+
+
+def value_range(text: str) -> tuple[float, float, bool] | None:
+    """(bottom, top, is_percentage) of a range asked about: "between 90 and 99 percent", "90-99%", "from 1,000 to
+    2,000 outcomes"; None for year spans ("between 2023 and 2024", "2023-24") and plain pairs of numbers."""
+    for m in _RANGE.finditer(text):
+        low, high = (float(g.replace(",", "")) for g in (m.group(1), m.group(3)))
+        percent = bool(m.group(2) or m.group(4))
+        worded = m.group(0).lower().startswith(("between", "from"))
+        if percent and low <= high <= 100:
+            return low, high, True
+        if worded and m.group(5) and low < high:
+            return low, high, False  # "between 1,000 and 2,000 outcomes"
+        counted = re.match(r"\s*(?:councils|authorities|areas|las|places|boroughs)\b", text[m.end():], re.I)
+        if worded and low < high <= 100 and not m.group(5) and not counted:
+            return low, high, True  # "between 90 and 99": bare figures under 100 are percentages, as "under 50" is
+    return None
+
+
 _COUNT = re.compile(r"(?<![\w.£$])(\d[\d,]*|zero)(?!\s*(?:%|per ?cent\b|pc\b|pct\b))(?![\w,/-]*\d)(?![\w/-])", re.I)
 
 

@@ -40,6 +40,7 @@ SUBSETS: dict[str, str] = {
        for key, (name, _) in slots.regions().items()},
 }
 COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
+# "between 90% and 99%": comparator "between", with the range's bottom as value and its top as upper
 
 
 @dataclass
@@ -54,6 +55,7 @@ class TableQuery:
     order: str = "top"
     comparator: str | None = None
     value: float | None = None
+    upper: float | None = None  # with comparator "between", the top of the range (both ends included)
     ehsg_years: list[int] = field(default_factory=list)
     ehsg_sections: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
@@ -109,6 +111,13 @@ def listed(items) -> str:
 def _threshold(measure: str, value: float) -> str:
     """A filter's value as asked: "50%", "33.3%" (a third), "1,000"."""
     return fmt(measure, int(value) if float(value).is_integer() else round(value, 1))
+
+
+def _compared(measure: str, comparator: str, value: float, upper: float | None = None) -> str:
+    """A filter as words: "under 50%", "between 90% and 99%"."""
+    if comparator == "between":
+        return f"between {_threshold(measure, value)} and {_threshold(measure, upper)}"
+    return f"{COMPARATOR_WORDS[comparator]} {_threshold(measure, value)}"
 
 
 def _authorities(n: int) -> str:
@@ -268,8 +277,8 @@ class TableTool:
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def _where(self, year: str, subset: str | None = None, exclude: list[str] | None = None,
-               measure: str | None = None, comparator: str | None = None, value: float | None = None
-               ) -> tuple[str, list, str]:
+               measure: str | None = None, comparator: str | None = None, value: float | None = None,
+               upper: float | None = None) -> tuple[str, list, str]:
         """(WHERE clause over the annex view, its parameters, the words saying so) for one year's rows,
         narrowed to a subset, without some authorities, and passing a comparison.
 
@@ -294,7 +303,10 @@ class TableTool:
             sql += f" AND authority NOT IN ({', '.join('?' * len(exclude))})"
             params += exclude
             scope += f", excluding {', '.join(exclude)}"
-        if comparator and measure:
+        if comparator == "between" and measure:
+            sql += f" AND {measure} BETWEEN ? AND ?"
+            params += sorted([value, upper])
+        elif comparator and measure:
             op = COMPARATORS[comparator]
             if measure == "percentage" and value == 100 and comparator == "lt":
                 sql += " AND achieved < max_outcomes"
@@ -305,20 +317,20 @@ class TableTool:
 
     def rank(self, measure: str, year: str, n: int = 5, order: Literal["top", "bottom"] = "top",
              exclude: list[str] | None = None, comparator: str | None = None, value: float | None = None,
-             subset: str | None = None) -> TableResult:
+             subset: str | None = None, upper: float | None = None) -> TableResult:
         """Top or bottom N authorities by a measure; optionally excluding some, only a subset (SUBSETS),
         or only those passing a filter."""
         measure, year = self._measure(measure), self._year(year)
         n = max(1, min(int(n), 200))
         direction = "DESC" if order == "top" else "ASC"
         exclude = [self.authority(a) for a in exclude or []]
-        sql, params, scope = self._where(year, subset, exclude, measure, comparator, value)
+        sql, params, scope = self._where(year, subset, exclude, measure, comparator, value, upper)
         ranked = sql + f" ORDER BY {measure} {direction}, authority LIMIT ?"
         rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + ranked, tuple(params + [n]))
         word = "highest" if order == "top" else "lowest"
         listing = "; ".join(f"{i}. {r['authority']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         if comparator:
-            scope += f", among those with {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {_threshold(measure, value)}"
+            scope += f", among those with {MEASURES[measure]} {_compared(measure, comparator, value, upper)}"
         if 1 < len(rows) < n:  # the whole group asked for ("rank the london boroughs"): all of it, in order
             who = scope.removeprefix(", among the ") if scope.startswith(", among the ") else f"authorities{scope}"
             text = f"All {len(rows)} {who}, by {MEASURES[measure]} in {year}, {word} first: {listing}."
@@ -383,33 +395,33 @@ class TableTool:
         text = f"{len(rows)} authorities had {word} {MEASURES[measure]} in {last} than in {first}: {listing}."
         return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)])
 
-    def filter(self, measure: str, year: str, comparator: str, value: float, subset: str | None = None) -> TableResult:
-        """Authorities whose measure compares to a value (e.g. percentage < 50), optionally within a subset."""
+    def filter(self, measure: str, year: str, comparator: str, value: float, subset: str | None = None,
+               upper: float | None = None) -> TableResult:
+        """Authorities whose measure compares to a value (e.g. percentage < 50) or lies in a range ("between",
+        value to upper), optionally within a subset."""
         measure, year = self._measure(measure), self._year(year)
-        sql, params, scope = self._where(year, subset, None, measure, comparator, value)
+        sql, params, scope = self._where(year, subset, None, measure, comparator, value, upper)
         sql += f" ORDER BY {measure} DESC, authority"
         rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params))
-        shown = _threshold(measure, value)
         head = (f"{_authorities(len(rows)) if rows else 'No authority'} had {MEASURES[measure]} "
-                f"{COMPARATOR_WORDS[comparator]} {shown} in {year}{scope}")
+                f"{_compared(measure, comparator, value, upper)} in {year}{scope}")
         listing = ", ".join(f"{r['authority']} ({_filtered_value(measure, r)})" for r in rows)
         text = f"{head}: {listing}." if rows else f"{head}."
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def filter_all_years(self, measure: str, years: list[str], comparator: str, value: float,
-                         subset: str | None = None) -> TableResult:
+                         subset: str | None = None, upper: float | None = None) -> TableResult:
         """The authorities that pass a filter in every one of `years` ("under 50% in both years")."""
-        each = [self.filter(measure, y, comparator, value, subset) for y in years]
+        each = [self.filter(measure, y, comparator, value, subset, upper) for y in years]
         names = set.intersection(*({r["authority"] for r in result.rows} for result in each)) if each else set()
         rows = [r for result in each for r in result.rows if r["authority"] in names]
-        shown = _threshold(measure, value)
         scope = f", among the {SUBSETS[subset]}" if subset else ""
         by_name: dict[str, list[dict]] = {}
         for r in rows:
             by_name.setdefault(r["authority"], []).append(r)
         listing = ", ".join(f"{name} ({' → '.join(_filtered_value(measure, r) for r in by_name[name])})"
                             for name in sorted(by_name))
-        head = (f"{_authorities(len(names))} had {MEASURES[measure]} {COMPARATOR_WORDS[comparator]} {shown} in each "
+        head = (f"{_authorities(len(names))} had {MEASURES[measure]} {_compared(measure, comparator, value, upper)} in each "
                 f"of {' and '.join(years)}{scope}")
         return TableResult(f"{head}: {listing}." if names else f"{head}.", rows,
                            [_annex_source(y, [r for r in rows if r["year"] == y]) for y in years])
@@ -634,8 +646,9 @@ class TableTool:
             measure: Measure | None = Field(None, description="max_outcomes, achieved or percentage")
             n: int = Field(5, ge=1, le=200, description="how many rows for rank")
             order: Literal["top", "bottom"] = "top"
-            comparator: Literal["lt", "le", "eq", "ge", "gt"] | None = None
+            comparator: Literal["lt", "le", "eq", "ge", "gt", "between"] | None = None
             value: float | None = None
+            upper: float | None = Field(None, description="with comparator 'between', the top of the range")
             section: str | None = Field(None, description="EHSG section, e.g. 'Data'")
             subset: Literal[tuple(SUBSETS)] | None = Field(
                 None, description="narrow rank, filter, count or totals to a group: the Earned Autonomy areas "
@@ -651,12 +664,12 @@ class TableTool:
                         "(2023-24, 2024-25) and EHSG Table 1.")
 
     def run(self, operation: str, authority=None, year=None, measure=None, n=5, order="top",
-            comparator=None, value=None, section=None, subset=None, by_region=False) -> list[TableResult]:
+            comparator=None, value=None, section=None, subset=None, by_region=False, upper=None) -> list[TableResult]:
         """One typed request (the LangChain tool's arguments), through the same path as ask()."""
         ehsg = operation == "ehsg"
         return self.answer(TableQuery(
             operation, authorities=[a.strip() for a in authority.split(" and ")] if authority else [], years=[year] if year and not ehsg else [],
-            measure=measure, n=n, order=order, comparator=comparator, value=value,
+            measure=measure, n=n, order=order, comparator=comparator, value=value, upper=upper,
             ehsg_years=[int(year)] if year and ehsg else [], ehsg_sections=[section] if section else [],
             subset=subset, by_region=by_region))
 
@@ -677,17 +690,17 @@ class TableTool:
         if op == "target":
             return [self.target(a, y, q.yes_no) for a in q.authorities for y in years]
         if op == "rank":
-            return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value, q.subset)
-                    for y in years]
+            return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value, q.subset,
+                              q.upper) for y in years]
         if op == "rank_change":
             return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude)]
         if op == "count_change":
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
         if op in ("filter", "count"):
             measure, comparator = q.measure or "percentage", q.comparator or "eq"
-            results = [self.filter(measure, y, comparator, q.value, q.subset) for y in years]
+            results = [self.filter(measure, y, comparator, q.value, q.subset, q.upper) for y in years]
             if q.all_years and len(years) >= 2:
-                results.insert(0, self.filter_all_years(measure, years, comparator, q.value, q.subset))
+                results.insert(0, self.filter_all_years(measure, years, comparator, q.value, q.subset, q.upper))
             return results
         if op == "totals":
             results = [self.totals(y, q.subset) for y in years]

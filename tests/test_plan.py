@@ -78,6 +78,22 @@ def test_how_many_rows_a_ranking_asks_for(text, n):
     assert slots.count_number(text) == n
 
 
+@pytest.mark.parametrize("text, span", [
+    ("between 90 and 99 percent", (90, 99, True)),
+    ("councils on 90-99% last year", (90, 99, True)),
+    ("from 50% to 75%", (50, 75, True)),
+    ("between 1,000 and 2,000 outcomes", (1000, 2000, False)),
+    # years, year spans and counts of councils are no range of values
+    ("between 2023 and 2024", None),
+    ("leeds 2023-24", None),
+    ("from 10 to 20 councils", None),
+])
+def test_a_range_of_values(text, span):
+    from qa import slots
+
+    assert slots.value_range(text) == span
+
+
 @pytest.mark.parametrize("question, n", [
     ("who were the worst performers in 23/24", 5),  # plural, no count: five
     ("which councils did best in 2024-25", 5),
@@ -254,6 +270,15 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
     ("was hartlepool above the national average", ["below the national 61% (1 point)"]),
     # against the average council (the mean of the Annex A rows), not the national rate
     ("is plymouth above average in 2024-25", ["Plymouth's 43% in 2024-25 is below the average of 79.8% (by 36.8 points)"]),
+    # a range: both ends included, in percentages or counts
+    ("list councils between 90 and 99 percent in 24/25", ["9 authorities had percentage of funded outcomes achieved "
+                                                          "between 90% and 99% in 2024-25", "Waltham Forest (98%)",
+                                                          "Wirral (90%)"]),
+    ("how many councils got 50-60% in 2023-24", ["22 authorities", "between 50% and 60%", "Hampshire (60%)"]),
+    ("which london boroughs were between 80% and 95% last year", ["7 authorities", "among the London boroughs",
+                                                                   "Westminster (91%)", "Sutton (82%)"]),
+    ("councils with between 1,000 and 2,000 outcomes in 2024-25", ["22 authorities", "between 1,000 and 2,000",
+                                                                    "Bradford (1,906)"]),
     # families helped in a year are its successful family outcomes (not "five local areas" of a trial)
     ("how many families were helped in 2024-25", ["104,761 successful family outcomes"]),
 ])

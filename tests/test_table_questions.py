@@ -212,6 +212,20 @@ def test_table_refusals(ask, question, refusal):
     assert "reports cover" in answer.text  # offers what they do cover
 
 
+@pytest.mark.parametrize("question, facts", [
+    # a place the tables lack, named beside one they have: the row, and why the other has none
+    ("kent vs cardiff 2024-25", ["Kent achieved 3,403", "Cardiff is in Wales"]),
+    ("compare cornwall with cumbria for last year", ["Cornwall achieved 898", "Cumberland and Westmorland and Furness"]),
+    ("leeds and stockport 2023-24", ["Leeds achieved 1,029", "Stockport is not listed on its own", "Greater Manchester"]),
+])
+def test_table_row_beside_place_outside(ask, question, facts):
+    answer = ask(question)
+    assert answer.route == "table", answer.text
+    for fact in facts:
+        assert fact in answer.text, (fact, answer.text)
+    assert answer.text.rstrip().split("\n")[-1].startswith("Source: 2")
+
+
 @pytest.mark.parametrize("turns, facts", [
     (["How many outcomes did Leeds achieve in 2024-25?", "And in 2023-24?"], ["1,029"]),
     (["What was Bradford's percentage in 2024-25?", "What about Leeds?"], ["83%"]),
