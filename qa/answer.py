@@ -549,9 +549,12 @@ def _lacks(plan: Plan, passages) -> str | None:
         bound = _figure_before(r"area|authorit|council|LAs?\b|places|pathfinder", "one|all|half|most|hundred")
         if not any(re.search(f"{bound}|{_SHARE}", t, re.I) for t in texts):
             return f"a number of {head} for this"
+    # (the year in a law's name is not when anything happened: "the Welfare Reform and Work Act 2016")
+    law = re.search(r"\bact\b", plan.question, re.I)  # (unless the law is what is asked about)
+    undated = texts if law else [re.sub(r"\bAct (?:19|20)\d\d\b", "Act", t) for t in texts]
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
-                                  or WHEN.search(t) for t in texts):
+                                  or WHEN.search(t) for t in undated):
         return "a date for this"  # (the time the reports give may be "in the coming months")
     if any(p.introduces for p in passages):
         return None  # the sentence naming the person asked about says who they are

@@ -585,6 +585,8 @@ class Reader:
         # "how did the second one do the year before?" after a list: that row of it
         row_asked = last.intent in ("rank", "rank_change", "filter") and bool(context.answer_authorities) \
             and _ordinal_ref(plan.question, len(context.answer_authorities)) is not None
+        if _elliptical(plan.question) and plan.intent == "follow_up" and last.route == "table":
+            plan.answer_type = last.answer_type  # "and gotham?" after a figure: the same kind of answer
         if plan.intent == "out_of_scope" and last.route == "documents":
             plan.intent = "text"  # "what's it actually testing?" after the trial: about what was just said
         weighing = plan.answer_type == "comparison" or slots.has("comparatives", plan.question) \
@@ -702,6 +704,11 @@ class Reader:
                 row = context.answer_authorities[_ordinal_ref(plan.question, len(context.answer_authorities))]
                 merged.intent, merged.authorities, merged.said = "lookup", [row], [row]
                 merged.answer_type = "number"
+            elif last.intent == "rank_change" and len(context.answer_authorities) == 1 and not plan.authorities \
+                    and re.match(r"\W*(?:by\s+)?how\s+(?:much|many)\b", plan.question, re.I):
+                # "by how much?" after "which council improved most": that council's change, both years shown
+                row = context.answer_authorities[0]
+                merged.intent, merged.authorities, merged.said = "change", [row], [row]
             elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question) \
                     and not in_region:
                 merged.intent, merged.authorities = "lookup", list(context.answer_authorities)  # "what were their %s?"
@@ -912,6 +919,16 @@ class Reader:
             plan.decline = ("Early Help System Guide scores are published only as national averages (Table 1 of the "
                             "2024-25 report); the reports give no council's own scores.")
             return
+        need = slots.find("outcome_needs", text)
+        near = need and re.search(r"\boutcomes?\b", text[max(0, need.start() - 40):need.end() + 40], re.I)
+        if near and plan.answer_type in ("number", "percentage") and not plan.follow_up \
+                and not slots.starts_with("need_projects", text[need.end():]):
+            # "how many employment outcomes", "what % of outcomes were about domestic abuse": the outcomes are
+            # counted in total, not by the problem a family had (a project about it is another matter)
+            plan.decline = (f"The reports don't split successful family outcomes by the problem they were about "
+                            f"(“{need.group()}”): Annex A gives each authority's total for the year, and the text "
+                            f"gives no such breakdown.")
+            return
         if plan.route == "table" and (slots.asks_money(text) or (
                 plan.intent != "ehsg" and slots.has("text_topics", text))):
             # the tables hold no money, and only outcomes (and the EHSG's section scores, "Family Voice"):
@@ -1112,8 +1129,14 @@ def split_compound(question: str) -> list[str]:
     return [p.strip(" ,;") for p in parts if p.strip(" ,;")] or [question]
 
 
+# "how many X", or a question that opens with "(what was) the (average) number of X": the words that follow
+# name what is counted ("what percentage … increased their number of outcomes" asks for a percentage)
+_COUNTING = (r"(?:\bhow many|^\W*(?:what(?:'s|s)?\s+(?:is\s+|was\s+|were\s+)?)?(?:the\s+|an?\s+)?"
+             r"(?:average\s+|total\s+|mean\s+|overall\s+)?number of)\s+")
+
+
 def _counted(text: str) -> str | None:
-    m = re.search(r"\bhow many (?:local )?([a-z]+)", text, re.I)
+    m = re.search(_COUNTING + r"(?:local )?([a-z]+)", text, re.I)
     return m.group(1).lower() if m else None
 
 
@@ -1128,7 +1151,7 @@ _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "
 
 def _counted_words(text: str) -> list[str]:
     """Up to three words after "how many" ("how many Mental Health pilots were…": mental, health, pilots)."""
-    m = re.search(r"\bhow many\s+(.*)", text, re.I)
+    m = re.search(_COUNTING + r"(.*)", text, re.I)
     if not m:
         return []
     words = []
@@ -1142,7 +1165,7 @@ def _counted_words(text: str) -> list[str]:
 def _counted_head(text: str) -> str | None:
     """The thing "how many" counts, the last word of its phrase: "how many family network support packages
     were…": packages; "how many cases passed": cases (a word in -ed after the first ends the phrase)."""
-    m = re.search(r"\bhow many\s+(.*)", text, re.I)
+    m = re.search(_COUNTING + r"(.*)", text, re.I)
     words: list[str] = []
     for word in re.findall(r"[A-Za-z-]+", m.group(1).lower())[:5] if m else []:
         if word in _PHRASE_END or (words and word.endswith("ed")):

@@ -151,6 +151,10 @@ def test_a_misspelt_word_still_finds_its_answer(ask):
     ("how many areas ended up with more open data feeds", ["areas"]),  # "ended up" is no part of what is counted
     ("how many councils applied for earned autonomy", ["councils", "applied"]),
     ("how many Mental Health pilots were there", ["mental", "health", "pilots"]),
+    # a question opening with "the number of" counts too; one asking a percentage of a number does not
+    ("average number of problems per family on the programme", ["problems"]),
+    ("what was the total number of family hubs", ["family", "hubs"]),
+    ("what percentage of areas increased their number of outcomes", []),
 ])
 def test_what_how_many_counts(question, counted):
     from qa.plan import _counted_words
@@ -194,6 +198,7 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("which council did worst in 2023-24", "rank", "list"),
     ("how many councils hit 100% in 2024-25", "count", "number"),
     ("national success rate 23/24", "national_rate", "percentage"),
+    ("median achievement last year", "average", "percentage"),  # the middle council, not the top one
     ("What is Earned Autonomy?", "text", "definition"),
     ("what's the weather like in london", "out_of_scope", "summary"),
     # "how long" asks for a span of time, "what does it cost" for money, "how many" always for a count
@@ -295,12 +300,32 @@ def test_operations(ask, question, facts):
     ("birmingham outcomes broken down by ethnicity 2024-25", "don't give"),
     # families counted by something the tables don't hold are not the year's successful outcomes
     ("how many families dropped out of the programme in 2024-25", "don't give “dropped out” figures"),
+    # outcomes are counted in total, never by the problem a family had
+    ("how many employment outcomes nationally last year", "don't split successful family outcomes by the problem "
+                                                          "they were about (“employment”)"),
+    ("how many outcomes did greater manchester get for domestic abuse", "(“domestic abuse”)"),
+    ("what share of outcomes were for school attendance", "(“school attendance”)"),
 ])
 def test_figures_the_tables_do_not_hold_are_declined(ask, question, absent):
     answer = ask(question)
     assert answer.route == "none"
     if absent:
         assert absent in answer.text
+
+
+@pytest.mark.parametrize("question, route", [
+    # a project about a need is asked about in the text, not declined as a breakdown of the outcomes
+    ("how many outcomes did the mental health pilots achieve", "documents"),
+    ("what outcomes did the mental health worker achieve in wiltshire", "documents"),
+    ("how many leeds outcomes in 2024-25", "table"),
+])
+def test_a_need_named_with_outcomes_is_no_breakdown_when_a_project_is_asked_about(ask, question, route):
+    answer = ask(question)
+    assert "don't split successful family outcomes" not in answer.text
+    if route == "table":
+        assert answer.route == "table" and "2,102" in answer.text
+    else:
+        assert "Mental Health" in " ".join(s.section for s in answer.sources) or "Mental Health" in answer.text
 
 
 # ------------------------------------------------------------------ guards
@@ -391,6 +416,7 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
      ["555 of a maximum of 1,763", "1,906 of 2,181", "+56 points"]),
     # "by how much?" after a ranking is about the area it put first
     ("which council improved most between the years", "by how much", ["St. Helens: in 2023-24", "+79 points"]),
+    ("which council went backwards most", "by how many outcomes", ["Lancashire: in 2023-24", "(-376)"]),
     ("how did plymouth do in 2024-25", "is that above average", ["Plymouth's 43% in 2024-25 is below the average"]),
     # "closer to its allocation" is the smaller shortfall
     ("gateshead v south tyneside 24/25", "and which of the two was closer to its allocation",

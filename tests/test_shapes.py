@@ -151,6 +151,18 @@ def test_reason_declines_when_the_reports_give_none(ask, question, nearest):
     assert nearest in answer.text
 
 
+@pytest.mark.parametrize("question, declined", [
+    # the year in a law's name is not when anything happens
+    ("when will the next annual report come out", True),
+    # …unless the law is what is asked about
+    ("when did the welfare reform and work act come in", False),
+])
+def test_a_year_in_a_laws_name_is_no_date(ask, question, declined):
+    answer = ask(question)
+    assert ("don't give a date" in answer.text) == declined, answer.text
+    assert "Welfare Reform and Work Act 2016" in answer.text
+
+
 def test_a_sentence_that_only_says_what_the_one_before_is_gives_no_reason(ask):
     """ "This is a small increase from the previous year." (the data survey) is no reason for the national rise."""
     first = "how many outcomes nationally last year"
