@@ -596,7 +596,7 @@ def _person_named(text: str, asked: set[str]) -> bool:
     if re.search(r"\b(?:MP|MPs|Minister|Secretary of State|Dr|Professor|Cllr|Councillor|Baroness|Lord|Dame|Sir)\b", text):
         return True
     # "and" joins the words of one name ("Community and Partnership Service" is one organisation)
-    for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,3}\b", text):
+    for m in re.finditer(r"(?<![.!?•]\s)(?<!^)\b[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,3}\b", text):
         words = [w for w in m.group().split() if w != "and"]
         if not any(w in _ORGANISATION_WORDS or w in not_names() or w in _CALENDAR or w.lower() in asked
                    for w in words) \

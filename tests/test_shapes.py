@@ -87,6 +87,13 @@ def test_person_named_in_a_role(ask):
     assert "Staffordshire and Lincolnshire were awarded the contract to deliver" in answer.text
 
 
+def test_a_word_opening_a_bullet_is_no_persons_name(ask):
+    """ "• Better signposting…", "• Support for parents…": the early findings name nobody who evaluated them."""
+    answer = ask("who evaluated the SEND pilots")
+    assert answer.route == "none" and "don't give a person's name" in answer.text
+    assert "SEND Good Practice project" in answer.text  # the nearest passage, marked as such
+
+
 @pytest.mark.parametrize("question, introduced", [
     ("who is hannah in the report", "Hannah (8) was subject to a special guardianship order"),
     ("who's lauren", "A practitioner from the team, Lauren, arranged to meet the family"),
