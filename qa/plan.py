@@ -234,9 +234,24 @@ class Reader:
         for place, why in data.get("absent", {}).items():
             index[place.lower()] = why
         for place, authority in data.get("within", {}).items():
-            index.setdefault(place.lower(), f"{place} is not listed on its own in the outcome tables: it is part of "
-                                            f"{authority}, which is. Ask about {authority} instead.")
+            index.setdefault(place.lower(), _within(place, authority))
         return index
+
+    def _why_outside(self, outside: list) -> str:
+        """The sentences on why the places named are not in the tables; districts of one area share one
+        ("Bury and Bolton are not listed on their own…: they are part of Greater Manchester")."""
+        within = {p.lower(): (p, a) for p, a in slots.places().get("within", {}).items()}
+        parts: dict[str, list[str]] = {}  # the sentence (or the area the districts are in) -> the places
+        for _, _, said, why in outside:
+            place, area = within.get(said.lower(), (said, ""))
+            grouped = area and why == _within(place, area)
+            parts.setdefault(f"within:{area}" if grouped else why, []).append(place)
+        sentences = []
+        for key, names in parts.items():
+            names = list(dict.fromkeys(names))
+            sentences.append(_within(" and ".join(names), key.removeprefix("within:"), len(names))
+                             if key.startswith("within:") else key)
+        return " ".join(sentences)
 
     def slots(self, text: str) -> Slots:
         """Authorities, places outside the tables, years, and the masked text the classifier reads."""
@@ -947,15 +962,15 @@ class Reader:
                 plan.decline = (f"“{unknown}” is not in the outcome tables (Annex A lists the English upper-tier "
                                 f"local authorities in the programme).{hint}")
                 return
+        whys = self._why_outside(outside)  # ("bury or bolton": both said)
         if outside and plan.authorities and plan.route == "table":
-            # "kent vs cardiff": Kent's row, and a word on why Cardiff has none
-            plan.outside_place = " ".join(dict.fromkeys(why for _, _, _, why in outside))
+            plan.outside_place = whys  # "kent vs cardiff": Kent's row, and a word on why Cardiff has none
         if outside and not plan.authorities:
-            place, why = outside[0][2], outside[0][3]
-            plan.outside_place = why
+            place = outside[0][2]
+            plan.outside_place = whys
             # ("NI" is in too many words for a text search to say whether the reports talk about it)
             if plan.route == "table" or len(place) <= 3 or not self.mentions(place):
-                plan.decline = why
+                plan.decline = whys
                 return
         if plan.route == "documents" and region and region.removeprefix("not_") != "london" and not plan.authorities \
                 and plan.wants_figure:
@@ -1172,6 +1187,15 @@ def _counted_head(text: str) -> str | None:
             break
         words.append(word)
     return words[-1] if words else None
+
+
+def _within(place: str, authority: str, count: int = 1) -> str:
+    """Why a district has no row of its own: it is counted in the area it belongs to."""
+    if count > 1:
+        return (f"{place} are not listed on their own in the outcome tables: they are part of {authority}, which is. "
+                f"Ask about {authority} instead.")
+    return (f"{place} is not listed on its own in the outcome tables: it is part of {authority}, which is. "
+            f"Ask about {authority} instead.")
 
 
 # What the reports call the places in the tables.

@@ -196,6 +196,9 @@ def test_aggregates(ask, question, facts, absent):
 
 @pytest.mark.parametrize("question, refusal", [
     ("How many outcomes did Cardiff achieve in 2024-25?", "Cardiff is in Wales"),
+    # two districts of one area: one sentence for both
+    ("which did better in 23/24, bury or bolton", "Bury and Bolton are not listed on their own in the outcome "
+                                                 "tables: they are part of Greater Manchester"),
     ("How many outcomes did Leeds achieve in 2019-20?", "not 2019-20"),
     ("What was Kent's maximum funded outcomes for 2025-26?", "not 2025-26"),
     ("what were the ehsg scores in 2019", "EHSG scores for 2022, 2023 and 2024 only, not 2019"),
