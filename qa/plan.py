@@ -57,7 +57,7 @@ _ASKS = re.compile(r"\b(?:i|we)\s+(?:want|would like|'d like|need)\s+to\s+know\b
 SPELL_SHORT = 6
 SPELL_MIN = 5
 # Endings of inflected words and what they replace: "furthest" is "further", "policies" "policy".
-_INFLECTIONS = (("'s", ""), ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+_INFLECTIONS = (("'s", ""), ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
                 ("ing", "e"), ("est", "er"), ("est", ""), ("er", ""), ("ly", ""))
 # In a long message, a sentence naming an authority or a year is this much likelier to be the question.
 SLOT_EVIDENCE = 0.5

@@ -73,6 +73,7 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     ("what's the eligibility for EA", "minimum score for nine specific EHSG descriptors"),
     ("is supporting families still going", "ended on 31 March 2025"),
     ("does the programme still exist", "ended on 31 March 2025"),
+    ("what happened to the programme", "ended on 31 March 2025"),
     ("what replaced supporting families", "Families First Partnership (FFP) Programme"),
     ("what comes after the supporting families programme", "Families First Partnership (FFP) Programme"),
     ("what was the programme's budget in 2023-24", "£695m"),

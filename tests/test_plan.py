@@ -125,6 +125,7 @@ def test_authority_names_typos_and_abbreviations(reader, question, authority):
     ("how many lcoal authorities have EA", "how many local authorities have EA"),  # letters swapped
     ("whats the differnce between EA and PbR", "whats the difference between EA and PbR"),  # one missing
     ("what did the mental helth pilot find", "what did the mental health pilot find"),
+    ("what happend in the spot checks", "what happened in the spot checks"),  # no "happen" + "d"
     ("who quality checks oxfordshires strenghts and needs forms", "who quality checks oxfordshires strengths and needs forms"),
     # left alone: inflections of known words, names, short words, capitalised names and authorities
     ("which descriptors were prioritised? percentages pls", "which descriptors were prioritised? percentages pls"),
