@@ -36,6 +36,8 @@ _USER_LABEL = re.compile(r"^\s*\[?(?:user|human|me|q|question)\]?\s*[:>]\s*", re
 # Sentence ends; a new line also ends a sentence.
 _SENTENCE_END = re.compile(r"(?:(?<=[.?!])|(?<=[.?!][\"'”’)]))\s+(?=[\"'“‘(]?[A-Za-z0-9])|\n+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# A sentence that is only a year or two ("2023-24", "23/24 and 24/25"): it belongs to the question before it.
+_YEAR_ONLY = re.compile(r"(?:(?:19|20)?\d\d(?:\s*[-/–]\s*(?:19|20)?\d\d)?[\s,&?.!]*){1,3}")
 # A question's number in front of it: "Question 2: …", "Q3) …", "1. …".
 _NUMBERING = re.compile(r"^(?:q(?:uestion)?\s*)?\(?\d{1,2}[:.)]\s+(?=[A-Za-z])", re.I)
 
@@ -78,6 +80,8 @@ def read_message(raw) -> Message:
         sentence = _unnumbered(sentence)  # ("Question 2:" loses "Question" to the openers first)
         if _WORD.search(sentence) and not _mostly_symbols(sentence):
             candidates.append(sentence)
+        elif candidates and _YEAR_ONLY.fullmatch(sentence):
+            candidates[-1] += f" {sentence}"  # "sheffield - any good? 2023-24": the year is the question's
     cleaned = " ".join(" ".join(kept.split()).split())
     if not candidates:
         if sql_only and _SQL.search(text):

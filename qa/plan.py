@@ -263,6 +263,9 @@ class Reader:
                        if not any(s <= start < e for s, e in taken)]
             years = slots.find_years(text, self.years)
             spans = [(s, e, "AREA") for s, e in taken] + [(s, e, "AREA") for s, e, _, _ in outside]
+            # "how did the council do": read as a place, which the context or the message may name
+            spans += [(m.start(), m.end(), "AREA") for m in slots.finditer("unnamed_place", text)
+                      if not any(s <= m.start() < e for s, e, _ in spans)]
             spans += [(s, e, "YEAR") for s, e in years.spans]
             masked = slots.mask(text, spans)
             # an English region is a place too ("how did the north east do"); found with the authorities
@@ -402,13 +405,15 @@ class Reader:
         """The question after a lead-in that is only chatter ("Just a quick one from me (sorry, long week!) - can
         you tell me who…"): the classifier reads the lead-in alone as out of scope. A lead-in that says what the
         question is about ("bristol 23/24 figures - were they…", "hull mental health pilot - how much") stays."""
+        def names_something(lead: str) -> bool:  # "my nan lives in sheffield, how did the council do…"
+            found = self.slots(lead)
+            return bool(found.matches or found.outside or found.years.named or found.region)
+
         asked = _ASKS.search(question)  # "My family was supported by the council and I want to know what…"
-        if asked and asked.start() > 0:
-            lead = self.slots(question[:asked.start()])
-            if not (lead.matches or lead.outside or lead.years.named or lead.region):
-                return question[asked.start():]
+        if asked and asked.start() > 0 and not names_something(question[:asked.start()]):
+            return question[asked.start():]
         m = _LEAD_IN.match(question)
-        if not m or question_signal(m.group(2)) < 0.4 or question_signal(m.group(1)):
+        if not m or question_signal(m.group(2)) < 0.4 or question_signal(m.group(1)) or names_something(m.group(1)):
             return question
         prediction = self._predict(self.mask(m.group(1)))
         chatter = prediction.intent == "out_of_scope" and prediction.confidence >= OUT_OF_SCOPE_CONFIDENCE
@@ -429,7 +434,7 @@ class Reader:
         # …or is a fragment of a terse message ("target met? essex 24/25", "kent. 2023-24. percentage?")
         terse = len(re.findall(r"[A-Za-z]+", question)) <= TERSE_WORDS
         leans = slots.has("checking_cues", question) or slots.has("pronouns", question) or \
-            slots.has("first_person", question) or terse
+            slots.has("first_person", question) or slots.has("unnamed_place", question) or terse
         if found.matches or found.outside or not leans:
             return question
         others = [c for c in candidates if c != question and names_one(c)][:MESSAGE_CONTEXT]
@@ -513,6 +518,12 @@ class Reader:
             allowed -= NEEDS_AUTHORITY - ({"lookup", "change", "target"} if regional else set())
         if has_places:
             allowed -= NO_AUTHORITY
+        if slots.has("unnamed_place", text) and not has_places and not context_places and not found.region \
+                and prediction.intent in TABLE_INTENTS and last is None:
+            # "how did the council do in 2023-24", "did the council hit its target": which one is not said
+            plan.decline = ("Which council do you mean? Name the local authority, for example “How did Leeds do in "
+                            "2023-24?”")
+            return plan
         # "the july 2024 ehsg collection - which number was that": the lead-in is what "that" points at
         lead_in = _LEAD_IN.match(text)
         standalone = slots.has("table_words", text) or (
@@ -840,7 +851,8 @@ class Reader:
                 and slots.has("comparatives", re.sub(r"\b(?:fell|fall|falls|falling)\s+short\b", " ", text, flags=re.I)) \
                 and not slots.has("full_marks", text):  # ("fell short in both years" is under 100% in each)
             plan.intent = "count_change"  # "did any council get fewer outcomes in 24/25 than in 23/24": no threshold
-        if plan.authorities and plan.route == "table" and (region or slots.has("region_words", text) or slots.has(
+        where = plan.route == "table" or (plan.intent in ("text", "out_of_scope") and not slots.has("text_topics", text))
+        if plan.authorities and where and (region or slots.has("region_words", text) or slots.has(
                 "compass_words", found.masked)) and _asks_members(found.masked, also="compass_words"):
             # "which region is hampshire in", "is hampshire in the north": where it is, not how it did
             plan.intent, plan.region_of = "lookup", True

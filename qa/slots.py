@@ -183,6 +183,11 @@ def find(name: str, text: str) -> re.Match | None:
     return _list_pattern(name).search(text)
 
 
+def finditer(name: str, text: str):
+    """Each match of a vocabulary list's words in the text."""
+    return _list_pattern(name).finditer(text)
+
+
 @dataclass
 class Years:
     """Years a question names, resolved against the years the store holds."""

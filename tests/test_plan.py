@@ -395,6 +395,39 @@ def test_input_with_no_question_gets_a_message(ask, message):
     assert answer.route == "none" and answer.text.strip()
 
 
+@pytest.mark.parametrize("message, facts", [
+    # a year sent as its own sentence belongs to the question before it
+    ("leeds? 23/24", ["Leeds achieved 1,029", "2023-24"]),
+    # a lead-in naming the place is no chatter to drop; "the council" is the one the message names
+    ("my nan lives in sheffield, how did the council do in 2023-24", ["Sheffield achieved 1,184"]),
+    ("i live in leeds. how did the council do last year", ["Leeds achieved 2,102"]),
+])
+def test_the_place_a_message_names_is_the_council_it_asks_about(ask, message, facts):
+    answer = ask(message)
+    assert answer.route == "table", answer.text
+    for fact in facts:
+        assert fact in answer.text, (fact, answer.text)
+
+
+@pytest.mark.parametrize("question", [
+    "how did the council do in 2023-24",
+    "did the council hit its target in 2023-24",
+    "what was the council's percentage in 2024-25",
+    "is my council any good",
+])
+def test_an_unnamed_council_is_asked_for_not_guessed(ask, question):
+    """Not the top council, the national totals or the average: which council is meant."""
+    answer = ask(question)
+    assert answer.route == "none" and answer.text.startswith("Which council do you mean?"), answer.text
+
+
+def test_the_council_in_a_follow_up_is_the_one_before(ask):
+    first = "how did leeds do in 2023-24"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("and how did the council do last year", history)
+    assert answer.route == "table" and "Leeds achieved 2,102" in answer.text
+
+
 # ------------------------------------------------------------------ follow-ups
 
 @pytest.mark.parametrize("question", ["And in 2023-24?", "how come?"])  # "how come" is "why"
