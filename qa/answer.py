@@ -291,6 +291,11 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # COVERAGE_AROUND sentences before it: "the payment by results rate per outcome" is not "the response rate".
     if len(topic_words) >= 3 and not signed and _coverage_share(topic_words, passages, retriever) < MIN_COVERAGE:
         return _none("I couldn't find this in the reports.")
+    # …and a figure is of the thing asked about: of "how much did the national evaluation cost", some word
+    # besides "cost" must be there (the peer support projects' cost is no evaluation's)
+    subject = topic_words - cue_tokens("money_words") - cue_tokens("table_words") - cue_tokens("national_words")
+    if plan.wants_figure and subject and not signed and _coverage_share(subject, passages, retriever) == 0:
+        return _none("I couldn't find this in the reports.")
     # …and a figure for a group or measure the tables lack ("families with disabled children", "homeless") must
     # be of it, in the passage, its headings or the sentence before it: the national rate is no rate for that group
     group = slots.find("not_in_tables", plan.question) if plan.wants_figure else None

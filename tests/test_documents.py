@@ -145,6 +145,8 @@ def test_differing_figures_from_both_reports(ask):
     "what's the success rate for families with disabled children",
     # a possessive is the council's name, not a word the reports never use ("don't mention birmingham's")
     "what was birmingham's funding in 2024-25",
+    # a cost is of the thing asked about: the peer support projects' cost is no evaluation's
+    "how much did the national evaluation cost",
 ])
 def test_declines_what_the_reports_do_not_say(ask, question):
     answer = ask(question)
