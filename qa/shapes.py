@@ -402,7 +402,9 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
         heading = set(tokens(key[1].split(" › ")[-1]))
         if not _SUMMARY_HEADING.search(key[1]):
             scores[key] += HEADING_WEIGHT * len(naming & heading) / len(naming)
-    headline = next((s for s in ranked[:SECTION_DEPTH] if _SUMMARY_HEADING.search(s.chunk.meta["path"])), None)
+    # (the report summary's point must name the topic: "The 2023 Data Survey shows…" is no point on spot checks)
+    headline = next((s for s in ranked[:SECTION_DEPTH] if _SUMMARY_HEADING.search(s.chunk.meta["path"])
+                     and naming & set(tokens(s.text))), None)
     body = {k: v for k, v in scores.items() if not _SUMMARY_HEADING.search(k[1])}
     points: list[Passage] = []
     if body:

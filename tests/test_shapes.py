@@ -211,6 +211,14 @@ def test_topic_summary_adds_the_sections_figures(ask):
         assert fact in answer.text
 
 
+def test_a_topic_summary_takes_no_report_summary_point_on_another_topic(ask):
+    """The executive summary's "The 2023 Data Survey shows…" and funding points are not about spot checks."""
+    answer = ask("summarise the spot checks in 2023-24")
+    assert answer.text.startswith("Key points of the 2023-24 report on Validation of claims")
+    assert "No claims were found to be invalid" in answer.text
+    assert "Data Survey" not in answer.text and "£181,645,127" not in answer.text
+
+
 @pytest.mark.parametrize("question, section", [
     # the heading that names the topic, not the one sharing a generic word ("pilot") with the question
     ("tell me about the SEND pilot", "Key points of the 2024-25 report on SEND Good Practice project"),
