@@ -200,6 +200,7 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("how many councils hit 100% in 2024-25", "count", "number"),
     ("national success rate 23/24", "national_rate", "percentage"),
     ("median achievement last year", "average", "percentage"),  # the middle council, not the top one
+    ("which councils got worse", "count_change", "list"),  # those that fell, not the Earned Autonomy list
     ("What is Earned Autonomy?", "text", "definition"),
     ("what's the weather like in london", "out_of_scope", "summary"),
     # "how long" asks for a span of time, "what does it cost" for money, "how many" always for a count
