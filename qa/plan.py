@@ -59,6 +59,8 @@ SPELL_MIN = 5
 # Endings of inflected words and what they replace: "furthest" is "further", "policies" "policy".
 _INFLECTIONS = (("'s", ""), ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
                 ("ing", "e"), ("est", "er"), ("est", ""), ("er", ""), ("ly", ""))
+# Rows of a ranking that asks for all of them ("rank the london boroughs"): more than there are authorities.
+WHOLE_RANKING = 200
 # In a long message, a sentence naming an authority or a year is this much likelier to be the question.
 SLOT_EVIDENCE = 0.5
 # A long message's sentences are weighed at most up to this many.
@@ -704,6 +706,8 @@ class Reader:
                 merged.n = plan.n  # "top 5 then?"
             if slots.keys_found("order", plan.question):
                 merged.order = plan.order  # "and the best?" after the worst
+                if last.n >= WHOLE_RANKING and not slots.has("whole_ranking", plan.question):
+                    merged.n = plan.n  # "which of them did worst?" after all of them in order: the one
             if not keep_operation:
                 merged.intent, merged.answer_type = plan.intent, plan.answer_type
                 if plan.intent == "count_change" and last.authorities and not plan.authorities:
@@ -723,7 +727,7 @@ class Reader:
                     and (plan.intent in ("lookup", "target", "change", "follow_up")
                          or (plan.intent == "rank" and not slots.order(plan.question))):
                 # "how did they do in 2024-25?" after the Earned Autonomy areas: those areas ranked
-                merged.intent, merged.subset, merged.n, merged.order = "rank", "earned_autonomy", 200, "top"
+                merged.intent, merged.subset, merged.n, merged.order = "rank", "earned_autonomy", WHOLE_RANKING, "top"
                 merged.measure = plan.measure if plan.measure and plan.measure != "achieved" else "percentage"
             elif row_asked:
                 # "how did the first one do in 2024-25?", "what about number 3": that row of the list
@@ -736,8 +740,9 @@ class Reader:
                 row = context.answer_authorities[0]
                 merged.intent, merged.authorities, merged.said = "change", [row], [row]
             elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question) \
-                    and not in_region:
-                merged.intent, merged.authorities = "lookup", list(context.answer_authorities)  # "what were their %s?"
+                    and not in_region and not slots.keys_found("order", plan.question):
+                # "what were their %s?"; "which of them did worst?" ranks them again, the other way
+                merged.intent, merged.authorities = "lookup", list(dict.fromkeys(context.answer_authorities))
             if plan.measure and plan.measure != "achieved" or re.search(r"achiev", plan.question, re.I):
                 merged.measure = plan.measure or merged.measure
             if plan.intent == "target" and merged.authorities:
@@ -867,7 +872,7 @@ class Reader:
         if _ea_areas(text) and not plan.authorities and (plan.intent in ("lookup", "target", "change") or (
                 plan.intent == "rank" and not plan.follow_up and not slots.order(text))):
             # "how did the EA areas do in 2024-25": all those areas, ranked by their share
-            plan.intent, plan.subset, plan.n, plan.order = "rank", "earned_autonomy", 200, "top"
+            plan.intent, plan.subset, plan.n, plan.order = "rank", "earned_autonomy", WHOLE_RANKING, "top"
             plan.measure = plan.measure if plan.measure not in (None, "achieved") else "percentage"
         elif plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
             plan.subset = "earned_autonomy"  # "which EA area had the lowest %", "add up the * rows"
@@ -877,7 +882,7 @@ class Reader:
         elif not region and not plan.authorities and plan.route == "table" and slots.has("region_words", text) and \
                 plan.intent in SUBSET_INTENTS | {"lookup", "national_rate"}:
             plan.by_region = True  # "which region did best", "regional breakdown for 2024-25"
-            plan.n = slots.count_number(text) or 200  # all nine, unless it asks for "the worst three"
+            plan.n = slots.count_number(text) or WHOLE_RANKING  # all nine, unless it asks for "the worst three"
             if not slots.order(text) and not slots.first_key("measures", text):
                 plan.measure = "percentage"  # "how did each region do": by its share of the allocation
         elif region and plan.intent in SUBSET_INTENTS:
@@ -885,7 +890,7 @@ class Reader:
         if len(found.regions) >= 2 and not any(r.startswith("not_") for r in found.regions) and not plan.authorities \
                 and plan.route == "table" and plan.intent in SUBSET_INTENTS | {"lookup", "national_rate", "compare"}:
             # "did london do better than the north west": those regions side by side, not the first one's total
-            plan.intent, plan.subset, plan.by_region, plan.regions, plan.n = "totals", None, True, found.regions, 200
+            plan.intent, plan.subset, plan.by_region, plan.regions, plan.n = "totals", None, True, found.regions, WHOLE_RANKING
             if not slots.first_key("measures", text):
                 plan.measure = "percentage"
         if plan.intent in ("filter", "count") and "all" in years.relatives:
@@ -1009,7 +1014,7 @@ class Reader:
                            r"achievers|scorers|improvers)\b|^\W*(?:who|which)\s+were\b", text, re.I)
         plan.n = slots.count_number(text) or (5 if plural else 1)
         if slots.has("whole_ranking", text) and not slots.count_number(text):
-            plan.n = 200  # "rank the london boroughs", "league table for 2024-25": all of them
+            plan.n = WHOLE_RANKING  # "rank the london boroughs", "league table for 2024-25": all of them
         figures = slots.percentages(text)
         if span := slots.value_range(text):  # "between 90 and 99%", "from 1,000 to 2,000 outcomes"
             plan.value, plan.upper, percent = span
@@ -1102,25 +1107,25 @@ class Reader:
         """Replay the user's recent turns so a chain of follow-ups keeps its thread."""
         context = Context()
         try:
-            user_turns = turns(history, "user")[-CONTEXT_TURNS:]
-            for turn in user_turns:
+            for turn, answer in exchanges(history)[-CONTEXT_TURNS:]:
                 found = read_message(turn)
-                if found.problem:
-                    continue
-                for question in self._choose(found.candidates)[:1]:
+                for question in self._choose(found.candidates)[:1] if not found.problem else []:
                     plan = self.read(question, context)
                     if plan.route != "none":
                         context = Context(plan, authorities_seen=_seen(context.authorities_seen, plan.authorities))
-            # What the last answer said, without the questions a refusal suggested (the user named none of them).
-            answers = [suggest.strip(a) for a in turns(history, "assistant")]
-            context.answer_quotes = re.findall(r"“([^”]+)”", answers[-1]) if answers else []
-            context.answer_names = _answer_names(answers[-1], context.answer_quotes) if answers else ""
-            if context.last is not None and context.last.route == "table" and answers:
-                context.answer_authorities = [m.name for m in self.resolver.find_all(answers[-1].split("Source")[0],
-                                                                                     typos=False)]
+                if answer:  # (each turn is read with the answer before it: "what were their %s?" after a top 3)
+                    self._heard(context, answer)
         except Exception:  # a malformed history must not stop the question being answered
             return Context()
         return context
+
+    def _heard(self, context: Context, answer: str) -> None:
+        """What an answer said, without the questions a refusal suggested (the user named none of them)."""
+        answer = suggest.strip(answer)
+        context.answer_quotes = re.findall(r"“([^”]+)”", answer)
+        context.answer_names = _answer_names(answer, context.answer_quotes)
+        context.answer_authorities = [m.name for m in self.resolver.find_all(answer.split("Source")[0], typos=False)] \
+            if context.last is not None and context.last.route == "table" else []
 
 
 # Capitalised words that stand where a place could but are not one.
@@ -1381,20 +1386,36 @@ def _role(text: str) -> str | None:
     return " ".join(role) or None
 
 
-def turns(history: list | None, role: str = "user") -> list[str]:
-    """The text of each recent message with this role (Gradio messages: {"role", "content"}).
+def _messages(history: list | None) -> list[tuple[str, str]]:
+    """(role, text) of each recent message (Gradio messages: {"role", "content"}).
 
     Only the last HISTORY_MESSAGES messages are read, each cut to its last HISTORY_CHARS characters:
     older turns cannot change what "it" means, and a pasted megabyte must not slow the next answer.
     """
     out = []
     for message in (history or [])[-HISTORY_MESSAGES:] if isinstance(history, list) else []:
-        if isinstance(message, dict) and message.get("role") == role:
+        if isinstance(message, dict) and message.get("role") in ("user", "assistant"):
             content = message.get("content")
             if isinstance(content, list):  # Gradio 6: [{"type": "text", "text": ...}, ...]
                 content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
             if isinstance(content, str) and content.strip():
-                out.append(content[-HISTORY_CHARS:])
+                out.append((message["role"], content[-HISTORY_CHARS:]))
+    return out
+
+
+def turns(history: list | None, role: str = "user") -> list[str]:
+    """The text of each recent message with this role."""
+    return [text for who, text in _messages(history) if who == role]
+
+
+def exchanges(history: list | None) -> list[tuple[str, str]]:
+    """Each recent question with the answer that followed it ("" if none did yet)."""
+    out: list[tuple[str, str]] = []
+    for who, text in _messages(history):
+        if who == "user":
+            out.append((text, ""))
+        elif out:
+            out[-1] = (out[-1][0], text)
     return out
 
 

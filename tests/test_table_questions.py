@@ -307,6 +307,12 @@ def test_table_row_beside_place_outside(ask, question, facts):
     (["what is the EHSG", "what were the scores last year"], ["2024: Family Voice 3.8", "Data 3.2"]),
     # "her job title" after who signed: the signature block says it
     (["who signed the foreword in the latest report", "what's her job title"], ["Minister for Children and Families"]),
+    # each earlier turn is read with the answer that followed it: "their" is the three listed, in both years
+    (["top 3 councils in 2024-25 by outcomes", "what were their percentages", "and in 2023-24?"],
+     ["Greater Manchester achieved 3,443", "Birmingham achieved 1,379", "Kent achieved 2,314"]),
+    # "which of them did worst" after all of them in order: the one at the bottom of the same group
+    (["which councils have earned autonomy", "how did they do in 2023-24", "and which of them did worst"],
+     ["The authority with the lowest percentage", "among the Earned Autonomy areas", "1. Greater Manchester (47%"]),
 ])
 def test_follow_ups(ask, turns, facts):
     history = []
