@@ -307,6 +307,9 @@ def test_table_row_beside_place_outside(ask, question, facts):
     (["what is the EHSG", "what were the scores last year"], ["2024: Family Voice 3.8", "Data 3.2"]),
     # "her job title" after who signed: the signature block says it
     (["who signed the foreword in the latest report", "what's her job title"], ["Minister for Children and Families"]),
+    # …and "what department were they from": both signatures, each with its department
+    (["who signed the 2023-24 foreword", "what department were they from"],
+     ["Department for Levelling Up, Housing and Communities", "David Johnston MP", "Department for Education"]),
     # each earlier turn is read with the answer that followed it: "their" is the three listed, in both years
     (["top 3 councils in 2024-25 by outcomes", "what were their percentages", "and in 2023-24?"],
      ["Greater Manchester achieved 3,443", "Birmingham achieved 1,379", "Kent achieved 2,314"]),
