@@ -554,6 +554,18 @@ def _lacks(plan: Plan, passages) -> str | None:
         bound = _figure_before(r"area|authorit|council|LAs?\b|places|pathfinder", "one|all|half|most|hundred")
         if not any(re.search(f"{bound}|{_SHARE}", t, re.I) for t in texts):
             return f"a number of {head} for this"
+    # A share is of the thing asked about: "what percentage of families…" is not "44% of local authorities",
+    # and "the response rate" is a share of responses
+    of = _SHARE_OF.search(plan.question)
+    base = of.group(1).lower() if of else ""
+    if kind == "percentage" and len(base) > 3 and base not in _PLACE_COUNTS and base not in _GENERIC_COUNTS \
+            and not slots.has("table_words", base) and not any(re.search(
+                rf"(?:{_SHARE}|proportion|share|percentage|half|third|quarter)\W+(?:of\s+)?(?:\w+\s+){{0,3}}"
+                rf"{re.escape(base[:5])}", t, re.I) for t in texts):
+        return f"a percentage of {base} for this"
+    rate = _RATE.search(plan.question)
+    if kind == "percentage" and rate and not any(rate.group(1).lower()[:5] in t.lower() for t in texts):
+        return f"a {rate.group(1).lower()} rate for this"
     # (the year in a law's name is not when anything happened: "the Welfare Reform and Work Act 2016")
     law = re.search(r"\bact\b", plan.question, re.I)  # (unless the law is what is asked about)
     undated = texts if law else [re.sub(r"\bAct (?:19|20)\d\d\b", "Act", t) for t in texts]
@@ -635,6 +647,12 @@ _GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", 
 
 # Counted words that are areas: a figure answers only if it counts areas or is a share of them.
 _PLACE_COUNTS = {"areas", "councils", "authorities", "places", "las"}
+# "what percentage of families…", "what share of the cases…": the thing the share is of
+_SHARE_OF = re.compile(r"\b(?:percentage|percent|proportion|share|%)\s+of\s+(?:the\s+|all\s+)?(?:local\s+)?([a-z]+)",
+                       re.I)
+# "the response rate", "the take-up rate": a share of something the passage must name (not "the national rate")
+_RATE = re.compile(r"\b(response|uptake|take-up|dropout|drop-out|completion|attendance|referral|return|reoffending)"
+                   r"\s+rates?\b", re.I)
 # A share given as a percentage ("45% of local authorities", "45 per cent").
 _SHARE = r"\d\s?%|per ?cent"
 

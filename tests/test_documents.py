@@ -147,6 +147,8 @@ def test_differing_figures_from_both_reports(ask):
     "what was birmingham's funding in 2024-25",
     # a cost is of the thing asked about: the peer support projects' cost is no evaluation's
     "how much did the national evaluation cost",
+    # a share is of the thing asked about: "44% of local authorities" is no share of families
+    "what percentage of families had a lead practitioner",
 ])
 def test_declines_what_the_reports_do_not_say(ask, question):
     answer = ask(question)
@@ -244,3 +246,12 @@ def test_a_year_beyond_the_reports_that_the_text_names_finds_the_sentence_naming
     assert answer.route == "documents", answer.text
     assert "over £500 million" in answer.text and "in 2025-26 through the Families First Partnership" in answer.text
     assert "181,645,127" not in answer.text
+
+
+def test_a_rate_is_of_what_it_names(ask):
+    """The 2024-25 data survey gives no response rate ("28% provide regularly updated data…" is not one); the
+    2023 survey's is offered, marked as the other report's."""
+    answer = ask("what was the response rate for the 2024 data survey")
+    assert "28%" not in answer.text
+    assert "The 2024-25 report doesn't give a response rate" in answer.text
+    assert "The response rate is 97%" in answer.text
