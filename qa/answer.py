@@ -573,6 +573,10 @@ def _lacks(plan: Plan, passages) -> str | None:
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
                                   or WHEN.search(t) for t in undated):
         return "a date for this"  # (the time the reports give may be "in the coming months")
+    if kind == "date" and re.search(r"\bmonth\b", plan.question, re.I) and not any(re.search(
+            r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", t, re.I)
+            for t in texts):
+        return "the month for this"  # "which month were the spot checks": "In 2024-25 fifteen areas…" gives a year
     if any(p.introduces for p in passages):
         return None  # the sentence naming the person asked about says who they are
     if kind in ("person", "organisation") and not any(new_names(t, asked) for t in texts):

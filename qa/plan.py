@@ -508,6 +508,9 @@ class Reader:
             plan.answer_type = "list"  # "which section of the EHSG does … exemplify": a choice, not a term
         if re.match(r"\W*why\b", slots.same_as(text), re.I):
             plan.answer_type = "reason"  # "why…", "how come…": a cause, whatever figure it is about
+        elif re.match(r"\W*(?:when\b|(?:which|what)\s+(?:month|year|date|day)\b)", text, re.I) \
+                and plan.answer_type not in ("date", "reason"):
+            plan.answer_type = "date"  # "when did hull get its £90,000", "which month were the spot checks"
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.

@@ -201,6 +201,9 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("national success rate 23/24", "national_rate", "percentage"),
     ("median achievement last year", "average", "percentage"),  # the middle council, not the top one
     ("which councils got worse", "count_change", "list"),  # those that fell, not the Earned Autonomy list
+    # "when…", "which month…" ask for a date whatever else the classifier reads
+    ("when did hull get its £90,000", "text", "date"),
+    ("which month were the 2024-25 spot checks", "text", "date"),
     ("What is Earned Autonomy?", "text", "definition"),
     ("what's the weather like in london", "out_of_scope", "summary"),
     # "how long" asks for a span of time, "what does it cost" for money, "how many" always for a count

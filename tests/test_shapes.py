@@ -170,6 +170,18 @@ def test_a_year_in_a_laws_name_is_no_date(ask, question, declined):
     assert "Welfare Reform and Work Act 2016" in answer.text
 
 
+@pytest.mark.parametrize("question, month", [
+    ("which month were the 2024-25 spot checks", None),  # the report gives the year only
+    ("what month did the SEND project finish", "December 2024"),
+])
+def test_a_month_asked_for_is_a_month(ask, question, month):
+    answer = ask(question)
+    if month:
+        assert answer.route == "documents" and month in answer.text
+    else:
+        assert answer.route == "none" and "don't give the month" in answer.text
+
+
 def test_a_sentence_that_only_says_what_the_one_before_is_gives_no_reason(ask):
     """ "This is a small increase from the previous year." (the data survey) is no reason for the national rise."""
     first = "how many outcomes nationally last year"
