@@ -162,7 +162,8 @@ class Plan:
                           by_region=self.by_region, ehsg_change=self.ehsg_change,
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
-                          region_of=self.region_of, regions=list(self.regions))
+                          region_of=self.region_of, regions=list(self.regions),
+                          share=self.answer_type == "percentage" and bool(_SHARE_OF_AREAS.search(self.question)))
 
 
 @dataclass
@@ -868,6 +869,9 @@ class Reader:
         if region and not region.startswith("not_") and not plan.authorities and not plan.follow_up \
                 and _asks_members(found.masked) and plan.intent in ("count", "filter", "earned_autonomy_list", "rank"):
             plan.intent = "totals"  # "how many councils are in the north west", "list the yorkshire councils"
+        if plan.intent in ("totals", "national_rate", "average", "rank", "lookup") and not plan.authorities \
+                and plan.comparator and plan.value is not None and _SHARE_OF_AREAS.search(text):
+            plan.intent = "filter"  # "what proportion of london boroughs were under 50%": those, as a share
         if plan.intent in ("filter", "count"):
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
@@ -1220,6 +1224,9 @@ def _within(place: str, authority: str, count: int = 1) -> str:
 
 # What the reports call the places in the tables.
 AREA_WORDS = "councils|areas|authorities|las|districts|boroughs|places|council|area|authority|la|district|borough|place"
+# "what percent of councils hit 100%": a share of the authorities, not a list of them
+_SHARE_OF_AREAS = re.compile(rf"\b(?:percent(?:age)?|proportion|share|%|fraction)\s+of\s+(?:the\s+|all\s+)?"
+                             rf"(?:local\s+|english\s+|london\s+)?(?:{AREA_WORDS})\b", re.I)
 
 
 def _lists_other_things(text: str) -> bool:

@@ -68,6 +68,7 @@ class TableQuery:
     check: str | None = None  # the authority a ranking is asked to confirm ("is bexley the worst…?")
     region_of: bool = False  # which English region the authorities are in ("is hampshire in the south east?")
     regions: list[str] = field(default_factory=list)  # with by_region, only these regions ("london vs the north west")
+    share: bool = False  # a filter or count asked as a share of the authorities ("what percent of councils hit 100%")
 
 
 class TableToolError(ValueError):
@@ -396,15 +397,19 @@ class TableTool:
         return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)])
 
     def filter(self, measure: str, year: str, comparator: str, value: float, subset: str | None = None,
-               upper: float | None = None) -> TableResult:
+               upper: float | None = None, share: bool = False) -> TableResult:
         """Authorities whose measure compares to a value (e.g. percentage < 50) or lies in a range ("between",
-        value to upper), optionally within a subset."""
+        value to upper), optionally within a subset; with `share`, what part of all (the subset's) they are."""
         measure, year = self._measure(measure), self._year(year)
         sql, params, scope = self._where(year, subset, None, measure, comparator, value, upper)
         sql += f" ORDER BY {measure} DESC, authority"
         rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params))
         head = (f"{_authorities(len(rows)) if rows else 'No authority'} had {MEASURES[measure]} "
                 f"{_compared(measure, comparator, value, upper)} in {year}{scope}")
+        if share:
+            sql, params, _ = self._where(year, subset)  # every authority of the group
+            total = self._rows("SELECT COUNT(*) AS n FROM annex WHERE " + sql, tuple(params))[0]["n"]
+            head += f" ({len(rows)} of {total} authorities, {round(100 * len(rows) / total) if total else 0}%)"
         listing = ", ".join(f"{r['authority']} ({_filtered_value(measure, r)})" for r in rows)
         text = f"{head}: {listing}." if rows else f"{head}."
         return TableResult(text, rows, [_annex_source(year, rows)])
@@ -698,7 +703,7 @@ class TableTool:
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
         if op in ("filter", "count"):
             measure, comparator = q.measure or "percentage", q.comparator or "eq"
-            results = [self.filter(measure, y, comparator, q.value, q.subset, q.upper) for y in years]
+            results = [self.filter(measure, y, comparator, q.value, q.subset, q.upper, q.share) for y in years]
             if q.all_years and len(years) >= 2:
                 results.insert(0, self.filter_all_years(measure, years, comparator, q.value, q.subset, q.upper))
             return results

@@ -289,6 +289,10 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
                                                                    "Westminster (91%)", "Sutton (82%)"]),
     ("councils with between 1,000 and 2,000 outcomes in 2024-25", ["22 authorities", "between 1,000 and 2,000",
                                                                     "Bradford (1,906)"]),
+    # a share of the authorities: how many pass, of how many, as a percentage
+    ("what percent of councils hit 100% last year", ["53 authorities", "(53 of 141 authorities, 38%)"]),
+    ("what proportion of london boroughs were under 50% in 2023-24", ["among the London boroughs (6 of 32 "
+                                                                      "authorities, 19%)", "Sutton (11%)"]),
     # families helped in a year are its successful family outcomes (not "five local areas" of a trial)
     ("how many families were helped in 2024-25", ["104,761 successful family outcomes"]),
 ])
