@@ -1185,7 +1185,10 @@ _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "
                "didn", "don", "doesn", "weren", "wasn", "aren", "isn", "haven", "hasn", "t", "not", "a", "an", "use",
                "uses", "used", "make", "made", "take", "go", "went", "come", "came", "say", "said", "still", "so",
                "ended", "end", "ends", "wound", "overall", "altogether", "total", "by", "since", "now", "then", "from",
-               "per", "across"}  # ("ended": "how many areas ended up with…" counts areas)
+               "per", "across", "give", "gives", "gave", "provide", "provides", "provided", "offer", "offers",
+               "offered", "hold", "holds", "held", "share", "shares", "shared", "run", "runs", "ran", "report",
+               "reported", "said", "see", "saw", "let", "allow", "allowed", "allows"}
+# ("ended": "how many areas ended up with…" counts areas; "give": "how many areas give practitioners…" areas)
 
 
 def _counted_words(text: str) -> list[str]:

@@ -255,3 +255,9 @@ def test_a_rate_is_of_what_it_names(ask):
     assert "28%" not in answer.text
     assert "The 2024-25 report doesn't give a response rate" in answer.text
     assert "The response rate is 97%" in answer.text
+
+
+def test_a_count_of_areas_is_answered_by_their_share(ask):
+    """ "How many areas give practitioners…" counts areas; "About half of areas (52%)" answers it."""
+    answer = ask("how many areas give practitioners data access")
+    assert answer.route == "documents" and "About half of areas (52%) give practitioners access" in answer.text

@@ -154,6 +154,7 @@ def test_a_misspelt_word_still_finds_its_answer(ask):
     ("how many Mental Health pilots were there", ["mental", "health", "pilots"]),
     # a question opening with "the number of" counts too; one asking a percentage of a number does not
     ("average number of problems per family on the programme", ["problems"]),
+    ("how many areas give practitioners data access", ["areas"]),  # "give" ends the phrase, as "use" does
     ("what was the total number of family hubs", ["family", "hubs"]),
     ("what percentage of areas increased their number of outcomes", []),
 ])
