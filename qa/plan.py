@@ -874,7 +874,13 @@ class Reader:
             plan.intent = "filter"  # "what proportion of london boroughs were under 50%": those, as a share
         if plan.intent in ("filter", "count"):
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
-            if plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
+            if plan.value is None and not (slots.has("table_words", text) or slots.has("full_marks", text)
+                                           or slots.keys_found("comparators", text) - {"eq"}
+                                           or re.search(r"\b(?:hit|reach|reached|made it)\b", text, re.I)):
+                # "how many las responded in 2023", "how many councils got EA": no threshold, nothing of the
+                # tables; a count the text gives
+                plan.intent, plan.measure = "text", None
+            elif plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
         if _ea_areas(text) and not plan.authorities and (plan.intent in ("lookup", "target", "change") or (
                 plan.intent == "rank" and not plan.follow_up and not slots.order(text))):

@@ -261,3 +261,14 @@ def test_a_count_of_areas_is_answered_by_their_share(ask):
     """ "How many areas give practitioners…" counts areas; "About half of areas (52%)" answers it."""
     answer = ask("how many areas give practitioners data access")
     assert answer.route == "documents" and "About half of areas (52%) give practitioners access" in answer.text
+
+
+@pytest.mark.parametrize("question, fact", [
+    # a count with no threshold and nothing of the tables is not "how many hit 100%": the text gives it
+    ("how many las responded in 2023", "149 local authorities responding in 2023"),
+    ("how many councils got EA in 2023-24", "This year, we have awarded six areas Earned Autonomy (EA) status"),
+])
+def test_a_count_without_a_threshold_is_read_from_the_text(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and fact in answer.text, answer.text
+    assert "exactly 100%" not in answer.text
