@@ -554,6 +554,12 @@ def _lacks(plan: Plan, passages) -> str | None:
         bound = _figure_before(r"area|authorit|council|LAs?\b|places|pathfinder", "one|all|half|most|hundred")
         if not any(re.search(f"{bound}|{_SHARE}", t, re.I) for t in texts):
             return f"a number of {head} for this"
+    # An age is of the person asked about: "Hannah (8)" gives no age for Sarah
+    aged = re.search(r"\bhow old (?:is|was|were) ([a-z]+)", plan.question, re.I)
+    if kind == "number" and aged and not any(re.search(
+            rf"\b{re.escape(aged.group(1))}\W{{0,3}}\(\d+\)|\b{re.escape(aged.group(1))}\b[^.]*\baged?\s+\d+", t, re.I)
+            for t in texts):
+        return f"{aged.group(1).capitalize()}'s age"
     # A share is of the thing asked about: "what percentage of families…" is not "44% of local authorities",
     # and "the response rate" is a share of responses
     of = _SHARE_OF.search(plan.question)

@@ -609,3 +609,15 @@ def test_a_definition_by_abbreviation_is_kept_over_the_sections_opening(ask):
     not "This year, we have awarded six areas Earned Autonomy (EA) status." that opens the section."""
     answer = ask("What is Earned Autonomy?")
     assert quotes(answer.text)[0].startswith("EA is a progression from Payment by Results"), answer.text
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("how old is hannah", True),
+    ("how old is sarah", False),  # "Hannah (8)" is Hannah's age, not her grandmother's
+])
+def test_an_age_is_of_the_person_asked_about(ask, question, answered):
+    answer = ask(question)
+    assert "Hannah (8)" in answer.text
+    assert (answer.route == "documents") == answered
+    if not answered:
+        assert "don't give Sarah's age" in answer.text
