@@ -555,33 +555,28 @@ def _lacks(plan: Plan, passages) -> str | None:
         if not any(re.search(f"{bound}|{_SHARE}", t, re.I) for t in texts):
             return f"a number of {head} for this"
     # An age is of the person asked about: "Hannah (8)" gives no age for Sarah
-    aged = re.search(r"\bhow old (?:is|was|were) ([a-z]+)", plan.question, re.I)
-    if kind == "number" and aged and not any(re.search(
-            rf"\b{re.escape(aged.group(1))}\W{{0,3}}\(\d+\)|\b{re.escape(aged.group(1))}\b[^.]*\baged?\s+\d+", t, re.I)
-            for t in texts):
-        return f"{aged.group(1).capitalize()}'s age"
+    aged = re.escape(plan.age_of)
+    if kind == "number" and aged and not any(re.search(rf"\b{aged}\W{{0,3}}\(\d+\)|\b{aged}\b[^.]*\baged?\s+\d+", t, re.I)
+                                             for t in texts):
+        return f"{plan.age_of.capitalize()}'s age"
     # A share is of the thing asked about: "what percentage of families…" is not "44% of local authorities",
     # and "the response rate" is a share of responses
-    of = _SHARE_OF.search(plan.question)
-    base = of.group(1).lower() if of else ""
+    base = plan.share_of
     if kind == "percentage" and len(base) > 3 and base not in _PLACE_COUNTS and base not in _GENERIC_COUNTS \
             and not slots.has("table_words", base) and not any(re.search(
                 rf"(?:{_SHARE}|proportion|share|percentage|half|third|quarter)\W+(?:of\s+)?(?:\w+\s+){{0,3}}"
                 rf"{re.escape(base[:5])}", t, re.I) for t in texts):
         return f"a percentage of {base} for this"
-    rate = _RATE.search(plan.question)
-    if kind == "percentage" and rate and not any(rate.group(1).lower()[:5] in t.lower() for t in texts):
-        return f"a {rate.group(1).lower()} rate for this"
-    # (the year in a law's name is not when anything happened: "the Welfare Reform and Work Act 2016")
-    law = re.search(r"\bact\b", plan.question, re.I)  # (unless the law is what is asked about)
-    undated = texts if law else [re.sub(r"\bAct (?:19|20)\d\d\b", "Act", t) for t in texts]
+    if kind == "percentage" and plan.rate_of and not any(plan.rate_of[:5] in t.lower() for t in texts):
+        return f"a {plan.rate_of} rate for this"
+    # (the year in a law's name is not when anything happened: "the Welfare Reform and Work Act 2016", unless
+    # the law is what is asked about)
+    undated = texts if "law" in plan.cues else [re.sub(r"\bAct (?:19|20)\d\d\b", "Act", t) for t in texts]
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
                                           r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
                                   or WHEN.search(t) for t in undated):
         return "a date for this"  # (the time the reports give may be "in the coming months")
-    if kind == "date" and re.search(r"\bmonth\b", plan.question, re.I) and not any(re.search(
-            r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", t, re.I)
-            for t in texts):
+    if kind == "date" and "month" in plan.cues and not any(_MONTH_NAME.search(t) for t in texts):
         return "the month for this"  # "which month were the spot checks": "In 2024-25 fifteen areas…" gives a year
     if any(p.introduces for p in passages):
         return None  # the sentence naming the person asked about says who they are
@@ -657,12 +652,8 @@ _GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", 
 
 # Counted words that are areas: a figure answers only if it counts areas or is a share of them.
 _PLACE_COUNTS = {"areas", "councils", "authorities", "places", "las"}
-# "what percentage of families…", "what share of the cases…": the thing the share is of
-_SHARE_OF = re.compile(r"\b(?:percentage|percent|proportion|share|%)\s+of\s+(?:the\s+|all\s+)?(?:local\s+)?([a-z]+)",
-                       re.I)
-# "the response rate", "the take-up rate": a share of something the passage must name (not "the national rate")
-_RATE = re.compile(r"\b(response|uptake|take-up|dropout|drop-out|completion|attendance|referral|return|reoffending)"
-                   r"\s+rates?\b", re.I)
+_MONTH_NAME = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+                         r"december)\b", re.I)
 # A share given as a percentage ("45% of local authorities", "45 per cent").
 _SHARE = r"\d\s?%|per ?cent"
 

@@ -114,6 +114,9 @@ class Plan:
     counted: str | None = None  # "how many X": X
     counted_words: list[str] = field(default_factory=list)  # "how many Mental Health pilots": mental, health, pilots
     counted_head: str | None = None  # "how many family network support packages were…": packages
+    share_of: str = ""  # "what percentage of families…": families
+    rate_of: str = ""  # "what was the response rate…": response
+    age_of: str = ""  # "how old is sarah": sarah
     years_seen: list[str] = field(default_factory=list)  # years earlier turns of a follow-up chain asked about
     places_wanted: int = 0  # "which 14 areas…": 14; "which councils…": 2; "which council…": 1
     items_asked: int = 0  # "list the ten projects": 10 (0 when the question counts nothing)
@@ -150,6 +153,10 @@ class Plan:
             found.add("overview")
         if re.search(r"\bhow (?:many|much|far)\b", self.question, re.I):
             found.add("amount")  # "Kent fell short by how many?", not "did Kent hit its target?"
+        if re.search(r"\bmonth\b", self.question, re.I):
+            found.add("month")  # "which month were the spot checks": a month, not a year
+        if re.search(r"\bact\b", self.question, re.I):
+            found.add("law")  # "when did the welfare reform and work act come in": the year in its name
         return frozenset(found)
 
     def table_query(self):
@@ -163,7 +170,7 @@ class Plan:
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
                           region_of=self.region_of, regions=list(self.regions),
-                          share=self.answer_type == "percentage" and bool(_SHARE_OF_AREAS.search(self.question)))
+                          share=self.answer_type == "percentage" and self.share_of in AREA_WORDS.split("|"))
 
 
 @dataclass
@@ -496,6 +503,7 @@ class Reader:
             plan.introduce, plan.answer_type, plan.title = person if acronym else person.capitalize(), "person", None
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         plan.counted_head = _counted_head(text)
+        plan.share_of, plan.rate_of, plan.age_of = slots.share_of(text), slots.rate_of(text), slots.age_of(text)
         plan.items_asked = _items_asked(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage", "summary", "definition"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
@@ -704,6 +712,7 @@ class Reader:
                 plan.intent, plan.authorities, plan.said = "compare", seen[-2:], seen[-2:]  # "which was better?"
                 keep_operation = False
             merged = replace(last, question=plan.question, search_text=plan.question, follow_up=True, decline=None,
+                             share_of=plan.share_of, rate_of=plan.rate_of, age_of=plan.age_of,
                              year_note="", outside_place=None, years_outside=[],
                              years_seen=sorted(set(last.years_seen) | set(last.years)))
             if slots.count_number(plan.question):
@@ -870,7 +879,7 @@ class Reader:
                 and _asks_members(found.masked) and plan.intent in ("count", "filter", "earned_autonomy_list", "rank"):
             plan.intent = "totals"  # "how many councils are in the north west", "list the yorkshire councils"
         if plan.intent in ("totals", "national_rate", "average", "rank", "lookup") and not plan.authorities \
-                and plan.comparator and plan.value is not None and _SHARE_OF_AREAS.search(text):
+                and plan.comparator and plan.value is not None and plan.share_of in AREA_WORDS.split("|"):
             plan.intent = "filter"  # "what proportion of london boroughs were under 50%": those, as a share
         if plan.intent in ("filter", "count"):
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
@@ -1233,9 +1242,6 @@ def _within(place: str, authority: str, count: int = 1) -> str:
 
 # What the reports call the places in the tables.
 AREA_WORDS = "councils|areas|authorities|las|districts|boroughs|places|council|area|authority|la|district|borough|place"
-# "what percent of councils hit 100%": a share of the authorities, not a list of them
-_SHARE_OF_AREAS = re.compile(rf"\b(?:percent(?:age)?|proportion|share|%|fraction)\s+of\s+(?:the\s+|all\s+)?"
-                             rf"(?:local\s+|english\s+|london\s+)?(?:{AREA_WORDS})\b", re.I)
 
 
 def _lists_other_things(text: str) -> bool:

@@ -314,6 +314,32 @@ def value_range(text: str) -> tuple[float, float, bool] | None:
     return None
 
 
+# What a figure asked for is of: "what percentage of families…", "the response rate", "how old is sarah".
+_SHARE_OF = re.compile(r"\b(?:percentage|percent|proportion|share|fraction|%)\s+of\s+(?:the\s+|all\s+)?"
+                       r"(?:local\s+|english\s+|london\s+)?([a-z]+)", re.I)
+_RATE_OF = re.compile(r"\b(response|uptake|take-up|dropout|drop-out|completion|attendance|referral|return|"
+                      r"reoffending)\s+rates?\b", re.I)  # (not "the national rate": a share the tables give)
+_AGE_OF = re.compile(r"\bhow old (?:is|was|were) ([a-z]+)", re.I)
+
+
+def share_of(text: str) -> str:
+    """The thing a share is asked of: "what percentage of families…" -> "families" ("" if none)."""
+    m = _SHARE_OF.search(text)
+    return m.group(1).lower() if m else ""
+
+
+def rate_of(text: str) -> str:
+    """What a named rate counts: "the response rate…" -> "response" ("" if none)."""
+    m = _RATE_OF.search(text)
+    return m.group(1).lower() if m else ""
+
+
+def age_of(text: str) -> str:
+    """Whose age is asked: "how old is sarah" -> "sarah" ("" if none)."""
+    m = _AGE_OF.search(text)
+    return m.group(1).lower() if m else ""
+
+
 _COUNT = re.compile(r"(?<![\w.£$])(\d[\d,]*|zero)(?!\s*(?:%|per ?cent\b|pc\b|pct\b))(?![\w,/-]*\d)(?![\w/-])", re.I)
 
 

@@ -94,6 +94,19 @@ def test_a_range_of_values(text, span):
     assert slots.value_range(text) == span
 
 
+@pytest.mark.parametrize("question, share_of, rate_of, age_of", [
+    ("what percentage of families had a lead practitioner", "families", "", ""),
+    ("what percent of councils hit 100% last year", "councils", "", ""),
+    ("what proportion of london boroughs were under 50%", "boroughs", "", ""),
+    ("what was the response rate for the 2024 data survey", "", "response", ""),
+    ("how old is sarah", "", "", "sarah"),
+    ("national success rate 23/24", "", "", ""),  # the tables' own rate, of nothing named
+])
+def test_what_a_figure_is_of(reader, question, share_of, rate_of, age_of):
+    plan = reader.understand(question)[0]
+    assert (plan.share_of, plan.rate_of, plan.age_of) == (share_of, rate_of, age_of)
+
+
 @pytest.mark.parametrize("question, n", [
     ("who were the worst performers in 23/24", 5),  # plural, no count: five
     ("which councils did best in 2024-25", 5),
