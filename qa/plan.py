@@ -170,7 +170,7 @@ class Plan:
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
                           region_of=self.region_of, regions=list(self.regions),
-                          share=self.answer_type == "percentage" and self.share_of in AREA_WORDS.split("|"))
+                          share=self.answer_type == "percentage" and self.share_of in slots.AREA_NOUNS)
 
 
 @dataclass
@@ -504,6 +504,8 @@ class Reader:
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         plan.counted_head = _counted_head(text)
         plan.share_of, plan.rate_of, plan.age_of = slots.share_of(text), slots.rate_of(text), slots.age_of(text)
+        if plan.age_of:
+            plan.answer_type = "number"  # "how old was hannah when the case study happened": an age, not a date
         plan.items_asked = _items_asked(text)
         if plan.counted_words and plan.answer_type in ("money", "percentage", "summary", "definition"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
@@ -550,7 +552,7 @@ class Reader:
             allowed.discard("follow_up")
         if prediction.answer_type == "money":
             allowed -= TABLE_INTENTS  # the tables hold outcome counts, never money
-        if authorities and (years.named or plan.measure or slots.has("text_topics", text)):
+        if (authorities or outside) and (years.named or plan.measure or slots.has("text_topics", text)):
             # an authority with a year or a measure is a question about the tables; with a topic of the reports'
             # text ("hull mental health money?"), about the text
             allowed.discard("out_of_scope")
@@ -879,7 +881,7 @@ class Reader:
                 and _asks_members(found.masked) and plan.intent in ("count", "filter", "earned_autonomy_list", "rank"):
             plan.intent = "totals"  # "how many councils are in the north west", "list the yorkshire councils"
         if plan.intent in ("totals", "national_rate", "average", "rank", "lookup") and not plan.authorities \
-                and plan.comparator and plan.value is not None and plan.share_of in AREA_WORDS.split("|"):
+                and plan.comparator and plan.value is not None and plan.share_of in slots.AREA_NOUNS:
             plan.intent = "filter"  # "what proportion of london boroughs were under 50%": those, as a share
         if plan.intent in ("filter", "count"):
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
@@ -923,6 +925,8 @@ class Reader:
             plan.intent = "earned_autonomy_member"  # "…and whether it has earned autonomy": that area, not the list
         if plan.intent == "change" and len(plan.authorities) >= 2 and len(plan.years) == 1 and years.named:
             plan.intent = "compare"  # "how we did in 2024/25 compared to nottingham": the two side by side that year
+        if plan.intent == "target" and len(plan.authorities) >= 2 and re.search(r"\bthan\b", text, re.I):
+            plan.intent = "compare"  # "was gateshead further off its allocation than sunderland": one beside the other
         if plan.intent == "compare" and len(plan.authorities) < 2:
             plan.intent = "lookup"
         if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target"):

@@ -323,9 +323,17 @@ _AGE_OF = re.compile(r"\bhow old (?:is|was|were) ([a-z]+)", re.I)
 
 
 def share_of(text: str) -> str:
-    """The thing a share is asked of: "what percentage of families…" -> "families" ("" if none)."""
+    """The thing a share is asked of: "what percentage of families…" -> "families"; "what fraction of the north
+    west councils…" -> "councils" (an area word within three words); "" if none."""
     m = _SHARE_OF.search(text)
-    return m.group(1).lower() if m else ""
+    if not m:
+        return ""
+    words = [m.group(1).lower()] + re.findall(r"[a-z]+", text[m.end():].lower())[:2]
+    return next((w for w in words if w in AREA_NOUNS), words[0])
+
+
+AREA_NOUNS = {"councils", "areas", "authorities", "las", "districts", "boroughs", "places", "council", "area",
+               "authority", "la", "district", "borough", "place"}
 
 
 def rate_of(text: str) -> str:

@@ -20,6 +20,7 @@ def reader(built):
     ("how'd leeds do last year", ["2024-25"], "2024-25, the latest report"),
     ("leeds latest figures", ["2024-25"], "2024-25, the latest report"),
     ("leeds outcomes the year before", ["2023-24"], "2023-24, the report before the latest"),
+    ("barnet's figures in the earlier of the two reports", ["2023-24"], "2023-24, the report before the latest"),
     # a spending period the reports fall in is no one report's year (not 2024-25 for its end)
     ("what was the programme's total budget for 2022-2025", [], ""),
     # a yearly survey is dated by the year it ran: the report for the programme year starting then gives it
@@ -100,6 +101,7 @@ def test_a_range_of_values(text, span):
     ("what proportion of london boroughs were under 50%", "boroughs", "", ""),
     ("what was the response rate for the 2024 data survey", "", "response", ""),
     ("how old is sarah", "", "", "sarah"),
+    ("what fraction of the north west councils hit 100%", "councils", "", ""),  # the area word, not "north"
     ("national success rate 23/24", "", "", ""),  # the tables' own rate, of nothing named
 ])
 def test_what_a_figure_is_of(reader, question, share_of, rate_of, age_of):
@@ -305,6 +307,10 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
                                                                     "Bradford (1,906)"]),
     # a share of the authorities: how many pass, of how many, as a percentage
     ("what percent of councils hit 100% last year", ["53 authorities", "(53 of 141 authorities, 38%)"]),
+    ("what fraction of the north west councils hit 100% last year", ["(5 of 15 authorities, 33%)", "Halton (100%)"]),
+    # two areas' shortfalls side by side: which was further off, with both figures
+    ("was gateshead further off its allocation than sunderland in 23-24",
+     ["Gateshead was closer to its allocation (194 short, against 299)"]),
     ("what proportion of london boroughs were under 50% in 2023-24", ["among the London boroughs (6 of 32 "
                                                                       "authorities, 19%)", "Sutton (11%)"]),
     # families helped in a year are its successful family outcomes (not "five local areas" of a trial)

@@ -613,6 +613,7 @@ def test_a_definition_by_abbreviation_is_kept_over_the_sections_opening(ask):
 
 @pytest.mark.parametrize("question, answered", [
     ("how old is hannah", True),
+    ("how old was hannah when the case study happened", True),  # an age, though it says "when"
     ("how old is sarah", False),  # "Hannah (8)" is Hannah's age, not her grandmother's
 ])
 def test_an_age_is_of_the_person_asked_about(ask, question, answered):

@@ -198,6 +198,8 @@ def test_aggregates(ask, question, facts, absent):
 
 @pytest.mark.parametrize("question, refusal", [
     ("How many outcomes did Cardiff achieve in 2024-25?", "Cardiff is in Wales"),
+    # a place outside the tables in a lead-in ("my sister's in rochdale - …") is the place asked about
+    ("my sister's in rochdale - how did her council do in 2024-25?", "Rochdale is not listed on its own"),
     # two districts of one area: one sentence for both
     ("which did better in 23/24, bury or bolton", "Bury and Bolton are not listed on their own in the outcome "
                                                  "tables: they are part of Greater Manchester"),
@@ -307,6 +309,8 @@ def test_table_row_beside_place_outside(ask, question, facts):
     (["what is the EHSG", "what were the scores last year"], ["2024: Family Voice 3.8", "Data 3.2"]),
     # "her job title" after who signed: the signature block says it
     (["who signed the foreword in the latest report", "what's her job title"], ["Minister for Children and Families"]),
+    # "reach" is what the reports call "engaged with"
+    (["tell me about the family voice work", "how many areas did it reach"], ["we have engaged with 14 local areas"]),
     # …and "what department were they from": both signatures, each with its department
     (["who signed the 2023-24 foreword", "what department were they from"],
      ["Department for Levelling Up, Housing and Communities", "David Johnston MP", "Department for Education"]),
