@@ -401,6 +401,10 @@ def test_the_real_question_is_answered_and_the_rest_is_data(ask, message, fact):
      ["Calderdale achieved 495", "the Supporting Families programme ended on 31 March 2025"]),
     # the same question twice gets one answer
     ("how did leeds do in 2024-25, and how did leeds do in 2024-25", ["Leeds achieved 2,102"]),
+    # two parts on the same row: the verdict, which gives the figures too, once
+    ("me and my colleague are preparing a briefing for members on Thursday and need to know, for the record, how "
+     "many successful family outcomes Kirklees achieved in 2024-25 and whether that met its allocation. thanks",
+     ["Kirklees achieved 247", "958 short of its allocation"]),
 ])
 def test_each_question_in_a_message_is_answered_once(ask, message, facts):
     answer = ask(message)
