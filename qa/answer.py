@@ -556,8 +556,8 @@ def _lacks(plan: Plan, passages) -> str | None:
             return f"a number of {head} for this"
     # An age is of the person asked about: "Hannah (8)" gives no age for Sarah
     aged = re.escape(plan.age_of)
-    if kind == "number" and aged and not any(re.search(rf"\b{aged}\W{{0,3}}\(\d+\)|\b{aged}\b[^.]*\baged?\s+\d+", t, re.I)
-                                             for t in texts):
+    given = rf"\b{aged}\W{{0,3}}\(\d+\)|\b{aged}\b[^.]*\baged?\s+\d+"  # "Hannah (8)", "Sarah, aged 60"
+    if kind == "number" and aged and not any(re.search(given, t, re.I) for t in texts):
         return f"{plan.age_of.capitalize()}'s age"
     # A share is of the thing asked about: "what percentage of families…" is not "44% of local authorities",
     # and "the response rate" is a share of responses

@@ -164,7 +164,8 @@ class Plan:
 
         return TableQuery(self.intent, authorities=list(self.authorities), years=sorted(self.years),
                           measure=self.measure, n=self.n, order=self.order, comparator=self.comparator,
-                          value=self.value, upper=self.upper, ehsg_years=list(self.ehsg_years), ehsg_sections=list(self.ehsg_sections),
+                          value=self.value, upper=self.upper, ehsg_years=list(self.ehsg_years),
+                          ehsg_sections=list(self.ehsg_sections),
                           exclude=list(self.exclude), subset=self.subset, all_years=self.all_years,
                           by_region=self.by_region, ehsg_change=self.ehsg_change,
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
@@ -727,7 +728,8 @@ class Reader:
                 merged.intent, merged.answer_type = plan.intent, plan.answer_type
                 if plan.intent == "count_change" and last.authorities and not plan.authorities:
                     merged.intent = "change"  # "how many more than in 23/24?" after a question about one area
-                merged.n, merged.comparator, merged.value, merged.upper = plan.n, plan.comparator, plan.value, plan.upper
+                merged.n, merged.comparator = plan.n, plan.comparator
+                merged.value, merged.upper = plan.value, plan.upper
                 merged.order = plan.order
             if plan.authorities:
                 merged.authorities, merged.said = plan.authorities, plan.said
@@ -871,7 +873,8 @@ class Reader:
                 and slots.has("comparatives", re.sub(r"\b(?:fell|fall|falls|falling)\s+short\b", " ", text, flags=re.I)) \
                 and not slots.has("full_marks", text):  # ("fell short in both years" is under 100% in each)
             plan.intent = "count_change"  # "did any council get fewer outcomes in 24/25 than in 23/24": no threshold
-        where = plan.route == "table" or (plan.intent in ("text", "out_of_scope") and not slots.has("text_topics", text))
+        where = plan.route == "table" or (
+            plan.intent in ("text", "out_of_scope") and not slots.has("text_topics", text))
         if plan.authorities and where and (region or slots.has("region_words", text) or slots.has(
                 "compass_words", found.masked)) and _asks_members(found.masked, also="compass_words"):
             # "which region is hampshire in", "is hampshire in the north": where it is, not how it did
@@ -914,7 +917,8 @@ class Reader:
         if len(found.regions) >= 2 and not any(r.startswith("not_") for r in found.regions) and not plan.authorities \
                 and plan.route == "table" and plan.intent in SUBSET_INTENTS | {"lookup", "national_rate", "compare"}:
             # "did london do better than the north west": those regions side by side, not the first one's total
-            plan.intent, plan.subset, plan.by_region, plan.regions, plan.n = "totals", None, True, found.regions, WHOLE_RANKING
+            plan.intent, plan.subset, plan.by_region, plan.regions = "totals", None, True, found.regions
+            plan.n = WHOLE_RANKING
             if not slots.first_key("measures", text):
                 plan.measure = "percentage"
         if plan.intent in ("filter", "count") and "all" in years.relatives:

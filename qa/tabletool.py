@@ -426,7 +426,8 @@ class TableTool:
             by_name.setdefault(r["authority"], []).append(r)
         listing = ", ".join(f"{name} ({' → '.join(_filtered_value(measure, r) for r in by_name[name])})"
                             for name in sorted(by_name))
-        head = (f"{_authorities(len(names))} had {MEASURES[measure]} {_compared(measure, comparator, value, upper)} in each "
+        head = (f"{_authorities(len(names))} had {MEASURES[measure]} {_compared(measure, comparator, value, upper)} "
+                f"in each "
                 f"of {' and '.join(years)}{scope}")
         return TableResult(f"{head}: {listing}." if names else f"{head}.", rows,
                            [_annex_source(y, [r for r in rows if r["year"] == y]) for y in years])
