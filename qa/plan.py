@@ -1249,7 +1249,7 @@ def _within(place: str, authority: str, count: int = 1) -> str:
 
 
 # What the reports call the places in the tables.
-AREA_WORDS = "councils|areas|authorities|las|districts|boroughs|places|council|area|authority|la|district|borough|place"
+AREA_WORDS = "|".join(slots.AREA_NOUNS)
 
 
 def _lists_other_things(text: str) -> bool:
