@@ -161,10 +161,7 @@ def report_changes(plan) -> bool:
 
 def _topic_of_report(plan) -> set[str]:
     # ("…compared to the year before": a year, no topic)
-    years = [p for key, phrases in slots.vocabulary()["relative_years"].items() if not key.startswith("_")
-             for p in phrases]
-    return topic(slots.phrase_pattern(years).sub(" ", plan.search_text), "summary_words", "change_words",
-                 "both_reports")
+    return topic(slots.without_relative_years(plan.search_text), "summary_words", "change_words", "both_reports")
 
 
 # ------------------------------------------------------------------ shapes

@@ -95,6 +95,17 @@ def _list_pattern(name: str) -> re.Pattern:
     return phrase_pattern(vocabulary()[name])
 
 
+@lru_cache(maxsize=None)
+def _relative_years_pattern() -> re.Pattern:
+    return phrase_pattern([p for key, phrases in vocabulary()["relative_years"].items() if not key.startswith("_")
+                           for p in phrases])
+
+
+def without_relative_years(text: str) -> str:
+    """The text without "last year", "the year before", "both years"…: they choose years, they name no topic."""
+    return _relative_years_pattern().sub(" ", text)
+
+
 def without(name: str, text: str) -> str:
     """The text without the phrases of one vocabulary list."""
     return _list_pattern(name).sub(" ", text)
