@@ -208,6 +208,11 @@ def test_report_summary_is_cited_key_points(ask):
     ("brief rundown of last year's report pls", "2024-25", "858,179"),
     ("quick recap of the 2023-24 report", "2023-24", "77,203"),
     ("give me the nutshell version of the 2023-24 report as bullets", "2023-24", "612,164"),
+    # "recap", "round-up" and "lowdown" are read as "summary" (vocabulary same_as), with a relative year too
+    ("quick recap of last year's report pls", "2024-25", "858,179"),
+    ("fill me in on the 2024-25 report", "2024-25", "104,761"),
+    ("can I get a roundup of the older report", "2023-24", "77,203"),
+    ("whats the lowdown on the 2024-25 report", "2024-25", "104,761"),
 ])
 def test_everyday_asks_for_a_report_summary(ask, question, year, fact):
     answer = ask(question)
