@@ -284,8 +284,15 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         or own_words
     # …and "council" or "area" is in every other passage: "which council spent the most" is about spending
     topic_words = topic_words - cue_tokens("area_nouns") or topic_words
+    # (of "how much money did Wiltshire get for its pilot", "money" is said by the £ awarded in the passage about
+    # Wiltshire, and "pilot" by its being about Wiltshire's project; a £ beside a family hub is no spending on
+    # family hubs, an award for a project no budget of Leeds', and "its youth justice pilot" not its project)
+    if plan.answer_type == "money" and plan.authorities and topic_words & cue_tokens("project_nouns") \
+            and any("£" in p.text for p in passages) and not retriever.unknown_words(plan.search_text):
+        topic_words = topic_words - cue_tokens("award_words") - cue_tokens("project_nouns")
     spelled = _spelled_out(topic_words, retriever)
-    if asked and not signed and not any(spelled & retriever.text_tokens(f"{p.section} {p.text}") for p in passages):
+    if asked and topic_words and not signed and not any(
+            spelled & retriever.text_tokens(f"{p.section} {p.text}") for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and of three or more such words, at least a share must be there, in the passage, its headings or the
     # COVERAGE_AROUND sentences before it: "the payment by results rate per outcome" is not "the response rate".
@@ -312,7 +319,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     own = {t for w in re.findall(r"[a-z]+", plan.question.lower())
            if not _ordinary(w) or (w in everyday and not slots.has("informal", w))
            for t in tokens(w) if t in asked and retriever.chunk_count(t) <= RARE_CHUNKS} - _shape_words()
-    if any("£" in p.text for p in passages):
+    if any("£" in p.text or "£" in _nested_text(p, retriever) for p in passages):
         own -= cue_tokens("money_words")  # "which councils got money for…": "was awarded £112,268" says so
     if own and not signed:
         rarest = min(own, key=retriever.chunk_count)
@@ -688,6 +695,13 @@ def _coverage_share(topic_words: set[str], passages, retriever) -> float:
         seen |= retriever.text_tokens(f"{p.section} {before} {p.text}")
     prefixes = {t[:5] for t in seen}
     return len({t for t in topic_words if {w[:5] for w in _spelled_out({t}, retriever)} & prefixes}) / len(topic_words)
+
+
+def _nested_text(passage, retriever) -> str:
+    """The text of a passage's section with its subsections' ("…across five local authorities", then a section
+    on each council's award)."""
+    return " ".join(retriever.sentence_text[i] for i in retriever.section_sentences(passage.year, passage.section,
+                                                                                    nested=True))
 
 
 def _spelled_out(words: set[str], retriever) -> set[str]:

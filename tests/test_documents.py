@@ -13,6 +13,11 @@ import pytest
     ("Who is running the systemic practice trial?", ["Coram", "Ecorys"], "2024-25", "Systemic practice trial"),
     # a count of councils about a topic only the text covers: the data survey's share, not an outcome count
     ("how many councils improved their data sharing in 2023", ["45% of local authorities"], "2023-24", "Data Survey"),
+    # a council's "pilot" is its project, and the £ it was awarded says how much money it got
+    ("how much money did leicestershire get for its pilot", ["£84,057"], "2024-25", "Leicestershire County Council"),
+    # the councils are named where the project starts, their awards in a section on each
+    ("which councils got money for the mental health pilots", ["Hull, Kirklees, Leicestershire, Southwark and Wiltshire"],
+     "2024-25", "Mental Health Good Practice project"),
 ])
 def test_answers_with_citation(ask, question, facts, year, section):
     answer = ask(question)
@@ -149,6 +154,9 @@ def test_differing_figures_from_both_reports(ask):
     "how much did the national evaluation cost",
     # a share is of the thing asked about: "44% of local authorities" is no share of families
     "what percentage of families had a lead practitioner",
+    # an award for a council's project is not the council's budget, nor a pilot it didn't run
+    "what was wakefield's budget for 2024-25",
+    "kirklees youth justice pilot - how much funding did it get",
 ])
 def test_declines_what_the_reports_do_not_say(ask, question):
     answer = ask(question)
