@@ -883,6 +883,12 @@ class Reader:
         if region and not region.startswith("not_") and not plan.authorities and not plan.follow_up \
                 and _asks_members(found.masked) and plan.intent in ("count", "filter", "earned_autonomy_list", "rank"):
             plan.intent = "totals"  # "how many councils are in the north west", "list the yorkshire councils"
+        if plan.intent == "text" and plan.answer_type == "number" and not plan.authorities and not region \
+                and not plan.follow_up and "pronouns" not in plan.cues and plan.counted_head in slots.AREA_NOUNS \
+                and _asks_members(found.masked, also="programme_words"):
+            # "how many councils take part in the programme": the areas Annex A lists ("how many councils have
+            # it" asks about what went before)
+            plan.intent = "totals"
         if plan.intent in ("totals", "national_rate", "average", "rank", "lookup") and not plan.authorities \
                 and plan.comparator and plan.value is not None and plan.share_of in slots.AREA_NOUNS:
             plan.intent = "filter"  # "what proportion of london boroughs were under 50%": those, as a share
@@ -1210,7 +1216,8 @@ _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "
                "ended", "end", "ends", "wound", "overall", "altogether", "total", "by", "since", "now", "then", "from",
                "per", "across", "give", "gives", "gave", "provide", "provides", "provided", "offer", "offers",
                "offered", "hold", "holds", "held", "share", "shares", "shared", "run", "runs", "ran", "report",
-               "reported", "said", "see", "saw", "let", "allow", "allowed", "allows"}
+               "reported", "said", "see", "saw", "let", "allow", "allowed", "allows", "deliver", "delivers",
+               "delivering", "running", "taking", "participate", "participates", "participating", "join", "joins"}
 # ("ended": "how many areas ended up with…" counts areas; "give": "how many areas give practitioners…" areas)
 
 

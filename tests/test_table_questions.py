@@ -186,6 +186,9 @@ def test_change_between_years(ask):
     ("best council in 2023-24", ["Barking and Dagenham (100%", "8 more authorities", "Lambeth"], []),
     ("top 5 by % in 2024-25", ["Brent (100%", "48 more authorities", "Wokingham"], []),
     ("top performer 2023/24?", ["highest percentage", "8 more authorities"], ["Greater Manchester"]),
+    # how many councils the programme has, and nothing else asked of them: the areas Annex A lists
+    ("how many areas are in the programme", ["In 2023-24, 141 areas", "In 2024-25, 141 areas"], []),
+    ("how many LAs deliver supporting families in 2024-25", ["In 2024-25, 141 areas"], ["2023-24"]),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
