@@ -157,6 +157,9 @@ def test_differing_figures_from_both_reports(ask):
     # an award for a council's project is not the council's budget, nor a pilot it didn't run
     "what was wakefield's budget for 2024-25",
     "kirklees youth justice pilot - how much funding did it get",
+    # everyday topics the reports never mention (vocabulary asked_topics), whatever else the passage shares
+    "did supporting families cut child poverty",
+    "were teenage pregnancies down in the pathfinder areas",
 ])
 def test_declines_what_the_reports_do_not_say(ask, question):
     answer = ask(question)
