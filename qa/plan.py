@@ -935,6 +935,14 @@ class Reader:
             plan.intent = "earned_autonomy_member"  # "…and whether it has earned autonomy": that area, not the list
         if plan.intent == "change" and len(plan.authorities) >= 2 and len(plan.years) == 1 and years.named:
             plan.intent = "compare"  # "how we did in 2024/25 compared to nottingham": the two side by side that year
+        if plan.intent in ("change", "lookup", "compare") and len(plan.authorities) >= 2 and any(
+                slots.ends_with("beats_words", text[:m.start]) for m in found.matches):
+            # "did herefordshire do better than shropshire last year", "did solihull beat coventry": one beside
+            # the other, in that year, by the share of the allocation unless a measure is named
+            if plan.intent == "change" and years.relative == "newest" and not years.named:
+                plan.years, plan.year_note = plan.years[-1:], f"{plan.years[-1]}, the latest report"
+            plan.intent = "compare"
+            plan.measure = plan.measure or slots.first_key("order_measure", text)
         if plan.intent == "target" and len(plan.authorities) >= 2 and re.search(r"\bthan\b", text, re.I):
             plan.intent = "compare"  # "was gateshead further off its allocation than sunderland": one beside the other
         if plan.intent == "compare" and len(plan.authorities) < 2:

@@ -194,6 +194,16 @@ def find(name: str, text: str) -> re.Match | None:
     return _list_pattern(name).search(text)
 
 
+def ends_with(name: str, text: str) -> bool:
+    """Whether the text ends with one of a vocabulary list's words, or with it and "the" ("…better than (the)")."""
+    return bool(_ending_pattern(name).search(text))
+
+
+@lru_cache(maxsize=None)
+def _ending_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(?:{_list_pattern(name).pattern})\s+(?:the\s+)?$", _list_pattern(name).flags)
+
+
 def finditer(name: str, text: str):
     """Each match of a vocabulary list's words in the text."""
     return _list_pattern(name).finditer(text)

@@ -189,6 +189,12 @@ def test_change_between_years(ask):
     # how many councils the programme has, and nothing else asked of them: the areas Annex A lists
     ("how many areas are in the programme", ["In 2023-24, 141 areas", "In 2024-25, 141 areas"], []),
     ("how many LAs deliver supporting families in 2024-25", ["In 2024-25, 141 areas"], ["2023-24"]),
+    # "better/worse than" or "beat" another council: the two side by side that year, by share of the allocation
+    ("did herefordshire do better than shropshire last year",
+     ["In 2024-25: Herefordshire achieved 276", "Shropshire had 14 percentage points more"], ["2023-24"]),
+    ("did solihull beat coventry in 2024-25", ["Coventry had 23 percentage points more than Solihull"], []),
+    ("was york worse than hull in 2023-24", ["York had 26 percentage points more than Kingston upon Hull"], []),
+    ("did leeds get more outcomes than bradford in 2024-25", ["Leeds had 196 successful family outcomes"], []),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
