@@ -49,7 +49,7 @@ _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:w
                       r"were|do|does|did|can|could)\b)|,(?=\s+(?:what|which|who|how|when|where|why)\b))\s+(.+)",
                       re.S | re.I)
 # A request inside a sentence: what follows it is the question ("…, and I'd like to know when it ended").
-_ASKS = re.compile(r"\b(?:i|we)\s+(?:want|would like|'d like|need)\s+to\s+know\b|\b(?:can|could)\s+you\s+"
+_ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\b(?:can|could)\s+you\s+"
                    r"(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
 # the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
@@ -423,6 +423,12 @@ class Reader:
         asked = _ASKS.search(question)  # "My family was supported by the council and I want to know what…"
         if asked and asked.start() > 0 and not names_something(question[:asked.start()]):
             return question[asked.start():]
+        if asked and asked.start() > 0 and slots.has("first_person", question[asked.end():]):
+            # "I'm the early help lead at rotherham and my director wants to know how we did…": who "we" are,
+            # then the question
+            lead = self.slots(question[:asked.start()])
+            if lead.matches and not lead.years.named:
+                return ", ".join(question[m.start:m.end] for m in lead.matches) + ": " + question[asked.end():].strip()
         m = _LEAD_IN.match(question)
         if not m or question_signal(m.group(2)) < 0.4 or question_signal(m.group(1)) or names_something(m.group(1)):
             return question

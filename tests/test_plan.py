@@ -433,6 +433,9 @@ def test_input_with_no_question_gets_a_message(ask, message):
     # a lead-in naming the place is no chatter to drop; "the council" is the one the message names
     ("my nan lives in sheffield, how did the council do in 2023-24", ["Sheffield achieved 1,184"]),
     ("i live in leeds. how did the council do last year", ["Leeds achieved 2,102"]),
+    # "we" are the council the writer's lead-in names, whoever "wants to know"
+    ("hello, I'm the data lead at wirral and my boss wants to know how we did against sefton in 2023-24, ta",
+     ["In 2023-24: Wirral achieved", "Sefton achieved"]),
 ])
 def test_the_place_a_message_names_is_the_council_it_asks_about(ask, message, facts):
     answer = ask(message)
