@@ -961,9 +961,15 @@ class Reader:
             plan.intent = "text"  # "total outcomes since 2012", "all-time": the reports' running total, not a year's
         if plan.intent == "national_rate":
             plan.measure = "percentage"
-        if plan.intent in ("national_rate", "totals") and not plan.years and not plan.subset \
-                and slots.has("comparatives", text):
-            plan.years = list(self.table_years)  # "how much did the national rate go up by": both, and the change
+        if plan.intent == "count_change" and not plan.authorities and not region and slots.has("national_words", text) \
+                and not slots.has("area_nouns", text):
+            plan.intent = "totals"  # "did england do better in 2024-25 than in 2023-24": the nation's, not councils'
+        if plan.intent in ("national_rate", "totals") and not plan.subset and slots.has("comparatives", text):
+            if not plan.years:
+                plan.years = list(self.table_years)  # "how much did the national rate go up by": both, and the change
+            elif len(plan.years) == 1 and plan.years[0] in self.table_years[1:] and plan.answer_type != "reason":
+                # "how many more outcomes did england achieve in 2024-25": more than the year before
+                plan.years = [slots.step(plan.years[0], -1, self.table_years), plan.years[0]]
         # "which EHSG area…" is a section of the guide, not a council; so is "the lowest scoring section" after it
         parts = slots.has("ehsg_parts", text) or (
             plan.follow_up and re.search(r"\bsections?\b", text, re.I)

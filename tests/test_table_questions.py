@@ -195,6 +195,9 @@ def test_change_between_years(ask):
     ("did solihull beat coventry in 2024-25", ["Coventry had 23 percentage points more than Solihull"], []),
     ("was york worse than hull in 2023-24", ["York had 26 percentage points more than Kingston upon Hull"], []),
     ("did leeds get more outcomes than bradford in 2024-25", ["Leeds had 196 successful family outcomes"], []),
+    # England's own change, not a count of councils that changed; "more … in 2024-25" is more than the year before
+    ("how many more outcomes did england achieve in 2024-25", ["outcomes achieved by +40,481 (+63%)"], []),
+    ("did england do better in 24/25 than 23/24", ["went from 61% to 81%"], ["authorities had higher"]),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
