@@ -544,7 +544,7 @@ def _lacks(plan: Plan, passages) -> str | None:
     counted = [head] if len(head) > 3 and head not in _GENERIC_COUNTS else \
         [w for w in plan.counted_words if len(w) > 3 and w not in _GENERIC_COUNTS]
     if kind == "number" and counted:
-        bound = _figure_before("|".join(re.escape(w[:5]) for w in counted))
+        bound = _figure_before("|".join(_counted_form(w) for w in counted))
         if head in _PLACE_COUNTS:
             bound += "|" + _SHARE  # "45% of local authorities said data sharing had improved"
         if not any(re.search(bound, t, re.I) for t in texts):
@@ -599,6 +599,14 @@ def _lacks(plan: Plan, passages) -> str | None:
         if len(named) < plan.places_wanted:
             return "the names of the areas for this"
     return None
+
+
+def _counted_form(word: str) -> str:
+    """How a counted word is met after its figure: as the reports say it (vocabulary counted_as: "families" as
+    "120 families" or "858,179 successful family outcomes", not "two SEND Family Support Worker posts"), else by
+    its first five letters ("projects": "project-based")."""
+    said = slots.vocabulary()["counted_as"].get(word)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") + r"\b" for p in said) if said else re.escape(word[:5])
 
 
 def _figure_before(nouns: str, words: str = "one|hundred|thousand") -> str:

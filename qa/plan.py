@@ -51,6 +51,10 @@ _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:w
 # A request inside a sentence: what follows it is the question ("…, and I'd like to know when it ended").
 _ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\b(?:can|could)\s+you\s+"
                    r"(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
+# A question asking an amount of money, whatever shape the classifier read: "how much…", "what did X cost",
+# "the payment per outcome" (not "what did the research find about spending…").
+_ASKS_MONEY = re.compile(r"\bhow\s+much\b|\b(?:did|does|do|will|would)\b[^?.]*\bcost\b|"
+                         r"\b(?:payment|paid|cost|spend|spent|funding)\s+(?:per|for\s+each|each)\b", re.I)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
 # the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
 # no "mate"); one shorter than SPELL_MIN ("gove", "lst") is left as it is.
@@ -522,6 +526,9 @@ class Reader:
             # SEND pilot councils": names
         elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
+        elif plan.answer_type in ("summary", "definition") and not plan.counted_words and _ASKS_MONEY.search(text) \
+                and slots.asks_money(text):
+            plan.answer_type = "money"  # "what did it cost to run the data survey", "what's the payment per outcome"
         elif plan.answer_type == "definition" and re.match(r"\s*which\b", text, re.I):
             plan.answer_type = "list"  # "which section of the EHSG does … exemplify": a choice, not a term
         if re.match(r"\W*why\b", slots.same_as(text), re.I):

@@ -627,3 +627,15 @@ def test_an_age_is_of_the_person_asked_about(ask, question, answered):
     assert (answer.route == "documents") == answered
     if not answered:
         assert "don't give Sarah's age" in answer.text
+
+
+@pytest.mark.parametrize("question, missing", [
+    # an amount of money asked in a definition's or a summary's words is still an amount of money
+    ("what did it cost to run the data survey", "don't give an amount of money"),
+    ("whats the payment per successful family outcome", "don't give an amount of money"),
+    # a figure before "SEND Family Support Worker posts" counts posts, not families
+    ("how many families took part in the SEND good practice project", "don't give a number of families"),
+])
+def test_a_number_or_amount_the_passage_lacks_is_said_to_be_missing(ask, question, missing):
+    answer = ask(question)
+    assert answer.route == "none" and missing in answer.text, answer.text
