@@ -223,6 +223,8 @@ def test_aggregates(ask, question, facts, absent):
     ("outcomes for families with disabled children last year", "they don't give “disabled” figures"),
     # the text gives no region's figures
     ("how much funding did the north east get", "The reports say nothing about the North East as a region"),
+    # a ranking of staff the tables don't count, not of outcomes
+    ("which council had the most lead practitioners in 2023-24", "they don't give “lead practitioners” figures"),
 ])
 def test_table_refusals(ask, question, refusal):
     answer = ask(question)
