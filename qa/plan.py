@@ -1430,6 +1430,9 @@ def _title(text: str, person: bool = False) -> str | None:
         return "author"  # "who wrote the evaluation": only a passage naming its authors answers
     # "which senior civil servant was…" (a person asked for): the post is the last word before the verb
     m = m or person and re.match(r"\s*which\s+(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:is|was|are|were|did|does|has|had)\b", text, re.I)
+    # "what's the name of the civil servant who runs it": the last word before "who"
+    m = m or person and re.match(r"\s*(?:what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of|name)\s+(?:the\s+|a\s+|an\s+)?"
+                                 r"(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:who|that|in\s+charge)\b", text, re.I)
     if not m:
         return None
     from qa.retrieval import tokens

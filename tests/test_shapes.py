@@ -639,3 +639,13 @@ def test_an_age_is_of_the_person_asked_about(ask, question, answered):
 def test_a_number_or_amount_the_passage_lacks_is_said_to_be_missing(ask, question, missing):
     answer = ask(question)
     assert answer.route == "none" and missing in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    # the post asked about ("civil servant") is in no passage: a minister's signature is not its holder
+    "what's the name of the civil servant who runs supporting families",
+    "name the director who is in charge of the programme",
+])
+def test_a_post_the_reports_never_mention_gets_no_name(ask, question):
+    answer = ask(question)
+    assert answer.route == "none" and "don't give a name for this" in answer.text, answer.text
