@@ -648,6 +648,9 @@ class Reader:
         weighing = plan.answer_type == "comparison" or slots.has("comparatives", plan.question) \
             or slots.has("change_words", plan.question)
         short = len(re.findall(r"[A-Za-z]+", plan.question)) <= SHORT_FOLLOW_UP
+        if last.route == "table" and (weighing or slots.order(plan.question)) and not plan.authorities \
+                and slots.has("back_references", plan.question) and len(context.authorities_seen) >= 2:
+            plan.intent = "follow_up"  # "which of the two was closer to its allocation?" after two councils' figures
         if last.route == "table" and weighing and not plan.authorities and (
                 plan.intent == "out_of_scope" or (plan.intent == "text" and short and not slots.has("text_topics", plan.question))):
             plan.intent = "follow_up"  # "what's the difference?", "so what's the increase?" after two figures

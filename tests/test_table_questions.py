@@ -248,6 +248,9 @@ def test_table_row_beside_place_outside(ask, question, facts):
 
 
 @pytest.mark.parametrize("turns, facts", [
+    # "which of the two…" after one council, then another: the two side by side
+    (["how did gateshead do in 2024-25", "and sunderland?", "which of the two was closer to its allocation"],
+     ["Gateshead was closer to its allocation (167 short, against 288)"]),
     (["How many outcomes did Leeds achieve in 2024-25?", "And in 2023-24?"], ["1,029"]),
     (["What was Bradford's percentage in 2024-25?", "What about Leeds?"], ["83%"]),
     (["How many did Kent achieve in 2023-24?", "And the following year?"], ["3,403"]),
