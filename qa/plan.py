@@ -1389,7 +1389,9 @@ def _elliptical(text: str) -> bool:
     """A follow-up that is only "and" with a new subject ("and the SEND one?", "what about Hull?"): no question
     word of its own after the opening cue."""
     cue = slots.match_start("follow_up_cues", text)
-    return bool(cue) and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", text[cue.end():], re.I)
+    return bool(cue) and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", text[cue.end():], re.I) \
+        and not re.match(r"\W*(?:is|was|were|are|did|does|do|has|have|had|can|could|will|would)\s+(?:it|they|that|this|"
+                         r"those|these|he|she|we)\b", text[cue.end():], re.I)  # "and was it in the first wave…?"
 
 
 def _only_years(text: str, store_years: list[str]) -> bool:

@@ -375,6 +375,9 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     ("tell me about the mental health project", "what did kirklees do", "The consultant role was co-located"),
     # after a definition "it" is the fund defined, not HM Treasury's £200m fund its answer goes on to name
     ("what was the data accelerator fund", "how much was it worth", "£7.9m innovation fund"),
+    # "and was it…?" asks a question of its own about the council, in any report, not the table's year again
+    ("how did wolverhampton do last year", "and was it one of the first pathfinders?",
+     "Wave one pathfinder"),
 ])
 def test_text_follow_up_asks_about_what_was_just_said(ask, first, follow_up, fact):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
