@@ -657,7 +657,8 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
 
 
 # "Each council", "per family": a question about the share of each, which a total does not answer.
-_EACH = re.compile(r"\b(?:each|per|every|apiece)\b(?!\s+(?:year|annum|cent)\b)", re.I)
+_EACH = re.compile(r"\b(?:each|per|every|apiece)\b(?!\s+(?:year|annum|cent)\b)|\baverage\s+(?:cost|spend|amount|payment)\b|"
+                   r"\b(?:one|a single)\s+(?:family|outcome|child)\b", re.I)  # ("the average cost of one family")
 
 
 # Counted words that any figure answers ("how many areas", "how many times").

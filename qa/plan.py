@@ -321,9 +321,11 @@ class Reader:
             word = m.group()
             low = word.lower()
             named = word[0].isupper() and re.search(r"\w[^.?!:\n]*$", text[:m.start()])  # "Cambs" mid-sentence
-            if len(low) < SPELL_MIN or word.isupper() or named or self._is_known(low) \
-                    or any(s <= m.start() < e for s, e in taken):
+            if len(low) < 3 or word.isupper() or named or self._is_known(low) or any(s <= m.start() < e for s, e in taken):
                 return word
+            if len(low) < SPELL_MIN:  # a short word only by two letters swapped ("waht", "teh") to a common one
+                swaps = (low[:i] + low[i + 1] + low[i] + low[i + 2:] for i in range(len(low) - 1))
+                return next((w for w in swaps if w != low and is_common_word(w) and w in self._known), word)
             # one letter wrong, missing, extra or swapped; a short word keeps its last letter ("gove" is no "gov")
             near = [w for w in self._spellings if w[0] == low[0] and (len(low) > SPELL_SHORT or w[-1] == low[-1])]
             best = process.extractOne(low, near, scorer=DamerauLevenshtein.distance, score_cutoff=1)

@@ -142,6 +142,9 @@ def test_authority_names_typos_and_abbreviations(reader, question, authority):
     ("what did the mental helth pilot find", "what did the mental health pilot find"),
     ("what happend in the spot checks", "what happened in the spot checks"),  # no "happen" + "d"
     ("who quality checks oxfordshires strenghts and needs forms", "who quality checks oxfordshires strengths and needs forms"),
+    # a short word only by two letters swapped, to a common word ("gove" and "las" stay)
+    ("waht did teh spend study find", "what did the spend study find"),
+    ("hwo ran the gove and las review", "who ran the gove and las review"),
     # left alone: inflections of known words, names, short words, capitalised names and authorities
     ("which descriptors were prioritised? percentages pls", "which descriptors were prioritised? percentages pls"),
     ("what did gillian keegan or michael gove say", "what did gillian keegan or michael gove say"),
