@@ -104,6 +104,9 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
                           and s.score >= best.score * w.other_year_share and _same_topic(best, s)), None)
         elif not both:
             other = None
+        if other is not None and plan.places_wanted and find_places \
+                and len(set(find_places(other.text))) < min(plan.places_wanted, 2):
+            other = None  # "which councils were in the SEND project": one council's award names no councils
         if other is not None and other.score >= w.min_score:
             passages.append(_passage(plan, other, ranking, retriever))
     return passages

@@ -478,6 +478,7 @@ def test_a_list_the_reports_set_out_in_bullets_comes_whole(ask, question, lead, 
 @pytest.mark.parametrize("question, names", [
     # the report whose passage holds the abbreviation asked about (SEND), not the mental health pilots'
     ("which councils were in the SEND pilot", "Hertfordshire, Leeds, Nottingham, Southwark, and Wakefield"),
+    ("which councils were in the SEND project", "Hertfordshire, Leeds, Nottingham, Southwark, and Wakefield"),
     # "who were the … councils" asks for places, not a person
     ("who were the SEND pilot councils", "Hertfordshire County Council; Leeds City Council; Nottingham City Council"),
 ])
@@ -485,6 +486,8 @@ def test_which_councils_took_part_in_the_project_named(ask, question, names):
     answer = ask(question)
     assert answer.route == "documents" and names in answer.text, answer.text
     assert "Kirklees" not in answer.text and "Minister" not in answer.text
+    # the other report's sentence on one council's award names no list of councils: it is not added
+    assert "was awarded £" not in answer.text
 
 
 @pytest.mark.parametrize("question, names", [
