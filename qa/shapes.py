@@ -610,6 +610,11 @@ def headed_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
 
     # the sentences near the top, and any lead-in further down counting as many as the question asks ("the 2…")
     counting = [s for s in ranked if plan.items_asked and count(s.text) == plan.items_asked]
+    # …or, when it gives no number, one naming the things asked for under the same heading as the best sentence
+    # ("what approaches did the mental health pilots use": "Two different approaches were adopted:")
+    parent = best.chunk.meta["path"].rsplit(" › ", 1)[0]
+    counting += [s for s in ranked if not plan.items_asked and count(s.text) >= 2 and asked & set(tokens(s.text))
+                 and s.chunk.meta["year"] == best.chunk.meta["year"] and s.chunk.meta["path"].startswith(parent)]
     for hit in [best] + [s for s in ranked[:LIST_DEPTH] if s is not best] + counting:
         year, path = hit.chunk.meta["year"], hit.chunk.meta["path"]
         paths = retriever.sections(year)

@@ -533,7 +533,9 @@ def test_an_overview_narrowed_to_a_word_puts_its_sentence_first(ask):
 
 
 @pytest.mark.parametrize("question", ["2 approaches in the mental health pilot?",
-                                      "what were the two approaches the mental health pilots used"])
+                                      "what were the two approaches the mental health pilots used",
+                                      # no number asked: the lead-in naming the approaches under the same heading
+                                      "which approaches did the mental health pilots take"])
 def test_a_counting_lead_in_lists_the_sections_that_follow_it(ask, question):
     """ "Two different approaches were adopted:" closes its section; the two sections after it are the items."""
     answer = ask(question)
