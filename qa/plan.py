@@ -963,6 +963,9 @@ class Reader:
             plan.measure = plan.measure or slots.first_key("order_measure", text)
         if plan.intent == "target" and len(plan.authorities) >= 2 and re.search(r"\bthan\b", text, re.I):
             plan.intent = "compare"  # "was gateshead further off its allocation than sunderland": one beside the other
+        if plan.intent == "compare" and plan.measure == "shortfall" and found.matches and re.search(
+                r"\b(?:gap|difference)\s+between\s+(?:the\s+)?$", text[:found.matches[0].start], re.I):
+            plan.measure = None  # "the gap between essex and kent": between the two, not each one's to its allocation
         if plan.intent == "compare" and len(plan.authorities) < 2:
             plan.intent = "lookup"
         if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target"):

@@ -250,7 +250,12 @@ class TableTool:
                                    chart={"x": "authority", "y": "achieved", "kind": "bar"})
             gap = a[m] - b[m]
             unit = " percentage points" if m == "percentage" else f" {MEASURES[m]}"
-            if gap:
+            if len(rows) > 2:  # three or more: in order, not the gap between the first two
+                ordered = sorted(rows, key=lambda r: r[m], reverse=True)
+                shown = (lambda r: f"{r[m]}%") if m == "percentage" else (lambda r: f"{r[m]:,}")
+                text += f" By {MEASURES[m]}, highest first: " + ", ".join(
+                    f"{r['authority']} ({shown(r)})" for r in ordered) + "."
+            elif gap:
                 more, less = (a, b) if gap > 0 else (b, a)
                 text += f" {more['authority']} had {abs(gap):,}{unit} more than {less['authority']}."
             else:

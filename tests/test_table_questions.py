@@ -195,6 +195,12 @@ def test_change_between_years(ask):
     ("did solihull beat coventry in 2024-25", ["Coventry had 23 percentage points more than Solihull"], []),
     ("was york worse than hull in 2023-24", ["York had 26 percentage points more than Kingston upon Hull"], []),
     ("did leeds get more outcomes than bradford in 2024-25", ["Leeds had 196 successful family outcomes"], []),
+    # three or more side by side: in order, not the gap between the first two
+    ("compare camden, islington and hackney in 2024-25",
+     ["highest first: Hackney (897), Camden (445), Islington (340)"], ["Camden had"]),
+    # "the gap between" two councils is between them, not each one's gap to its allocation
+    ("what's the gap between essex and kent in 2024-25", ["Kent had 1,175 successful family outcomes achieved more"],
+     ["closer to its allocation"]),
     # England's own change, not a count of councils that changed; "more … in 2024-25" is more than the year before
     ("how many more outcomes did england achieve in 2024-25", ["outcomes achieved by +40,481 (+63%)"], []),
     ("did england do better in 24/25 than 23/24", ["went from 61% to 81%"], ["authorities had higher"]),
