@@ -243,7 +243,8 @@ class Reader:
         index = {}
         for nation, names in data.get("nations", {}).items():
             for name in names:
-                said = name if name == nation else f"{name} ({nation})" if name.isupper() else f"{name} is in {nation}"
+                said = f"{name} is not covered" if name == nation else f"{name} ({nation}) is not covered" \
+                    if name.isupper() else f"{name} is in {nation}"
                 index[name.lower()] = said + \
                     "; the Supporting Families programme and its outcome tables cover English local authorities only."
         for place, why in data.get("absent", {}).items():

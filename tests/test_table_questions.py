@@ -216,6 +216,7 @@ def test_aggregates(ask, question, facts, absent):
 
 @pytest.mark.parametrize("question, refusal", [
     ("How many outcomes did Cardiff achieve in 2024-25?", "Cardiff is in Wales"),
+    ("how many families were helped in wales", "Wales is not covered; the Supporting Families programme"),
     # a place outside the tables in a lead-in ("my sister's in rochdale - …") is the place asked about
     ("my sister's in rochdale - how did her council do in 2024-25?", "Rochdale is not listed on its own"),
     # two districts of one area: one sentence for both
