@@ -509,6 +509,8 @@ def _lacks(plan: Plan, passages) -> str | None:
     for year in plan.years_named_outside:  # "in 2026-27": a passage from a section about other years does not answer
         if not any(year[:4] in default_retriever().section_text(p.year, p.section) for p in passages):
             return f"anything for {year}"
+        if plan.wants_figure and not any(year[:4] in p.text for p in passages):
+            return f"a figure for {year}"  # "the response rate of the 2022 survey": not 2023's "97%"
     signed = any(p.signed for p in passages)  # a signature block names who signed (and so wrote) the section
     # (a body's role, "delivery partner", is what it does for the project: "run by Coram…" names them)
     body_role = plan.answer_type == "organisation" and slots.has("organisation_roles", plan.question)

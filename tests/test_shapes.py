@@ -657,3 +657,13 @@ def test_a_number_or_amount_the_passage_lacks_is_said_to_be_missing(ask, questio
 def test_a_post_the_reports_never_mention_gets_no_name(ask, question):
     answer = ask(question)
     assert answer.route == "none" and "don't give a name for this" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, answer", [
+    # a figure for a year outside the reports' own is in the sentence quoted: 2023's rate is no 2022 rate
+    ("what was the response rate of the 2022 data survey", "The reports don't give a figure for 2022."),
+    # …and it is quoted when that sentence gives it
+    ("what share of councils said data sharing improved in 2022", "(compared to 43% in 2022)"),
+])
+def test_a_figure_for_an_earlier_year_is_that_years(ask, question, answer):
+    assert answer in ask(question).text
