@@ -49,7 +49,7 @@ _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:w
                       r"were|do|does|did|can|could)\b)|,(?=\s+(?:what|which|who|how|when|where|why)\b))\s+(.+)",
                       re.S | re.I)
 # A request inside a sentence: what follows it is the question ("…, and I'd like to know when it ended").
-_ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\b(?:can|could)\s+you\s+"
+_ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\bto\s+find\s+out\b|\b(?:can|could)\s+you\s+"
                    r"(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
 # A question asking an amount of money, whatever shape the classifier read: "how much…", "what did X cost",
 # "the payment per outcome" (not "what did the research find about spending…").
