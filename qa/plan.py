@@ -980,7 +980,8 @@ class Reader:
         if plan.intent == "count_change" and not plan.authorities and not region and slots.has("national_words", text) \
                 and not slots.has("area_nouns", text):
             plan.intent = "totals"  # "did england do better in 2024-25 than in 2023-24": the nation's, not councils'
-        if plan.intent in ("national_rate", "totals") and not plan.subset and slots.has("comparatives", text):
+        if plan.intent in ("national_rate", "totals") and not plan.subset and (
+                slots.has("comparatives", text) or slots.has("change_words", text)):
             if not plan.years:
                 plan.years = list(self.table_years)  # "how much did the national rate go up by": both, and the change
             elif len(plan.years) == 1 and plan.years[0] in self.table_years[1:] and plan.answer_type != "reason":

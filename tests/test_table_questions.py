@@ -204,6 +204,7 @@ def test_change_between_years(ask):
     # England's own change, not a count of councils that changed; "more … in 2024-25" is more than the year before
     ("how many more outcomes did england achieve in 2024-25", ["outcomes achieved by +40,481 (+63%)"], []),
     ("did england do better in 24/25 than 23/24", ["went from 61% to 81%"], ["authorities had higher"]),
+    ("whats the difference between the two reports in total outcomes", ["outcomes achieved by +40,481"], []),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
