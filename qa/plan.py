@@ -696,6 +696,9 @@ class Reader:
                 # "what does that mean for them?" after "did Kent get earned autonomy?": what EA means
                 plan.authorities, plan.said = [], []
                 plan.search_text = " ".join((plan.search_text, "earned autonomy"))
+            elif refers and len(last.authorities) == 1 and self._predict(
+                    slots.substitute("pronouns", "AREA", self.mask(plan.question))).intent == "earned_autonomy_member":
+                plan.intent = "earned_autonomy_member"  # "did they get EA?" after Lincolnshire's figures: as if named
             self._set_years(plan, years, last)
             return plan
         only_years = _only_years(plan.question, self.years)  # "and the year after": the same, another year
@@ -1227,7 +1230,7 @@ def split_compound(question: str) -> list[str]:
             else:  # "I'm at Hull. Q1) our 23/24 percentage Q2) …": the lead is what the first part is about
                 parts[0] = f"{lead.strip()} {parts[0]}"
         return [q for p in parts for q in split_compound(p.strip(" ,;"))]
-    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
+    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+|\s+[+&]\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
                      r"|\s+and\s+(?=(?:who|when|where|why|which|what|how|whether)\s+(?!many\b|much\b)\w+\s+\w+)"
                      r"|,?\s+and\s+(?=why\W*$)",  # "how did leeds do last year and why"
                      question, flags=re.I)

@@ -204,6 +204,11 @@ def _ending_pattern(name: str) -> re.Pattern:
     return re.compile(rf"(?:{_list_pattern(name).pattern})\s+(?:the\s+)?$", _list_pattern(name).flags)
 
 
+def substitute(name: str, token: str, text: str) -> str:
+    """The text with each of a vocabulary list's words replaced by a token ("did they get EA" -> "did AREA get EA")."""
+    return _list_pattern(name).sub(token, text)
+
+
 def finditer(name: str, text: str):
     """Each match of a vocabulary list's words in the text."""
     return _list_pattern(name).finditer(text)

@@ -498,6 +498,8 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
     # "on that list" after the Earned Autonomy areas asks whether it is one, not how it did
     ("which councils have earned autonomy", "is sutton on that list?", ["No", "Sutton is not marked *"]),
     ("which councils have earned autonomy", "did kent hit its target in 24/25", ["Yes. In 2024-25 Kent achieved 3,403"]),
+    # "they" after one council's figures is that council: read as if it were named
+    ("how did liverpool do in 2023-24", "did they have EA", ["Yes. Liverpool is marked *"]),
     # "the first one", "number 2": that row of the list, in the year the follow-up names
     ("the 5 councils with the fewest outcomes in 2023-24", "how did the first one do in 2024-25",
      ["Rutland achieved 30 successful family outcomes in 2024-25"]),
