@@ -659,8 +659,9 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
 
 
 # "Each council", "per family": a question about the share of each, which a total does not answer.
-_EACH = re.compile(r"\b(?:each|per|every|apiece)\b(?!\s+(?:year|annum|cent)\b)|\baverage\s+(?:cost|spend|amount|payment)\b|"
-                   r"\b(?:one|a single)\s+(?:family|outcome|child)\b", re.I)  # ("the average cost of one family")
+_EACH = re.compile(r"\b(?:each|per|every|apiece)\b(?!\s+(?:year|annum|cent)\b)"
+                   r"|\baverage\s+(?:cost|spend|amount|payment)\b"  # ("the average cost of one family")
+                   r"|\b(?:one|a single)\s+(?:family|outcome|child)\b", re.I)
 
 
 # Counted words that any figure answers ("how many areas", "how many times").

@@ -49,15 +49,16 @@ _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:w
                       r"were|do|does|did|can|could)\b)|,(?=\s+(?:what|which|who|how|when|where|why)\b))\s+(.+)",
                       re.S | re.I)
 # A request inside a sentence: what follows it is the question ("…, and I'd like to know when it ended").
-_ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\bto\s+find\s+out\b|\b(?:can|could)\s+you\s+"
-                   r"(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
+_ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\bto\s+find\s+out\b"
+                   r"|\b(?:can|could)\s+you\s+(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
 # A question asking an amount of money, whatever shape the classifier read: "how much…", "what did X cost",
 # "the payment per outcome" (not "what did the research find about spending…").
 _ASKS_MONEY = re.compile(r"\bhow\s+much\b|\b(?:did|does|do|will|would)\b[^?.]*\bcost\b|"
                          r"\b(?:payment|paid|cost|spend|spent|funding)\s+(?:per|for\s+each|each)\b", re.I)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
 # the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
-# no "mate"); one shorter than SPELL_MIN ("gove", "lst") is left as it is.
+# no "mate"); one shorter than SPELL_MIN is put right only when two of its letters are swapped ("waht", "teh"),
+# else left as it is ("gove", "lst").
 SPELL_SHORT = 6
 SPELL_MIN = 5
 # Endings of inflected words and what they replace: "furthest" is "further", "policies" "policy".
@@ -322,7 +323,8 @@ class Reader:
             word = m.group()
             low = word.lower()
             named = word[0].isupper() and re.search(r"\w[^.?!:\n]*$", text[:m.start()])  # "Cambs" mid-sentence
-            if len(low) < 3 or word.isupper() or named or self._is_known(low) or any(s <= m.start() < e for s, e in taken):
+            if len(low) < 3 or word.isupper() or named or self._is_known(low) \
+                    or any(s <= m.start() < e for s, e in taken):
                 return word
             if len(low) < SPELL_MIN:  # a short word only by two letters swapped ("waht", "teh") to a common one
                 swaps = (low[:i] + low[i + 1] + low[i] + low[i + 2:] for i in range(len(low) - 1))
@@ -1230,7 +1232,8 @@ def split_compound(question: str) -> list[str]:
             else:  # "I'm at Hull. Q1) our 23/24 percentage Q2) …": the lead is what the first part is about
                 parts[0] = f"{lead.strip()} {parts[0]}"
         return [q for p in parts for q in split_compound(p.strip(" ,;"))]
-    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+|\s+[+&]\s+)(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
+    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+|\s+[+&]\s+)"
+                     r"(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
                      r"|\s+and\s+(?=(?:who|when|where|why|which|what|how|whether)\s+(?!many\b|much\b)\w+\s+\w+)"
                      r"|,?\s+and\s+(?=why\W*$)",  # "how did leeds do last year and why"
                      question, flags=re.I)
@@ -1397,11 +1400,12 @@ def _asks_members(masked: str, also: str = "") -> bool:
 
 def _elliptical(text: str) -> bool:
     """A follow-up that is only "and" with a new subject ("and the SEND one?", "what about Hull?"): no question
-    word of its own after the opening cue."""
+    word of its own after the opening cue, nor a question of its own ("and was it in the first wave…?")."""
     cue = slots.match_start("follow_up_cues", text)
-    return bool(cue) and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", text[cue.end():], re.I) \
-        and not re.match(r"\W*(?:is|was|were|are|did|does|do|has|have|had|can|could|will|would)\s+(?:it|they|that|this|"
-                         r"those|these|he|she|we)\b", text[cue.end():], re.I)  # "and was it in the first wave…?"
+    rest = text[cue.end():] if cue else ""
+    return bool(cue) and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", rest, re.I) \
+        and not re.match(r"\W*(?:is|was|were|are|did|does|do|has|have|had|can|could|will|would)\s+"
+                         r"(?:it|they|that|this|those|these|he|she|we)\b", rest, re.I)
 
 
 def _only_years(text: str, store_years: list[str]) -> bool:
@@ -1446,8 +1450,9 @@ def _title(text: str, person: bool = False) -> str | None:
     # "which senior civil servant was…" (a person asked for): the post is the last word before the verb
     m = m or person and re.match(r"\s*which\s+(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:is|was|are|were|did|does|has|had)\b", text, re.I)
     # "what's the name of the civil servant who runs it": the last word before "who"
-    m = m or person and re.match(r"\s*(?:what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of|name)\s+(?:the\s+|a\s+|an\s+)?"
-                                 r"(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:who|that|in\s+charge)\b", text, re.I)
+    m = m or person and re.match(r"\s*(?:what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of|name)\s+"
+                                 r"(?:the\s+|a\s+|an\s+)?(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:who|that|in\s+charge)\b",
+                                 text, re.I)
     if not m:
         return None
     from qa.retrieval import tokens
