@@ -659,6 +659,15 @@ class Reader:
         if last.route == "table" and weighing and not plan.authorities and (
                 plan.intent == "out_of_scope" or (plan.intent == "text" and short and not slots.has("text_topics", plan.question))):
             plan.intent = "follow_up"  # "what's the difference?", "so what's the increase?" after two figures
+        if last.route == "table" and not plan.authorities and len(last.authorities) == 1 \
+                and slots.has("pronouns", plan.question) and self._predict(
+                    slots.substitute("pronouns", "AREA", self.mask(plan.question))).intent == "earned_autonomy_member":
+            # "did they get EA?", "and was it one of the earned autonomy areas?" after one council's figures: read
+            # as if it named the council
+            plan.intent, plan.answer_type = "earned_autonomy_member", "yes_no"
+            plan.authorities, plan.said = list(last.authorities), list(last.said)
+            self._set_years(plan, years, last)
+            return plan
         about_ehsg = plan.intent == "ehsg" and slots.has("ehsg_words", f"{last.search_text} {last.question}")
         if last.route == "documents" and own_table and not plan.authorities and slots.has("pronouns", plan.question) \
                 and slots.has("earned_autonomy_areas", last.search_text) and (
@@ -698,9 +707,6 @@ class Reader:
                 # "what does that mean for them?" after "did Kent get earned autonomy?": what EA means
                 plan.authorities, plan.said = [], []
                 plan.search_text = " ".join((plan.search_text, "earned autonomy"))
-            elif refers and len(last.authorities) == 1 and self._predict(
-                    slots.substitute("pronouns", "AREA", self.mask(plan.question))).intent == "earned_autonomy_member":
-                plan.intent = "earned_autonomy_member"  # "did they get EA?" after Lincolnshire's figures: as if named
             self._set_years(plan, years, last)
             return plan
         only_years = _only_years(plan.question, self.years)  # "and the year after": the same, another year

@@ -500,6 +500,8 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
     ("which councils have earned autonomy", "did kent hit its target in 24/25", ["Yes. In 2024-25 Kent achieved 3,403"]),
     # "they" after one council's figures is that council: read as if it were named
     ("how did liverpool do in 2023-24", "did they have EA", ["Yes. Liverpool is marked *"]),
+    ("how did redcar do last year", "and was it one of the earned autonomy areas?",
+     ["No, not according to the reports. Redcar and Cleveland is not marked *"]),
     # "the first one", "number 2": that row of the list, in the year the follow-up names
     ("the 5 councils with the fewest outcomes in 2023-24", "how did the first one do in 2024-25",
      ["Rutland achieved 30 successful family outcomes in 2024-25"]),
