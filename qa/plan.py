@@ -988,6 +988,10 @@ class Reader:
             plan.intent = "text"  # "total outcomes since 2012", "all-time": the reports' running total, not a year's
         if plan.intent == "national_rate":
             plan.measure = "percentage"
+        if plan.intent in ("rank", "rank_change", "count_change") and not plan.authorities and not region \
+                and re.search(r"\bwhich\s+(?:of\s+the\s+(?:two|2)\s+)?(?:years?|reports?)\b", text, re.I):
+            plan.intent = "totals"  # "which year had more outcomes": the two years set side by side, not councils
+            plan.years = list(self.table_years)
         if plan.intent == "count_change" and not plan.authorities and not region and slots.has("national_words", text) \
                 and not slots.has("area_nouns", text):
             plan.intent = "totals"  # "did england do better in 2024-25 than in 2023-24": the nation's, not councils'

@@ -205,6 +205,9 @@ def test_change_between_years(ask):
     ("how many more outcomes did england achieve in 2024-25", ["outcomes achieved by +40,481 (+63%)"], []),
     ("did england do better in 24/25 than 23/24", ["went from 61% to 81%"], ["authorities had higher"]),
     ("whats the difference between the two reports in total outcomes", ["outcomes achieved by +40,481"], []),
+    # which year (or report) did better: the nation's two years side by side, not the council that rose most
+    ("which of the two years was better", ["went from 61% to 81%"], ["St. Helens"]),
+    ("which year had more outcomes", ["outcomes achieved by +40,481"], ["Greater Manchester"]),
 ])
 def test_aggregates(ask, question, facts, absent):
     answer = ask(question)
