@@ -97,6 +97,9 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             return _why_figures(plan, answer, avoid)
         if plan.intent == "earned_autonomy_list" and answer.route == "table":
             _add_text_list(answer, "Earned Autonomy", plan.years)
+        if plan.intent == "compare" and answer.route == "table" and _ASKS_YES_NO.match(plan.question):
+            verdict = _compare_verdict(plan, answer.data)  # "did solihull beat coventry?": No, then the two
+            answer.text = f"{verdict} {answer.text}" if verdict else answer.text
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         if plan.outside_place and answer.route == "table":
@@ -123,6 +126,31 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         answer.text = answer.text.replace("I couldn't find this in the reports.",
                                           f"The reports don't give a reason for {listed(plan.authorities)}'s figures.", 1)
     return answer
+
+
+# A question to be answered yes or no: "did X beat Y", "was X worse than Y", "is X ahead of Y".
+_ASKS_YES_NO = re.compile(r"\W*(?:did|was|were|is|are|has|have|does|do)\b", re.I)
+_LOWER = re.compile(r"\b(?:worse|lower|fewer|less|behind|below|weaker|poorer)\b", re.I)
+
+
+def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
+    """Yes or No for "did X do better than Y" (the first council named against the second, by the plan's
+    measure, "better" meaning a higher share), per year when the years differ; "" when not two councils."""
+    if len(plan.authorities) != 2:
+        return ""
+    m = plan.measure or "achieved"
+    first, second = plan.authorities
+    said = {}
+    for year in dict.fromkeys(r["year"] for r in rows):
+        by = {r["authority"]: r for r in rows if r["year"] == year}
+        if first not in by or second not in by or m not in by[first]:
+            return ""
+        a, b = by[first][m], by[second][m]
+        higher = a > b if not _LOWER.search(plan.question) else a < b
+        said[year] = "Level" if a == b else "Yes" if higher else "No"
+    if len(set(said.values())) == 1:
+        return f"{next(iter(said.values()))}."
+    return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
 
 
 def _verdict(authority: str, results: list) -> str:
