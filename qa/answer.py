@@ -97,7 +97,8 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             return _why_figures(plan, answer, avoid)
         if plan.intent == "earned_autonomy_list" and answer.route == "table":
             _add_text_list(answer, "Earned Autonomy", plan.years)
-        if plan.intent == "compare" and answer.route == "table" and _ASKS_YES_NO.match(plan.question):
+        if plan.intent == "compare" and answer.route == "table" and _ASKS_YES_NO.match(plan.question) \
+                and (slots.has("comparatives", plan.question) or _AHEAD.search(plan.question)):
             verdict = _compare_verdict(plan, answer.data)  # "did solihull beat coventry?": No, then the two
             answer.text = f"{verdict} {answer.text}" if verdict else answer.text
         if plan.year_note and answer.route == "table":
@@ -128,8 +129,10 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
     return answer
 
 
-# A question to be answered yes or no: "did X beat Y", "was X worse than Y", "is X ahead of Y".
+# A question to be answered yes or no: "did X beat Y", "was X worse than Y", "is X ahead of Y" (with a
+# comparison in it: "do kent and essex compare?" asks no yes or no).
 _ASKS_YES_NO = re.compile(r"\W*(?:did|was|were|is|are|has|have|does|do)\b", re.I)
+_AHEAD = re.compile(r"\b(?:beat|beats|beaten|outd(?:id|o|one)|outperform(?:s|ed)?|ahead of|behind)\b", re.I)
 _LOWER = re.compile(r"\b(?:worse|lower|fewer|less|behind|below|weaker|poorer)\b", re.I)
 
 
