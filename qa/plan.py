@@ -965,7 +965,7 @@ class Reader:
             plan.intent = "earned_autonomy_member"  # "…and whether it has earned autonomy": that area, not the list
         if plan.intent == "change" and len(plan.authorities) >= 2 and len(plan.years) == 1 and years.named:
             plan.intent = "compare"  # "how we did in 2024/25 compared to nottingham": the two side by side that year
-        if plan.intent in ("change", "lookup", "compare") and len(plan.authorities) >= 2 and any(
+        if plan.intent in ("change", "lookup", "compare", "target") and len(plan.authorities) >= 2 and any(
                 slots.ends_with("beats_words", text[:m.start]) for m in found.matches):
             # "did herefordshire do better than shropshire last year", "did solihull beat coventry": one beside
             # the other, in that year, by the share of the allocation unless a measure is named
@@ -1162,6 +1162,8 @@ class Reader:
         cue = slots.find("exclude", text)
         if not cue:
             return []
+        if cue.group().lower() in ("behind", "after") and any(m.start < cue.start() for m in matches):
+            return []  # "was brent behind barnet": one council against the other, not "the best behind kent"
         out, at = [], cue.end()
         for m in sorted(matches, key=lambda m: m.start):
             if m.start < cue.start():
