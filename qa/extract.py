@@ -83,6 +83,11 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         tops = [s for s in tops if s.score >= w.min_score]
         tops.sort(key=lambda s: not holds_terms(s))
     best = _dated(plan, tops[0], rankings[tops[0].chunk.meta["year"]], w)
+    if plan.answer_type == "money" and "£" not in best.text:
+        # "what was the funding for supporting families in 2023-24": a sentence with a £ scoring almost as well
+        # ("Programme funding for 2023-24 was £181,645,127"), not "has funded local areas to help 612,164 families"
+        best = next((s for s in rankings[best.chunk.meta["year"]][:MONEY_DEPTH]
+                     if "£" in s.text and s.score >= best.score * MONEY_SHARE), best)
     ranking = rankings[best.chunk.meta["year"]]
     if terms and holds_terms(best):  # the shape is built from the SEND project's sentences, not the next project's
         ranking = [s for s in ranking if holds_terms(s)]
@@ -110,6 +115,13 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         if other is not None and other.score >= w.min_score:
             passages.append(_passage(plan, other, ranking, retriever))
     return passages
+
+
+# A money question's best sentence without a £ gives way to one of the next MONEY_DEPTH that has one and scores
+# at least MONEY_SHARE of it (tuning set: the same 113 failures at 0.90, 0.97 and 0.99; kept near 1 so that
+# only a near tie gives way).
+MONEY_DEPTH = 3
+MONEY_SHARE = 0.97
 
 
 def _dated(plan, best: SentenceHit, ranking: list[SentenceHit], w: weights.Weights) -> SentenceHit:

@@ -15,6 +15,8 @@ import pytest
     ("how many councils improved their data sharing in 2023", ["45% of local authorities"], "2023-24", "Data Survey"),
     # a council's "pilot" is its project, and the £ it was awarded says how much money it got
     ("how much money did leicestershire get for its pilot", ["£84,057"], "2024-25", "Leicestershire County Council"),
+    # a money question's sentence with a £, not "has funded local areas to help 612,164 families" scoring as well
+    ("what was the funding for supporting families in 2023-24", ["£181,645,127"], "2023-24", "Executive Summary"),
     # the councils are named where the project starts, their awards in a section on each
     ("which councils got money for the mental health pilots", ["Hull, Kirklees, Leicestershire, Southwark and Wiltshire"],
      "2024-25", "Mental Health Good Practice project"),
