@@ -531,7 +531,7 @@ def _lacks(plan: Plan, passages) -> str | None:
     amount, a percentage a share, a date a date, a person or organisation a name the question lacks,
     and a "which areas" question the names of areas.
     """
-    from qa.extract import FIGURE, WHEN
+    from qa.extract import FIGURE, MONTH, WHEN
     from qa.retrieval import default_retriever, tokens
     from qa.shapes import topic
 
@@ -612,11 +612,10 @@ def _lacks(plan: Plan, passages) -> str | None:
     # (the year in a law's name is not when anything happened: "the Welfare Reform and Work Act 2016", unless
     # the law is what is asked about)
     undated = texts if "law" in plan.cues else [re.sub(r"\bAct (?:19|20)\d\d\b", "Act", t) for t in texts]
-    if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
-                                          r"august|september|october|november|december|quarter|q[1-4])\b", t, re.I)
+    if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:quarter|q[1-4])\b", t, re.I) or MONTH.search(t)
                                   or WHEN.search(t) for t in undated):
         return "a date for this"  # (the time the reports give may be "in the coming months")
-    if kind == "date" and "month" in plan.cues and not any(_MONTH_NAME.search(t) for t in texts):
+    if kind == "date" and "month" in plan.cues and not any(MONTH.search(t) for t in texts):
         return "the month for this"  # "which month were the spot checks": "In 2024-25 fifteen areas…" gives a year
     if any(p.introduces for p in passages):
         return None  # the sentence naming the person asked about says who they are
@@ -702,8 +701,6 @@ _GENERIC_COUNTS = {"areas", "times", "more", "fewer", "less", "years", "local", 
 
 # Counted words that are areas: a figure answers only if it counts areas or is a share of them.
 _PLACE_COUNTS = {"areas", "councils", "authorities", "places", "las"}
-_MONTH_NAME = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-                         r"december)\b", re.I)
 # A share given as a percentage ("45% of local authorities", "45 per cent").
 _SHARE = r"\d\s?%|per ?cent"
 

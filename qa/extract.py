@@ -216,7 +216,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
         if plan.cumulative and wants_number and FIGURE.search(s.text) and _RUNNING.search(s.text):
             s.score += bonus  # "all-time outcomes": the figure over the programme's years, not one year's
         if wants_date:
-            s.score += bonus if _MONTH.search(s.text) else bonus / 2 if WHEN.search(s.text) else -bonus
+            s.score += bonus if MONTH.search(s.text) else bonus / 2 if WHEN.search(s.text) else -bonus
             if asks_start and _STARTED.search(s.text):
                 s.score += bonus / 2  # "when did the data survey start": "…each year since 2019"
         if wants_names:
@@ -274,7 +274,8 @@ def _near_anchor(quotes: list[str], retriever: HybridRetriever) -> tuple[set[tup
     return near, quoted
 
 
-_MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
+                   re.I)
 
 def _passage(plan, hit: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
     meta = hit.chunk.meta
