@@ -101,6 +101,8 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
                 and (slots.has("comparatives", plan.question) or _AHEAD.search(plan.question)):
             verdict = _compare_verdict(plan, answer.data)  # "did solihull beat coventry?": No, then the two
             answer.text = f"{verdict} {answer.text}" if verdict else answer.text
+        if plan.intent == "lookup" and plan.answer_type == "summary" and answer.route == "table":
+            _add_sections_about(answer, plan)  # "tell me about leeds": its figures, and what the text says of it
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         if plan.outside_place and answer.route == "table":
@@ -203,6 +205,31 @@ def _add_text_list(answer: Answer, heading: str, years: list[str]) -> None:
                     answer.text = (f"{body}\n\nThe {year} report’s section on {heading} adds: “{text}”\n\n"
                                    f"Source: {cite(answer.sources)}.")
                     return
+
+
+def _add_sections_about(answer: Answer, plan: Plan) -> None:
+    """Add to an authority's figures the report sections headed with its name (Leeds City Council in the SEND
+    Good Practice project), each quoted from its first sentence, for a question that asks about the place as
+    a whole. Without the text store the figures stand alone."""
+    from qa.retrieval import default_retriever
+
+    try:
+        retriever = default_retriever()
+    except StoreUnavailable:
+        return
+    body, _, _ = answer.text.partition("\n\nSource:")
+    added = []
+    for year in plan.years or retriever.years:
+        for path in retriever.sections(year):
+            *parents, heading = path.split(" › ")
+            ids = retriever.section_sentences(year, path)
+            named = [n for n in _place_names(heading) if n in plan.authorities]
+            if parents and ids and named:
+                quote = retriever.sentence_text[ids[0]].removeprefix("• ")
+                answer.sources.append(Source(year, path, quote))
+                added.append(f"The {year} report also writes about {named[0]} under “{parents[-1]}”: “{quote}”")
+    if added:
+        answer.text = "\n\n".join([body, *added]) + f"\n\nSource: {cite(answer.sources)}."
 
 
 def _why_figures(plan: Plan, figures: Answer, avoid: frozenset[str], text_answer: Answer | None = None) -> Answer:

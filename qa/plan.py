@@ -467,8 +467,16 @@ class Reader:
         if not others:
             return question
         at = candidates.index(question) if question in candidates else len(candidates)
-        return " ".join([c for c in others if candidates.index(c) < at] + [question]
-                        + [c for c in others if candidates.index(c) > at])
+        return " ".join([self._without_figures(c) for c in others if candidates.index(c) < at] + [question]
+                        + [self._without_figures(c) for c in others if candidates.index(c) > at])
+
+    def _without_figures(self, text: str) -> str:
+        """A sentence beside the question without its figures and table rules: they are the writer's
+        ("Sheffield | 5000 | 300%" is a claim to check, not "300%"); its places, years and words stay."""
+        years = self.slots(text).years.spans
+        kept = re.sub(r"[£$]?\d[\d,.]*%?", lambda m: m.group() if any(s <= m.start() < e for s, e in years) else " ",
+                      text)
+        return re.sub(r"[ \t|]+", " ", kept).strip()
 
     def read(self, question: str, context: Context | None = None, continues: bool = False) -> Plan:
         """The Plan for one question, with `context` for follow-ups."""
@@ -906,8 +914,10 @@ class Reader:
         where = plan.route == "table" or (
             plan.intent in ("text", "out_of_scope") and not slots.has("text_topics", text))
         if plan.authorities and where and (region or slots.has("region_words", text) or slots.has(
-                "compass_words", found.masked)) and _asks_members(found.masked, also="compass_words"):
-            # "which region is hampshire in", "is hampshire in the north": where it is, not how it did
+                "compass_words", found.masked) or slots.has("whereabouts_words", text)) \
+                and any(_asks_members(found.masked, also=cues) for cues in ("compass_words", "whereabouts_words")):
+            # "which region is hampshire in", "is hampshire in the north", "where's norfolk": where it is, not how
+            # it did
             plan.intent, plan.region_of = "lookup", True
             plan.subset = region if region and not region.startswith("not_") else None
         if region and not region.startswith("not_") and not plan.authorities and not plan.follow_up \
@@ -973,6 +983,8 @@ class Reader:
                 plan.years, plan.year_note = plan.years[-1:], f"{plan.years[-1]}, the latest report"
             plan.intent = "compare"
             plan.measure = plan.measure or slots.first_key("order_measure", text)
+        if plan.intent == "compare" and len(plan.authorities) >= 2 and not plan.measure:
+            plan.measure = slots.first_key("order_measure", text)  # "barnsley or doncaster - who did better?"
         if plan.intent == "target" and len(plan.authorities) >= 2 and re.search(r"\bthan\b", text, re.I):
             plan.intent = "compare"  # "was gateshead further off its allocation than sunderland": one beside the other
         if plan.intent == "compare" and plan.measure == "shortfall" and found.matches and re.search(
@@ -1027,6 +1039,11 @@ class Reader:
                 plan.ehsg_years = self.ehsg_years[-1:]  # "last year's family voice score": the latest published
             plan.ehsg_sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]
             plan.years_outside = []
+        if plan.intent in ("text", "out_of_scope") and plan.authorities and not plan.follow_up \
+                and not plan.region_of and not _topic_asked(text, plan.said):
+            # "whats the story with norfolk in 24/25", "tell me the norfolk story": nothing but the place is
+            # asked; its figures, and the sections the reports head with its name
+            plan.intent, plan.answer_type = "lookup", "summary"
         if plan.intent == "out_of_scope" and plan.confidence >= OUT_OF_SCOPE_CONFIDENCE:
             plan.decline = "That isn't a question the Supporting Families reports answer."
             return
@@ -1408,6 +1425,16 @@ def _asks_members(masked: str, also: str = "") -> bool:
 
     return not set(tokens(masked)) - {"area"} - cue_tokens("area_nouns") - cue_tokens("member_words") - (
         cue_tokens(also) if also else set())
+
+
+def _topic_asked(text: str, said: list[str]) -> bool:
+    """Whether a question asks about something beyond the places it names, its figures and the words for an
+    overview: "whats the story with norfolk in 24/25" asks about nothing but Norfolk."""
+    from qa.retrieval import tokens
+
+    general = {t for cues in ("summary_words", "overview_cues") for t in tokens(" ".join(
+        slots.vocabulary().get(cues, [])))}
+    return any(not t.isdigit() and t not in general for t in tokens(text) if t not in set(tokens(" ".join(said))))
 
 
 def _elliptical(text: str) -> bool:

@@ -18,6 +18,9 @@ PLACES = Path(__file__).parent / "data" / "places.json"
 
 # "2023-24", "2023/24", "2023-2024", "2023 to 2024", "23/24", "FY2023/24", "2023–24"
 _YEAR_SPAN = re.compile(r"(?<![\d£$.,])(?:fy\s?)?(?:20)?(\d{2})\s*(?:-|–|—|/|_|\bto\b)\s*(?:20)?(\d{2})(?![\d%])", re.I)
+# …and with a space, when nothing it could count follows ("in 2024 25 councils hit 100%" counts councils).
+_SPACED_YEAR = re.compile(r"(?<![\d£$.,])(20\d{2})\s(\d{2})(?![\d%])(?!\s*(?:of|per|local|councils?|areas?|"
+                          r"authorities|las|places|families|outcomes)\b)", re.I)
 _LONE_YEAR = re.compile(r"(?<![\d£$.,])(20\d{2})(?![\d%])")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b|pc\b|pct\b)", re.I)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
@@ -248,6 +251,12 @@ def find_years(text: str, store_years: list[str]) -> Years:
             continue
         name = label(2000 + a)
         (found.named if name in store_years else found.outside).append(name)
+        found.spans.append(m.span())
+    for m in _SPACED_YEAR.finditer(text):  # "hull in 2024 25": a span typed with a space
+        a, b = int(m.group(1)), int(m.group(2))
+        if any(s <= m.start() < e for s, e in found.spans) or b != (a + 1) % 100 or label(a) not in store_years:
+            continue
+        found.named.append(label(a))
         found.spans.append(m.span())
     for m in _LONE_YEAR.finditer(text):
         if any(s <= m.start() < e for s, e in found.spans):

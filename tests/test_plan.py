@@ -17,6 +17,7 @@ def reader(built):
     ("leeds outcomes 24/25", ["2024-25"], ""),
     ("leeds outcomes FY2023/24", ["2023-24"], ""),
     ("leeds outcomes 2023 to 2024", ["2023-24"], ""),
+    ("number of results claimed by hull in 2024 25", ["2024-25"], ""),  # a span typed with a space
     ("how'd leeds do last year", ["2024-25"], "2024-25, the latest report"),
     ("leeds latest figures", ["2024-25"], "2024-25, the latest report"),
     ("leeds outcomes the year before", ["2023-24"], "2023-24, the report before the latest"),
@@ -316,6 +317,12 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
      ["Gateshead was closer to its allocation (194 short, against 299)"]),
     ("what proportion of london boroughs were under 50% in 2023-24", ["among the London boroughs (6 of 32 "
                                                                       "authorities, 19%)", "Sutton (11%)"]),
+    # "who did better" of two: by the share of the allocation, as "best" ranks
+    ("barnsley or doncaster - who did better?", ["Doncaster had 24 percentage points more than Barnsley",
+                                                 "Both had the same percentage"]),
+    # where a council is: its English region
+    ("where's torbay", ["Torbay is in the South West"]),
+    ("what part of the country is norfolk in", ["Norfolk is in the East of England"]),
     # families helped in a year are its successful family outcomes (not "five local areas" of a trial)
     ("how many families were helped in 2024-25", ["104,761 successful family outcomes"]),
 ])
@@ -325,6 +332,25 @@ def test_operations(ask, question, facts):
     for fact in facts:
         assert fact in answer.text, (fact, answer.text)
     assert "Annex A" in answer.text
+
+
+@pytest.mark.parametrize("question, facts", [
+    ("whats the story with norfolk in 24/25", ["Norfolk achieved 1,838", "“Whole system change: a case study from one "
+                                               "local area”: “Norfolk's early help system has undergone"]),
+    ("tell me the norfolk story", ["1,224", "1,838", "Norfolk's early help system"]),
+    ("tell me about leeds", ["Leeds achieved 2,102", "under “SEND Good Practice project”: “Leeds was awarded £112,268"]),
+])
+def test_asked_about_a_council_as_a_whole_its_figures_and_the_sections_about_it(ask, question, facts):
+    answer = ask(question)
+    assert answer.route == "table"
+    for fact in facts:
+        assert fact in answer.text, (fact, answer.text)
+    assert "Annex A" in answer.text and any(s.quote for s in answer.sources)
+
+
+@pytest.mark.parametrize("question", ["is norfolk a nice place to live", "what is the weather like in leeds"])
+def test_a_council_named_with_a_topic_the_reports_lack_is_still_declined(ask, question):
+    assert ask(question).route == "none"
 
 
 @pytest.mark.parametrize("question, absent", [
