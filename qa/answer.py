@@ -783,7 +783,10 @@ def _mostly_unknown(query: str, retriever) -> bool:
     from qa.retrieval import tokens
 
     query = slots.without_related_words(query)  # "budget": the reports say "funding", which the search has too
+    # (a council or an area is in every other question: "which council had the longest waiting list for early
+    # help" is about waiting lists, a word the reports never use)
     content = {t for t in tokens(query) if not t.isdigit()}
+    content = content - cue_tokens("area_nouns") or content
     return bool(content) and len(retriever.unknown_words(query)) / len(content) >= UNKNOWN_SHARE
 
 

@@ -363,6 +363,10 @@ def test_a_council_named_with_a_topic_the_reports_lack_is_still_declined(ask, qu
                                                           "they were about (“employment”)"),
     ("how many outcomes did greater manchester get for domestic abuse", "(“domestic abuse”)"),
     ("what share of outcomes were for school attendance", "(“school attendance”)"),
+    # a ranking by something the tables don't time: not the ranking by outcomes
+    ("which area had the quickest response times", "don't give “quickest” figures"),
+    # a council ranked by a word the reports never use ("waiting"): not a sentence that names councils
+    ("which council had the longest waiting list for early help", None),
 ])
 def test_figures_the_tables_do_not_hold_are_declined(ask, question, absent):
     answer = ask(question)
