@@ -333,7 +333,9 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # …when it has a name or a topic the reports head a section with; "what law makes them publish…" has
     # neither, so the Act its related words found answers it
     named = {t for w in re.findall(r"[a-z]+", own_text.lower()) if not _ordinary(w) for t in tokens(w)}
-    if not own_words or not (own_words & (named | retriever.heading_tokens)):
+    # (beyond "council" or "area", in every other heading: "what did councils pick as the things to work on")
+    own_specific = own_words - cue_tokens("area_nouns")
+    if not own_specific or not (own_specific & (named | retriever.heading_tokens)):
         own_words = asked
     # …beyond the words of the places counted: "five local authorities" in the SEND project does not say how
     # many local authorities have earned autonomy (a count of reports or years is about them, though)
@@ -377,6 +379,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     own = {t for w in re.findall(r"[a-z]+", plan.question.lower())
            if not _ordinary(w) or (w in everyday and not slots.has("informal", w))
            for t in tokens(w) if t in asked and retriever.chunk_count(t) <= RARE_CHUNKS} - _shape_words()
+    if places_asked:  # ("which areas did the mental health project cover": the list of areas says they took part)
+        own -= cue_tokens("member_words")
     if any("£" in p.text or "£" in _nested_text(p, retriever) for p in passages):
         own -= cue_tokens("money_words")  # "which councils got money for…": "was awarded £112,268" says so
     if own and not signed:
@@ -734,8 +738,9 @@ _SHARE = r"\d\s?%|per ?cent"
 
 # Words that carry no topic of their own ("How much did Kirklees get?").
 _LIGHT_WORDS = ("get gets got receive received receives give gives given gave make made take took use used go went "
-                "overall total altogether cumulative ever like")  # and the words for "all of it": "how many overall"
-# ("what was norfolk like before…" asks about Norfolk, not likeness)
+                "overall total altogether cumulative ever like thing things stuff")
+# (and the words for "all of it": "how many overall"; "things" that name nothing: "the things to work on";
+# "what was norfolk like before…" asks about Norfolk, not likeness)
 
 
 def _mentions_authority(text: str, name: str, said: str) -> bool:

@@ -534,9 +534,9 @@ class Reader:
         if plan.counted_words and plan.answer_type in ("money", "percentage", "summary", "definition"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         elif not plan.counted_words and (plan.answer_type in ("number", "money") and plan.places_wanted or (
-                plan.answer_type in ("person", "organisation") and plan.places_wanted >= 2)):
+                plan.answer_type in ("person", "organisation", "summary", "definition") and plan.places_wanted >= 2)):
             plan.answer_type = "list"  # "which councils were wave one…", "which councils got cash…", "who were the
-            # SEND pilot councils": names
+            # SEND pilot councils", "what areas did the mental health project work in": names
         elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
         elif plan.answer_type in ("summary", "definition") and not plan.counted_words and _ASKS_MONEY.search(text) \
@@ -1342,10 +1342,14 @@ def _lists_other_things(text: str) -> bool:
 _NOT_PLURALS = {"status", "does", "thanks", "plus", "claims", "results", "outcomes", "figures", "numbers"}
 
 
+_AUXILIARIES = "did|do|does|have|has|had|were|was|are|is|can|could|should|would|will|might|must"
+
+
 def _places_wanted(text: str) -> int:
     """How many authority names a "which councils…" question needs in its answer (0: not such a question)."""
     # at the start, or after a lead-in ("for the comms team - which councils…", "quick one: which areas…")
-    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:(?:which|what)\s+(\w+\s+)?|(?:name|list)(?:\s+all)?(?:\s+of)?(?:\s+the)?"
+    # ("what did councils pick…" asks what they picked: an auxiliary makes the councils its subject)
+    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:(?:which|what)\s+(?!(?:{_AUXILIARIES})\s)(\w+\s+)?|(?:name|list)(?:\s+all)?(?:\s+of)?(?:\s+the)?"
                   rf"\s+((?:[\w-]+\s+){{1,3}})?)(?:local\s+)?({AREA_WORDS})\b", text, re.I)
     if not m:  # "who were the SEND pilot councils": the places themselves
         who = re.match(rf"\s*who\s+(?:were|are)\s+the\s+(?:[\w-]+\s+){{0,3}}(?:local\s+)?({AREA_WORDS})\b", text, re.I)

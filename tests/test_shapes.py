@@ -274,6 +274,11 @@ def test_what_changed_gives_totals_side_by_side_and_headlines(ask):
                                                        "Wakefield"]),
     ("which LAs got cash for the mental health pilots", ["Hull", "Kirklees", "Leicestershire", "Southwark",
                                                          "Wiltshire"]),
+    # asked with the project as the subject: "cover" and "work in" ask which areas took part
+    ("which areas did the mental health project cover", ["Hull", "Kirklees", "Leicestershire", "Southwark",
+                                                         "Wiltshire"]),
+    ("what areas did the mental health project work in", ["Hull", "Kirklees", "Leicestershire", "Southwark",
+                                                          "Wiltshire"]),
     # the newer report counts the pathfinder's areas ("the 10 local authorities") without naming them;
     # the older one names wave one, so that comes first
     ("which areas are in the families first for children pathfinder", ["Dorset", "Lincolnshire", "Wolverhampton",
@@ -284,6 +289,14 @@ def test_list_gathers_every_council(ask, question, names):
     assert answer.route == "documents"
     for name in names:
         assert name in answer.text
+
+
+def test_what_councils_chose_is_a_list_of_things_not_of_councils(ask):
+    """ "What did councils pick…": the councils are who picked, and the descriptors they picked are the answer."""
+    answer = ask("what did councils pick as the things to work on in 2024-25")
+    assert answer.route == "documents"
+    for item in ["prioritise for improvement", "Family engagement", "Regular data feeds"]:
+        assert item in answer.text
 
 
 def test_list_of_titled_paragraphs_gives_each_item(ask):
