@@ -739,7 +739,7 @@ class Reader:
                     plan.authorities != last.authorities and slots.has("pronouns", plan.question):
                 # "is that more than rotherham?" after Sheffield's figure: the two side by side
                 plan.intent, plan.authorities = "compare", last.authorities + plan.authorities
-                plan.said = last.said + plan.said
+                plan.said, keep_operation = last.said + plan.said, False  # ("how does that compare with bath")
             two_years = len(set(last.years_seen) | set(last.years)) >= 2
             if comparing and last.intent in ("totals", "national_rate") and (two_years or years.named or years.relative):
                 plan.intent, keep_operation = last.intent, False  # "so how much did it go up?" after both totals

@@ -511,6 +511,9 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
     ("How many outcomes did Leeds achieve in 2024-25?", "And in 2023-24?", ["1,029"]),
     ("how'd bradford do last year", "and the year before?", ["555"]),
     ("norfolk's numbers 24/25", "how many more than in 23/24?", ["614 more"]),
+    # one council's figures, then "that" against another: the two side by side, with the gap
+    ("how did bristol do in 2024-25", "how does that compare with bath",
+     ["Bristol had 930 successful family outcomes achieved more than Bath and North East Somerset"]),
     ("What was Kent's allocation in 2024-25?", "what about essex?", ["Essex"]),
     # after a ranking, an order word turns it round; the group (London) is kept
     ("which london borough did worst in 23/24", "what about the best one?", ["Barking and Dagenham (100%",
