@@ -1231,7 +1231,10 @@ class Reader:
         answer = suggest.strip(answer)
         context.answer_quotes = re.findall(r"“([^”]+)”", answer)
         context.answer_names = _answer_names(answer, context.answer_quotes)
-        context.answer_authorities = [m.name for m in self.resolver.find_all(answer.split("Source")[0], typos=False)] \
+        # (a name in brackets is the scope, not a row: "Islington (58%…)" ranked "among the Earned Autonomy areas
+        # (marked * in the 2023-24 Annex A, with Greater Manchester)")
+        rows = re.sub(r"\([^()]*\)", " ", re.sub(r"\([^()]*\)", " ", answer.split("Source")[0]))
+        context.answer_authorities = [m.name for m in self.resolver.find_all(rows, typos=False)] \
             if context.last is not None and context.last.route == "table" else []
 
 

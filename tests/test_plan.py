@@ -555,6 +555,18 @@ def test_follow_ups_keep_what_they_follow(ask, first, follow_up, facts):
         assert fact in answer.text, (fact, answer.text)
 
 
+def test_the_row_an_answer_gives_is_what_that_points_at_not_its_scope_note(ask):
+    """ "Islington (58%…)" ranked among the Earned Autonomy areas "(marked * …, with Greater Manchester)": "that"
+    is Islington alone."""
+    history = []
+    for question in ["which councils got earned autonomy in 2023-24", "how did they do last year",
+                     "which of them did worst"]:
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": ask(question, history).text}]
+    answer = ask("was that below the national rate", history)
+    assert "Islington achieved 58%" in answer.text and "below the national 81% (23 points)" in answer.text
+    assert "Greater Manchester achieved" not in answer.text
+
+
 def test_the_classifier_learns_from_example_lines(built):
     """Adding a way of asking is adding example lines: a made-up phrasing is learned from data alone."""
     from qa.intents import IntentClassifier, load_examples, token_embedder
