@@ -136,6 +136,7 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
 _ASKS_YES_NO = re.compile(r"\W*(?:did|was|were|is|are|has|have|does|do)\b", re.I)
 _AHEAD = re.compile(r"\b(?:beat|beats|beaten|outd(?:id|o|one)|outperform(?:s|ed)?|ahead of|behind)\b", re.I)
 _LOWER = re.compile(r"\b(?:worse|lower|fewer|less|behind|below|weaker|poorer)\b", re.I)
+_HIGHER = re.compile(r"\b(?:better|higher|more|greater|ahead|above|stronger)\b", re.I)
 
 
 def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
@@ -151,8 +152,11 @@ def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
         if first not in by or second not in by or m not in by[first]:
             return ""
         a, b = by[first][m], by[second][m]
-        higher = a > b if not _LOWER.search(plan.question) else a < b
-        said[year] = "Level" if a == b else "Yes" if higher else "No"
+        lower, higher = _LOWER.search(plan.question), _HIGHER.search(plan.question)
+        if lower and higher:  # "is lambeth doing better or worse than southwark": which, not yes or no
+            said[year] = "Level" if a == b else (higher if a > b else lower).group().capitalize()
+        else:
+            said[year] = "Level" if a == b else "Yes" if (a < b if lower else a > b) else "No"
     if len(set(said.values())) == 1:
         return f"{next(iter(said.values()))}."
     return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())

@@ -198,6 +198,10 @@ def test_change_between_years(ask):
     ("was york worse than hull in 2023-24", ["No. In 2023-24: York", "York had 26 percentage points more"], []),
     ("did herefordshire do better than shropshire", ["In 2023-24: Yes. In 2024-25: No."], []),
     ("do kent and essex compare in 2024-25", ["In 2024-25: Kent achieved 3,403"], ["Yes.", "No."]),
+    # "better or worse" asks which of the two, not yes or no; "these days" is the latest report
+    ("is lambeth doing better or worse than southwark these days",
+     ["For 2024-25, the latest report: Worse. In 2024-25: Lambeth achieved 647"], ["Yes.", "No.", "2023-24"]),
+    ("was lambeth better or worse than southwark in 2023-24", ["Better. In 2023-24: Lambeth achieved 631"], ["Yes."]),
     # "behind" another council named before it compares the two ("the best council behind kent" excludes Kent)
     ("was sutton behind merton in 2023-24", ["Yes. In 2023-24: Sutton achieved 31", "Merton achieved 79"], []),
     ("did leeds get more outcomes than bradford in 2024-25", ["Leeds had 196 successful family outcomes"], []),
