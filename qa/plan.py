@@ -176,7 +176,7 @@ class Plan:
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
                           region_of=self.region_of, regions=list(self.regions),
-                          share=self.answer_type == "percentage" and self.share_of in slots.AREA_NOUNS)
+                          share=self.share_of in slots.AREA_NOUNS)  # "what share of councils missed…"
 
 
 @dataclass
@@ -949,6 +949,10 @@ class Reader:
             plan.measure = plan.measure if plan.measure not in (None, "achieved") else "percentage"
         elif plan.intent in SUBSET_INTENTS and slots.has("earned_autonomy_areas", text):
             plan.subset = "earned_autonomy"  # "which EA area had the lowest %", "add up the * rows"
+        elif region and not region.startswith("not_") and not plan.authorities and slots.has("average_words", text) \
+                and plan.intent in ("lookup", "totals", "national_rate", "average"):
+            plan.intent, plan.subset = "average", region  # "avg percentage for london boroughs": the mean council's
+            plan.measure = plan.measure or "percentage"
         elif region and not plan.authorities and (plan.intent in ("lookup", "target", "national_rate", "change") or (
                 plan.intent == "rank" and not plan.follow_up and not slots.order(text))):
             plan.intent, plan.subset = "totals", region  # "how did the north east do overall", "yorkshire results"
@@ -1007,8 +1011,9 @@ class Reader:
         if plan.intent == "count_change" and not plan.authorities and not region and slots.has("national_words", text) \
                 and not slots.has("area_nouns", text):
             plan.intent = "totals"  # "did england do better in 2024-25 than in 2023-24": the nation's, not councils'
-        if plan.intent in ("national_rate", "totals") and not plan.subset and (
+        if plan.intent in ("national_rate", "totals") and not plan.subset and len(plan.regions) < 2 and (
                 slots.has("comparatives", text) or slots.has("change_words", text)):
+            # ("the north east compared to the north west in 2024-25" compares the two that year)
             if not plan.years:
                 plan.years = list(self.table_years)  # "how much did the national rate go up by": both, and the change
             elif len(plan.years) == 1 and plan.years[0] in self.table_years[1:] and plan.answer_type != "reason":

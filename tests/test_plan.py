@@ -323,6 +323,13 @@ def test_earned_autonomy_answers_come_from_the_table_or_the_text(ask, question, 
     # where a council is: its English region
     ("where's torbay", ["Torbay is in the South West"]),
     ("what part of the country is norfolk in", ["Norfolk is in the East of England"]),
+    # "what share of councils…": how many, of how many, as a percentage, whatever the answer type read
+    ("what share of councils missed their allocation in 23-24", ["(132 of 141 authorities, 94%)"]),
+    # two regions compared in a year: that year, the two side by side (not each one's change)
+    ("how did the north east do compared to the north west in 2024-25",
+     ["1. North East (79%: 6,068 of 7,656); 2. North West (71%: 15,363 of 21,556)"]),
+    # the average of a region's councils is the mean council's share, not the region's pooled share (91%)
+    ("avg percentage for london boroughs last year", ["among the London boroughs, was 87.5% (mean of 32"]),
     # families helped in a year are its successful family outcomes (not "five local areas" of a trial)
     ("how many families were helped in 2024-25", ["104,761 successful family outcomes"]),
 ])
