@@ -21,6 +21,9 @@ def quotes(text: str) -> list[str]:
     # the sentence saying its aim uses the abbreviation; the one before introduces it, and both are quoted
     ("what is the Families First Partnership programme?",
      ["£500 million", "The aim of the FFP Programme is to transform the whole system"], "Next steps to support families"),
+    # a term explained after a colon: "…a whole family approach: ensuring there is one assessment, one family plan…"
+    ("what is whole family working", ["whole family approach: ensuring there is one assessment, one family plan"],
+     "The programme"),
 ])
 def test_definition_quotes_the_sentences_that_define_the_term(ask, question, facts, section):
     answer = ask(question)
