@@ -37,6 +37,7 @@ def test_years_resolved_against_the_store(reader, question, years, note):
     ("total outcomes since 2012?", "text", True),  # a year before the reports, as history
     ("all-time outcomes figure", "text", True),
     ("whats the running total of family outcomes", "text", True),
+    ("how many families were supported over the whole programme", "text", True),  # not the two years summed
     ("how many outcomes overall", "totals", False),  # the tables' years summed
 ])
 def test_a_running_total_is_read_from_the_text_not_the_tables(reader, question, intent, cumulative):
