@@ -307,9 +307,9 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         return _changes_answer(plan, retriever)
     passages = extract(plan, retriever, places=places, avoid=avoid, find_places=_place_names)
     if passages and whole_report(plan):
-        return _summary_answer(passages)
+        return _summary_answer(_as_many_as_asked(passages, plan.items_asked))
     if len(passages) > 1 and plan.answer_type == "summary":
-        return _summary_answer(passages, on_topic=True)
+        return _summary_answer(_as_many_as_asked(passages, plan.items_asked), on_topic=True)
     if not passages:
         return _none("I couldn't find this in the reports.")
     signed = passages[0].signed  # "who signed the foreword": the signature block is the answer
@@ -514,6 +514,15 @@ def _before_tokens(passage, retriever) -> set[str]:
 
     before, _, _ = retriever.context(passage.year, passage.section, passage.text, around=1)
     return set(tokens(before))
+
+
+def _as_many_as_asked(passages, n: int) -> list:
+    """ "…in 3 bullets": the first n points of each report (all of them when no number is asked)."""
+    kept = []
+    for p in passages:
+        if not n or sum(k.year == p.year for k in kept) < n:
+            kept.append(p)
+    return kept
 
 
 def _summary_answer(passages, on_topic: bool = False) -> Answer:

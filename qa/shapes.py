@@ -142,6 +142,9 @@ def not_names() -> frozenset[str]:
 
 def topic(question: str, *cue_lists: str) -> set[str]:
     """The question's topic words: its content words without the cue words of its shape or years."""
+    # ("…in 3 bullets" counts points, no topic; "chapter 3" is one)
+    question = re.sub(r"\b(chapter|section|part|table|annex|study)?(\s*)\b\d{1,2}\b",
+                      lambda m: m.group(0) if m.group(1) else m.group(2), question, flags=re.I)
     return set(tokens(question)) - YEAR_TOKENS - {t for name in cue_lists for t in cue_tokens(name)}
 
 

@@ -223,6 +223,16 @@ def test_everyday_asks_for_a_report_summary(ask, question, year, fact):
     assert fact in answer.text
 
 
+@pytest.mark.parametrize("question, points, first", [
+    ("summarise the 2024-25 report in 3 bullets", 3, "Key points of the 2024-25 report:"),
+    ("give me 2 key points on the data survey", 2, "Key points of the 2024-25 report on Data survey:"),
+])
+def test_a_summary_gives_as_many_points_as_asked(ask, question, points, first):
+    answer = ask(question)
+    assert answer.route == "documents" and answer.text.startswith(first), answer.text
+    assert len(re.findall(r"^- “", answer.text, re.M)) == points
+
+
 def test_topic_summary_adds_the_sections_figures(ask):
     answer = ask("tell me about the validation of claims in 2024-25")
     assert answer.route == "documents"
