@@ -306,6 +306,9 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     if report_changes(plan):
         return _changes_answer(plan, retriever)
     passages = extract(plan, retriever, places=places, avoid=avoid, find_places=_place_names)
+    ranked = _awards_ranked(plan, passages, retriever) if passages else None
+    if ranked:
+        return ranked
     if passages and whole_report(plan):
         return _summary_answer(_as_many_as_asked(passages, plan.items_asked))
     if len(passages) > 1 and plan.answer_type == "summary":
@@ -516,6 +519,43 @@ def _before_tokens(passage, retriever) -> set[str]:
     return set(tokens(before))
 
 
+def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
+    """ "Which council got the most money in the mental health project": each of the project's areas as its own
+    section states its award ("Hull was awarded £90,000…"), highest first, and the one asked for quoted. None
+    unless the question asks which one place had the most or least money and the passage's project has a
+    section per place with an amount."""
+    order = slots.order(plan.question)
+    which_one = plan.places_wanted == 1 or re.match(r"\W*who\b", plan.question, re.I)  # "who got the least cash…"
+    if not (order and which_one and slots.asks_money(plan.question)):
+        return None
+    from qa.retrieval import tokens
+
+    p = passages[0]
+    project = p.section if retriever.subsections(p.year, p.section) else p.section.rpartition(" › ")[0]
+    # the project is the one asked about ("the send pilot"), not spending on the programme as a whole
+    if not (set(tokens(project.split(" › ")[-1])) - cue_tokens("generic_nouns")) & set(tokens(plan.question)):
+        return None
+    awards = []
+    for heading in retriever.subsections(p.year, project):  # the sections headed with a council's name
+        path, names = f"{project} › {heading}", _place_names(heading)
+        amounts = [(m, retriever.sentence_text[i]) for i in retriever.section_sentences(p.year, path)
+                   for m in [re.search(r"£([\d,]+)", retriever.sentence_text[i])] if m]
+        if names and amounts:
+            awards.append((int(amounts[0][0].group(1).replace(",", "")), names[0], amounts[0][1], path))
+    if len(awards) < 2:
+        return None
+    awards.sort(key=lambda a: a[0], reverse=True)
+    amount, name, sentence, path = awards[0] if order == "top" else awards[-1]
+    tied = [a[1] for a in awards if a[0] == amount and a[1] != name]
+    most = "most" if order == "top" else "least"
+    project_name = project.split(" › ")[-1]
+    text = (f"{name} got the {most} money in the {project_name}" + (f" (level with {listed(tied)})" if tied else "")
+            + f": “{sentence}”\n\nBy its section on each area, highest first: "
+            + "; ".join(f"{n} £{a:,}" for a, n, _, _ in awards) + ".")
+    sources = [Source(p.year, path, sentence)] + [Source(p.year, s, q) for _, _, q, s in awards if s != path]
+    return Answer(f"{text}\n\nSource: {p.year} report › {project}.", "documents", sources, [], None, ["documents"])
+
+
 def _as_many_as_asked(passages, n: int) -> list:
     """ "…in 3 bullets": the first n points of each report (all of them when no number is asked)."""
     kept = []
@@ -619,6 +659,9 @@ def _lacks(plan: Plan, passages) -> str | None:
             "£" in sentence and (_EACH.search(sentence) or _place_names(sentence))
             for t in texts for sentence in split_sentences(t)):
         return "an amount for each one"  # "how much of the £500m does each council get": only the total is given
+    if kind in ("list", "place") and plan.places_wanted and slots.asks_money(plan.question) and not any(
+            "£" in t or "£" in _nested_text(p, default_retriever()) for t, p in zip(texts, passages)):
+        return "an amount of money for this"  # "which council got the most money": not "…can save time and money"
     if kind == "percentage" and not any(re.search(r"%|per ?cent|\b(?:half|third|quarter)\b", t) for t in texts):
         return "a percentage for this"
     if kind in ("number", "money", "percentage") and not any(FIGURE.search(t) for t in texts):

@@ -312,6 +312,27 @@ def test_what_councils_chose_is_a_list_of_things_not_of_councils(ask):
         assert item in answer.text
 
 
+@pytest.mark.parametrize("question, first, order", [
+    ("which council got the most money in the mental health project",
+     "Kingston upon Hull got the most money in the Mental Health Good Practice project: “Hull was awarded £90,000",
+     "Kingston upon Hull £90,000; Southwark £85,650; Leicestershire £84,057; Wiltshire £75,000; Kirklees £69,000"),
+    ("who got the least cash in the send pilot",
+     "Wakefield got the least money in the SEND Good Practice project: “Wakefield was awarded £80,488.”",
+     "Leeds £112,268; Hertfordshire £93,391; Nottingham £91,466; Southwark £86,299; Wakefield £80,488"),
+])
+def test_most_money_in_a_project_ranks_the_awards_its_sections_state(ask, question, first, order):
+    answer = ask(question)
+    assert answer.route == "documents" and answer.text.startswith(first), answer.text
+    assert order in answer.text
+
+
+def test_most_money_with_no_amounts_in_the_reports_is_declined(ask):
+    """ "Which council got the most money from the programme": the reports give no council's funding, and "can
+    save time and money" in a case study is no amount."""
+    answer = ask("which council got the most money from the programme")
+    assert answer.route == "none" and "an amount of money" in answer.text
+
+
 def test_list_of_titled_paragraphs_gives_each_item(ask):
     """The 2023-24 projects are paragraphs titled "Family Voice - This is a cross-government project…"."""
     answer = ask("what were the good practice projects in 23/24")
