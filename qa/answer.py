@@ -395,14 +395,16 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         if not any(rarest[:5] == t[:5] for p in passages
                    for t in retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)):
             return _none("I couldn't find this in the reports.")
-    # …and about a council, the programme or project asked about by its abbreviation must be there: of "who
-    # will run the FFP in leeds", the Families First Partnership, not Leeds's SEND project
+    # …and a programme or project asked about by its abbreviation must be there: of "who will run the FFP in
+    # leeds", the Families First Partnership, not Leeds's SEND project; of "when will the FFP evaluation be
+    # published", not the SEND project's report "published in due course"
     abbreviated = {t for t in asked if t in retriever.acronyms}
-    if plan.authorities and abbreviated and not signed:
+    if abbreviated and not signed:
         said_here = set().union(*(retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)
                                   for p in passages))
         if any(t not in said_here and not retriever.acronyms[t] <= said_here for t in abbreviated):
-            return _none(f"The reports don't say this about {listed(plan.authorities)}.")
+            return _none(f"The reports don't say this about {listed(plan.authorities)}." if plan.authorities
+                         else "I couldn't find this in the reports.")
     missing = passages[0].lacks or _lacks(plan, passages)
     if missing and not passages[0].lacks and plan.answer_type in READ_ON_TYPES:
         # what is missing is often in the next sentence or two ("…a cross-government project. We are

@@ -359,7 +359,9 @@ def test_asked_about_a_council_as_a_whole_its_figures_and_the_sections_about_it(
 @pytest.mark.parametrize("question", [
     "is norfolk a nice place to live", "what is the weather like in leeds",
     # a programme the reports name by an abbreviation, asked of a council: Leeds's SEND project is no answer
-    "who will run the FFP in leeds"])
+    "who will run the FFP in leeds",
+    # …and asked alone: the SEND project's report "will be published in due course" is not the FFP's
+    "when will the FFP evaluation be published"])
 def test_a_council_named_with_a_topic_the_reports_lack_is_still_declined(ask, question):
     assert ask(question).route == "none"
 
