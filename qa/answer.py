@@ -103,6 +103,9 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             answer.text = f"{verdict} {answer.text}" if verdict else answer.text
         if plan.intent == "lookup" and plan.answer_type == "summary" and answer.route == "table":
             _add_sections_about(answer, plan)  # "tell me about leeds": its figures, and what the text says of it
+        if plan.intent in ("filter", "count") and len(plan.years) == 2 and not plan.all_years \
+                and answer.route == "table" and slots.has("comparatives", plan.question):
+            answer.text = f"{_counts_verdict(plan, answer.data)} {answer.text}"  # "more councils at 100% in 24/25?"
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         if plan.outside_place and answer.route == "table":
@@ -160,6 +163,18 @@ def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
     if len(set(said.values())) == 1:
         return f"{next(iter(said.values()))}."
     return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
+
+
+def _counts_verdict(plan: Plan, rows: list[dict]) -> str:
+    """ "Were there more councils at 100% in 24/25 than 23/24?": the two years' counts, the year named first
+    against the other, with Yes or No when the question asks it."""
+    first, second = plan.years
+    a, b = (sum(r["year"] == y for r in rows) for y in (first, second))
+    counts = f"{a} in {first} against {b} in {second} ({abs(a - b)} {'more' if a > b else 'fewer'})"
+    if not _ASKS_YES_NO.match(plan.question) or a == b:
+        return f"{counts}." if a != b else f"The same number in both years ({a})."
+    yes = a < b if _LOWER.search(plan.question) and not _HIGHER.search(plan.question) else a > b
+    return f"{'Yes' if yes else 'No'}: {counts}."
 
 
 def _verdict(authority: str, results: list) -> str:

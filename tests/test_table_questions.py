@@ -198,6 +198,13 @@ def test_change_between_years(ask):
     ("was york worse than hull in 2023-24", ["No. In 2023-24: York", "York had 26 percentage points more"], []),
     ("did herefordshire do better than shropshire", ["In 2023-24: Yes. In 2024-25: No."], []),
     ("do kent and essex compare in 2024-25", ["In 2024-25: Kent achieved 3,403"], ["Yes.", "No."]),
+    # how many councils passed in one year against the other: both counts and the gap, then each year's list
+    ("were there more councils at 100% in 24/25 than 23/24", ["Yes: 53 in 2024-25 against 9 in 2023-24 (44 more).",
+                                                              "9 authorities had", "53 authorities had"], []),
+    ("were fewer councils under 50% in 2024-25 than in 2023-24", ["Yes: 17 in 2024-25 against 50 in 2023-24 (33 fewer)."],
+     []),
+    ("how many more councils hit 100% in 2024-25 than in 2023-24", ["53 in 2024-25 against 9 in 2023-24 (44 more)."],
+     ["Yes"]),
     # "better or worse" asks which of the two, not yes or no; "these days" is the latest report
     ("is lambeth doing better or worse than southwark these days",
      ["For 2024-25, the latest report: Worse. In 2024-25: Lambeth achieved 647"], ["Yes.", "No.", "2023-24"]),
