@@ -277,7 +277,13 @@ def _heads(heading: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
     """A heading about the term: it names the whole term, or is made only of the term's words ("Consultative
     model" for "what's the consultative model in the mental health pilots")."""
     words = set(tokens(heading))
-    return _names_term(heading, term, acronyms, whole=True, strict=True) or (len(words) >= 2 and words <= term)
+    if _names_term(heading, term, acronyms, whole=True, strict=True) or (len(words) >= 2 and words <= term):
+        return True
+    # …with "pilot", "project" or "scheme" for one another: "the mental health pilot" is the "Mental Health Good
+    # Practice project"
+    generic = cue_tokens("generic_nouns")
+    core = term - generic
+    return bool(core and term & generic and words & generic) and core <= words and len(words - generic - core) <= 2
 
 
 def _phrase_defines(text: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:

@@ -261,6 +261,17 @@ def test_an_overview_is_of_the_section_the_topic_names(ask, question, section):
     assert ask(question).text.startswith(section)
 
 
+@pytest.mark.parametrize("question, opening, section", [
+    # "pilot" for the project the heading names: its opening, not a "Key learning from the pilot" sentence
+    ("what was the mental health pilot", "“This project ran between April 2023 to September 2024 across five local "
+                                         "authorities", "Mental Health Good Practice project"),
+    ("what was the send pilot", "“This project ran between May 2023 and December 2024", "SEND Good Practice project"),
+])
+def test_what_a_project_was_is_the_opening_of_its_section(ask, question, opening, section):
+    answer = ask(question)
+    assert answer.text.startswith(opening) and answer.sources[0].section.endswith(section), answer.text
+
+
 def test_what_a_report_says_about_a_topic_is_an_overview_of_its_section(ask):
     answer = ask("what did the 2023-24 report say about earned autonomy?")
     assert answer.text.startswith("Key points of the 2023-24 report on Earned Autonomy")
