@@ -106,6 +106,11 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         if plan.intent in ("filter", "count") and len(plan.years) == 2 and not plan.all_years \
                 and answer.route == "table" and slots.has("comparatives", plan.question):
             answer.text = f"{_counts_verdict(plan, answer.data)} {answer.text}"  # "more councils at 100% in 24/25?"
+        if plan.intent == "national_rate" and not plan.authorities and len(plan.years) == 1 and plan.value is None \
+                and plan.answer_type == "yes_no" and answer.route == "table" \
+                and (slots.has("target_words", plan.question) or slots.has("full_marks", plan.question)):
+            row = answer.data[0]  # "did england hit its target last year": the whole national allocation?
+            answer.text = f"{'Yes' if row['achieved'] >= row['max_outcomes'] else 'No'}. {answer.text}"
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         if plan.outside_place and answer.route == "table":
@@ -869,6 +874,7 @@ def _mostly_unknown(query: str, retriever) -> bool:
     from qa.retrieval import tokens
 
     query = slots.without_related_words(query)  # "budget": the reports say "funding", which the search has too
+    query = " ".join(w for w in query.split() if not slots.has("informal", w))  # ("wots the ffp")
     # (a council or an area is in every other question: "which council had the longest waiting list for early
     # help" is about waiting lists, a word the reports never use)
     content = {t for t in tokens(query) if not t.isdigit()}

@@ -163,6 +163,15 @@ def test_a_subject_then_a_question_about_that_is_no_bare_follow_up(ask):
     assert "Staffordshire and Lincolnshire were awarded the contract" in answer.text
 
 
+@pytest.mark.parametrize("question, fact", [
+    ("wots the ffp", "FFP Programme"),  # "wots" is "what's", no word the reports lack
+    ("wot did leeds get in 2024-25", "2,102"),
+])
+def test_informal_spellings_of_question_words(ask, question, fact):
+    answer = ask(question)
+    assert answer.route != "none" and fact in answer.text, answer.text
+
+
 def test_a_misspelt_word_still_finds_its_answer(ask):
     answer = ask("plz can u tell me how many lcoal authorities have earned autonomy status")
     assert "21 local authorities have now achieved Earned Autonomy status" in answer.text

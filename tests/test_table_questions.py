@@ -198,6 +198,9 @@ def test_change_between_years(ask):
     ("was york worse than hull in 2023-24", ["No. In 2023-24: York", "York had 26 percentage points more"], []),
     ("did herefordshire do better than shropshire", ["In 2023-24: Yes. In 2024-25: No."], []),
     ("do kent and essex compare in 2024-25", ["In 2024-25: Kent achieved 3,403"], ["Yes.", "No."]),
+    # whether England achieved its whole allocation: Yes or No, then the national rate; a threshold asked is no target
+    ("soooo did england hit its target last year or nah", ["No. In 2024-25, 81% of the national allocation"], []),
+    ("was the national rate above 80% in 2024-25", ["81% of the national allocation"], ["No.", "Yes."]),
     # how many councils passed in one year against the other: both counts and the gap, then each year's list
     ("were there more councils at 100% in 24/25 than 23/24", ["Yes: 53 in 2024-25 against 9 in 2023-24 (44 more).",
                                                               "9 authorities had", "53 authorities had"], []),
