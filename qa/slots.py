@@ -18,6 +18,8 @@ PLACES = Path(__file__).parent / "data" / "places.json"
 
 # "2023-24", "2023/24", "2023-2024", "2023 to 2024", "23/24", "FY2023/24", "2023–24"
 _YEAR_SPAN = re.compile(r"(?<![\d£$.,])(?:fy\s?)?(?:20)?(\d{2})\s*(?:-|–|—|/|_|\bto\b)\s*(?:20)?(\d{2})(?![\d%])", re.I)
+# A financial year by the year it ends: "FY24", "FY 2025" (a span, "FY2023/24", is read above).
+_FINANCIAL_YEAR = re.compile(r"\bfy\s?'?(\d{2}|20\d{2})\b(?!\s*(?:-|–|/|to)\s*\d)", re.I)
 # …and with a space, when nothing it could count follows ("in 2024 25 councils hit 100%" counts councils).
 _SPACED_YEAR = re.compile(r"(?<![\d£$.,])(20\d{2})\s(\d{2})(?![\d%])(?!\s*(?:of|per|local|councils?|areas?|"
                           r"authorities|las|places|families|outcomes)\b)", re.I)
@@ -251,6 +253,12 @@ def find_years(text: str, store_years: list[str]) -> Years:
             continue
         name = label(2000 + a)
         (found.named if name in store_years else found.outside).append(name)
+        found.spans.append(m.span())
+    for m in _FINANCIAL_YEAR.finditer(text):  # "FY24": the financial year ending March 2024
+        start = 2000 + int(m.group(1)) - 1 if len(m.group(1)) == 2 else int(m.group(1)) - 1
+        if any(s <= m.start() < e for s, e in found.spans):
+            continue
+        (found.named if label(start) in store_years else found.outside).append(label(start))
         found.spans.append(m.span())
     for m in _SPACED_YEAR.finditer(text):  # "hull in 2024 25": a span typed with a space
         a, b = int(m.group(1)), int(m.group(2))

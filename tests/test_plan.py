@@ -18,6 +18,8 @@ def reader(built):
     ("leeds outcomes FY2023/24", ["2023-24"], ""),
     ("leeds outcomes 2023 to 2024", ["2023-24"], ""),
     ("number of results claimed by hull in 2024 25", ["2024-25"], ""),  # a span typed with a space
+    ("leeds figures FY24", ["2023-24"], ""),  # a financial year by the year it ends (March 2024)
+    ("leeds FY2025", ["2024-25"], ""),
     ("how'd leeds do last year", ["2024-25"], "2024-25, the latest report"),
     ("leeds latest figures", ["2024-25"], "2024-25, the latest report"),
     ("leeds outcomes the year before", ["2023-24"], "2023-24, the report before the latest"),
