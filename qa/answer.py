@@ -111,6 +111,8 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
                 and (slots.has("target_words", plan.question) or slots.has("full_marks", plan.question)):
             row = answer.data[0]  # "did england hit its target last year": the whole national allocation?
             answer.text = f"{'Yes' if row['achieved'] >= row['max_outcomes'] else 'No'}. {answer.text}"
+        if plan.intent == "lookup" and answer.route == "table" and _checks_a_claim(plan):
+            answer.text = f"{_claim_verdict(plan, answer.data)} {answer.text}"  # "is it true kent got 100%…"
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         if plan.outside_place and answer.route == "table":
@@ -168,6 +170,22 @@ def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
     if len(set(said.values())) == 1:
         return f"{next(iter(said.values()))}."
     return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
+
+
+def _checks_a_claim(plan: Plan) -> bool:
+    """ "is it true kent got 100% in 2023-24", "leeds got 2,102 outcomes in 24-25 yeah?": one council, one year,
+    a figure and a word asking whether it is right."""
+    return len(plan.authorities) == 1 and len(plan.years) == 1 and plan.value is not None \
+        and plan.comparator == "eq" and plan.value_measure in ("percentage", "achieved", "max_outcomes") \
+        and (slots.has("checking_cues", plan.question) or bool(_ASKS_YES_NO.match(plan.question)))
+
+
+def _claim_verdict(plan: Plan, rows: list[dict]) -> str:
+    """Yes when the council's row gives the figure claimed, else No (the row follows with the real one)."""
+    row = next((r for r in rows if r.get("authority") == plan.authorities[0] and r.get("year") == plan.years[0]), None)
+    if row is None or plan.value_measure not in row:
+        return ""
+    return "Yes." if round(row[plan.value_measure]) == round(plan.value) else "No."
 
 
 def _counts_verdict(plan: Plan, rows: list[dict]) -> str:

@@ -1480,7 +1480,7 @@ _YEAR_FOLLOW_UP_WORDS = {"and", "what", "about", "how", "in", "the", "for", "of"
 def _items_asked(text: str) -> int:
     """ "list the ten projects", "which two new research projects": how many things the answer must list."""
     # a number in a year ("2023-24 spot checks", "23/24") counts nothing
-    m = re.search(rf"\b((?<![\d/-])(?!(?:19|20)\d\d\b)\d+(?![/-]\d)|{'|'.join(_COUNTS)})\s+(?:[a-z-]+\s+){{0,4}}?[a-z]+s\b",
+    m = re.search(rf"\b((?<![\d/,.-])(?!(?:19|20)\d\d\b)\d+(?![/-]\d)|{'|'.join(_COUNTS)})\s+(?:[a-z-]+\s+){{0,4}}?[a-z]+s\b",
                   text, re.I)
     if not m:
         return 0

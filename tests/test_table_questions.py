@@ -198,6 +198,10 @@ def test_change_between_years(ask):
     ("was york worse than hull in 2023-24", ["No. In 2023-24: York", "York had 26 percentage points more"], []),
     ("did herefordshire do better than shropshire", ["In 2023-24: Yes. In 2024-25: No."], []),
     ("do kent and essex compare in 2024-25", ["In 2024-25: Kent achieved 3,403"], ["Yes.", "No."]),
+    # a council's figure claimed and asked about: Yes or No, then its row
+    ("is it true kent got 100% in 2023-24", ["No. Kent achieved 84%"], ["Yes."]),
+    ("someone said torbay got 60% last year, is that right", ["No. Torbay achieved 6%"], []),
+    ("leeds got 2,102 outcomes in 24-25 yeah?", ["Yes. Leeds achieved 2,102"], ["No."]),
     # whether England achieved its whole allocation: Yes or No, then the national rate; a threshold asked is no target
     ("soooo did england hit its target last year or nah", ["No. In 2024-25, 81% of the national allocation"], []),
     ("was the national rate above 80% in 2024-25", ["81% of the national allocation"], ["No.", "Yes."]),
