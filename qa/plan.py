@@ -129,6 +129,7 @@ class Plan:
     title: str | None = None  # "who is the director of…": "director", a role the answer must name
     both_reports: bool = False
     region_of: bool = False  # "which region is hampshire in": the authorities' English region, not their figures
+    position: bool = False  # "what rank was leeds in 2024-25": where the authority ranks among all of them
     regions: list[str] = field(default_factory=list)  # regions side by side, when a question names two or more
     cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
@@ -176,7 +177,8 @@ class Plan:
                           yes_no=self.answer_type == "yes_no" and "amount" not in self.cues,
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
                           region_of=self.region_of, regions=list(self.regions),
-                          share=self.share_of in slots.AREA_NOUNS)  # "what share of councils missed…"
+                          share=self.share_of in slots.AREA_NOUNS,  # "what share of councils missed…"
+                          position=self.position)
 
 
 @dataclass
@@ -987,6 +989,11 @@ class Reader:
                 plan.years, plan.year_note = plan.years[-1:], f"{plan.years[-1]}, the latest report"
             plan.intent = "compare"
             plan.measure = plan.measure or slots.first_key("order_measure", text)
+        if len(plan.authorities) == 1 and plan.intent in ("lookup", "rank", "change", "target") and not plan.region_of \
+                and slots.has("position_words", text) and len(plan.years) <= 2:
+            # "what rank was leeds in 2024-25", "where did essex come in the league table": its place among all
+            plan.intent, plan.position = "lookup", True
+            plan.measure = slots.first_key("measures", text) or slots.first_key("order_measure", text) or "percentage"
         if plan.intent == "compare" and len(plan.authorities) >= 2 and not plan.measure:
             plan.measure = slots.first_key("order_measure", text)  # "barnsley or doncaster - who did better?"
         if plan.intent == "target" and len(plan.authorities) >= 2 and re.search(r"\bthan\b", text, re.I):

@@ -69,6 +69,7 @@ class TableQuery:
     region_of: bool = False  # which English region the authorities are in ("is hampshire in the south east?")
     regions: list[str] = field(default_factory=list)  # with by_region, only these regions ("london vs the north west")
     share: bool = False  # a filter or count asked as a share of the authorities ("what percent of councils hit 100%")
+    position: bool = False  # where an authority ranks ("what rank was leeds in 2024-25", "where did essex come")
 
 
 class TableToolError(ValueError):
@@ -86,6 +87,11 @@ class TableResult:
     sources: list[dict] = field(default_factory=list)
     chart: dict | None = None  # {"x": column, "y": column, "kind": "bar"} for the app
     tied: list[str] = field(default_factory=list)  # a ranking's authorities left out that share its last value
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def fmt(measure: str, value) -> str:
@@ -202,6 +208,21 @@ class TableTool:
             text = (f"{name} achieved {r['achieved']:,} successful family outcomes in {year}, "
                     f"of a maximum of {r['max_outcomes']:,} funded ({r['percentage']}%"
                     f"{f'; {short:,} short of its allocation' if short > 0 else ''}).")
+        return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def position(self, authority: str, year: str, measure: str = "percentage") -> TableResult:
+        """Where one authority ranks in a year by a measure: how many are above it, and how many share its
+        value (Annex A prints whole percentages, so many tie)."""
+        name, year, measure = self.authority(authority), self._year(year), self._measure(measure)
+        rows = self._row(name, year)
+        value = rows[0][measure]
+        above, level, total = self.db.execute(
+            f"SELECT SUM({measure} > ?), SUM({measure} = ?) - 1, COUNT(*) FROM annex WHERE year = ?",
+            (value, value, year)).fetchone()
+        shown = f"{value}%" if measure == "percentage" else f"{value:,}"
+        tie = f", level with {level} other{'s' if level != 1 else ''}" if level else ""
+        text = (f"{name} ranked {_ordinal(above + 1)} of {total} authorities by {MEASURES[measure]} in {year} "
+                f"({shown}{tie}; {above} above it). {self.lookup(name, year).summary}")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
     def compare_years(self, authority: str, years: list[str] | None = None) -> TableResult:
@@ -692,6 +713,8 @@ class TableTool:
             return [self.region_of(a, q.subset, years[-1]) for a in q.authorities]
         if q.by_region:  # "which region did best", "how did each region do"
             return [self.regions(y, q.order, q.measure or "percentage", q.n, q.regions) for y in years]
+        if op == "lookup" and q.position:
+            return [self.position(a, y, q.measure or "percentage") for a in q.authorities for y in years]
         if op == "lookup":
             return [self.lookup(a, y, q.measure) for a in q.authorities for y in years]
         if op == "change":

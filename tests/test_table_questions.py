@@ -198,6 +198,12 @@ def test_change_between_years(ask):
     ("was york worse than hull in 2023-24", ["No. In 2023-24: York", "York had 26 percentage points more"], []),
     ("did herefordshire do better than shropshire", ["In 2023-24: Yes. In 2024-25: No."], []),
     ("do kent and essex compare in 2024-25", ["In 2024-25: Kent achieved 3,403"], ["Yes.", "No."]),
+    # where one council ranks among all of them: its place, the ties, then its row
+    ("what rank was leeds in 2024-25", ["Leeds ranked 80th of 141 authorities by percentage of funded outcomes "
+                                        "achieved in 2024-25 (83%, level with 2 others; 79 above it)", "2,102"], []),
+    ("where did essex come in the league table last year", ["Essex ranked 87th of 141", "2024-25"], ["2023-24"]),
+    ("what position was torbay in 23/24 by outcomes", ["Torbay ranked 138th of 141 authorities by successful family "
+                                                       "outcomes achieved in 2023-24 (48; 137 above it)"], []),
     # a council's figure claimed and asked about: Yes or No, then its row
     ("is it true kent got 100% in 2023-24", ["No. Kent achieved 84%"], ["Yes."]),
     ("someone said torbay got 60% last year, is that right", ["No. Torbay achieved 6%"], []),

@@ -115,3 +115,13 @@ def test_a_wrong_total_fails_the_build(tmp_path):
     with pytest.raises(TableError) as err:
         parse_tables(tmp_path)
     assert "total achieved" in str(err.value) or "Torbay" in str(err.value)
+
+
+@pytest.mark.parametrize("authority, year, measure, said", [
+    ("Kent", "2024-25", "percentage", "Kent ranked 1st of 141 authorities by percentage of funded outcomes achieved in "
+                                      "2024-25 (100%, level with 52 others; 0 above it)"),
+    ("Greater Manchester", "2023-24", "achieved", "Greater Manchester ranked 1st of 141"),
+    ("Torbay", "2024-25", "percentage", "Torbay ranked 141st of 141"),
+])
+def test_where_an_authority_ranks(tool, authority, year, measure, said):
+    assert tool.position(authority, year, measure).summary.startswith(said)
