@@ -433,6 +433,10 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         if not any(rarest[:5] == t[:5] for p in passages
                    for t in retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)):
             return _none("I couldn't find this in the reports.")
+    # …and a loss asked about must be one the passage tells: "which councils lost earned autonomy" is not
+    # answered by the six it was awarded to
+    if slots.has("loss_words", plan.question) and not any(slots.has("loss_words", p.text) for p in passages):
+        return _none("I couldn't find this in the reports.")
     # …and a programme or project asked about by its abbreviation must be there: of "who will run the FFP in
     # leeds", the Families First Partnership, not Leeds's SEND project; of "when will the FFP evaluation be
     # published", not the SEND project's report "published in due course"

@@ -898,6 +898,8 @@ class Reader:
                 and slots.has("earned_autonomy_areas", plan.earlier):
             plan.intent = "earned_autonomy_member"  # "is kent one of them?" after the Earned Autonomy areas
         counts_areas = plan.answer_type == "number" and not slots.has("table_words", text)
+        if plan.intent in ("earned_autonomy_list", "earned_autonomy_member") and slots.has("loss_words", text):
+            plan.intent = "text"  # "which councils lost earned autonomy": not those that have it
         if plan.intent == "earned_autonomy_list" and (_lists_other_things(text) or counts_areas):
             # "list the earned autonomy markers"; "how many have EA": the text counts them (21 now), the
             # 2023-24 table only marks the 15 that had it before that year's awards ("how many have an
