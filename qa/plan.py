@@ -706,7 +706,8 @@ class Reader:
 
             plan.intent = "text"
             own = slots.same_as(plan.question)  # ("is it true" points at nothing)
-            names_programme = bool(set(re.findall(r"[a-z]+", own.lower())) & SUBJECT_WORDS)
+            names_programme = bool(set(re.findall(r"[a-z]+", own.lower())) & SUBJECT_WORDS) or slots.has(
+                "text_topics", own)  # "…3) who wrote the foreword to the final report?": a subject of its own
             refers = slots.has("pronouns", own) or slots.has("first_person", own)  # "they", "we" (the council)
             if not (plan.answer_type == "reason" or refers or (short and not names_programme)):
                 self._set_years(plan, years, last)

@@ -462,6 +462,11 @@ def test_the_real_question_is_answered_and_the_rest_is_data(ask, message, fact):
     ("me and my colleague are preparing a briefing for members on Thursday and need to know, for the record, how "
      "many successful family outcomes Kirklees achieved in 2024-25 and whether that met its allocation. thanks",
      ["Kirklees achieved 247", "958 short of its allocation"]),
+    # a numbered list: the third question has a subject of its own (the foreword), not Gateshead before it;
+    # "the final report" is the newest
+    ("Three quick ones for my briefing: 1) what was Sunderland's percentage in 2024-25? 2) did Gateshead hit its "
+     "allocation that year? 3) who wrote the foreword to the final report?",
+     ["Sunderland achieved 66%", "Gateshead achieved 384", "Janet Daby MP"]),
 ])
 def test_each_question_in_a_message_is_answered_once(ask, message, facts):
     answer = ask(message)
