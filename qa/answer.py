@@ -207,7 +207,7 @@ def _verdict(authority: str, results: list) -> str:
     for r in results:
         first = r.rows[0]["authority"]
         said[r.rows[0]["year"]] = "Yes" if first == authority else f"Yes, tied with {first}" if authority in r.tied \
-            else f"No: {first} is"
+            else f"No: {first} and {len(r.tied)} more tie there" if r.tied else f"No: {first} is"
     if len(set(said.values())) == 1:
         return f"{next(iter(said.values()))}."
     return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())

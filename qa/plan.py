@@ -455,9 +455,10 @@ class Reader:
         found = self.slots(question)
         has_years = bool(found.years.named)
 
-        def names_one(text: str) -> bool:  # what the question lacks: an authority, or a year too
+        def names_one(text: str) -> bool:  # what the question lacks: an authority, a region, or a year too
             other = self.slots(text)
-            return bool(other.matches or other.outside or (other.years.named and not has_years))
+            return bool(other.matches or other.outside or (other.years.named and not has_years)
+                        or (other.region and not found.region))
 
         # …or is a fragment of a terse message ("target met? essex 24/25", "kent. 2023-24. percentage?")
         terse = len(re.findall(r"[A-Za-z]+", question)) <= TERSE_WORDS
@@ -881,9 +882,11 @@ class Reader:
             if plan.intent == "change" and not years.named and len(plan.years) > 1:
                 plan.years = plan.years[-1:]
             plan.intent, plan.measure = "average", "percentage"  # "is plymouth above average?": its share beside the mean
-        if len(plan.authorities) == 1 and re.match(r"\s*(?:so\s+)?(?:is|was)\b", text, re.I) \
+        if len(plan.authorities) == 1 and (re.match(r"\s*(?:so\s+)?(?:is|was)\b", text, re.I)
+                                           or slots.has("checking_cues", text)) \
                 and slots.has("superlatives", text) and plan.intent in ("lookup", "change", "compare", "target", "earned_autonomy_member"):
-            # "is bexley the worst london borough in 24/25?": the ranking, checked against the area named
+            # "is bexley the worst london borough in 24/25?", "…saying we're top in the south west. we're
+            # plymouth. is that true": the ranking, checked against the area named
             plan.intent, plan.check, plan.authorities, plan.said = "rank", plan.authorities[0], [], []
             plan.n = 1
         if plan.intent in ("rank", "rank_change") and not plan.measure:

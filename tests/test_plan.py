@@ -462,6 +462,9 @@ def test_the_real_question_is_answered_and_the_rest_is_data(ask, message, fact):
     ("me and my colleague are preparing a briefing for members on Thursday and need to know, for the record, how "
      "many successful family outcomes Kirklees achieved in 2024-25 and whether that met its allocation. thanks",
      ["Kirklees achieved 247", "958 short of its allocation"]),
+    # a claim in the message checked against the ranking of its region, for the council the writer is from
+    ("Our cabinet member keeps saying we're 'top of the class' in the south west. we're plymouth. is that true for "
+     "2024-25?", ["No: Bath and North East Somerset and 6 more tie there.", "among the South West authorities"]),
     # a numbered list: the third question has a subject of its own (the foreword), not Gateshead before it;
     # "the final report" is the newest
     ("Three quick ones for my briefing: 1) what was Sunderland's percentage in 2024-25? 2) did Gateshead hit its "
