@@ -802,6 +802,8 @@ class Reader:
                     and not in_region and not slots.keys_found("order", plan.question):
                 # "what were their %s?"; "which of them did worst?" ranks them again, the other way
                 merged.intent, merged.authorities = "lookup", list(dict.fromkeys(context.answer_authorities))
+                if slots.has("progress_words", plan.question) and not years.named:
+                    merged.intent, merged.years = "change", list(self.table_years)  # "did any of them improve?"
             if plan.measure and plan.measure != "achieved" or re.search(r"achiev", plan.question, re.I):
                 merged.measure = plan.measure or merged.measure
             if plan.intent == "target" and merged.authorities:

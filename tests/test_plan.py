@@ -596,6 +596,16 @@ def test_the_row_an_answer_gives_is_what_that_points_at_not_its_scope_note(ask):
     assert "Greater Manchester achieved" not in answer.text
 
 
+def test_did_any_of_them_improve_after_a_list_is_each_ones_change(ask):
+    history = []
+    for question in ["worst 3 councils in 2023-24"]:
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": ask(question, history).text}]
+    answer = ask("did any of them improve", history)
+    for fact in ["Sutton: in 2023-24 it achieved 31", "percentage +71 points", "North East Lincolnshire",
+                 "Leicestershire: in 2023-24 it achieved 102"]:
+        assert fact in answer.text, answer.text
+
+
 def test_the_classifier_learns_from_example_lines(built):
     """Adding a way of asking is adding example lines: a made-up phrasing is learned from data alone."""
     from qa.intents import IntentClassifier, load_examples, token_embedder
