@@ -97,14 +97,16 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             return _why_figures(plan, answer, avoid)
         if plan.intent == "earned_autonomy_list" and answer.route == "table":
             _add_text_list(answer, "Earned Autonomy", plan.years)
-        if plan.intent == "compare" and answer.route == "table" and _ASKS_YES_NO.match(plan.question) \
+        if plan.intent == "compare" and answer.route == "table" and (_ASKS_YES_NO.match(plan.question)
+                                                                     or re.search(r"\bwhether\b", plan.question)) \
                 and (slots.has("comparatives", plan.question) or _AHEAD.search(plan.question)):
             verdict = _compare_verdict(plan, answer.data)  # "did solihull beat coventry?": No, then the two
             answer.text = f"{verdict} {answer.text}" if verdict else answer.text
         if plan.intent == "lookup" and plan.answer_type == "summary" and answer.route == "table":
             _add_sections_about(answer, plan)  # "tell me about leeds": its figures, and what the text says of it
-        if plan.intent in ("filter", "count") and len(plan.years) == 2 and not plan.all_years \
-                and answer.route == "table" and slots.has("comparatives", plan.question):
+        if plan.intent in ("filter", "count") and len(plan.years) in (0, 2) and not plan.all_years \
+                and answer.route == "table" and len({r["year"] for r in answer.data}) == 2 \
+                and (slots.has("comparatives", plan.question) or slots.has("change_words", plan.question)):
             answer.text = f"{_counts_verdict(plan, answer.data)} {answer.text}"  # "more councils at 100% in 24/25?"
         if plan.intent == "national_rate" and not plan.authorities and len(plan.years) == 1 and plan.value is None \
                 and plan.answer_type == "yes_no" and answer.route == "table" \
@@ -191,7 +193,7 @@ def _claim_verdict(plan: Plan, rows: list[dict]) -> str:
 def _counts_verdict(plan: Plan, rows: list[dict]) -> str:
     """ "Were there more councils at 100% in 24/25 than 23/24?": the two years' counts, the year named first
     against the other, with Yes or No when the question asks it."""
-    first, second = plan.years
+    first, second = plan.years if len(plan.years) == 2 else sorted({r["year"] for r in rows}, reverse=True)
     a, b = (sum(r["year"] == y for r in rows) for y in (first, second))
     counts = f"{a} in {first} against {b} in {second} ({abs(a - b)} {'more' if a > b else 'fewer'})"
     if not _ASKS_YES_NO.match(plan.question) or a == b:
@@ -569,8 +571,10 @@ def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
     unless the question asks which one place had the most or least money and the passage's project has a
     section per place with an amount."""
     order = slots.order(plan.question)
-    which_one = plan.places_wanted == 1 or re.match(r"\W*who\b", plan.question, re.I)  # "who got the least cash…"
-    if not (order and which_one and slots.asks_money(plan.question)):
+    # "who got the least cash…", "which mental health pilot area got the smallest award"
+    which_one = plan.places_wanted == 1 or re.match(r"\W*who\b", plan.question, re.I) or re.search(
+        r"\bwhich\s+(?:[\w-]+\s+){0,4}(?:area|council|authority|la|borough|county|city|place)\b", plan.question, re.I)
+    if not (order and which_one and (slots.asks_money(plan.question) or slots.has("award_words", plan.question))):
         return None
     from qa.retrieval import tokens
 

@@ -464,9 +464,14 @@ class Reader:
         terse = len(re.findall(r"[A-Za-z]+", question)) <= TERSE_WORDS
         leans = slots.has("checking_cues", question) or slots.has("pronouns", question) or \
             slots.has("first_person", question) or slots.has("unnamed_place", question) or terse
-        if found.matches or found.outside or not leans:
+        # (a question naming one council but asking about "we" leans on the sentence saying who "we" are: "I'm a
+        # councillor in redcar and cleveland. Can you tell me whether we did better than middlesbrough…")
+        ours = slots.has("first_person", question) and len(found.matches) == 1 and not found.outside and (
+            slots.has("comparatives", question) or slots.has("beats_words", question))
+        if (found.matches or found.outside or not leans) and not ours:
             return question
-        others = [c for c in candidates if c != question and names_one(c)][:MESSAGE_CONTEXT]
+        others = [c for c in candidates if c != question and names_one(c) and not (
+            ours and not {m.name for m in self.slots(c).matches} - {found.matches[0].name})][:MESSAGE_CONTEXT]
         if not others:
             return question
         at = candidates.index(question) if question in candidates else len(candidates)
@@ -534,6 +539,9 @@ class Reader:
         if plan.age_of:
             plan.answer_type = "number"  # "how old was hannah when the case study happened": an age, not a date
         plan.items_asked = _items_asked(text)
+        if plan.answer_type in ("number", "list") and plan.items_asked and "overview" in plan.cues \
+                and not plan.counted_words:
+            plan.answer_type = "summary"  # "give me 4 headlines from the 2023-24 report": points, not a figure
         if plan.counted_words and plan.answer_type in ("money", "percentage", "summary", "definition"):
             plan.answer_type = "number"  # "how many projects were awarded funding" counts projects
         elif not plan.counted_words and (plan.answer_type in ("number", "money") and plan.places_wanted or (

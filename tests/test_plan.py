@@ -462,6 +462,14 @@ def test_the_real_question_is_answered_and_the_rest_is_data(ask, message, fact):
     ("me and my colleague are preparing a briefing for members on Thursday and need to know, for the record, how "
      "many successful family outcomes Kirklees achieved in 2024-25 and whether that met its allocation. thanks",
      ["Kirklees achieved 247", "958 short of its allocation"]),
+    # "we" named in another sentence, compared with the council the question names: the two side by side
+    ("I'm a councillor in redcar and cleveland. Can you tell me whether we did better or worse than middlesbrough "
+     "in the latest year, because our director says we beat them. Thanks",
+     ["Worse. In 2024-25: Redcar and Cleveland achieved 209", "Middlesbrough achieved 627"]),
+    # points counted out are a summary, not a figure
+    ("give me 4 headlines from the 2023-24 report", ["Key points of the 2023-24 report:"]),
+    # the median of a region's councils
+    ("what's the median % for the north west in 2024-25", ["the median authority's was 75%"]),
     # a claim in the message checked against the ranking of its region, for the council the writer is from
     ("Our cabinet member keeps saying we're 'top of the class' in the south west. we're plymouth. is that true for "
      "2024-25?", ["No: Bath and North East Somerset and 6 more tie there.", "among the South West authorities"]),

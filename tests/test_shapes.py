@@ -330,6 +330,9 @@ def test_what_councils_chose_is_a_list_of_things_not_of_councils(ask):
     ("who got the least cash in the send pilot",
      "Wakefield got the least money in the SEND Good Practice project: “Wakefield was awarded £80,488.”",
      "Leeds £112,268; Hertfordshire £93,391; Nottingham £91,466; Southwark £86,299; Wakefield £80,488"),
+    ("which mental health pilot area got the smallest award",
+     "Kirklees got the least money in the Mental Health Good Practice project: “Kirklees was awarded £69,000",
+     "Wiltshire £75,000; Kirklees £69,000"),
 ])
 def test_most_money_in_a_project_ranks_the_awards_its_sections_state(ask, question, first, order):
     answer = ask(question)

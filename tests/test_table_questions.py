@@ -208,6 +208,9 @@ def test_change_between_years(ask):
     ("is it true kent got 100% in 2023-24", ["No. Kent achieved 84%"], ["Yes."]),
     ("someone said torbay got 60% last year, is that right", ["No. Torbay achieved 6%"], []),
     ("leeds got 2,102 outcomes in 24-25 yeah?", ["Yes. Leeds achieved 2,102"], ["No."]),
+    # the two years' counts compared however the years are named ("the old report compared with the new one")
+    ("how many councils were below 30% in the old report compared with the new one",
+     ["5 in 2024-25 against 13 in 2023-24 (8 fewer).", "13 authorities had"], []),
     # whether England achieved its whole allocation: Yes or No, then the national rate; a threshold asked is no target
     ("soooo did england hit its target last year or nah", ["No. In 2024-25, 81% of the national allocation"], []),
     ("was the national rate above 80% in 2024-25", ["81% of the national allocation"], ["No.", "Yes."]),
