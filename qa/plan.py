@@ -790,6 +790,13 @@ class Reader:
             elif last.intent == "filter" and re.match(r"\s*(?:so\s+|and\s+)?how many\b", plan.question, re.I) \
                     and not plan.counted_words:
                 merged.intent, merged.answer_type = "count", "number"  # "how many is that?" after the list
+            elif plan.intent in ("filter", "count") and last.authorities and plan.value is not None \
+                    and slots.has("pronouns", plan.question) and last.intent in ("lookup", "compare", "change", "target"):
+                # "were either of them at 100%?" after two councils: each one against its allocation, or its share
+                full = plan.comparator == "eq" and plan.value == 100.0
+                merged.intent, merged.authorities, merged.said = ("target" if full else "lookup"), list(
+                    last.authorities), list(last.said)
+                merged.measure, merged.answer_type = (None, "yes_no") if full else ("percentage", "percentage")
             elif last.intent == "earned_autonomy_list" and slots.has("pronouns", plan.question) \
                     and (plan.intent in ("lookup", "target", "change", "follow_up")
                          or (plan.intent == "rank" and not slots.order(plan.question))):

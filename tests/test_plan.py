@@ -548,6 +548,11 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
     ("How many outcomes did Leeds achieve in 2024-25?", "And in 2023-24?", ["1,029"]),
     ("how'd bradford do last year", "and the year before?", ["555"]),
     ("norfolk's numbers 24/25", "how many more than in 23/24?", ["614 more"]),
+    # a threshold asked of the councils just compared: each one, not every council at 100%
+    ("gateshead or sunderland - who came out on top last year?", "were either of them at 100%",
+     ["No. In 2024-25 Gateshead achieved 384", "No. In 2024-25 Sunderland achieved 566"]),
+    ("how did hartlepool and halton do in 2024-25", "were both of them under 50%",
+     ["Hartlepool achieved 100%", "Halton achieved 100%"]),
     # one council's figures, then "that" against another: the two side by side, with the gap
     ("how did bristol do in 2024-25", "how does that compare with bath",
      ["Bristol had 930 successful family outcomes achieved more than Bath and North East Somerset"]),
