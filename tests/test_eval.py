@@ -3,7 +3,7 @@
 Floors are regression guards at the measured figures (README, "Measured"), not targets:
 - tuning set (eval/cases, 1,351 cases; the set thresholds and examples were chosen on);
 - paraphrase test set (eval/paraphrase, 483 cases in users' wording; never used for tuning).
-Of the issues' bars for the paraphrase set, overall 90% is met (90.3%); tables 100%, unanswerable 100% declined
+Of the issues' bars for the paraphrase set, overall 90% is met (91.1%); tables 100%, unanswerable 100% declined
 and each answer shape 90% are not yet. These floors, one case under the measured figure, stop it from slipping
 while that work goes on.
 """
@@ -13,13 +13,13 @@ import pytest
 
 FLOORS = {
     "tuning": {"accuracy": 0.91, "table_accuracy": 0.99, "unanswerable_declined": 0.89},
-    "paraphrase": {"accuracy": 0.90, "table_accuracy": 0.97, "unanswerable_declined": 0.875},
+    "paraphrase": {"accuracy": 0.905, "table_accuracy": 0.97, "unanswerable_declined": 0.875},
 }
 # Per answer shape (tuning: 32-36 cases each; paraphrase: 13-16, so one case is 6-8 points), measured less one case.
 SHAPE_FLOORS = {
     "tuning": {"definition": 0.90, "person": 0.90, "reason": 0.75, "summary": 0.78, "list": 0.85, "number": 0.90,
                "decline": 0.88},
-    "paraphrase": {"definition": 0.84, "person": 0.92, "reason": 0.76, "summary": 0.76, "list": 0.69,
+    "paraphrase": {"definition": 0.84, "person": 0.92, "reason": 0.76, "summary": 0.76, "list": 0.76,
                    "number": 0.76, "decline": 0.75},
 }
 
