@@ -97,24 +97,10 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             return _why_figures(plan, answer, avoid)
         if plan.intent == "earned_autonomy_list" and answer.route == "table":
             _add_text_list(answer, "Earned Autonomy", plan.years)
-        if plan.intent == "compare" and answer.route == "table" and (_ASKS_YES_NO.match(plan.question)
-                                                                     or re.search(r"\bwhether\b", plan.question)) \
-                and (slots.has("comparatives", plan.question) or _AHEAD.search(plan.question)):
-            verdict = _compare_verdict(plan, answer.data)  # "did solihull beat coventry?": No, then the two
-            answer.text = f"{verdict} {answer.text}" if verdict else answer.text
+        verdict = _verdict_first(plan, answer.data) if answer.route == "table" else ""
+        answer.text = f"{verdict} {answer.text}" if verdict else answer.text
         if plan.intent == "lookup" and plan.answer_type == "summary" and answer.route == "table":
             _add_sections_about(answer, plan)  # "tell me about leeds": its figures, and what the text says of it
-        if plan.intent in ("filter", "count") and len(plan.years) in (0, 2) and not plan.all_years \
-                and answer.route == "table" and len({r["year"] for r in answer.data}) == 2 \
-                and (slots.has("comparatives", plan.question) or slots.has("change_words", plan.question)):
-            answer.text = f"{_counts_verdict(plan, answer.data)} {answer.text}"  # "more councils at 100% in 24/25?"
-        if plan.intent == "national_rate" and not plan.authorities and len(plan.years) == 1 and plan.value is None \
-                and plan.answer_type == "yes_no" and answer.route == "table" \
-                and (slots.has("target_words", plan.question) or slots.has("full_marks", plan.question)):
-            row = answer.data[0]  # "did england hit its target last year": the whole national allocation?
-            answer.text = f"{'Yes' if row['achieved'] >= row['max_outcomes'] else 'No'}. {answer.text}"
-        if plan.intent == "lookup" and answer.route == "table" and _checks_a_claim(plan):
-            answer.text = f"{_claim_verdict(plan, answer.data)} {answer.text}"  # "is it true kent got 100%…"
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
         if plan.outside_place and answer.route == "table":
@@ -149,6 +135,24 @@ _ASKS_YES_NO = re.compile(r"\W*(?:did|was|were|is|are|has|have|does|do)\b", re.I
 _AHEAD = re.compile(r"\b(?:beat|beats|beaten|outd(?:id|o|one)|outperform(?:s|ed)?|ahead of|behind)\b", re.I)
 _LOWER = re.compile(r"\b(?:worse|lower|fewer|less|behind|below|weaker|poorer)\b", re.I)
 _HIGHER = re.compile(r"\b(?:better|higher|more|greater|ahead|above|stronger)\b", re.I)
+
+
+def _verdict_first(plan: Plan, rows: list[dict]) -> str:
+    """What a table answer opens with when the question asks yes or no, or which of two: "" when it doesn't."""
+    q = plan.question
+    if plan.intent == "compare" and (_ASKS_YES_NO.match(q) or re.search(r"\bwhether\b", q)) \
+            and (slots.has("comparatives", q) or _AHEAD.search(q)):
+        return _compare_verdict(plan, rows)  # "did solihull beat coventry?": No, then the two
+    if plan.intent in ("filter", "count") and len(plan.years) in (0, 2) and not plan.all_years \
+            and len({r["year"] for r in rows}) == 2 and (slots.has("comparatives", q) or slots.has("change_words", q)):
+        return _counts_verdict(plan, rows)  # "were there more councils at 100% in 24/25 than 23/24?"
+    if plan.intent == "national_rate" and not plan.authorities and len(plan.years) == 1 and plan.value is None \
+            and plan.answer_type == "yes_no" and (slots.has("target_words", q) or slots.has("full_marks", q)):
+        row = rows[0]  # "did england hit its target last year": the whole national allocation?
+        return "Yes." if row["achieved"] >= row["max_outcomes"] else "No."
+    if plan.intent == "lookup" and _checks_a_claim(plan):
+        return _claim_verdict(plan, rows)  # "is it true kent got 100% in 2023-24"
+    return ""
 
 
 def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
