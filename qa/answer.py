@@ -576,36 +576,45 @@ def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
     section per place with an amount."""
     order = slots.order(plan.question)
     # "who got the least cash…", "which mental health pilot area got the smallest award"
-    which_one = plan.places_wanted == 1 or re.match(r"\W*who\b", plan.question, re.I) or re.search(
-        r"\bwhich\s+(?:[\w-]+\s+){0,4}(?:area|council|authority|la|borough|county|city|place)\b", plan.question, re.I)
+    which_one = plan.places_wanted == 1 or re.match(r"\W*(?:who|which)\b", plan.question, re.I) and re.search(
+        r"\b(?:area|council|authority|la|borough|county|city|place)\b", plan.question, re.I) or re.match(
+        r"\W*who\b", plan.question, re.I)
     if not (order and which_one and (slots.asks_money(plan.question) or slots.has("award_words", plan.question))):
         return None
     from qa.retrieval import tokens
 
     p = passages[0]
     project = p.section if retriever.subsections(p.year, p.section) else p.section.rpartition(" › ")[0]
-    # the project is the one asked about ("the send pilot"), not spending on the programme as a whole
+    # the project is the one asked about ("the send pilot"), not spending on the programme as a whole; with no
+    # project named, a grant or award asked about is any project's ("the biggest single grant to a council")
+    projects = [project]
     if not (set(tokens(project.split(" › ")[-1])) - cue_tokens("generic_nouns")) & set(tokens(plan.question)):
-        return None
+        if not re.search(r"\b(?:grants?|awards?|awarded)\b", plan.question, re.I):
+            return None
+        projects = list(dict.fromkeys(s.rpartition(" › ")[0] for s in retriever.sections(p.year) if " › " in s))
     awards = []
-    for heading in retriever.subsections(p.year, project):  # the sections headed with a council's name
-        path, names = f"{project} › {heading}", _place_names(heading)
-        amounts = [(m, retriever.sentence_text[i]) for i in retriever.section_sentences(p.year, path)
-                   for m in [re.search(r"£([\d,]+)", retriever.sentence_text[i])] if m]
-        if names and amounts:
-            awards.append((int(amounts[0][0].group(1).replace(",", "")), names[0], amounts[0][1], path))
+    for section in projects:
+        for heading in retriever.subsections(p.year, section):  # the sections headed with a council's name
+            path, names = f"{section} › {heading}", _place_names(heading)
+            amounts = [(m, retriever.sentence_text[i]) for i in retriever.section_sentences(p.year, path)
+                       for m in [re.search(r"£([\d,]+)", retriever.sentence_text[i])] if m]
+            if names and amounts:
+                awards.append((int(amounts[0][0].group(1).replace(",", "")), names[0], amounts[0][1], path))
     if len(awards) < 2:
         return None
     awards.sort(key=lambda a: a[0], reverse=True)
     amount, name, sentence, path = awards[0] if order == "top" else awards[-1]
     tied = [a[1] for a in awards if a[0] == amount and a[1] != name]
     most = "most" if order == "top" else "least"
-    project_name = project.split(" › ")[-1]
-    text = (f"{name} got the {most} money in the {project_name}" + (f" (level with {listed(tied)})" if tied else "")
+    project_of = {s: s.rpartition(" › ")[0].split(" › ")[-1] for _, _, _, s in awards}
+    several = len(set(project_of.values())) > 1
+    text = (f"{name} got the {most} money" + (" of any single award" if several else "")
+            + f" in the {project_of[path]}" + (f" (level with {listed(tied)})" if tied else "")
             + f": “{sentence}”\n\nBy its section on each area, highest first: "
-            + "; ".join(f"{n} £{a:,}" for a, n, _, _ in awards) + ".")
+            + "; ".join(f"{n} £{a:,}" + (f" ({project_of[s]})" if several else "") for a, n, _, s in awards) + ".")
     sources = [Source(p.year, path, sentence)] + [Source(p.year, s, q) for _, _, q, s in awards if s != path]
-    return Answer(f"{text}\n\nSource: {p.year} report › {project}.", "documents", sources, [], None, ["documents"])
+    cited = "; ".join(dict.fromkeys(f"{p.year} report › {s.rpartition(' › ')[0]}" for _, _, _, s in awards))
+    return Answer(f"{text}\n\nSource: {cited}.", "documents", sources, [], None, ["documents"])
 
 
 def _as_many_as_asked(passages, n: int) -> list:

@@ -1101,10 +1101,12 @@ class Reader:
                             f"(“{need.group()}”): Annex A gives each authority's total for the year, and the text "
                             f"gives no such breakdown.")
             return
-        if plan.route == "table" and (slots.asks_money(text) or (
+        grant = re.search(r"\b(?:grants?|awards?)\b", text, re.I) and not slots.has("earned_autonomy_areas", text)
+        if plan.route == "table" and (slots.asks_money(text) or grant or (
                 plan.intent != "ehsg" and slots.has("text_topics", text))):
             # the tables hold no money, and only outcomes (and the EHSG's section scores, "Family Voice"):
-            # "how many councils improved their data sharing" is answered by the data survey in the text
+            # "how many councils improved their data sharing" is answered by the data survey in the text; "which
+            # council got the smallest award" by the projects' awards
             plan.intent = "text"
         absent = slots.find("not_in_tables", text) or slots.find("asked_topics", text)  # ("most complaints")
         if plan.route == "table" and absent and plan.intent != "ehsg":

@@ -333,6 +333,12 @@ def test_what_councils_chose_is_a_list_of_things_not_of_councils(ask):
     ("which mental health pilot area got the smallest award",
      "Kirklees got the least money in the Mental Health Good Practice project: “Kirklees was awarded £69,000",
      "Wiltshire £75,000; Kirklees £69,000"),
+    # no project named: every project's awards, each with its project (a grant is never the outcome tables')
+    ("which project handed out the biggest single grant to a council",
+     "Leeds got the most money of any single award in the SEND Good Practice project: “Leeds was awarded £112,268",
+     "Leeds £112,268 (SEND Good Practice project); Hertfordshire £93,391 (SEND Good Practice project)"),
+    ("which council got the smallest award", "Kirklees got the least money of any single award in the Mental "
+                                             "Health Good Practice project", "Kirklees £69,000 (Mental Health"),
 ])
 def test_most_money_in_a_project_ranks_the_awards_its_sections_state(ask, question, first, order):
     answer = ask(question)
