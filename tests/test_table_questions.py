@@ -221,6 +221,9 @@ def test_change_between_years(ask):
      []),
     ("how many more councils hit 100% in 2024-25 than in 2023-24", ["53 in 2024-25 against 9 in 2023-24 (44 more)."],
      ["Yes"]),
+    # "came out on top" of two ranks them by share of the allocation, as "best" does
+    ("gateshead or sunderland - who came out on top last year?",
+     ["In 2024-25: Gateshead achieved 384", "Gateshead had 4 percentage points more than Sunderland"], ["2023-24"]),
     # "better or worse" asks which of the two, not yes or no; "these days" is the latest report
     ("is lambeth doing better or worse than southwark these days",
      ["For 2024-25, the latest report: Worse. In 2024-25: Lambeth achieved 647"], ["Yes.", "No.", "2023-24"]),
