@@ -1475,10 +1475,9 @@ def _topic_asked(text: str, said: list[str]) -> bool:
     """Whether a question asks about something beyond the places it names, its figures and the words for an
     overview: "whats the story with norfolk in 24/25" asks about nothing but Norfolk."""
     from qa.retrieval import tokens
+    from qa.shapes import topic
 
-    general = {t for cues in ("summary_words", "overview_cues") for t in tokens(" ".join(
-        slots.vocabulary().get(cues, [])))}
-    return any(not t.isdigit() and t not in general for t in tokens(text) if t not in set(tokens(" ".join(said))))
+    return any(not t.isdigit() for t in topic(text, "summary_words", "overview_cues") - set(tokens(" ".join(said))))
 
 
 def _elliptical(text: str) -> bool:

@@ -230,6 +230,15 @@ class Years:
     spans: list[tuple[int, int]] = field(default_factory=list)
     earlier: list[str] = field(default_factory=list)  # history before the store's years: "since 2012"
 
+    def taken(self, at: int) -> bool:
+        """Whether a position of the text is inside a year already read."""
+        return any(s <= at < e for s, e in self.spans)
+
+    def take(self, name: str, span: tuple[int, int], store_years: list[str]) -> None:
+        """A programme year read at `span`: named when the store holds it, else outside it."""
+        (self.named if name in store_years else self.outside).append(name)
+        self.spans.append(span)
+
 
 def label(start: int) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
@@ -245,29 +254,23 @@ def find_years(text: str, store_years: list[str]) -> Years:
         if b - a >= 2 and any(a <= y < b for y in covered):
             found.spans.append(m.span())  # "£695m for 2022-2025": a spending period the reports fall in
     for m in _YEAR_SPAN.finditer(text):
-        if any(s <= m.start() < e for s, e in found.spans):
+        if found.taken(m.start()):
             continue
         a, b = int(m.group(1)), int(m.group(2))
         short = not re.match(r"(?:fy\s?)?20\d\d", m.group(0), re.I)
         if b != (a + 1) % 100 or (short and not _plausible_short(a, store_years, text[m.end():])):
             continue
-        name = label(2000 + a)
-        (found.named if name in store_years else found.outside).append(name)
-        found.spans.append(m.span())
+        found.take(label(2000 + a), m.span(), store_years)
     for m in _FINANCIAL_YEAR.finditer(text):  # "FY24": the financial year ending March 2024
         start = 2000 + int(m.group(1)) - 1 if len(m.group(1)) == 2 else int(m.group(1)) - 1
-        if any(s <= m.start() < e for s, e in found.spans):
-            continue
-        (found.named if label(start) in store_years else found.outside).append(label(start))
-        found.spans.append(m.span())
+        if not found.taken(m.start()):
+            found.take(label(start), m.span(), store_years)
     for m in _SPACED_YEAR.finditer(text):  # "hull in 2024 25": a span typed with a space
         a, b = int(m.group(1)), int(m.group(2))
-        if any(s <= m.start() < e for s, e in found.spans) or b != (a + 1) % 100 or label(a) not in store_years:
-            continue
-        found.named.append(label(a))
-        found.spans.append(m.span())
+        if not found.taken(m.start()) and b == (a + 1) % 100 and label(a) in store_years:
+            found.take(label(a), m.span(), store_years)
     for m in _LONE_YEAR.finditer(text):
-        if any(s <= m.start() < e for s, e in found.spans):
+        if found.taken(m.start()):
             continue
         y = int(m.group(1))
         ends = [s for s in store_years if int(s[:4]) + 1 == y]
