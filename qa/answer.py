@@ -129,25 +129,17 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
     return answer
 
 
-# A question to be answered yes or no: "did X beat Y", "was X worse than Y", "is X ahead of Y" (with a
-# comparison in it: "do kent and essex compare?" asks no yes or no).
-_ASKS_YES_NO = re.compile(r"\W*(?:did|was|were|is|are|has|have|does|do)\b", re.I)
-_AHEAD = re.compile(r"\b(?:beat|beats|beaten|outd(?:id|o|one)|outperform(?:s|ed)?|ahead of|behind)\b", re.I)
-_LOWER = re.compile(r"\b(?:worse|lower|fewer|less|behind|below|weaker|poorer)\b", re.I)
-_HIGHER = re.compile(r"\b(?:better|higher|more|greater|ahead|above|stronger)\b", re.I)
-
-
 def _verdict_first(plan: Plan, rows: list[dict]) -> str:
     """What a table answer opens with when the question asks yes or no, or which of two: "" when it doesn't."""
-    q = plan.question
-    if plan.intent == "compare" and (_ASKS_YES_NO.match(q) or re.search(r"\bwhether\b", q)) \
-            and (slots.has("comparatives", q) or _AHEAD.search(q)):
+    cues = plan.cues
+    # (with a comparison in it: "do kent and essex compare?" asks no yes or no)
+    if plan.intent == "compare" and "yes_no" in cues and ("comparatives" in cues or plan.direction):
         return _compare_verdict(plan, rows)  # "did solihull beat coventry?": No, then the two
     if plan.intent in ("filter", "count") and len(plan.years) in (0, 2) and not plan.all_years \
-            and len({r["year"] for r in rows}) == 2 and (slots.has("comparatives", q) or slots.has("change_words", q)):
+            and len({r["year"] for r in rows}) == 2 and {"comparatives", "change_words"} & cues:
         return _counts_verdict(plan, rows)  # "were there more councils at 100% in 24/25 than 23/24?"
     if plan.intent == "national_rate" and not plan.authorities and len(plan.years) == 1 and plan.value is None \
-            and plan.answer_type == "yes_no" and (slots.has("target_words", q) or slots.has("full_marks", q)):
+            and plan.answer_type == "yes_no" and {"target_words", "full_marks"} & cues:
         row = rows[0]  # "did england hit its target last year": the whole national allocation?
         return "Yes." if row["achieved"] >= row["max_outcomes"] else "No."
     if plan.intent == "lookup" and _checks_a_claim(plan):
@@ -168,9 +160,9 @@ def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
         if first not in by or second not in by or m not in by[first]:
             return ""
         a, b = by[first][m], by[second][m]
-        lower, higher = _LOWER.search(plan.question), _HIGHER.search(plan.question)
+        lower, higher = plan.direction.get("lower"), plan.direction.get("higher")
         if lower and higher:  # "is lambeth doing better or worse than southwark": which, not yes or no
-            said[year] = "Level" if a == b else (higher if a > b else lower).group().capitalize()
+            said[year] = "Level" if a == b else (higher if a > b else lower).capitalize()
         else:
             said[year] = "Level" if a == b else "Yes" if (a < b if lower else a > b) else "No"
     if len(set(said.values())) == 1:
@@ -183,7 +175,7 @@ def _checks_a_claim(plan: Plan) -> bool:
     a figure and a word asking whether it is right."""
     return len(plan.authorities) == 1 and len(plan.years) == 1 and plan.value is not None \
         and plan.comparator == "eq" and plan.value_measure in ("percentage", "achieved", "max_outcomes") \
-        and (slots.has("checking_cues", plan.question) or bool(_ASKS_YES_NO.match(plan.question)))
+        and bool({"checking_cues", "yes_no"} & plan.cues)
 
 
 def _claim_verdict(plan: Plan, rows: list[dict]) -> str:
@@ -200,9 +192,9 @@ def _counts_verdict(plan: Plan, rows: list[dict]) -> str:
     first, second = plan.years if len(plan.years) == 2 else sorted({r["year"] for r in rows}, reverse=True)
     a, b = (sum(r["year"] == y for r in rows) for y in (first, second))
     counts = f"{a} in {first} against {b} in {second} ({abs(a - b)} {'more' if a > b else 'fewer'})"
-    if not _ASKS_YES_NO.match(plan.question) or a == b:
+    if "yes_no" not in plan.cues or a == b:
         return f"{counts}." if a != b else f"The same number in both years ({a})."
-    yes = a < b if _LOWER.search(plan.question) and not _HIGHER.search(plan.question) else a > b
+    yes = a < b if plan.direction.keys() == {"lower"} else a > b
     return f"{'Yes' if yes else 'No'}: {counts}."
 
 
@@ -574,11 +566,8 @@ def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
     section states its award ("Hull was awarded £90,000…"), highest first, and the one asked for quoted. None
     unless the question asks which one place had the most or least money and the passage's project has a
     section per place with an amount."""
-    order = slots.order(plan.question)
-    # "who got the least cash…", "which mental health pilot area got the smallest award"
-    which_one = plan.places_wanted == 1 or re.match(r"\W*(?:who|which)\b", plan.question, re.I) and re.search(
-        r"\b(?:area|council|authority|la|borough|county|city|place)\b", plan.question, re.I) or re.match(
-        r"\W*who\b", plan.question, re.I)
+    order = plan.asked_order
+    which_one = plan.places_wanted == 1 or "which_place" in plan.cues
     if not (order and which_one and (slots.asks_money(plan.question) or slots.has("award_words", plan.question))):
         return None
     from qa.retrieval import tokens
@@ -589,7 +578,7 @@ def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
     # project named, a grant or award asked about is any project's ("the biggest single grant to a council")
     projects = [project]
     if not (set(tokens(project.split(" › ")[-1])) - cue_tokens("generic_nouns")) & set(tokens(plan.question)):
-        if not re.search(r"\b(?:grants?|awards?|awarded)\b", plan.question, re.I):
+        if "grant_words" not in plan.cues:
             return None
         projects = list(dict.fromkeys(s.rpartition(" › ")[0] for s in retriever.sections(p.year) if " › " in s))
     awards = []

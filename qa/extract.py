@@ -128,8 +128,8 @@ def _dated(plan, best: SentenceHit, ranking: list[SentenceHit], w: weights.Weigh
     """For a "when" question: the best sentence if it holds a date, else the first of the next DATE_DEPTH
     that does, scores at least min_score and sits in the same section or one above or below it ("how long
     were the waiting lists" asks no date: its best sentence stays, to be declined if it has no figure)."""
-    asks_when = re.search(r"\bwhen\b|\bwhat (?:date|year|month)\b", plan.question, re.I)  # not "how long…"
-    if plan.answer_type != "date" or not asks_when or WHEN.search(best.text):
+    # ("when…", "what date…", not "how long…")
+    if plan.answer_type != "date" or "when_words" not in plan.cues or WHEN.search(best.text):
         return best
     path = best.chunk.meta["path"]
     return next((s for s in ranking[1:DATE_DEPTH + 1] if WHEN.search(s.text) and s.score >= w.min_score
@@ -184,7 +184,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     wants_number = plan.wants_figure
     counted = plan.counted
     wants_date = kind == "date"
-    asks_start = wants_date and re.search(r"\b(?:start|began|begin|launch|first|introduc|set up)", plan.question, re.I)
+    asks_start = wants_date and "start_words" in plan.cues
     wants_names = kind in ("person", "organisation", "place")
     asked = shapes.asked_words(plan)
     role = plan.role

@@ -79,8 +79,11 @@ ANSWER_TYPES_WANTING_FIGURES = {"number", "money", "percentage"}
 SUBSET_INTENTS = {"rank", "filter", "count", "totals", "average"}  # aggregates a group of authorities can narrow
 # Word groups of qa/data/vocabulary.json that steer the answer's shape, looked for in the question once
 # (Plan.cues): "who ran it?" (pronouns), "what does FFP stand for" (abbreviation_words), "what changed"
-# (change_words), "tell me about…" (overview_cues).
-CUE_GROUPS = ("pronouns", "abbreviation_words", "change_words", "overview_cues")
+# (change_words), "tell me about…" (overview_cues), "is it true…" (checking_cues), "better", "fewer"
+# (comparatives), "did X hit its target", "at 100%" (target_words, full_marks), "when…" (when_words), "start"
+# (start_words), "the biggest grant" (grant_words).
+CUE_GROUPS = ("pronouns", "abbreviation_words", "change_words", "overview_cues", "checking_cues", "comparatives",
+              "target_words", "full_marks", "when_words", "start_words", "grant_words")
 # Answer types only the reports' text can give: a follow-up asking for one after a table answer goes to the text.
 TEXT_TYPES = {"reason", "definition", "person", "organisation", "summary"}
 
@@ -152,8 +155,9 @@ class Plan:
 
     @cached_property
     def cues(self) -> frozenset[str]:
-        """The CUE_GROUPS the question uses, plus "overview" for "tell me about…"/"what's X about?" and
-        "amount" for one that asks how many, how much or how far."""
+        """The CUE_GROUPS the question uses, plus "overview" for "tell me about…"/"what's X about?",
+        "amount" for one that asks how many, how much or how far, "yes_no" for one asked to be answered
+        yes or no ("did…", "was…", "whether…") and "which_place" for one asking which council or who."""
         found = {group for group in CUE_GROUPS if slots.has(group, self.question)}
         if "overview_cues" in found or re.search(r"\babout\W*$", self.question, re.I):
             found.add("overview")
@@ -163,7 +167,23 @@ class Plan:
             found.add("month")  # "which month were the spot checks": a month, not a year
         if re.search(r"\bact\b", self.question, re.I):
             found.add("law")  # "when did the welfare reform and work act come in": the year in its name
+        if slots.starts_with("yes_no_openers", self.question) or re.search(r"\bwhether\b", self.question, re.I):
+            found.add("yes_no")  # "did solihull beat coventry?", "tell me whether kent did better…"
+        if re.match(r"\W*who\b", self.question, re.I) or (
+                re.match(r"\W*which\b", self.question, re.I) and slots.has("area_nouns", self.question)):
+            found.add("which_place")  # "who got the least cash…", "which pilot area got the smallest award"
         return frozenset(found)
+
+    @cached_property
+    def asked_order(self) -> str | None:
+        """ "top" or "bottom" when the question ranks ("the most money", "the smallest award"), else None."""
+        return slots.order(self.question)
+
+    @cached_property
+    def direction(self) -> dict[str, str]:
+        """Which way a comparison asks, with the question's own word: {"higher": "better"} for "did X do better
+        than Y", {"lower": "worse"} for "was X worse…", both for "better or worse" (which of the two)."""
+        return slots.words_found("direction", self.question)
 
     def table_query(self):
         from qa.tabletool import TableQuery

@@ -176,6 +176,12 @@ def keys_found(group: str, text: str) -> set[str]:
     return {key for key, p in _patterns(group).items() if p.search(text)}
 
 
+def words_found(group: str, text: str) -> dict[str, str]:
+    """Each key of a vocabulary group whose words appear in the text, with the first such word as written
+    ("is lambeth better or worse…": {"higher": "better", "lower": "worse"})."""
+    return {key: m.group() for key, p in _patterns(group).items() for m in [p.search(text)] if m}
+
+
 def has(name: str, text: str) -> bool:
     """Whether any word of a vocabulary list (e.g. "both_reports", "exclude") appears in the text."""
     return bool(_list_pattern(name).search(text))

@@ -669,6 +669,30 @@ def test_items_a_list_question_asks_for(reader, question, items):
     assert reader.understand(question)[0].items_asked == items
 
 
+@pytest.mark.parametrize("question, yes_no, direction", [
+    ("did solihull beat coventry in 2024-25?", True, {"higher": "beat"}),
+    ("was hull worse than york last year", True, {"lower": "worse"}),
+    ("is lambeth doing better or worse than southwark", True, {"higher": "better", "lower": "worse"}),
+    ("tell me whether kent finished above essex", True, {"higher": "above"}),
+    ("kent vs essex 2024-25", False, {}),
+    ("how do kent and essex compare", False, {}),
+])
+def test_a_comparison_is_read_for_yes_or_no_and_which_way(reader, question, yes_no, direction):
+    plan = reader.understand(question)[0]
+    assert ("yes_no" in plan.cues, plan.direction) == (yes_no, direction)
+
+
+@pytest.mark.parametrize("question, order, which_place", [
+    ("which mental health pilot area got the smallest award", "bottom", True),
+    ("who got the most cash in the send project", "top", True),
+    ("what was the biggest grant", "top", False),
+    ("which projects got money", None, False),
+])
+def test_a_ranking_of_places_is_read_once(reader, question, order, which_place):
+    plan = reader.understand(question)[0]
+    assert (plan.asked_order, "which_place" in plan.cues) == (order, which_place)
+
+
 def test_a_chain_about_earned_autonomy_keeps_it(ask):
     """ "it" stays earned autonomy two turns on: the text's count, then the areas marked in the table."""
     history = []
