@@ -327,7 +327,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # A lower-case name ("nspcc", "barnardos"): a word the reports never use that is no common English word
     # either; or an everyday word for a topic ("salary", "ofsted", vocabulary "asked_topics") they never use.
     said = " ".join(plan.said + plan.exclude).lower()  # the names the question used, kept or excluded
-    strangers += [w for w in dict.fromkeys(re.sub(r"['’]s$", "", w)  # ("birmingham's" is Birmingham)
+    strangers += [w for w in dict.fromkeys(re.sub(r"['’]s$|['’]+$", "", w)  # ("birmingham's" is Birmingham)
                                            for w in re.findall(r"[a-z][a-z'’]{2,}", plan.question.lower()))
                   if w not in said and w.capitalize() not in strangers
                   and (not _ordinary(w) or slots.has("asked_topics", w)) and retriever.unknown_words(w)

@@ -1405,11 +1405,15 @@ _NOT_PLURALS = {"status", "does", "thanks", "plus", "claims", "results", "outcom
 _AUXILIARIES = "did|do|does|have|has|had|were|was|are|is|can|could|should|would|will|might|must"
 
 
+_POLITELY = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
+
+
 def _places_wanted(text: str) -> int:
     """How many authority names a "which councils…" question needs in its answer (0: not such a question)."""
     # at the start, or after a lead-in ("for the comms team - which councils…", "quick one: which areas…")
     # ("what did councils pick…" asks what they picked: an auxiliary makes the councils its subject)
-    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:(?:which|what)\s+(?!(?:{_AUXILIARIES})\s)(\w+\s+)?|(?:name|list)(?:\s+all)?(?:\s+of)?(?:\s+the)?"
+    # ("can u list all the data accelerator councils": asked politely, the same list)
+    m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:(?:which|what)\s+(?!(?:{_AUXILIARIES})\s)(\w+\s+)?|{_POLITELY}(?:name|list)(?:\s+all)?(?:\s+of)?(?:\s+the)?"
                   rf"\s+((?:[\w-]+\s+){{1,3}})?)(?:local\s+)?({AREA_WORDS})\b", text, re.I)
     if not m:  # "who were the SEND pilot councils": the places themselves
         who = re.match(rf"\s*who\s+(?:were|are)\s+the\s+(?:[\w-]+\s+){{0,3}}(?:local\s+)?({AREA_WORDS})\b", text, re.I)

@@ -563,7 +563,9 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
                 return Passage(_join(retriever, _paragraph_from(retriever, opening, naming[0])), year, parent, hit.score)
             heads = [h for h in retriever.subsections(year, parent) if others(h)]
             if len(heads) >= 2:  # the section's opening (or the hit, when it is one council's), then each heading
-                own = path.rsplit(" › ", 1)[-1] in heads  # "Leeds was awarded £112,268…" for "which councils got money"
+                # "Leeds was awarded £112,268…" for "which councils got money"; not "They chose to target…", which
+                # says nothing without what went before
+                own = path.rsplit(" › ", 1)[-1] in heads and not _CARRIES_ON.match(hit.text)
                 lead = hit.text if own or not opening else _join(retriever, _paragraph_from(retriever, opening, opening[0]))
                 named = len(others(lead)) >= wanted  # (the opening may name them itself)
                 return Passage(lead, year, parent, hit.score, headings=[] if named else heads)

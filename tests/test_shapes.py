@@ -315,6 +315,14 @@ def test_list_gathers_every_council(ask, question, names):
         assert name in answer.text
 
 
+def test_a_list_of_councils_opens_with_what_introduces_them_not_a_sentence_carrying_on(ask):
+    """The project's opening leads the councils its sections are headed with; one council's "They chose to
+    target the project in two specific districts…" says nothing without the sentence before it."""
+    answer = ask("name the councils in the send project")
+    assert "across five local authorities" in answer.text and "They chose" not in answer.text
+    assert all(name in answer.text for name in ["Hertfordshire", "Leeds", "Nottingham", "Southwark", "Wakefield"])
+
+
 def test_what_councils_chose_is_a_list_of_things_not_of_councils(ask):
     """ "What did councils pick…": the councils are who picked, and the descriptors they picked are the answer."""
     answer = ask("what did councils pick as the things to work on in 2024-25")
@@ -409,6 +417,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("what is the success rate for families with mental health needs", "a percentage"),
     # the councils named beside the trial are the mental health project's, not the family therapy trial's
     ("list all the councils in the family therapy trial", "the names of the areas"),
+    # asked politely ("can u list…") it is the same list, and the report says "the ten areas" without naming them
+    ("can u list all the data accelerator councils", "the names of the areas"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
     answer = ask(question)
@@ -490,6 +500,7 @@ def test_an_organisation_the_reports_never_name_is_declined(ask, question, body)
     ("What is the average salary of a Supporting Families lead practitioner?", "salary"),
     ("what's the staff turnover in early help teams", "turnover"),
     ("did family income go up on the programme", "income"),
+    ("which councils are 'trailblazers' for family help", "trailblazers."),  # the word, not its quote mark
 ])
 def test_an_everyday_topic_the_reports_never_use_is_declined(ask, question, topic):
     """An everyday word ("salary") the reports never use means they don't cover it: no nearest quote instead."""
