@@ -1172,8 +1172,7 @@ class Reader:
     def _fill_figures(self, plan: Plan, text: str) -> None:
         """n for rankings; comparator and value for "under 50%", "hit 100%", "in full"."""
         # (plural: "which councils…", "the worst performers", "who were the best": five)
-        plural = re.search(r"\b(?:councils|authorities|areas|las|places|ones|boroughs|counties|cities|performers|"
-                           r"achievers|scorers|improvers)\b|^\W*(?:who|which)\s+were\b", text, re.I)
+        plural = slots.has("ranked_plurals", text) or re.match(r"\W*(?:who|which)\s+were\b", text, re.I)
         plan.n = slots.count_number(text) or (5 if plural else 1)
         if slots.has("whole_ranking", text) and not slots.count_number(text):
             plan.n = WHOLE_RANKING  # "rank the london boroughs", "league table for 2024-25": all of them

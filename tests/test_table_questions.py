@@ -66,6 +66,11 @@ def test_change_between_years(ask):
     ("How many authorities achieved 100% in 2024-25?", ["53 authorities"], []),
     ("How many authorities achieved 90% or more in 2023-24?", ["17 authorities"], []),
     ("Which authority's percentage fell the most between 2023-24 and 2024-25?", ["Cumberland", "96%", "23%"], []),
+    # "improvers", "fallers": people ranked by their change, five of them, the fallers from the bottom
+    ("biggest improvers between the two years", ["1. Greater Manchester (3,443 → 6,685, +3,242)",
+                                                 "5. Leeds (1,029 → 2,102, +1,073)"], []),
+    ("who were the biggest fallers from 23/24 to 24/25", ["fell the most", "1. Lancashire (1,519 → 1,143, -376)",
+                                                          "5. Nottingham (711 → 551, -160)"], ["Greater Manchester"]),
     ("How many successful family outcomes were achieved nationally in 2023-24?", ["64,280", "105,149"], []),
     ("What was the total allocation in 2024-25?", ["130,054", "104,761"], []),
     ("Which areas are marked with an asterisk in the 2023-24 annex?", ["16 areas", "15 Earned Autonomy", "Westminster"], []),
