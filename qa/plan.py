@@ -575,6 +575,9 @@ class Reader:
             plan.answer_type = "money"  # "what did it cost to run the data survey", "what's the payment per outcome"
         elif plan.answer_type == "definition" and re.match(r"\s*which\b", text, re.I):
             plan.answer_type = "list"  # "which section of the EHSG does … exemplify": a choice, not a term
+        elif plan.answer_type == "list" and prediction.intent == "text" and not plan.places_wanted \
+                and re.match(r"\W*who\s+(?!(?:are|were|is|was)\b)\w+", text, re.I) and not slots.has("member_words", text):
+            plan.answer_type = "organisation"  # "who checks the claims", "who audits…": the body that does it
         if re.match(r"\W*why\b", slots.same_as(text), re.I):
             plan.answer_type = "reason"  # "why…", "how come…": a cause, whatever figure it is about
         elif re.match(r"\W*(?:when\b|(?:which|what)\s+(?:month|year|date|day)\b)", text, re.I) \
@@ -1549,7 +1552,9 @@ def _title(text: str, person: bool = False) -> str | None:
     """The post a "who is the …" or "who chairs …" question asks who holds ("director", "chair"), stemmed;
     with `person` (the question asks for a person), also a "which … was" one's ("which minister was…")."""
     m = re.match(r"\s*who(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", text, re.I) or \
-        re.match(r"\s*who\s+(chair|head|direct)(?:s|ed)\b", text, re.I)  # "who chairs…": the post is the chair
+        re.match(r"\s*who\s+(chair|head|direct)(?:s|ed)\b", text, re.I) or \
+        re.match(r"\s*who\s+(evaluat|audit|inspect|assess|check|verif|validat)(?:e|es|ed|s|ies|ied)?\b", text, re.I)
+    # ("who chairs…": the post is the chair; "who evaluates…": only a passage speaking of evaluating answers)
     if not m and re.match(r"\s*who\s+(?:wrote|authored|has written|had written)\b", text, re.I):
         return "author"  # "who wrote the evaluation": only a passage naming its authors answers
     # "which senior civil servant was…" (a person asked for): the post is the last word before the verb

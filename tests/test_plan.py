@@ -243,6 +243,9 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("what is the average cost of a family plan", "text", "money"),
     ("how many practitioners went on the systemic practice training in q3", "text", "number"),
     ("how much of the £500m went on family hubs", "text", "money"),
+    # "who <does something>" asks for the body that does it, not a list (unless it asks who took part)
+    ("who checks the councils claims", "text", "organisation"),
+    ("who audits the outcomes", "text", "organisation"),
     ("whens the families first partnership kicking off", "text", "date"),  # not football: the new programme  # a £ or spending word: an amount of money
 ])
 def test_intent_and_answer_type_from_examples(reader, question, intent, answer_type):
