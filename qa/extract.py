@@ -91,6 +91,10 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     ranking = rankings[best.chunk.meta["year"]]
     if terms and holds_terms(best):  # the shape is built from the SEND project's sentences, not the next project's
         ranking = [s for s in ranking if holds_terms(s)]
+    if plan.answer_type == "summary" and not terms and not plan.follow_up:
+        # a topic's key points come from the section about it in either report: "summarise the mental health
+        # project" is the 2024-25 section headed with it, though a 2023-24 sentence naming it scores best
+        ranking = sorted((s for r in rankings.values() for s in r), key=lambda s: s.score, reverse=True)
     shaped = shapes.shape(plan, best, ranking, retriever, find_places)
     if shaped:
         return shaped

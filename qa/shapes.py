@@ -181,7 +181,8 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
         # the short section headed with its name, not one sentence, nor the whole project (a long case study
         # headed with a council's name is answered sentence by sentence)
         return [_quote(retriever, best, _section_ids(retriever, best))]
-    if kind == "summary" and "overview" in plan.cues:  # "tell me about…": an overview, not one fact
+    if kind == "summary" and {"overview", "summary_asks"} & plan.cues:
+        # "tell me about…", "summarise the mental health project": an overview, not one fact
         return topic_summary(plan, ranked, retriever)
     passage = None
     if kind == "definition" or (kind == "summary" and _NAMES_A_THING.match(plan.question)
@@ -399,8 +400,10 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
     about = topic(plan.search_text, "summary_words")
     if not about:
         return None
+    # (SECTION_DEPTH sentences for each report the ranking holds: both reports' sections compete)
+    ranked = ranked[:SECTION_DEPTH * len({s.chunk.meta["year"] for s in ranked})]
     scores: dict[tuple[str, str], float] = {}
-    for s in ranked[:SECTION_DEPTH]:
+    for s in ranked:
         key = (s.chunk.meta["year"], s.chunk.meta["path"])
         scores[key] = max(scores.get(key, 0.0), s.score)
     # A heading counts by the words that name the topic, not by a generic "pilot" or "project": "the SEND pilot"
@@ -410,9 +413,6 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
         heading = set(tokens(key[1].split(" › ")[-1]))
         if not _SUMMARY_HEADING.search(key[1]):
             scores[key] += HEADING_WEIGHT * len(naming & heading) / len(naming)
-    # (the report summary's point must name the topic: "The 2023 Data Survey shows…" is no point on spot checks)
-    headline = next((s for s in ranked[:SECTION_DEPTH] if _SUMMARY_HEADING.search(s.chunk.meta["path"])
-                     and naming & set(tokens(s.text))), None)
     body = {k: v for k, v in scores.items() if not _SUMMARY_HEADING.search(k[1])}
     points: list[Passage] = []
     if body:
@@ -435,7 +435,11 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
         points += [_passage_of(retriever, _with_referent(retriever, ids, i), ranked[0].score) for i in on_it]
         points += [_passage_of(retriever, [i], ranked[0].score) for i in rest
                    if i not in on_it and _key_fact(retriever.sentence_text[i])]
-    if headline and (not points or headline.chunk.meta["year"] == points[0].year):
+    # the report summary's point, of the report the key points come from, must name the topic: "The 2023 Data
+    # Survey shows…" is no point on spot checks
+    headline = next((s for s in ranked if _SUMMARY_HEADING.search(s.chunk.meta["path"])
+                     and naming & set(tokens(s.text)) and (not points or s.chunk.meta["year"] == points[0].year)), None)
+    if headline:
         ids = _section_ids(retriever, headline)
         point = _quote(retriever, headline, _point(retriever, ids, _index_of(retriever, ids, headline)))
         if not any(point.text in p.text or p.text in point.text for p in points):

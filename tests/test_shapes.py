@@ -241,6 +241,18 @@ def test_topic_summary_adds_the_sections_figures(ask):
         assert fact in answer.text
 
 
+@pytest.mark.parametrize("question", ["summarise the mental health project",
+                                      "quick summary of what the mental health project found pls"])
+def test_a_topic_summary_is_of_the_section_headed_with_it_in_either_report(ask, question):
+    """The 2024-25 report has a section headed "Mental Health Good Practice project"; a 2023-24 sentence that
+    names the project scores better, yet its section ("Improving local practice") is about five projects. And
+    "found" asks for findings: it names no topic ("the fund had progressed the data maturity…" is another's)."""
+    answer = ask(question)
+    assert answer.text.startswith("Key points of the 2024-25 report on Mental Health Good Practice project")
+    assert "Hull, Kirklees, Leicestershire, Southwark and Wiltshire" in answer.text
+    assert "the fund had progressed" not in answer.text
+
+
 def test_a_topic_summary_takes_no_report_summary_point_on_another_topic(ask):
     """The executive summary's "The 2023 Data Survey shows…" and funding points are not about spot checks."""
     answer = ask("summarise the spot checks in 2023-24")
