@@ -705,6 +705,17 @@ def _lacks(plan: Plan, passages) -> str | None:
             "£" in sentence and any(n.lower() in sentence.lower() for n in plan.authorities + plan.said)
             for t in texts for sentence in split_sentences(t)):
         return f"an amount of money for {', '.join(plan.authorities)} for this"
+    if kind == "money" and not plan.authorities and not plan.places_wanted and not plan.follow_up:
+        # the money must be for what is asked about, in the sentence or its headings: "the budget for family
+        # hubs" is not the programme's funding, nor "Leicestershire was awarded £84,057… at the Family Hub"
+        # (a council's award is for the project its section is about: "how much did each SEND pilot get")
+        from qa.retrieval import SUBJECT_WORDS, YEAR_TOKENS
+        named = set(tokens(plan.money_for)) - cue_tokens("generic_nouns") - set(tokens(" ".join(SUBJECT_WORDS))) \
+            - YEAR_TOKENS - set(tokens(" ".join(slots.AREA_NOUNS)))
+        said = set().union(*(default_retriever().text_tokens(p.section if _AWARDED.search(p.text) and _place_names(
+            _AWARDED.search(p.text).group(1)) else f"{p.section} {p.text}") for p in passages))
+        if named and not named & said:
+            return "an amount of money for this"
     if kind == "money" and _EACH.search(plan.question) and not any(
             "£" in sentence and (_EACH.search(sentence) or _place_names(sentence))
             for t in texts for sentence in split_sentences(t)):
@@ -832,6 +843,10 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
                        "Foreword", "Ministerial", "Executive", "Summary", "Introduction", "Chapter", "Annex", "Case",
                        "Study", "Update", "Programme"}
 
+
+# A sum a council was given ("Leicestershire was awarded £84,057…"): that council's money, and no budget for
+# what else its sentence names.
+_AWARDED = re.compile(r"^(.{0,80}?)\s+(?:was|were|has been|have been)\s+(?:awarded|given|granted|allocated)\s+£")
 
 # "Each council", "per family": a question about the share of each, which a total does not answer.
 _EACH = re.compile(r"\b(?:each|per|every|apiece)\b(?!\s+(?:year|annum|cent)\b)"

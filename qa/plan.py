@@ -52,8 +52,9 @@ _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:w
 _ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\bto\s+find\s+out\b"
                    r"|\b(?:can|could)\s+you\s+(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
 # A question asking an amount of money, whatever shape the classifier read: "how much…", "what did X cost",
-# "the payment per outcome" (not "what did the research find about spending…").
+# "the payment per outcome", "what is the budget for…" (not "what did the research find about spending…").
 _ASKS_MONEY = re.compile(r"\bhow\s+much\b|\b(?:did|does|do|will|would)\b[^?.]*\bcost\b|"
+                         r"\bwhat(?:['’]?s|\s+(?:is|was|are|were))\s+the\s+(?:\w+\s+)?budgets?\b|"
                          r"\b(?:payment|paid|cost|spend|spent|funding)\s+(?:per|for\s+each|each)\b", re.I)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
 # the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
@@ -124,6 +125,7 @@ class Plan:
     counted_head: str | None = None  # "how many family network support packages were…": packages
     share_of: str = ""  # "what percentage of families…": families
     rate_of: str = ""  # "what was the response rate…": response
+    money_for: str = ""  # "what is the budget for family hubs": family hubs (an amount for it must be of it)
     age_of: str = ""  # "how old is sarah": sarah
     years_seen: list[str] = field(default_factory=list)  # years earlier turns of a follow-up chain asked about
     places_wanted: int = 0  # "which 14 areas…": 14; "which councils…": 2; "which council…": 1
@@ -556,6 +558,7 @@ class Reader:
         plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
         plan.counted_head = _counted_head(text)
         plan.share_of, plan.rate_of, plan.age_of = slots.share_of(text), slots.rate_of(text), slots.age_of(text)
+        plan.money_for = slots.money_for(text)
         if plan.age_of:
             plan.answer_type = "number"  # "how old was hannah when the case study happened": an age, not a date
         plan.items_asked = _items_asked(text)

@@ -389,6 +389,17 @@ AREA_NOUNS = ("councils", "areas", "authorities", "las", "districts", "boroughs"
               "authority", "la", "district", "borough", "place")
 
 
+def money_for(text: str) -> str:
+    """What an amount of money is asked for: "the budget for family hubs in 2025" -> "family hubs in"; "how
+    much was spent on the send pilots" -> "send pilots" (up to three words; "" if none)."""
+    m = _MONEY_FOR.search(text)
+    return " ".join(m.group(1).lower().split()[:3]) if m else ""
+
+
+_MONEY_FOR = re.compile(r"\b(?:budgets?|funding|money|cash|costs?|spend|spent|spending|grants?)\s+(?:for|on|of)\s+"
+                        r"(?:the\s+|a\s+|an\s+)?((?:[a-z][\w'’-]*\s*){1,3})", re.I)
+
+
 def rate_of(text: str) -> str:
     """What a named rate counts: "the response rate…" -> "response" ("" if none)."""
     m = _RATE_OF.search(text)

@@ -662,6 +662,16 @@ def test_cli_prints_the_plan(built):
     assert plan["year_note"] == "2024-25, the latest report"
 
 
+@pytest.mark.parametrize("question, money_for", [
+    ("what is the budget for family hubs in 2025", "family hubs in"),
+    ("how much was spent on the SEND project", "send project"),
+    ("whats the cost of the data survey", "data survey"),
+    ("how much did leeds get", ""),
+])
+def test_what_an_amount_of_money_is_for(reader, question, money_for):
+    assert reader.understand(question)[0].money_for == money_for
+
+
 @pytest.mark.parametrize("question, items", [
     ("list the ten projects", 10),
     ("which two new research projects were commissioned", 2),

@@ -418,6 +418,9 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("which senior official was in charge of the programme at the department", "a name"),
     # a share for each is asked; only the total (£500 million) is given
     ("how much money does each council get from the families first partnership", "an amount for each one"),
+    # the money must be for the thing asked about: Leicestershire's award names a Family Hub, the programme's
+    # funding names no hubs
+    ("what is the budget for family hubs in 2025", "an amount of money for this"),
     # a count the question states must be met: the report says twenty areas, and names none of them
     ("name the twenty areas that got system maturity peer support", "the names of the areas"),
     # ten projects were funded; the report names none of them ("which N …" asks for the list, whoever they are)
