@@ -639,7 +639,10 @@ class Reader:
                 return plan
         else:
             self._set_years(plan, years, last)
-        if plan.intent == "follow_up":  # a follow-up with nothing before it, or nothing it could be about
+        # a follow-up with nothing before it, or nothing it could be about; or one whose councils are those
+        # of an answer before it ("which of the two was better") when none came before
+        if plan.intent == "follow_up" or (not context_places and not authorities and plan.route == "table"
+                                          and slots.has("earlier_places", text)):
             plan.decline = ("That reads as a follow-up, but " + (
                 "I couldn't tell what it asks of the answer before. " if last is not None else
                 "there is no earlier question to follow. ") + "Please ask the whole question, for example “How many "
@@ -1038,7 +1041,7 @@ class Reader:
                 plan.years, plan.year_note = plan.years[-1:], f"{plan.years[-1]}, the latest report"
             plan.intent = "compare"
             plan.measure = plan.measure or slots.first_key("order_measure", text)
-        if len(plan.authorities) == 1 and plan.intent in ("lookup", "rank", "change", "target") and not plan.region_of \
+        if len(plan.authorities) == 1 and plan.intent in ("lookup", "rank", "change", "target", "compare") and not plan.region_of \
                 and slots.has("position_words", text) and len(plan.years) <= 2:
             # "what rank was leeds in 2024-25", "where did essex come in the league table": its place among all
             plan.intent, plan.position = "lookup", True

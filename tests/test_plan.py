@@ -577,6 +577,9 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
     # "the year after" names only a year: the same question of the next one
     ("what was the national total in 2023-24", "and the year after", ["In 2024-25, 141 areas achieved 104,761"]),
     # "on that list" after the Earned Autonomy areas asks whether it is one, not how it did
+    # one council set against all of them: where it ranks
+    ("how did wakefield do in 2024-25", "is that good compared to everyone else?",
+     ["Wakefield ranked 124th of 141 authorities"]),
     ("which councils have earned autonomy", "is sutton on that list?", ["No", "Sutton is not marked *"]),
     ("which councils have earned autonomy", "did kent hit its target in 24/25", ["Yes. In 2024-25 Kent achieved 3,403"]),
     # "they" after one council's figures is that council: read as if it were named

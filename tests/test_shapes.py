@@ -451,7 +451,10 @@ def test_a_year_its_report_does_not_answer_gets_the_other_reports_figure_said_as
     assert "The 2023-24 report says" in answer.text and "Programme funding for 2023-24 was £181,645,127" in answer.text
 
 
-@pytest.mark.parametrize("question", ["why?", "who ran it?", "what about them?", "And in 2023-24?"])
+@pytest.mark.parametrize("question", ["why?", "who ran it?", "what about them?", "And in 2023-24?",
+                                      # councils of an answer before it: not a ranking of all of them
+                                      "which of the two was better", "which one of them did best",
+                                      "were either of them at 100%"])
 def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     answer = ask(question, [])
     assert answer.route == "none"

@@ -207,6 +207,8 @@ def test_change_between_years(ask):
     ("what rank was leeds in 2024-25", ["Leeds ranked 80th of 141 authorities by percentage of funded outcomes "
                                         "achieved in 2024-25 (83%, level with 2 others; 79 above it)", "2,102"], []),
     ("where did essex come in the league table last year", ["Essex ranked 87th of 141", "2024-25"], ["2023-24"]),
+    ("leeds compared to other councils last year", ["Leeds ranked 80th of 141", "2,102"], []),
+    ("how does kent stack up against the rest in 2023-24", ["Kent ranked 25th of 141"], []),
     ("what position was torbay in 23/24 by outcomes", ["Torbay ranked 138th of 141 authorities by successful family "
                                                        "outcomes achieved in 2023-24 (48; 137 above it)"], []),
     # a council's figure claimed and asked about: Yes or No, then its row
