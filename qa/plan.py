@@ -1468,9 +1468,10 @@ def _without_relative_years(text: str) -> str:
 
 
 def _without_format(text: str) -> str:
-    """The question without how to answer it ("in a sentence", "like i'm 5": vocabulary "format_words"); they
-    name no topic ("…in a sentence" is not about custodial sentences)."""
-    return slots.without("format_words", text)
+    """The question without how to answer it ("in a sentence", "like i'm 5": vocabulary "format_words") and the
+    fillers of talk ("what even is…", "so like…": vocabulary "fillers"); they name no topic ("…in a sentence" is
+    not about custodial sentences, "even" not about training "in the evening")."""
+    return slots.without("fillers", slots.without("format_words", text))
 
 
 def with_related_words(text: str) -> str:
