@@ -183,7 +183,8 @@ def _claim_verdict(plan: Plan, rows: list[dict]) -> str:
     row = next((r for r in rows if r.get("authority") == plan.authorities[0] and r.get("year") == plan.years[0]), None)
     if row is None or plan.value_measure not in row:
         return ""
-    return "Yes." if round(row[plan.value_measure]) == round(plan.value) else "No."
+    # (said of the claim, so that "she's wrong, isn't she?" is answered as plainly as "is that right?")
+    return "Yes, that's right." if round(row[plan.value_measure]) == round(plan.value) else "No, that's not right."
 
 
 def _counts_verdict(plan: Plan, rows: list[dict]) -> str:

@@ -118,7 +118,9 @@ def _after_lead_in(sentence: str) -> str:
     from qa import slots
 
     m = re.match(r"([^:?]{3,80}?)(?::|\s[-–—])\s+[\"'“‘]?(.+?)[\"'”’]?$", sentence)
-    if m and slots.has("relayed", m.group(1)) and not question_signal(m.group(1)) and question_signal(m.group(2)):
+    # (a lead-in that says what someone claims is what the question checks: "my boss says X got 100% - right?")
+    if m and slots.has("relayed", m.group(1)) and not slots.has("claim_verbs", m.group(1)) \
+            and not question_signal(m.group(1)) and question_signal(m.group(2)):
         return m.group(2)
     return sentence
 

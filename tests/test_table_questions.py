@@ -212,9 +212,13 @@ def test_change_between_years(ask):
     ("what position was torbay in 23/24 by outcomes", ["Torbay ranked 138th of 141 authorities by successful family "
                                                        "outcomes achieved in 2023-24 (48; 137 above it)"], []),
     # a council's figure claimed and asked about: Yes or No, then its row
-    ("is it true kent got 100% in 2023-24", ["No. Kent achieved 84%"], ["Yes."]),
-    ("someone said torbay got 60% last year, is that right", ["No. Torbay achieved 6%"], []),
-    ("leeds got 2,102 outcomes in 24-25 yeah?", ["Yes. Leeds achieved 2,102"], ["No."]),
+    ("is it true kent got 100% in 2023-24", ["No, that's not right. Kent achieved 84%"], ["Yes"]),
+    ("someone said torbay got 60% last year, is that right", ["No, that's not right. Torbay achieved 6%"], []),
+    ("leeds got 2,102 outcomes in 24-25 yeah?", ["Yes, that's right. Leeds achieved 2,102"], ["No"]),
+    # the claim in a lead-in is what is checked, however the check is asked
+    ("my boss says middlesbrough got 100% last year - she's wrong isn't she?",
+     ["No, that's not right. Middlesbrough achieved 95%", "2024-25"], []),
+    ("my manager reckons leeds hit 83% in 24/25 - is that right?", ["Yes, that's right. Leeds achieved 83%"], []),
     # the two years' counts compared however the years are named ("the old report compared with the new one")
     ("how many councils were below 30% in the old report compared with the new one",
      ["5 in 2024-25 against 13 in 2023-24 (8 fewer).", "13 authorities had"], []),
