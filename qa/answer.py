@@ -706,10 +706,11 @@ def _lacks(plan: Plan, passages) -> str | None:
             "£" in sentence and any(n.lower() in sentence.lower() for n in plan.authorities + plan.said)
             for t in texts for sentence in split_sentences(t)):
         return f"an amount of money for {', '.join(plan.authorities)} for this"
-    if kind == "money" and not plan.authorities and not plan.places_wanted and not plan.follow_up:
+    if kind == "money" and not plan.places_wanted and not plan.follow_up:
         # the money must be for what is asked about, in the sentence or its headings: "the budget for family
-        # hubs" is not the programme's funding, nor "Leicestershire was awarded £84,057… at the Family Hub"
-        # (a council's award is for the project its section is about: "how much did each SEND pilot get")
+        # hubs" is not the programme's funding, nor "Leicestershire was awarded £84,057… at the Family Hub";
+        # "leeds's spend on early help" is not its SEND award (a council's award is for the project its section
+        # is about: "how much did each SEND pilot get")
         from qa.retrieval import SUBJECT_WORDS, YEAR_TOKENS
         named = set(tokens(plan.money_for)) - cue_tokens("generic_nouns") - set(tokens(" ".join(SUBJECT_WORDS))) \
             - YEAR_TOKENS - set(tokens(" ".join(slots.AREA_NOUNS)))
@@ -842,7 +843,10 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
                        "Data", "Outcome", "Outcomes", "Children", "Social", "Mental", "Voice", "Local", "National",
                        "England", "English", "Therapy", "Ecorys", "Coram", "Lead", "Practitioner", "Good", "Practice",
                        "Foreword", "Ministerial", "Executive", "Summary", "Introduction", "Chapter", "Annex", "Case",
-                       "Study", "Update", "Programme"}
+                       "Study", "Update", "Programme",
+                       # posts, not the people holding them ("Senior Responsible Officers, Data Leads…")
+                       "Senior", "Responsible", "Officer", "Officers", "Leads", "Manager", "Managers", "Workers",
+                       "Practitioners", "Coordinator", "Coordinators", "Navigators", "Advisors", "Advisers"}
 
 
 # A sum a council was given ("Leicestershire was awarded £84,057…"): that council's money, and no budget for

@@ -421,6 +421,10 @@ def test_quote_marks_hold_only_report_text(ask, built):
     # the money must be for the thing asked about: Leicestershire's award names a Family Hub, the programme's
     # funding names no hubs
     ("what is the budget for family hubs in 2025", "an amount of money for this"),
+    # …and a council's award for the SEND project is no spending on early help
+    ("how much did leeds spend on early help in 2024-25", "an amount of money for this"),
+    # posts ("Senior Responsible Officers, Data Leads") are no one's name
+    ("what is the name of the data lead in hull", "a person's name"),
     # a count the question states must be met: the report says twenty areas, and names none of them
     ("name the twenty areas that got system maturity peer support", "the names of the areas"),
     # ten projects were funded; the report names none of them ("which N …" asks for the list, whoever they are)
