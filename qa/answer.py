@@ -142,6 +142,9 @@ def _verdict_first(plan: Plan, rows: list[dict]) -> str:
             and plan.answer_type == "yes_no" and {"target_words", "full_marks"} & cues:
         row = rows[0]  # "did england hit its target last year": the whole national allocation?
         return "Yes." if row["achieved"] >= row["max_outcomes"] else "No."
+    if plan.intent == "change" and len(plan.authorities) >= 2 and (plan.asked_order or plan.direction) \
+            and ("comparatives" in cues or plan.direction):
+        return _change_verdict(plan, rows)  # "who improved more, leeds or bradford": Bradford, then each change
     if plan.intent == "lookup" and _checks_a_claim(plan):
         return _claim_verdict(plan, rows)  # "is it true kent got 100% in 2023-24"
     return ""
@@ -168,6 +171,31 @@ def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
     if len(set(said.values())) == 1:
         return f"{next(iter(said.values()))}."
     return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
+
+
+def _change_verdict(plan: Plan, rows: list[dict]) -> str:
+    """Which of the councils named changed most from the first year to the last, the way the question ranks
+    ("improved more": the biggest rise; "fell more": the biggest fall), by the plan's measure (the share of the
+    allocation unless one is named); "" without both years for each."""
+    m = plan.measure or "percentage"
+    change = {}
+    for name in plan.authorities:
+        mine = sorted((r for r in rows if r.get("authority") == name and m in r), key=lambda r: r["year"])
+        if len(mine) < 2:
+            return ""
+        change[name] = mine[-1][m] - mine[0][m]
+    rise = plan.asked_order == "top" if plan.asked_order else "higher" in plan.direction
+    ranked = sorted(change, key=change.get, reverse=rise)
+    first, rest = ranked[0], ranked[1:]
+    if any(change[r] == change[first] for r in rest):
+        return "They changed by the same amount."
+    unit = {"percentage": " points", "achieved": " outcomes", "max_outcomes": " funded outcomes"}.get(m, "")
+    said = lambda name: f"{change[name]:+,}{unit}"
+    verdict = (f"{first} {'improved' if rise else 'fell'} more: {said(first)} against "
+               + ", ".join(f"{r}'s {said(r)}" for r in rest) + ".")
+    if "yes_no" in plan.cues:  # "did leeds improve more than bradford?": of the first one named
+        return f"{'Yes' if first == plan.authorities[0] else 'No'}: {verdict}"
+    return verdict
 
 
 def _checks_a_claim(plan: Plan) -> bool:

@@ -1041,6 +1041,9 @@ class Reader:
                 plan.years, plan.year_note = plan.years[-1:], f"{plan.years[-1]}, the latest report"
             plan.intent = "compare"
             plan.measure = plan.measure or slots.first_key("order_measure", text)
+        if plan.intent == "compare" and len(plan.authorities) >= 2 and not years.named and not years.relative \
+                and slots.has("progress_words", text):
+            plan.intent = "change"  # "who improved more, leeds or bradford": each one's change over the two years
         if len(plan.authorities) == 1 and plan.intent in ("lookup", "rank", "change", "target", "compare") and not plan.region_of \
                 and slots.has("position_words", text) and len(plan.years) <= 2:
             # "what rank was leeds in 2024-25", "where did essex come in the league table": its place among all

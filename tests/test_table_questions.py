@@ -203,6 +203,13 @@ def test_change_between_years(ask):
     ("was york worse than hull in 2023-24", ["No. In 2023-24: York", "York had 26 percentage points more"], []),
     ("did herefordshire do better than shropshire", ["In 2023-24: Yes. In 2024-25: No."], []),
     ("do kent and essex compare in 2024-25", ["In 2024-25: Kent achieved 3,403"], ["Yes.", "No."]),
+    # which of two councils improved more: each one's change over the two years, the larger first (by share of
+    # the allocation unless a measure is named), and Yes or No for the first named when asked so
+    ("who improved more, leeds or bradford", ["Bradford improved more: +56 points against Leeds's +33 points.",
+                                              "So 1,073 more outcomes", "So 1,351 more outcomes"], []),
+    ("did leeds improve more than bradford", ["No: Bradford improved more"], ["Yes"]),
+    ("who improved more by outcomes, kent or essex", ["Kent improved more: +1,089 outcomes against Essex's +358"], []),
+    ("which dropped more between the two years, lancashire or kirklees", ["Kirklees fell more: -29 points"], []),
     # where one council ranks among all of them: its place, the ties, then its row
     ("what rank was leeds in 2024-25", ["Leeds ranked 80th of 141 authorities by percentage of funded outcomes "
                                         "achieved in 2024-25 (83%, level with 2 others; 79 above it)", "2,102"], []),
