@@ -145,6 +145,9 @@ def _verdict_first(plan: Plan, rows: list[dict]) -> str:
     if plan.intent == "change" and len(plan.authorities) >= 2 and (plan.asked_order or plan.direction) \
             and ("comparatives" in cues or plan.direction):
         return _change_verdict(plan, rows)  # "who improved more, leeds or bradford": Bradford, then each change
+    if plan.intent == "national_rate" and len(plan.authorities) == 1 and "yes_no" in cues \
+            and len(plan.direction) == 1:
+        return _national_verdict(plan, rows)  # "is surrey above the national rate?": Yes, then the two
     if plan.intent == "lookup" and _checks_a_claim(plan):
         return _claim_verdict(plan, rows)  # "is it true kent got 100% in 2023-24"
     return ""
@@ -196,6 +199,22 @@ def _change_verdict(plan: Plan, rows: list[dict]) -> str:
     if "yes_no" in plan.cues:  # "did leeds improve more than bradford?": of the first one named
         return f"{'Yes' if first == plan.authorities[0] else 'No'}: {verdict}"
     return verdict
+
+
+def _national_verdict(plan: Plan, rows: list[dict]) -> str:
+    """Yes or No for "is X above (below) the national rate?": its share of its allocation against England's,
+    per year when the years differ."""
+    said = {}
+    for year in dict.fromkeys(r["year"] for r in rows):
+        mine = next((r for r in rows if r["year"] == year and r.get("authority") == plan.authorities[0]), None)
+        england = next((r for r in rows if r["year"] == year and "authority" not in r), None)
+        if not mine or not england or not mine["max_outcomes"] or not england["max_outcomes"]:
+            return ""
+        a, b = mine["achieved"] / mine["max_outcomes"], england["achieved"] / england["max_outcomes"]
+        said[year] = "Level" if a == b else "Yes" if (a < b if "lower" in plan.direction else a > b) else "No"
+    if len(set(said.values())) == 1:
+        return f"{next(iter(said.values()))}."
+    return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
 
 
 def _checks_a_claim(plan: Plan) -> bool:

@@ -208,6 +208,11 @@ def test_change_between_years(ask):
     ("who improved more, leeds or bradford", ["Bradford improved more: +56 points against Leeds's +33 points.",
                                               "So 1,073 more outcomes", "So 1,351 more outcomes"], []),
     ("did leeds improve more than bradford", ["No: Bradford improved more"], ["Yes"]),
+    # one council against England's rate: Yes or No first, per year when the years differ
+    ("is surrey above the national rate last year", ["Yes. Surrey achieved 96%", "above the national 81%"], ["No"]),
+    ("was hartlepool below the national rate in 2023-24", ["Yes. Hartlepool achieved 60%", "below the national 61%"],
+     []),
+    ("was leeds above the national average in both years", ["In 2023-24: No. In 2024-25: Yes."], []),
     ("who improved more by outcomes, kent or essex", ["Kent improved more: +1,089 outcomes against Essex's +358"], []),
     ("which dropped more between the two years, lancashire or kirklees", ["Kirklees fell more: -29 points"], []),
     # where one council ranks among all of them: its place, the ties, then its row
