@@ -135,6 +135,7 @@ class Plan:
     both_reports: bool = False
     region_of: bool = False  # "which region is hampshire in": the authorities' English region, not their figures
     position: bool = False  # "what rank was leeds in 2024-25": where the authority ranks among all of them
+    combined: bool = False  # "kent and essex combined", "between them": the authorities added together
     regions: list[str] = field(default_factory=list)  # regions side by side, when a question names two or more
     cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
@@ -200,7 +201,7 @@ class Plan:
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
                           region_of=self.region_of, regions=list(self.regions),
                           share=self.share_of in slots.AREA_NOUNS,  # "what share of councils missed…"
-                          position=self.position)
+                          position=self.position, combined=self.combined)
 
 
 @dataclass
@@ -1044,6 +1045,9 @@ class Reader:
         if plan.intent == "compare" and len(plan.authorities) >= 2 and not years.named and not years.relative \
                 and slots.has("progress_words", text):
             plan.intent = "change"  # "who improved more, leeds or bradford": each one's change over the two years
+        if len(plan.authorities) >= 2 and plan.intent in ("lookup", "compare", "totals") and not plan.region_of \
+                and slots.has("combined_words", text):
+            plan.combined = True  # "kent and essex's allocation combined", "how many did they get between them"
         if len(plan.authorities) == 1 and plan.intent in ("lookup", "rank", "change", "target", "compare") and not plan.region_of \
                 and slots.has("position_words", text) and len(plan.years) <= 2:
             # "what rank was leeds in 2024-25", "where did essex come in the league table": its place among all

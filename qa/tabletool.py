@@ -70,6 +70,7 @@ class TableQuery:
     regions: list[str] = field(default_factory=list)  # with by_region, only these regions ("london vs the north west")
     share: bool = False  # a filter or count asked as a share of the authorities ("what percent of councils hit 100%")
     position: bool = False  # where an authority ranks ("what rank was leeds in 2024-25", "where did essex come")
+    combined: bool = False  # the authorities added together ("kent and essex combined", "between them")
 
 
 class TableToolError(ValueError):
@@ -209,6 +210,17 @@ class TableTool:
                     f"of a maximum of {r['max_outcomes']:,} funded ({r['percentage']}%"
                     f"{f'; {short:,} short of its allocation' if short > 0 else ''}).")
         return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def combined(self, authorities: list[str], year: str) -> TableResult:
+        """Several authorities added together in one year ("kent and essex combined"): their Annex A rows summed,
+        each row shown."""
+        names, year = list(dict.fromkeys(self.authority(a) for a in authorities)), self._year(year)
+        rows = [row for name in names for row in self._row(name, year)]
+        achieved, most = sum(r["achieved"] for r in rows), sum(r["max_outcomes"] for r in rows)
+        each = "; ".join(f"{r['authority']} {r['achieved']:,} of {r['max_outcomes']:,}" for r in rows)
+        text = (f"In {year}, {listed(names)} together achieved {achieved:,} successful family outcomes of a combined "
+                f"maximum of {most:,} funded ({round(100 * achieved / most)}%), adding their Annex A rows ({each}).")
+        return TableResult(text, rows, [_annex_source(year, rows)], {"x": "authority", "y": "achieved", "kind": "bar"})
 
     def position(self, authority: str, year: str, measure: str = "percentage") -> TableResult:
         """Where one authority ranks in a year by a measure: how many are above it, and how many share its
@@ -713,6 +725,8 @@ class TableTool:
             return [self.region_of(a, q.subset, years[-1]) for a in q.authorities]
         if q.by_region:  # "which region did best", "how did each region do"
             return [self.regions(y, q.order, q.measure or "percentage", q.n, q.regions) for y in years]
+        if op in ("lookup", "compare", "totals") and q.combined and len(q.authorities) >= 2:
+            return [self.combined(q.authorities, y) for y in years]
         if op == "lookup" and q.position:
             return [self.position(a, y, q.measure or "percentage") for a in q.authorities for y in years]
         if op == "lookup":

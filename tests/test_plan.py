@@ -577,6 +577,10 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
     # "the year after" names only a year: the same question of the next one
     ("what was the national total in 2023-24", "and the year after", ["In 2024-25, 141 areas achieved 104,761"]),
     # "on that list" after the Earned Autonomy areas asks whether it is one, not how it did
+    # "between them" after a list: the councils listed, added together
+    ("which 3 councils got the most outcomes in 2024-25", "how many outcomes did they get between them",
+     ["Greater Manchester, Birmingham and Kent together achieved 14,281 successful family outcomes of a combined "
+      "maximum of 17,301 funded (83%)"]),
     # one council set against all of them: where it ranks
     ("how did wakefield do in 2024-25", "is that good compared to everyone else?",
      ["Wakefield ranked 124th of 141 authorities"]),

@@ -208,6 +208,12 @@ def test_change_between_years(ask):
     ("who improved more, leeds or bradford", ["Bradford improved more: +56 points against Leeds's +33 points.",
                                               "So 1,073 more outcomes", "So 1,351 more outcomes"], []),
     ("did leeds improve more than bradford", ["No: Bradford improved more"], ["Yes"]),
+    # councils added together: their rows summed, each shown
+    ("what was the combined allocation for kent and essex in 2024-25",
+     ["Kent and Essex together achieved 5,631 successful family outcomes of a combined maximum of 6,208 funded (91%)",
+      "Kent 3,403 of 3,403; Essex 2,228 of 2,805"], []),
+    ("leeds and bradford outcomes added together last year", ["Leeds and Bradford together achieved 4,008", "2024-25"],
+     []),
     # one council against England's rate: Yes or No first, per year when the years differ
     ("is surrey above the national rate last year", ["Yes. Surrey achieved 96%", "above the national 81%"], ["No"]),
     ("was hartlepool below the national rate in 2023-24", ["Yes. Hartlepool achieved 60%", "below the national 61%"],

@@ -125,3 +125,14 @@ def test_a_wrong_total_fails_the_build(tmp_path):
 ])
 def test_where_an_authority_ranks(tool, authority, year, measure, said):
     assert tool.position(authority, year, measure).summary.startswith(said)
+
+
+@pytest.mark.parametrize("authorities, year, achieved, most", [
+    (["Kent", "Essex"], "2024-25", 5631, 6208),
+    (["Greater Manchester", "Birmingham", "Kent"], "2024-25", 14281, 17301),
+    (["Kent", "Medway"], "2023-24", 2843, 3280),  # an alias is the Annex A name
+])
+def test_authorities_added_together(tool, authorities, year, achieved, most):
+    result = tool.combined(authorities, year)
+    assert sum(r["achieved"] for r in result.rows) == achieved
+    assert f"together achieved {achieved:,} successful family outcomes of a combined maximum of {most:,}" in result.summary
