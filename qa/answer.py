@@ -135,7 +135,7 @@ def _verdict_first(plan: Plan, rows: list[dict]) -> str:
     # (with a comparison in it: "do kent and essex compare?" asks no yes or no)
     if plan.intent == "compare" and "yes_no" in cues and ("comparatives" in cues or plan.direction):
         return _compare_verdict(plan, rows)  # "did solihull beat coventry?": No, then the two
-    if plan.intent in ("filter", "count") and len(plan.years) in (0, 2) and not plan.all_years \
+    if plan.intent in ("filter", "count") and len(plan.years) in (0, 2) and not plan.all_years and not plan.transition \
             and len({r["year"] for r in rows}) == 2 and {"comparatives", "change_words"} & cues:
         return _counts_verdict(plan, rows)  # "were there more councils at 100% in 24/25 than 23/24?"
     if plan.intent == "national_rate" and not plan.authorities and len(plan.years) == 1 and plan.value is None \

@@ -136,6 +136,7 @@ class Plan:
     region_of: bool = False  # "which region is hampshire in": the authorities' English region, not their figures
     position: bool = False  # "what rank was leeds in 2024-25": where the authority ranks among all of them
     combined: bool = False  # "kent and essex combined", "between them": the authorities added together
+    transition: tuple | None = None  # "went from under 50% to 100%": (("lt", 50.0), ("eq", 100.0)) over two years
     regions: list[str] = field(default_factory=list)  # regions side by side, when a question names two or more
     cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
@@ -201,7 +202,7 @@ class Plan:
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
                           region_of=self.region_of, regions=list(self.regions),
                           share=self.share_of in slots.AREA_NOUNS,  # "what share of councils missed…"
-                          position=self.position, combined=self.combined)
+                          position=self.position, combined=self.combined, transition=self.transition)
 
 
 @dataclass
@@ -1193,7 +1194,10 @@ class Reader:
         if slots.has("whole_ranking", text) and not slots.count_number(text):
             plan.n = WHOLE_RANKING  # "rank the london boroughs", "league table for 2024-25": all of them
         figures = slots.percentages(text)
-        if span := slots.value_range(text):  # "between 90 and 99%", "from 1,000 to 2,000 outcomes"
+        if moved := slots.transition(text):  # "went from under 50% to 100%": one filter a year, not a range
+            plan.transition = moved
+            (plan.comparator, plan.value), plan.value_measure = moved[0], "percentage"
+        elif span := slots.value_range(text):  # "between 90 and 99%", "from 1,000 to 2,000 outcomes"
             plan.value, plan.upper, percent = span
             plan.comparator = "between"
             named = slots.first_key("measures", text)

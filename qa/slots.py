@@ -349,6 +349,28 @@ _RANGE = re.compile(r"(?:\b(?:between|from)\s+)?(?<![\w.£$])(\d[\d,]*(?:\.\d+)?
                     r"(?:\s*(?:successful\s+)?(?:family\s+)?(outcomes|families)\b)?", re.I)
 
 
+def transition(text: str) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """The (comparator, percentage) a council moved from and the one it moved to over the two years: "went from
+    under 50% to 100%" -> (("lt", 50), ("eq", 100)); "was at 100% in 23/24 but dropped below it" -> (("eq", 100),
+    ("lt", 100)). None when the question names no such move."""
+    figures = percentages(text)
+    if not figures:
+        return None
+    value, start, end = figures[0]
+    moved = _list_pattern("movement_words").search(text[:start])
+    first = (nearest_key("comparators", text[max(0, start - 30):start]) or "eq", value)
+    if len(figures) >= 2 and moved and re.search(r"\bfrom\b", text[moved.end():start], re.I):
+        later, at, _ = figures[1]
+        to = re.search(r"\bto\b", text[end:at], re.I)
+        if to:  # "went from under 50% to 100%": each figure with its own words
+            return first, (nearest_key("comparators", text[end + to.end():at]) or "eq", later)
+    again = re.search(r"\b(?:but|and|then)\s+(?:\w+\s+){0,2}?(?:" + _list_pattern("movement_words").pattern
+                      + r")\s+(\w+(?:\s+than)?)\s+(?:it|that|this)\b", text[end:], re.I)
+    if again and len(figures) == 1:  # "at 100% … but dropped below it": the same figure, the other way
+        return first, (nearest_key("comparators", again.group(1)) or "eq", value)
+    return None
+
+
 def value_range(text: str) -> tuple[float, float, bool] | None:
     """(bottom, top, is_percentage) of a range asked about: "between 90 and 99 percent", "90-99%", "from 1,000 to
     2,000 outcomes"; None for year spans ("between 2023 and 2024", "2023-24") and plain pairs of numbers."""

@@ -71,6 +71,8 @@ class TableQuery:
     share: bool = False  # a filter or count asked as a share of the authorities ("what percent of councils hit 100%")
     position: bool = False  # where an authority ranks ("what rank was leeds in 2024-25", "where did essex come")
     combined: bool = False  # the authorities added together ("kent and essex combined", "between them")
+    transition: tuple | None = None  # ((comparator, value), (comparator, value)) passed in the earlier year, then
+    # the later: "went from under 50% to 100%"
 
 
 class TableToolError(ValueError):
@@ -470,6 +472,22 @@ class TableTool:
         return TableResult(f"{head}: {listing}." if names else f"{head}.", rows,
                            [_annex_source(y, [r for r in rows if r["year"] == y]) for y in years])
 
+    def filter_transition(self, measure: str, years: list[str], first: tuple[str, float], then: tuple[str, float],
+                          subset: str | None = None) -> TableResult:
+        """The authorities that passed one filter in the earlier year and another in the later ("went from under
+        50% to 100%": under 50% in 2023-24, exactly 100% in 2024-25), each with its two values."""
+        earlier, later = (self.filter(measure, y, c, v, subset) for y, (c, v) in zip(years, (first, then)))
+        names = {r["authority"] for r in earlier.rows} & {r["authority"] for r in later.rows}
+        rows = [r for result in (earlier, later) for r in result.rows if r["authority"] in names]
+        measure = self._measure(measure)
+        scope = f", among the {SUBSETS[subset]}" if subset else ""
+        head = (f"{_authorities(len(names)) if names else 'No authority'} went from {MEASURES[measure]} "
+                f"{_compared(measure, *first)} in {years[0]} to {_compared(measure, *then)} in {years[1]}{scope}")
+        listing = ", ".join(f"{name} ({' → '.join(_filtered_value(measure, r) for r in rows if r['authority'] == name)})"
+                            for name in sorted(names))
+        return TableResult(f"{head}: {listing}." if names else f"{head}.", rows,
+                           [_annex_source(y, [r for r in rows if r["year"] == y]) for y in years])
+
     def totals(self, year: str, subset: str | None = None) -> TableResult:
         """National totals (or a subset's): sums of the Annex A rows, which the build checked against the report's
         national figures."""
@@ -744,6 +762,9 @@ class TableTool:
             return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude)]
         if op == "count_change":
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
+        if op in ("filter", "count") and q.transition:
+            return [self.filter_transition(q.measure or "percentage", (q.years or list(self.years))[-2:],
+                                           *q.transition, q.subset)]
         if op in ("filter", "count"):
             measure, comparator = q.measure or "percentage", q.comparator or "eq"
             results = [self.filter(measure, y, comparator, q.value, q.subset, q.upper, q.share) for y in years]

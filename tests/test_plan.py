@@ -669,6 +669,19 @@ def test_cli_prints_the_plan(built):
     assert plan["year_note"] == "2024-25, the latest report"
 
 
+@pytest.mark.parametrize("text, moved", [
+    ("which councils went from under 50% to 100%", (("lt", 50.0), ("eq", 100.0))),
+    ("councils that fell from 100% to under 80% last year", (("eq", 100.0), ("lt", 80.0))),
+    ("who was at 100% in 23/24 but dropped below it in 24/25", (("eq", 100.0), ("lt", 100.0))),
+    ("which councils had between 50% and 100%", None),  # a range in one year
+    ("how many councils under 50% in both years", None),
+])
+def test_a_move_between_two_bands_over_the_years(text, moved):
+    from qa import slots
+
+    assert slots.transition(text) == moved
+
+
 @pytest.mark.parametrize("question, money_for", [
     ("what is the budget for family hubs in 2025", "family hubs in"),
     ("how much was spent on the SEND project", "send project"),

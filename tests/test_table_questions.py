@@ -208,6 +208,12 @@ def test_change_between_years(ask):
     ("who improved more, leeds or bradford", ["Bradford improved more: +56 points against Leeds's +33 points.",
                                               "So 1,073 more outcomes", "So 1,351 more outcomes"], []),
     ("did leeds improve more than bradford", ["No: Bradford improved more"], ["Yes"]),
+    # a move from one band to another over the two years: each year's own filter, not one range
+    ("which councils went from under 50% to 100%",
+     ["9 authorities went from percentage of funded outcomes achieved under 50% in 2023-24 to exactly 100% in 2024-25",
+      "Kingston upon Hull (23% → 100%)", "St. Helens (21% → 100%)"], ["between"]),
+    ("who was at 100% in 23/24 but dropped below it in 24/25",
+     ["2 authorities went from", "Barking and Dagenham (100% → 85%), Lambeth (100% → 83%)"], ["The same number"]),
     # councils added together: their rows summed, each shown
     ("what was the combined allocation for kent and essex in 2024-25",
      ["Kent and Essex together achieved 5,631 successful family outcomes of a combined maximum of 6,208 funded (91%)",

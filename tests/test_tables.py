@@ -136,3 +136,11 @@ def test_authorities_added_together(tool, authorities, year, achieved, most):
     result = tool.combined(authorities, year)
     assert sum(r["achieved"] for r in result.rows) == achieved
     assert f"together achieved {achieved:,} successful family outcomes of a combined maximum of {most:,}" in result.summary
+
+
+def test_authorities_that_moved_from_one_band_to_another(tool):
+    result = tool.filter_transition("percentage", ["2023-24", "2024-25"], ("lt", 30), ("gt", 90))
+    assert {r["authority"] for r in result.rows} == {"Kingston upon Hull", "North Lincolnshire", "St. Helens"}
+    assert all(r["percentage"] < 30 for r in result.rows if r["year"] == "2023-24")
+    assert result.summary.startswith("3 authorities went from percentage of funded outcomes achieved under 30% in "
+                                     "2023-24 to over 90% in 2024-25")
