@@ -139,6 +139,11 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
      "It aims to test whether training keyworkers in systemic practice improves outcomes for families."),
     # "they commission" is a verb, not a body called "the They Commission"
     ("why did they commission the spend study", "commissioned IFF research to look at local spending"),
+    # what it was found to give is why it is done ("can save time and money"); what was "recognised" is why a
+    # council changed course ("…would seem to partners that the local authority alone was leading…")
+    ("why did oxfordshire invest in relationships", "can save time and money and improve outcomes"),
+    ("why did norfolk change its early help approach", "they recognised that this would seem to partners that the local "
+                                                        "authority alone was leading"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
