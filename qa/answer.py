@@ -132,6 +132,8 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
 def _verdict_first(plan: Plan, rows: list[dict]) -> str:
     """What a table answer opens with when the question asks yes or no, or which of two: "" when it doesn't."""
     cues = plan.cues
+    if plan.in_both:
+        return f"In both lists: {listed(plan.authorities)}."
     # (with a comparison in it: "do kent and essex compare?" asks no yes or no)
     if plan.intent == "compare" and "yes_no" in cues and ("comparatives" in cues or plan.direction):
         return _compare_verdict(plan, rows)  # "did solihull beat coventry?": No, then the two

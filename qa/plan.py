@@ -136,6 +136,7 @@ class Plan:
     region_of: bool = False  # "which region is hampshire in": the authorities' English region, not their figures
     position: bool = False  # "what rank was leeds in 2024-25": where the authority ranks among all of them
     combined: bool = False  # "kent and essex combined", "between them": the authorities added together
+    in_both: bool = False  # "which of those were in both lists?": the councils two table answers both listed
     transition: tuple | None = None  # "went from under 50% to 100%": (("lt", 50.0), ("eq", 100.0)) over two years
     regions: list[str] = field(default_factory=list)  # regions side by side, when a question names two or more
     cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
@@ -226,6 +227,9 @@ class Context:
     answer_authorities: list[str] = field(default_factory=list)  # rows the last table answer listed
     answer_quotes: list[str] = field(default_factory=list)  # what the last answer quoted from the reports
     authorities_seen: list[str] = field(default_factory=list)  # every authority the turns named, latest last
+    # the table answer before the last one: its rows and years ("which of those were in both lists?")
+    earlier_answer_authorities: list[str] = field(default_factory=list)
+    earlier_years: list[str] = field(default_factory=list)
 
 
 class Reader:
@@ -521,6 +525,9 @@ class Reader:
         authorities = list(dict.fromkeys(m.name for m in matches if m.name not in exclude))
         said = [m.said for m in matches if m.name not in exclude]
         last = context.last
+        if last is not None and last.route == "table" and context.earlier_answer_authorities \
+                and context.answer_authorities and slots.has("in_both", text):
+            return self._in_both(text, context)
         # A follow-up: it says so ("and…", "it", very short), or it needs an authority only the conversation names.
         needs_context = prediction.intent in NEEDS_AUTHORITY and not matches and not outside
         short_words = len(re.findall(r"[A-Za-z]+", masked)) <= SHORT_FOLLOW_UP
@@ -651,6 +658,17 @@ class Reader:
                 "outcomes did Leeds achieve in 2023-24?”")
             return plan
         self._finish(plan, text, found, outside, years)
+        return plan
+
+    def _in_both(self, text: str, context: Context) -> Plan:
+        """ "Which of those were in both lists?" after two table answers: the councils both listed, with their
+        rows in the years the two asked about."""
+        common = [a for a in context.earlier_answer_authorities if a in context.answer_authorities]
+        years = sorted(set(context.earlier_years) | set(context.last.years))
+        plan = Plan(question=text, intent="lookup", answer_type="list", authorities=common, years=years,
+                    measure=context.last.measure, in_both=True, follow_up=True)
+        if not common:
+            plan.decline = "None of the councils the first of the two answers listed is in the second."
         return plan
 
     # ------------------------------------------------------------ pieces of read()
@@ -1295,7 +1313,9 @@ class Reader:
                 for question in self._choose(found.candidates)[:1] if not found.problem else []:
                     plan = self.read(question, context)
                     if plan.route != "none":
-                        context = Context(plan, authorities_seen=_seen(context.authorities_seen, plan.authorities))
+                        before = context.last.years if context.last and context.answer_authorities else []
+                        context = Context(plan, authorities_seen=_seen(context.authorities_seen, plan.authorities),
+                                          earlier_answer_authorities=context.answer_authorities, earlier_years=before)
                 if answer:  # (each turn is read with the answer before it: "what were their %s?" after a top 3)
                     self._heard(context, answer)
         except Exception:  # a malformed history must not stop the question being answered

@@ -763,3 +763,15 @@ def test_they_after_a_councils_award_is_that_council(ask):
     answer = ask("what did they spend it on?", history)
     assert "Southwark was awarded £86,299 to employ a link worker" in answer.text, answer.text
     assert "The front-line worker worked directly with families" in answer.text
+
+
+def test_in_both_lists_after_two_rankings_is_the_councils_both_listed(ask):
+    """"any on both lists?" after the top five by outcomes in each year: the four both name, with their rows."""
+    history = []
+    for question in ["which 5 councils got the most outcomes in 2023-24", "and in 2024-25"]:
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": ask(question, history).text}]
+    answer = ask("any on both lists?", history)
+    assert answer.route == "table"
+    assert answer.text.startswith("In both lists: Greater Manchester, Kent, Essex and Liverpool.")
+    assert "Kent achieved 2,314 successful family outcomes in 2023-24" in answer.text
+    assert "Birmingham" not in answer.text.split("Source")[0] and "Lancashire" not in answer.text.split("Source")[0]
