@@ -537,9 +537,13 @@ class Reader:
         follow = (continues and not own_subject) or prediction.intent == "follow_up" or \
             self._looks_like_follow_up(text, masked) or (
             needs_context and last is not None and bool(last.authorities)) or (
-            # A short question with no year or table words, after a text answer, goes on about the same thing.
+            # A short question with no year or table words, after a text answer, goes on about the same thing
+            # (not one asking the tables of a council it names: "how did norfolk do last year"; "how much did
+            # nottingham get" after the SEND project is its award)
             last is not None and last.route == "documents" and short_words and not years.named
-            and not slots.has("table_words", text)) or (
+            and not slots.has("table_words", text) and not (
+                matches and prediction.intent in TABLE_INTENTS and not slots.has("pronouns", text)
+                and not _ASKS_MONEY.search(text))) or (
             # "which section improved most since 2022?" after the EHSG scores: one of its sections
             last is not None and last.intent == "ehsg" and re.search(r"\bsections?\b", text, re.I) is not None) or (
             # "how did the first one do in 2024-25?" after a list: that row
@@ -746,7 +750,12 @@ class Reader:
             plan.search_text, plan.earlier = f"{plan.search_text} {last.search_text}", last.search_text
             self._set_years(plan, years, last)
             return plan
-        if last.route == "documents" and own_table and not years.named and not slots.has("table_words", plan.question) \
+        # (a year named keeps a table question, unless "it" points back and the table question lacks what it needs:
+        # "who got it in 2023-24?" after earned autonomy reads as "who got 100%" with no figure)
+        lacks = (plan.intent in ("filter", "count") and plan.value is None) or (
+            plan.intent in NEEDS_AUTHORITY and not plan.authorities)
+        if last.route == "documents" and own_table and (not years.named or (lacks and slots.has("pronouns", plan.question))) \
+                and not slots.has("table_words", plan.question) \
                 and not about_ehsg:  # "what were the scores last year?" after "what is the EHSG?" is the EHSG table
             plan.intent = "text"  # "how much did Nottingham get?" after a question about a project's awards
             own_table = False

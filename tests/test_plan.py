@@ -775,3 +775,18 @@ def test_in_both_lists_after_two_rankings_is_the_councils_both_listed(ask):
     assert answer.text.startswith("In both lists: Greater Manchester, Kent, Essex and Liverpool.")
     assert "Kent achieved 2,314 successful family outcomes in 2023-24" in answer.text
     assert "Birmingham" not in answer.text.split("Source")[0] and "Lancashire" not in answer.text.split("Source")[0]
+
+
+def test_a_chain_from_a_topic_to_a_councils_figures(ask):
+    """After "tell me about earned autonomy": "who got it in 2023-24" is the six it was awarded to (not "who got
+    100%"), "is norfolk one of them" checks that list, and "how did norfolk do last year", naming a council and
+    asking the tables, is its figures, not more about earned autonomy."""
+    history, answers = [], []
+    for question in ["tell me about earned autonomy", "who got it in 2023-24", "is norfolk one of them",
+                     "how did norfolk do last year"]:
+        answers.append(ask(question, history))
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answers[-1].text}]
+    assert "Dorset, Hertfordshire, Lancashire, Norfolk, Somerset and Wolverhampton" in answers[1].text
+    assert answers[2].text.startswith("Yes.")
+    assert answers[3].route == "table"
+    assert "Norfolk achieved 1,838 successful family outcomes in 2024-25" in answers[3].text
