@@ -184,7 +184,22 @@ def words_found(group: str, text: str) -> dict[str, str]:
 
 def has(name: str, text: str) -> bool:
     """Whether any word of a vocabulary list (e.g. "both_reports", "exclude") appears in the text."""
+    firsts = _first_words(name)
+    if firsts is not None and firsts.isdisjoint(_RUN.findall(text.lower())):
+        return False  # none of its phrases can start here: the long alternation need not run
     return bool(_list_pattern(name).search(text))
+
+
+_RUN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=None)
+def _first_words(name: str) -> frozenset[str] | None:
+    """The first run of letters and digits of each phrase of a vocabulary list ("didn't reach": "didn"), or None
+    when a phrase starts otherwise ("£"). A phrase is matched from a word's start, so it can only be in a text
+    holding its first run as a whole run."""
+    runs = [_RUN.match(p.lower()) for p in vocabulary()[name]]
+    return frozenset(m.group() for m in runs) if all(runs) else None
 
 
 @lru_cache(maxsize=None)
