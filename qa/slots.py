@@ -217,6 +217,9 @@ def starts_with(name: str, text: str) -> bool:
 
 
 def find(name: str, text: str) -> re.Match | None:
+    firsts = _first_words(name)
+    if firsts is not None and firsts.isdisjoint(_RUN.findall(text.lower())):
+        return None  # (as in has)
     return _list_pattern(name).search(text)
 
 

@@ -803,3 +803,13 @@ def test_a_vocabulary_list_is_found_as_its_whole_alternation_finds_it(text):
     for name, words in slots.vocabulary().items():
         if isinstance(words, list):
             assert slots.has(name, text) == bool(slots._list_pattern(name).search(text)), name
+
+
+@pytest.mark.parametrize("text", ["Kent didn't reach 100% in Q1 - yeah?", "£500m for the FFP", "what's the gist"])
+def test_a_vocabulary_lists_match_is_the_one_its_alternation_finds(text):
+    from qa import slots
+
+    for name, words in slots.vocabulary().items():
+        if isinstance(words, list):
+            found, alternation = slots.find(name, text), slots._list_pattern(name).search(text)
+            assert (found and found.span()) == (alternation and alternation.span()), name
