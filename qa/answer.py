@@ -1017,15 +1017,19 @@ def _combine(parts: list[Answer]) -> Answer:
     parts = [p for p in parts if not (p.route == "table" and any(
         o is not p and o.route == "table" and body(p).rstrip(".") in body(o) and body(p) != body(o) for o in parts))]
     # …nor the same rows twice: "how many outcomes did Kirklees achieve … and whether that met its allocation"
-    # is answered by the verdict, which gives the figures too
+    # is answered by the verdict, which gives the figures too; "how did X do … and how that compares to everyone
+    # else" by the part that also says where it ranks (the one saying more)
     def rows(a: Answer) -> list:
         return sorted((r.get("authority"), r.get("year")) for r in a.data)
 
     def verdict(a: Answer) -> bool:
         return a.text.startswith(("Yes.", "No."))
 
+    def rank(a: Answer, k: int) -> tuple:
+        return verdict(a), len(body(a).split(": ", 1)[-1]), -k
+
     parts = [p for k, p in enumerate(parts) if not (p.route == "table" and p.data and any(
-        o is not p and o.route == "table" and rows(o) == rows(p) and (verdict(o), -parts.index(o)) > (verdict(p), -k)
+        o is not p and o.route == "table" and rows(o) == rows(p) and rank(o, parts.index(o)) > rank(p, k)
         for o in parts))]
     if len(parts) == 1:
         return parts[0]

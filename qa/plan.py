@@ -261,9 +261,13 @@ class Reader:
         # Words a misspelling is put right to: the reports' own, and the common words of the example questions
         # (which hold misspellings on purpose, for the classifier).
         said = {w for _, _, q in examples for w in re.findall(r"[a-z]+", q.lower()) if is_common_word(w)}
-        self._spellings = sorted(set(words) | said) if words else []
         self.words_used = words  # the reports' own words
         phrases = [p for group in slots.vocabulary().values() if isinstance(group, list) for p in group]
+        # …and the vocabulary's words for asking ("sumarise" is "summarise"), but not its informal spellings
+        informal = set(slots.vocabulary()["informal"])
+        asking = {w for p in phrases for w in re.findall(r"[a-z]+", str(p).lower())
+                  if len(w) >= SPELL_SHORT and w not in informal}
+        self._spellings = sorted(set(words) | said | asking) if words else []
         phrases += [p for key, group in slots.vocabulary()["regions"].items() if key != "_about" for p in group]
         self._known = set(self._spellings) | {w for p in phrases for w in re.findall(r"[a-z]+", str(p).lower())}
 
@@ -667,7 +671,7 @@ class Reader:
     def _in_both(self, text: str, context: Context) -> Plan:
         """ "Which of those were in both lists?" after two table answers: the councils both listed, with their
         rows in the years the two asked about."""
-        common = [a for a in context.earlier_answer_authorities if a in context.answer_authorities]
+        common = list(dict.fromkeys(a for a in context.earlier_answer_authorities if a in context.answer_authorities))
         years = sorted(set(context.earlier_years) | set(context.last.years))
         plan = Plan(question=text, intent="lookup", answer_type="list", authorities=common, years=years,
                     measure=context.last.measure, in_both=True, follow_up=True)

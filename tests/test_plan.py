@@ -813,3 +813,28 @@ def test_a_vocabulary_lists_match_is_the_one_its_alternation_finds(text):
         if isinstance(words, list):
             found, alternation = slots.find(name, text), slots._list_pattern(name).search(text)
             assert (found and found.span()) == (alternation and alternation.span()), name
+
+
+def test_in_both_lists_names_each_council_once_when_the_answers_repeat_them(ask):
+    """The chat page's answers repeat each council in a table under the text: still named once."""
+    history = []
+    for question in ["top 3 by outcomes in 2023-24", "and 2024-25"]:
+        answer = ask(question, history)
+        table = "\n".join(f"| {r['authority']} | {r['year']} | {r['achieved']} |" for r in answer.data)
+        shown = answer.text.replace("\n\nSource:", f"\n\n{table}\n\nSource:")  # as the page shows it
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": shown}]
+    assert ask("any on both lists?", history).text.startswith("In both lists: Greater Manchester and Kent.")
+
+
+@pytest.mark.parametrize("typed, read", [("sumarise the trial", "summarise the trial")])
+def test_a_misspelt_word_for_asking_is_put_right(reader, typed, read):
+    """The vocabulary's words for asking are spellings too, not only the reports' words."""
+    assert reader.spell(typed) == read
+
+
+def test_how_a_council_did_and_how_that_compares_to_everyone_else_is_its_rank_and_row(ask):
+    answer = ask("Could you tell me how North Tyneside did in the most recent year and how that compares to "
+                 "everyone else?")
+    assert answer.text.startswith("North Tyneside ranked 96th of 141 authorities by percentage of funded outcomes "
+                                  "achieved in 2024-25")
+    assert "North Tyneside achieved 328 successful family outcomes in 2024-25" in answer.text
