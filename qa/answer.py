@@ -1022,11 +1022,11 @@ def _combine(parts: list[Answer]) -> Answer:
     def rows(a: Answer) -> list:
         return sorted((r.get("authority"), r.get("year")) for r in a.data)
 
-    def verdict(a: Answer) -> bool:
-        return a.text.startswith(("Yes.", "No."))
+    def verdict(a: Answer) -> bool:  # ("Yes.", "No, that's not right.", "No: Bradford improved more…")
+        return a.text.startswith(("Yes.", "No.", "Yes,", "No,", "Yes:", "No:"))
 
-    def rank(a: Answer, k: int) -> tuple:
-        return verdict(a), len(body(a).split(": ", 1)[-1]), -k
+    def rank(a: Answer, k: int) -> tuple:  # (its length without "For 2024-25, the latest report: ")
+        return verdict(a), len(re.sub(r"^For [^:]+: ", "", body(a))), -k
 
     parts = [p for k, p in enumerate(parts) if not (p.route == "table" and p.data and any(
         o is not p and o.route == "table" and rows(o) == rows(p) and rank(o, parts.index(o)) > rank(p, k)

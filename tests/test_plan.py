@@ -481,6 +481,9 @@ def test_the_real_question_is_answered_and_the_rest_is_data(ask, message, fact):
     ("Three quick ones for my briefing: 1) what was Sunderland's percentage in 2024-25? 2) did Gateshead hit its "
      "allocation that year? 3) who wrote the foreword to the final report?",
      ["Sunderland achieved 66%", "Gateshead achieved 384", "Janet Daby MP"]),
+    # a claim checked and the same row asked for: the verdict, once
+    ("is it true kent got 100% in 2023-24, and how many outcomes did it get",
+     ["No, that's not right. Kent achieved 84% of its funded successful family outcomes in 2023-24 (2,314"]),
 ])
 def test_each_question_in_a_message_is_answered_once(ask, message, facts):
     answer = ask(message)
