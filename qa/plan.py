@@ -920,10 +920,10 @@ class Reader:
                         and slots.has("job_words", plan.question):
                     plan.answer_type = "person"  # "what were their jobs?" after who signed: the signatures say
                 # "they"/"it" may be what the answer named ("who delivered family voice?" … "how many areas did
-                # they engage?"); after a definition or a summary it is the subject the question named, and the
-                # answer's other names ("HM Treasury" beside the data accelerator fund) would only mislead
+                # they engage?"); after a definition, a summary or a figure it is the subject the question named, and
+                # the answer's other names ("HM Treasury" beside the data accelerator fund) would only mislead
                 names = context.answer_names if slots.has("pronouns", plan.question) \
-                    and last.answer_type not in ("definition", "summary") else ""
+                    and last.answer_type not in ("definition", "summary", "money", "number", "percentage", "date") else ""
                 if not plan.authorities and len(last.authorities) == 1 and last.route == "documents" \
                         and slots.has("pronouns", plan.question) and not is_common_word(last.said[0].strip().lower()):
                     # "what did they spend it on?" after Southwark's award: Southwark, not every name quoted

@@ -481,6 +481,9 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     ("tell me about the mental health project", "what did kirklees do", "The consultant role was co-located"),
     # after a definition "it" is the fund defined, not HM Treasury's £200m fund its answer goes on to name
     ("what was the data accelerator fund", "how much was it worth", "£7.9m innovation fund"),
+    # …and after an amount ("£7.9m… provided by HM Treasury's £200m Shared Outcomes Fund") "it" is the fund too
+    ("how much was the data accelerator fund", "did it work",
+     "This found that the fund was successful in improving data maturity in the ten areas."),
     # "and was it…?" asks a question of its own about the council, in any report, not the table's year again
     ("how did wolverhampton do last year", "and was it one of the first pathfinders?",
      "Wave one pathfinder"),
