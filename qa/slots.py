@@ -431,13 +431,20 @@ AREA_NOUNS = ("councils", "areas", "authorities", "las", "districts", "boroughs"
 
 def money_for(text: str) -> str:
     """What an amount of money is asked for: "the budget for family hubs in 2025" -> "family hubs in"; "how
-    much was spent on the send pilots" -> "send pilots" (up to three words; "" if none)."""
-    m = _MONEY_FOR.search(text)
+    much was spent on the send pilots" -> "send pilots"; "how much did each family hub get" -> "family hub"
+    (up to three words; "" if none)."""
+    m = _MONEY_FOR.search(text) or _MONEY_TO.search(text)
     return " ".join(m.group(1).lower().split()[:3]) if m else ""
 
 
 _MONEY_FOR = re.compile(r"\b(?:budgets?|funding|money|cash|costs?|spend|spent|spending|grants?)\s+(?:for|on|of)\s+"
                         r"(?:the\s+|a\s+|an\s+)?((?:[a-z][\w'’-]*\s*){1,3})", re.I)
+
+
+# "how much did each family hub get", "how much was hull awarded": who the money went to
+_MONEY_TO = re.compile(r"\bhow\s+much\s+(?:money\s+|cash\s+|funding\s+)?(?:did|does|do|will|would|has|have|was|were|is)"
+                       r"\s+(?:each\s+|every\s+|the\s+|a\s+)?((?:[a-z][\w'’-]*\s+){1,3}?)(?:get|got|receive|received|"
+                       r"given|awarded|paid|allocated)\b", re.I)
 
 
 def rate_of(text: str) -> str:

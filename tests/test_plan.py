@@ -689,7 +689,9 @@ def test_a_move_between_two_bands_over_the_years(text, moved):
     ("what is the budget for family hubs in 2025", "family hubs in"),
     ("how much was spent on the SEND project", "send project"),
     ("whats the cost of the data survey", "data survey"),
-    ("how much did leeds get", ""),
+    ("how much did leeds get", "leeds"),  # who it went to
+    ("how much did each family hub get", "family hub"),
+    ("how much was the uplift", ""),
 ])
 def test_what_an_amount_of_money_is_for(reader, question, money_for):
     assert reader.understand(question)[0].money_for == money_for

@@ -428,6 +428,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("what is the budget for family hubs in 2025", "an amount of money for this"),
     # …and a council's award for the SEND project is no spending on early help
     ("how much did leeds spend on early help in 2024-25", "an amount of money for this"),
+    # "each family hub" is who the money went to: an award to a council that has a Family Hub is not it
+    ("how much did each family hub get", "an amount of money for this"),
     # posts ("Senior Responsible Officers, Data Leads") are no one's name
     ("what is the name of the data lead in hull", "a person's name"),
     # a count the question states must be met: the report says twenty areas, and names none of them
