@@ -138,7 +138,7 @@ def asks_money(text: str) -> bool:
 
 def first_key(group: str, text: str) -> str | None:
     """The first key of a vocabulary group (in file order) whose words appear in the text."""
-    for key, pattern in _patterns(group).items():
+    for key, pattern in _possible(group, text):
         if pattern.search(text):
             return key
     return None
@@ -147,13 +147,13 @@ def first_key(group: str, text: str) -> str | None:
 def earliest_key(group: str, text: str) -> str | None:
     """The key whose words appear earliest in the text (the longer phrase, where two start together:
     "fell furthest short" over "fell")."""
-    found = [(m.start(), -len(m.group()), key) for key, p in _patterns(group).items() for m in [p.search(text)] if m]
+    found = [(m.start(), -len(m.group()), key) for key, p in _possible(group, text) for m in [p.search(text)] if m]
     return min(found)[2] if found else None
 
 
 def earliest_match(group: str, text: str) -> tuple[str, int, int] | None:
     """(key, start, end) of the vocabulary group's words that appear earliest in the text."""
-    found = [(m.start(), m.end(), key) for key, p in _patterns(group).items() for m in [p.search(text)] if m]
+    found = [(m.start(), m.end(), key) for key, p in _possible(group, text) for m in [p.search(text)] if m]
     if not found:
         return None
     start, end, key = min(found)
@@ -173,13 +173,13 @@ def nearest_key(group: str, before: str) -> str | None:
 
 def keys_found(group: str, text: str) -> set[str]:
     """Every key of a vocabulary group whose words appear in the text."""
-    return {key for key, p in _patterns(group).items() if p.search(text)}
+    return {key for key, p in _possible(group, text) if p.search(text)}
 
 
 def words_found(group: str, text: str) -> dict[str, str]:
     """Each key of a vocabulary group whose words appear in the text, with the first such word as written
     ("is lambeth better or worse…": {"higher": "better", "lower": "worse"})."""
-    return {key: m.group() for key, p in _patterns(group).items() for m in [p.search(text)] if m}
+    return {key: m.group() for key, p in _possible(group, text) for m in [p.search(text)] if m}
 
 
 def has(name: str, text: str) -> bool:
@@ -198,8 +198,24 @@ def _first_words(name: str) -> frozenset[str] | None:
     """The first run of letters and digits of each phrase of a vocabulary list ("didn't reach": "didn"), or None
     when a phrase starts otherwise ("£"). A phrase is matched from a word's start, so it can only be in a text
     holding its first run as a whole run."""
-    runs = [_RUN.match(p.lower()) for p in vocabulary()[name]]
+    return _firsts(tuple(vocabulary()[name]))
+
+
+def _firsts(phrases: tuple[str, ...]) -> frozenset[str] | None:
+    runs = [_RUN.match(p.lower()) for p in phrases]
     return frozenset(m.group() for m in runs) if all(runs) else None
+
+
+@lru_cache(maxsize=None)
+def _group_firsts(group: str) -> dict[str, frozenset[str] | None]:
+    return {key: _firsts(tuple(words)) for key, words in vocabulary()[group].items() if not key.startswith("_")}
+
+
+def _possible(group: str, text: str) -> list[tuple[str, re.Pattern]]:
+    """(key, pattern) of a vocabulary group's keys that have a phrase that could start in the text (as in has)."""
+    runs = set(_RUN.findall(text.lower()))
+    firsts = _group_firsts(group)
+    return [(key, p) for key, p in _patterns(group).items() if firsts[key] is None or not firsts[key].isdisjoint(runs)]
 
 
 @lru_cache(maxsize=None)

@@ -843,3 +843,14 @@ def test_how_a_council_did_and_how_that_compares_to_everyone_else_is_its_rank_an
     assert answer.text.startswith("North Tyneside ranked 96th of 141 authorities by percentage of funded outcomes "
                                   "achieved in 2024-25")
     assert "North Tyneside achieved 328 successful family outcomes in 2024-25" in answer.text
+
+
+@pytest.mark.parametrize("text", ["Kent didn't reach 100% in Q1 - yeah?", "which council fell furthest short",
+                                  "is lambeth doing better or worse than southwark", "top of the class in 24/25"])
+def test_a_vocabulary_groups_keys_are_the_ones_their_patterns_find(text):
+    from qa import slots
+
+    for group, keys in slots.vocabulary().items():
+        if isinstance(keys, dict) and all(isinstance(v, list) for k, v in keys.items() if not k.startswith("_")):
+            found = {key for key, p in slots._patterns(group).items() if p.search(text)}
+            assert slots.keys_found(group, text) == found, group
