@@ -173,9 +173,7 @@ def _compare_verdict(plan: Plan, rows: list[dict]) -> str:
             said[year] = "Level" if a == b else (higher if a > b else lower).capitalize()
         else:
             said[year] = "Level" if a == b else "Yes" if (a < b if lower else a > b) else "No"
-    if len(set(said.values())) == 1:
-        return f"{next(iter(said.values()))}."
-    return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
+    return _per_year(said)
 
 
 def _change_verdict(plan: Plan, rows: list[dict]) -> str:
@@ -214,6 +212,11 @@ def _national_verdict(plan: Plan, rows: list[dict]) -> str:
             return ""
         a, b = mine["achieved"] / mine["max_outcomes"], england["achieved"] / england["max_outcomes"]
         said[year] = "Level" if a == b else "Yes" if (a < b if "lower" in plan.direction else a > b) else "No"
+    return _per_year(said)
+
+
+def _per_year(said: dict[str, str]) -> str:
+    """One verdict when every year's is the same ("No."), else each year's ("In 2023-24: Yes. In 2024-25: No.")."""
     if len(set(said.values())) == 1:
         return f"{next(iter(said.values()))}."
     return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
@@ -256,9 +259,7 @@ def _verdict(authority: str, results: list) -> str:
         first = r.rows[0]["authority"]
         said[r.rows[0]["year"]] = "Yes" if first == authority else f"Yes, tied with {first}" if authority in r.tied \
             else f"No: {first} and {len(r.tied)} more tie there" if r.tied else f"No: {first} is"
-    if len(set(said.values())) == 1:
-        return f"{next(iter(said.values()))}."
-    return " ".join(f"In {year}: {verdict}." for year, verdict in said.items())
+    return _per_year(said)
 
 
 def _table_answer(q: TableQuery, tool: TableTool) -> Answer:
@@ -763,8 +764,8 @@ def _lacks(plan: Plan, passages) -> str | None:
         from qa.retrieval import SUBJECT_WORDS, YEAR_TOKENS
         named = set(tokens(plan.money_for)) - cue_tokens("generic_nouns") - set(tokens(" ".join(SUBJECT_WORDS))) \
             - YEAR_TOKENS - set(tokens(" ".join(slots.AREA_NOUNS)))
-        said = set().union(*(default_retriever().text_tokens(p.section if _AWARDED.search(p.text) and _place_names(
-            _AWARDED.search(p.text).group(1)) else f"{p.section} {p.text}") for p in passages))
+        said = set().union(*(default_retriever().text_tokens(
+            p.section if _awarded_to_a_council(p.text) else f"{p.section} {p.text}") for p in passages))
         if named and not named & said:
             return "an amount of money for this"
     if kind == "money" and _EACH.search(plan.question) and not any(
@@ -901,6 +902,11 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
 # A sum a council was given ("Leicestershire was awarded £84,057…"): that council's money, and no budget for
 # what else its sentence names.
 _AWARDED = re.compile(r"^(.{0,80}?)\s+(?:was|were|has been|have been)\s+(?:awarded|given|granted|allocated)\s+£")
+
+
+def _awarded_to_a_council(text: str) -> bool:
+    m = _AWARDED.search(text)
+    return bool(m and _place_names(m.group(1)))
 
 # "Each council", "per family": a question about the share of each, which a total does not answer.
 _EACH = re.compile(r"\b(?:each|per|every|apiece)\b(?!\s+(?:year|annum|cent)\b)"

@@ -561,7 +561,7 @@ class Reader:
                     search_text=with_related_words(_without_relative_years(self._spelled_right(text, matches))),
                     follow_up=follow and last is not None)
         plan.measure = slots.first_key("measures", text)
-        plan.order = slots.order(text) or "top"
+        plan.order = plan.asked_order or "top"
         plan.both_reports = slots.has("both_reports", text)
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)

@@ -184,10 +184,7 @@ def words_found(group: str, text: str) -> dict[str, str]:
 
 def has(name: str, text: str) -> bool:
     """Whether any word of a vocabulary list (e.g. "both_reports", "exclude") appears in the text."""
-    firsts = _first_words(name)
-    if firsts is not None and firsts.isdisjoint(_RUN.findall(text.lower())):
-        return False  # none of its phrases can start here: the long alternation need not run
-    return bool(_list_pattern(name).search(text))
+    return bool(find(name, text))
 
 
 _RUN = re.compile(r"[a-z0-9]+")
@@ -233,9 +230,10 @@ def starts_with(name: str, text: str) -> bool:
 
 
 def find(name: str, text: str) -> re.Match | None:
+    """The first match of a vocabulary list's words in the text."""
     firsts = _first_words(name)
     if firsts is not None and firsts.isdisjoint(_RUN.findall(text.lower())):
-        return None  # (as in has)
+        return None  # none of its phrases can start here: the long alternation need not run
     return _list_pattern(name).search(text)
 
 
