@@ -147,6 +147,15 @@ def _filtered_value(measure: str, row: dict) -> str:
     return fmt(measure, value)
 
 
+def _each_over_the_years(measure: str, rows: list[dict]) -> str:
+    """ "Haringey (100% → 100%), Lambeth (100% → 83%)": each authority once, its values in the rows' order."""
+    by_name: dict[str, list[dict]] = {}
+    for r in rows:
+        by_name.setdefault(r["authority"], []).append(r)
+    return ", ".join(f"{name} ({' → '.join(_filtered_value(measure, r) for r in by_name[name])})"
+                     for name in sorted(by_name))
+
+
 def _annex_source(year: str, rows: list[dict]) -> dict:
     return {"year": year, "section": ANNEX_SOURCE[year], "quote": "", "rows": rows}
 
@@ -461,11 +470,7 @@ class TableTool:
         names = set.intersection(*({r["authority"] for r in result.rows} for result in each)) if each else set()
         rows = [r for result in each for r in result.rows if r["authority"] in names]
         scope = f", among the {SUBSETS[subset]}" if subset else ""
-        by_name: dict[str, list[dict]] = {}
-        for r in rows:
-            by_name.setdefault(r["authority"], []).append(r)
-        listing = ", ".join(f"{name} ({' → '.join(_filtered_value(measure, r) for r in by_name[name])})"
-                            for name in sorted(by_name))
+        listing = _each_over_the_years(measure, rows)
         head = (f"{_authorities(len(names))} had {MEASURES[measure]} {_compared(measure, comparator, value, upper)} "
                 f"in each "
                 f"of {' and '.join(years)}{scope}")
@@ -483,8 +488,7 @@ class TableTool:
         scope = f", among the {SUBSETS[subset]}" if subset else ""
         head = (f"{_authorities(len(names)) if names else 'No authority'} went from {MEASURES[measure]} "
                 f"{_compared(measure, *first)} in {years[0]} to {_compared(measure, *then)} in {years[1]}{scope}")
-        listing = ", ".join(f"{name} ({' → '.join(_filtered_value(measure, r) for r in rows if r['authority'] == name)})"
-                            for name in sorted(names))
+        listing = _each_over_the_years(measure, rows)
         return TableResult(f"{head}: {listing}." if names else f"{head}.", rows,
                            [_annex_source(y, [r for r in rows if r["year"] == y]) for y in years])
 
