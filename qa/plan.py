@@ -990,8 +990,10 @@ class Reader:
             plan.intent = "text"
         if plan.intent == "text" and not plan.authorities and plan.comparator == "eq" and plan.value == 100.0 \
                 and slots.has("full_marks", text) and not slots.has("text_topics", text) and (
-                    plan.places_wanted or re.match(rf"\W*how many\s+(?:local\s+)?(?:{AREA_WORDS})\b", text, re.I)):
-            # "how many councils got every outcome they were funded for": those at 100%, in the tables
+                    plan.places_wanted or plan.share_of in slots.AREA_NOUNS
+                    or re.match(rf"\W*how many\s+(?:local\s+)?(?:{AREA_WORDS})\b", text, re.I)):
+            # "how many councils got every outcome they were funded for", "share of councils reaching full
+            # marks": those at 100%, in the tables
             plan.intent = "filter" if plan.places_wanted else "count"
             plan.measure = "percentage"
         if plan.intent in ("filter", "count") and plan.value is None and len(plan.years) >= 2 \
@@ -1114,7 +1116,8 @@ class Reader:
             # ("the north east compared to the north west in 2024-25" compares the two that year)
             if not plan.years:
                 plan.years = list(self.table_years)  # "how much did the national rate go up by": both, and the change
-            elif len(plan.years) == 1 and plan.years[0] in self.table_years[1:] and plan.answer_type != "reason":
+            elif len(plan.years) == 1 and plan.years[0] in self.table_years[1:] and plan.answer_type != "reason" \
+                    and not plan.authorities:  # ("york vs the national rate in 2024-25": England's that year)
                 # "how many more outcomes did england achieve in 2024-25": more than the year before
                 plan.years = [slots.step(plan.years[0], -1, self.table_years), plan.years[0]]
         # "which EHSG area…" is a section of the guide, not a council; so is "the lowest scoring section" after it

@@ -421,7 +421,7 @@ def value_range(text: str) -> tuple[float, float, bool] | None:
 
 
 # What a figure asked for is of: "what percentage of families…", "the response rate", "how old is sarah".
-_SHARE_OF = re.compile(r"\b(?:percentage|percent|proportion|share|fraction|%)\s+of\s+(?:the\s+|all\s+)?"
+_SHARE_OF = re.compile(r"(?:\b(?:percentage|percent|per\s+cent|proportion|share|fraction)|%)\s+of\s+(?:the\s+|all\s+)?"
                        r"(?:local\s+|english\s+|london\s+)?([a-z]+)", re.I)
 _RATE_OF = re.compile(r"\b(response|uptake|take-up|dropout|drop-out|completion|attendance|referral|return|"
                       r"reoffending)\s+rates?\b", re.I)  # (not "the national rate": a share the tables give)

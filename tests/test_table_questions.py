@@ -225,6 +225,9 @@ def test_change_between_years(ask):
     ("was hartlepool below the national rate in 2023-24", ["Yes. Hartlepool achieved 60%", "below the national 61%"],
      []),
     ("was leeds above the national average in both years", ["In 2023-24: No. In 2024-25: Yes."], []),
+    # one council "against the national rate" in one year is that year's pair, not a change from the year before
+    ("how did derby compare with the national rate last year", ["Derby achieved", "in 2024-25", "the national 81%"],
+     ["2023-24", "61%"]),
     ("who improved more by outcomes, kent or essex", ["Kent improved more: +1,089 outcomes against Essex's +358"], []),
     ("which dropped more between the two years, lancashire or kirklees", ["Kirklees fell more: -29 points"], []),
     # where one council ranks among all of them: its place, the ties, then its row
@@ -485,6 +488,9 @@ def test_an_authority_named_with_a_compass_word_is_not_asked_where_it_is(ask):
      "9 authorities had percentage of funded outcomes achieved exactly 100% in 2023-24"),
     ("which areas got every single outcome in 2024-25",
      "53 authorities had percentage of funded outcomes achieved exactly 100% in 2024-25"),
+    # a share of the councils asked with "%" or "share of" is the count and its part of all 141
+    ("what % of areas got full marks in 2023-24", "(9 of 141 authorities, 6%)"),
+    ("share of councils with full marks in 24/25", "(53 of 141 authorities, 38%)"),
 ])
 def test_every_outcome_funded_is_full_marks(ask, question, said):
     answer = ask(question)
