@@ -977,9 +977,11 @@ class Reader:
             # councils fell short" does: it filters them
             threshold = plan.value is not None or slots.keys_found("comparators", text) & {"lt", "gt", "ge", "le"}
             plan.intent = "filter" if threshold else "earned_autonomy_list"
-        if plan.intent == "text" and plan.follow_up and len(plan.authorities) == 1 and _asks_membership(plan) \
-                and slots.has("earned_autonomy_areas", plan.earlier):
-            plan.intent = "earned_autonomy_member"  # "is kent one of them?" after the Earned Autonomy areas
+        if plan.intent == "text" and len(plan.authorities) == 1 and plan.answer_type == "yes_no" and (
+                slots.has("earned_autonomy_areas", text) and not slots.has("loss_words", text)
+                or plan.follow_up and _asks_membership(plan) and slots.has("earned_autonomy_areas", plan.earlier)):
+            # "was norfolk given earned autonomy?"; "is kent one of them?" after the Earned Autonomy areas
+            plan.intent = "earned_autonomy_member"
         counts_areas = plan.answer_type == "number" and not slots.has("table_words", text)
         if plan.intent in ("earned_autonomy_list", "earned_autonomy_member") and slots.has("loss_words", text):
             plan.intent = "text"  # "which councils lost earned autonomy": not those that have it

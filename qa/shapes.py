@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from index.chunks import split_sentences
 from qa import slots, weights
+from qa.intents import TABLE_INTENTS
 from qa.retrieval import YEAR_TOKENS, HybridRetriever, SentenceHit, tokens
 
 DEFINITION_DEPTH = 12  # how far down the sentence ranking a defining sentence may be
@@ -190,7 +191,8 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
         # ("what was the mental health good practice project": the opening of the section headed with it)
         passage = definition(plan, ranked, retriever)
     elif kind == "reason":
-        passage = reason(best, ranked, retriever)
+        # (why a figure rose or fell: "why were there more outcomes", "why did hull improve")
+        passage = reason(best, ranked, retriever, purposes=not (plan.intent in TABLE_INTENTS and "comparatives" in plan.cues))
 
     elif kind in ("list", "place") and plan.places_wanted and find_places:
         passage = named_places(plan, best, ranked, retriever, find_places)
@@ -201,7 +203,7 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
 
 
 # "what was the mental health good practice project (about)": a question that only names a thing (no "of"…)
-_NAMES_A_THING = re.compile(r"\W*what(?:['’]?s|\s+(?:was|is|were|are))\s+(?:the|an?)\s+(?:(?!of|about|from|for|in|on|to|with|"
+_NAMES_A_THING = re.compile(r"\W*what(?:['’]?s|\s+(?:was|is|were|are))\s+(?:(?:the|an?)\s+)?(?:(?!of|about|from|for|in|on|to|with|"
                             r"like|behind)\b[\w'-]+\s*){1,8}(?:about\s*)?\??\s*$", re.I)  # ("…project about?")
 
 
@@ -266,12 +268,20 @@ def definition(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> P
         if len(picked) >= DEFINITION_SENTENCES or text.rstrip().endswith(":") or text.startswith("•") \
                 or _NEW_TOPIC.match(text):
             break
-        if not (about_it or _CARRIES_ON.match(text) or _names_term(text, term, acronyms)):
+        if not (about_it or _CARRIES_ON.match(text) or _names_term(text, term, acronyms)
+                or _refers_to(text, texts[ids[picked[-1]]])):
             break
         picked.append(i)
     meta = retriever.sentence_meta[chosen]
     return Passage(_join(retriever, [ids[i] for i in picked]), meta["year"], meta["path"],
                    ranked[0].score if ranked else 1.0)
+
+
+def _refers_to(text: str, before: str) -> bool:
+    """A sentence that opens with "The <noun>" the sentence before named: "This is a long-established
+    approach… The approach addresses family issues…" carries on about it."""
+    m = re.match(r"The (\w+)\b", text)
+    return bool(m) and bool(set(tokens(m.group(1))) & set(tokens(before)))
 
 
 def _heads(heading: str, term: set[str], acronyms: dict[str, set[str]]) -> bool:
@@ -332,13 +342,14 @@ def _names_term(text: str, term: set[str], acronyms: dict[str, set[str]], whole:
     return len(term & words) * 10 >= 6 * len(term)
 
 
-def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage:
+def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever, purposes: bool = True) -> Passage:
     """The sentences that give the cause. Each well-ranked sentence is read with its neighbours in the
     paragraph: it gives a cause itself ("because", "as a result"), or the next sentence does ("This has
     caused…", "Many parents share anxiety … which can compound…"). A sentence scores its own rank plus
     a bonus for the cause it carries: a causal word counts more than a purpose ("to help", "aims to"),
     which many sentences have. With no cause near any of them, a "These…" best sentence comes with the one
-    it refers back to; else the best sentence, marked as lacking a reason."""
+    it refers back to; else the best sentence, marked as lacking a reason. Without `purposes` (a question
+    about a change: "why did outcomes go up") only a cause counts: what something is for explains no rise."""
     w = weights.current()
     bonus = {"cause": w.cause_bonus, "purpose": w.purpose_bonus}
     choices = []
@@ -346,7 +357,7 @@ def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetrie
         if s.score < best.score * REASON_SHARE:
             break
         span, cause = _cause_span(retriever, s)
-        if cause:
+        if cause == "cause" or (cause and purposes):
             choices.append((s.score + bonus[cause], s, span))
     if choices:
         _, s, span = max(choices, key=lambda c: c[0])

@@ -24,6 +24,10 @@ def quotes(text: str) -> list[str]:
     # a term explained after a colon: "…a whole family approach: ensuring there is one assessment, one family plan…"
     ("what is whole family working", ["whole family approach: ensuring there is one assessment, one family plan"],
      "The programme"),
+    # read on while a sentence opens with "The <noun>" the one before named ("…a long-established approach…
+    # The approach addresses…"); "what's X" with no article names a thing as "what's the X" does
+    ("what's systemic practice", ["Systemic Family Therapy", "The approach addresses family issues",
+                                 "treats the family as a unit"], "Systemic practice trial"),
 ])
 def test_definition_quotes_the_sentences_that_define_the_term(ask, question, facts, section):
     answer = ask(question)
@@ -144,6 +148,8 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     ("why did oxfordshire invest in relationships", "can save time and money and improve outcomes"),
     ("why did norfolk change its early help approach", "they recognised that this would seem to partners that the local "
                                                         "authority alone was leading"),
+    # "what's behind…", "what caused…" ask why, as "why" does
+    ("what's behind the delays areas had with somerset's data support", "financial, staffing and skills challenges"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
@@ -158,6 +164,9 @@ def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     ("why is data sharing with health still weak", "weakest with health"),
     # a reason asked of an area without a table word: no reason in the text, its figures instead
     ("how come hull did so badly in 2023-24", "Kingston upon Hull achieved 213 successful family outcomes in 2023-24"),
+    # why a figure rose: what a process is for ("seeks to ensure…") explains no rise; the national totals instead
+    ("how come there were more outcomes in 2024-25", "104,761 successful family outcomes of 130,054 funded"),
+    ("what caused the national rise in outcomes in 2024-25", "104,761 successful family outcomes of 130,054 funded"),
 ])
 def test_reason_declines_when_the_reports_give_none(ask, question, nearest):
     answer = ask(question)
@@ -495,6 +504,17 @@ def test_text_follow_up_asks_about_what_was_just_said(ask, first, follow_up, fac
     answer = ask(follow_up, history)
     assert answer.route == "documents"
     assert fact in answer.text
+
+
+@pytest.mark.parametrize("question, said", [
+    # asked outright, not only as a follow-up: the areas the text says were awarded it, then the table's marker
+    ("was norfolk awarded EA status", "Yes. The 2023-24 report: “This year, we have awarded six areas Earned"),
+    ("was lancashire awarded earned autonomy status in 2023-24", "Yes."),
+    ("is bradford an EA council", "No, not according to the reports. Bradford is not marked *"),
+])
+def test_whether_one_area_has_earned_autonomy(ask, question, said):
+    answer = ask(question)
+    assert answer.text.startswith(said), answer.text
 
 
 def test_is_it_one_of_them_checks_the_areas_just_quoted(ask):
