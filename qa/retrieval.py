@@ -185,6 +185,7 @@ class HybridRetriever:
             self.ids_of_text.setdefault(text.removeprefix("• ").strip(), []).append(i)
         defined = _acronyms(list(self.texts.values()) + [m["path"] for m in self.metas.values()])
         self.acronyms = {short: set(tokens(" ".join(phrases))) for short, phrases in defined.items()}
+        self.unwritten = _unwritten_short_forms(list(self.texts.values()), defined)  # "ldaf": local data…
         # Abbreviations the reports use less than the words they stand for ("EA" once, "Earned Autonomy"
         # throughout; not "SEND"), spelled out: a question's "EA" is read as "earned autonomy", and a
         # sentence's "The aim of the FFP Programme…" matches "the aims of the families first partnership".
@@ -225,7 +226,8 @@ class HybridRetriever:
         dense = [self.ids[i] for i in order if np.isfinite(similarity[i])]
         # the chunks are searched by the words an abbreviation stands for as well ("EA": earned autonomy)
         words = self.query_tokens(query)
-        lex_scores = self.keywords.scores(words + sorted(self._spelled_words(set(words)) - set(words)))
+        written = [w for t in words for w in (sorted(self.unwritten[t]) if t in self.unwritten else [t])]
+        lex_scores = self.keywords.scores(written + sorted(self._spelled_words(set(words)) - set(words)))
         order = np.argsort(-lex_scores)
         lexical = [self.ids[i] for i in order[:CANDIDATES] if lex_scores[i] > 0
                    and (not year or self.metas[self.ids[i]]["year"] == year)]
@@ -244,6 +246,8 @@ class HybridRetriever:
         hits = self.search(query, k=RESCORE_CHUNKS, year=year, query_vector=vec)
         hits += self._sentence_recall(vec, year, {h.id for h in hits})
         q_tokens = set(self.query_tokens(query)) - YEAR_TOKENS
+        # (a short form the reports never write, "LDAF", is scored by the words it stands for)
+        q_tokens = self._write_out(q_tokens)
         q_weight = sum(self.keywords.idf.get(t, 0.0) for t in q_tokens) or 1.0
         top_fused = hits[0].score if hits else 1.0
         w = weights.current()
@@ -282,6 +286,11 @@ class HybridRetriever:
 
     def _spelled_words(self, words: set[str]) -> set[str]:
         return {t for short in words & self.spelled_out.keys() for t in self.acronyms[short]}
+
+    def _write_out(self, words: set[str]) -> set[str]:
+        """The words with a short form the reports never write ("ldaf") replaced by the name it stands for."""
+        short = words & self.unwritten.keys()
+        return (words - short).union(*(self.unwritten[t] for t in short))
 
     def _short_forms(self, words: set[str]) -> set[str]:
         """The abbreviations whose words are all there: "families first partnership" -> "ffp". Ranking matches
@@ -354,7 +363,7 @@ class HybridRetriever:
 
         unknown = []
         for t in set(tokens(query)):
-            if t in self.vocabulary or t.isdigit() or len(t) <= 2:
+            if t in self.vocabulary or t in self.unwritten or t.isdigit() or len(t) <= 2:
                 continue
             if process.extractOne(t, self._vocab_list, scorer=fuzz.ratio, score_cutoff=80) is None:
                 unknown.append(t)
@@ -377,6 +386,22 @@ def _acronyms(texts) -> dict[str, list[str]]:
                 phrase = " ".join(long_words).lower()
                 if phrase not in found.setdefault(short.lower(), []):
                     found[short.lower()].append(phrase)
+    return found
+
+
+def _unwritten_short_forms(texts, defined: dict) -> dict[str, set[str]]:
+    """Names the reports never shorten that people do: "Local Data Accelerator Fund" is asked about as "LDAF".
+    Three to six capitalised words in running text (not at a sentence's start), whose initials are no word
+    the reports use and no abbreviation they define: initials -> the name's words."""
+    found: dict[str, set[str]] = {}
+    words_used = {w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", text)}
+    words_used |= set(tokens(" ".join(words_used)))  # (and their stems: "cas" is "cases")
+    for text in texts:
+        for m in re.finditer(r"(?<=[a-z,;] )((?:[A-Z][a-z'’]+ +(?:(?:of|for|and) +)?){2,5}[A-Z][a-z]+)\b", text):
+            initials = "".join(w[0] for w in m.group(1).split() if w[0].isupper()).lower()
+            if len(initials) >= 3 and initials not in words_used | defined.keys() | found.keys() \
+                    and len(tokens(m.group(1))) >= 3:
+                found[initials] = set(tokens(m.group(1)))
     return found
 
 

@@ -61,6 +61,25 @@ def test_an_abbreviation_searches_what_it_stands_for(ask):
 
 
 @pytest.mark.parametrize("question, fact", [
+    # the reports write only "Local Data Accelerator Fund", "Independent Review of Children's Social Care";
+    # people shorten them to their initials
+    ("how much funding did the ldaf have", "£7.9m innovation fund"),
+    ("what did the IRCSC recommend", "As recommended by the Independent Review of Children's Social Care"),
+])
+def test_initials_the_reports_never_write_search_the_name(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and fact in answer.text, answer.text
+
+
+def test_initials_that_are_a_word_or_its_stem_are_no_short_form(built):
+    from qa.retrieval import default_retriever
+
+    unwritten = default_retriever().unwritten
+    assert unwritten["ldaf"] == {"loc", "data", "accelerator", "fund"} and "cas" not in unwritten  # (stems)
+    assert "ea" not in unwritten  # defined by the reports themselves: "Earned Autonomy (EA)"
+
+
+@pytest.mark.parametrize("question, fact", [
     ("how many local authorities have earned autonomy status now", "21 local authorities have now achieved"),
     ("latest data survey - how many LAs responded", "149 local authorities responded"),
 ])
