@@ -603,6 +603,9 @@ class Reader:
         elif re.match(r"\W*(?:when\b|(?:which|what)\s+(?:month|year|date|day)\b)", text, re.I) \
                 and plan.answer_type not in ("date", "reason"):
             plan.answer_type = "date"  # "when did hull get its £90,000", "which month were the spot checks"
+        elif re.match(r"\W*who(?:['’]?s)?\s+(?:is|was|were|are)\b", text, re.I) \
+                and plan.answer_type in ("date", "number", "money", "percentage"):
+            plan.answer_type = "person"  # "who was the minister when it moved to the DfE": a name, not the date
         self._fill_figures(plan, text)
 
         # The intent, among those the slots allow.
@@ -1607,7 +1610,10 @@ _COUNTS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten
 def _title(text: str, person: bool = False) -> str | None:
     """The post a "who is the …" or "who chairs …" question asks who holds ("director", "chair"), stemmed;
     with `person` (the question asks for a person), also a "which … was" one's ("which minister was…")."""
-    m = re.match(r"\s*who(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", text, re.I) or \
+    # (the post is its last word: "who was the education secretary when…" asks for a secretary)
+    m = re.match(r"\s*who(?:['’]?s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?"
+                 r"((?:[a-z]+\s+(?!(?:of|for|in|at|on|to|when|who|that|behind|running|leading|responsible)\b))?[a-z]+)",
+                 text, re.I) or \
         re.match(r"\s*who\s+(chair|head|direct)(?:s|ed)\b", text, re.I) or \
         re.match(r"\s*who\s+(evaluat|audit|inspect|assess|check|verif|validat)(?:e|es|ed|s|ies|ied)?\b", text, re.I)
     # ("who chairs…": the post is the chair; "who evaluates…": only a passage speaking of evaluating answers)
@@ -1624,7 +1630,7 @@ def _title(text: str, person: bool = False) -> str | None:
     from qa.retrieval import tokens
 
     words = tokens(m.group(1))
-    return words[0] if words else None
+    return words[-1] if words else None
 
 
 def _role(text: str) -> str | None:

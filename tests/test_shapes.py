@@ -456,6 +456,10 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("list all the councils in the family therapy trial", "the names of the areas"),
     # asked politely ("can u list…") it is the same list, and the report says "the ten areas" without naming them
     ("can u list all the data accelerator councils", "the names of the areas"),
+    # a post is its last word ("education secretary": a secretary), and "whos" asks who holds it, as "who's"
+    # does; "who was … when …" asks for a name, not a date; the reports name ministers, no secretary or head
+    ("who was the education secretary when the programme moved to the DfE", "a name for this"),
+    ("whos the head of the national supporting families team", "a name for this"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
     answer = ask(question)
