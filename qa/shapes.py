@@ -146,7 +146,9 @@ def topic(question: str, *cue_lists: str) -> set[str]:
     # ("…in 3 bullets" counts points, no topic; "chapter 3" is one)
     question = re.sub(r"\b(chapter|section|part|table|annex|study)?(\s*)\b\d{1,2}\b",
                       lambda m: m.group(0) if m.group(1) else m.group(2), question, flags=re.I)
-    return set(tokens(question)) - YEAR_TOKENS - {t for name in cue_lists for t in cue_tokens(name)}
+    # (nor is a letter: "can u sum up the 2023-24 report")
+    return {t for t in tokens(question) if len(t) > 1 or t.isdigit()} - YEAR_TOKENS \
+        - {t for name in cue_lists for t in cue_tokens(name)}
 
 
 @lru_cache(maxsize=None)

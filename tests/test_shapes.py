@@ -230,6 +230,8 @@ def test_report_summary_is_cited_key_points(ask):
     ("fill me in on the 2024-25 report", "2024-25", "104,761"),
     ("can I get a roundup of the older report", "2023-24", "77,203"),
     ("whats the lowdown on the 2024-25 report", "2024-25", "104,761"),
+    # "u" is how some people write "you", not a topic of the report
+    ("can u give me a summary of the 2024-25 report", "2024-25", "104,761"),
 ])
 def test_everyday_asks_for_a_report_summary(ask, question, year, fact):
     answer = ask(question)
@@ -245,6 +247,11 @@ def test_a_summary_gives_as_many_points_as_asked(ask, question, points, first):
     answer = ask(question)
     assert answer.route == "documents" and answer.text.startswith(first), answer.text
     assert len(re.findall(r"^- “", answer.text, re.M)) == points
+
+
+def test_a_topic_asked_for_in_brief_is_its_key_points(ask):
+    answer = ask("what did the 2023 data survey find about data sharing, in brief")  # ("in brief": a summary)
+    assert answer.text.startswith("Key points of the 2023-24 report on Data Survey:"), answer.text
 
 
 def test_topic_summary_adds_the_sections_figures(ask):
