@@ -1001,6 +1001,11 @@ class Reader:
             # marks": those at 100%, in the tables
             plan.intent = "filter" if plan.places_wanted else "count"
             plan.measure = "percentage"
+        if plan.intent == "text" and not plan.authorities and not plan.follow_up and slots.has("superlatives", text) \
+                and slots.first_key("measures", text) and plan.answer_type not in ("money", "reason") \
+                and not slots.has("text_topics", text) and not slots.has("money_words", text):
+            # "whats the biggest allocation in the country": the tables ranked by it, not a sentence about it
+            plan.intent = "rank"
         if plan.intent in ("filter", "count") and plan.value is None and len(plan.years) >= 2 \
                 and slots.has("comparatives", re.sub(r"\b(?:fell|fall|falls|falling)\s+short\b", " ", text, flags=re.I)) \
                 and not slots.has("full_marks", text):  # ("fell short in both years" is under 100% in each)
@@ -1034,6 +1039,10 @@ class Reader:
                 # "how many las responded in 2023", "how many councils got EA": no threshold, nothing of the
                 # tables; a count the text gives
                 plan.intent, plan.measure = "text", None
+            elif plan.value is None and plan.intent == "filter" and plan.asked_order \
+                    and "lt" in slots.keys_found("comparators", text):
+                # "which 3 councils fell furthest short": a ranking by shortfall, not every council short
+                plan.intent, plan.measure = "rank", "shortfall"
             elif plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
         if _ea_areas(text) and not plan.authorities and (plan.intent in ("lookup", "target", "change") or (

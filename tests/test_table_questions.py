@@ -225,6 +225,11 @@ def test_change_between_years(ask):
     ("was hartlepool below the national rate in 2023-24", ["Yes. Hartlepool achieved 60%", "below the national 61%"],
      []),
     ("was leeds above the national average in both years", ["In 2023-24: No. In 2024-25: Yes."], []),
+    # a superlative of a table measure is a ranking, whether or not it says "council"; "furthest short" ranks
+    # by shortfall, not every council under 100%
+    ("whats the biggest allocation in the country", ["Greater Manchester (maximum 9,025"], []),
+    ("name the 3 councils that fell furthest short in 23/24", ["1. Greater Manchester (3,854 short"],
+     ["authorities had percentage"]),
     # one council "against the national rate" in one year is that year's pair, not a change from the year before
     ("how did derby compare with the national rate last year", ["Derby achieved", "in 2024-25", "the national 81%"],
      ["2023-24", "61%"]),
