@@ -766,7 +766,7 @@ def _lacks(plan: Plan, passages) -> str | None:
             - YEAR_TOKENS - set(tokens(" ".join(slots.AREA_NOUNS)))
         said = set().union(*(default_retriever().text_tokens(
             p.section if _awarded_to_a_council(p.text) else f"{p.section} {p.text}") for p in passages))
-        if named and not named & said:
+        if named - said:  # (every word of it: "the cost of the data survey" is no data peer support project's)
             return "an amount of money for this"
     if kind == "money" and _EACH.search(plan.question) and not any(
             "£" in sentence and (_EACH.search(sentence) or _place_names(sentence))

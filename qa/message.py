@@ -34,7 +34,10 @@ _INLINE_ROLE = re.compile(r"(?<=\S)(?<!\bthe)(?<!\bfor)(?<!\bto)(?<!\ba)(?<!\bmy
                           r"\s+(?=\[?(?:assistant|system|user|human|ai|bot)\]?\s*:)", re.I)
 _USER_LABEL = re.compile(r"^\s*\[?(?:user|human|me|q|question)\]?\s*[:>]\s*", re.I)
 # Sentence ends; a new line also ends a sentence.
-_SENTENCE_END = re.compile(r"(?:(?<=[.?!])|(?<=[.?!][\"'”’)]))\s+(?=[\"'“‘(]?[A-Za-z0-9])|\n+")
+_NUMBER_OF = re.compile(r"\b(?:no|nr|num)\.?\s+of\b(?=\s+[a-z])(?!\s+course\b)", re.I)
+# (not after an abbreviation's full stop: "no. of families", "kent vs. essex", "e.g. leeds")
+_SENTENCE_END = re.compile(r"(?<!\b[Nn]o\.)(?<!\b[Vv]s\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+                           r"(?:(?<=[.?!])|(?<=[.?!][\"'”’)]))\s+(?=[\"'“‘(]?[A-Za-z0-9])|\n+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A sentence that is only a year or two ("2023-24", "23/24 and 24/25"): it belongs to the question before it.
 _YEAR_ONLY = re.compile(r"(?:(?:19|20)?\d\d(?:\s*[-/–]\s*(?:19|20)?\d\d)?[\s,&?.!]*){1,3}")
@@ -65,6 +68,7 @@ def read_message(raw) -> Message:
                                f"{config.MAX_QUESTION_CHARS:,} characters, or paste just the question.")
     sql_only = not _WORD.search(_SQL.sub(" ", _MARKUP.sub(" ", text)).replace("*", " ").replace("outcomes", " "))
     text = _JSON_SEPARATORS.sub("\n", _MARKUP.sub(" ", text))
+    text = _NUMBER_OF.sub("number of", text)  # "no. of families": a count asked for, not "No."
     lines, context = [], []
     for line in _INLINE_ROLE.sub("\n", text).splitlines():
         if _ROLE_LINE.match(line):

@@ -55,6 +55,7 @@ _ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\
 # "the payment per outcome", "what is the budget for…" (not "what did the research find about spending…").
 _ASKS_MONEY = re.compile(r"\bhow\s+much\b|\b(?:did|does|do|will|would)\b[^?.]*\bcost\b|"
                          r"\bwhat(?:['’]?s|\s+(?:is|was|are|were))\s+the\s+(?:\w+\s+)?budgets?\b|"
+                         r"\bwhat(?:['’]?s|\s+(?:is|was|are|were))\s+the\s+(?:total\s+)?cost\s+of\b|"
                          r"\b(?:payment|paid|cost|spend|spent|funding)\s+(?:per|for\s+each|each)\b", re.I)
 # A misspelt word (one letter wrong, missing, extra or swapped: "lcoal", "acheive", "helth") is put right to
 # the known word it is one edit from. A word of up to SPELL_SHORT letters keeps its last letter too ("matey" is
@@ -590,7 +591,8 @@ class Reader:
             # SEND pilot councils", "what areas did the mental health project work in": names
         elif plan.answer_type == "number" and not plan.counted_words and slots.has("money_words", text):
             plan.answer_type = "money"  # "how much of the £695m had been spent": an amount of money
-        elif plan.answer_type in ("summary", "definition") and not plan.counted_words and _ASKS_MONEY.search(text) \
+        elif plan.answer_type in ("summary", "definition", "organisation") and not plan.counted_words \
+                and _ASKS_MONEY.search(text) \
                 and slots.asks_money(text):
             plan.answer_type = "money"  # "what did it cost to run the data survey", "what's the payment per outcome"
         elif plan.answer_type == "definition" and re.match(r"\s*which\b", text, re.I):

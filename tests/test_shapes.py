@@ -467,6 +467,11 @@ def test_quote_marks_hold_only_report_text(ask, built):
     # does; "who was … when …" asks for a name, not a date; the reports name ministers, no secretary or head
     ("who was the education secretary when the programme moved to the DfE", "a name for this"),
     ("whos the head of the national supporting families team", "a name for this"),
+    # "what's the cost of X" asks for money for X, every word of it: the peer support projects' £300,000 (data
+    # maturity support) is no cost of the data survey
+    ("what's the cost of running the data survey", "an amount of money for this"),
+    # "no. of" is "number of", not an answer "No." ending a sentence
+    ("no. of families helped by hull's mental health practitioner?", "a number of families"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
     answer = ask(question)

@@ -21,6 +21,9 @@ import pytest
     ("Torbay 2024-25", ["21", "355", "6%"]),
     # "payment by results" names the scheme the outcomes are claimed under, not money
     ("how many payment by results outcomes did the isle of wight claim in 2024-25", ["Isle of Wight achieved 235"]),
+    # an abbreviation's full stop ends no sentence: "vs." and "no." keep the question whole
+    ("kent vs. essex, 2024-25", ["Kent achieved 3,403", "Essex achieved 2,228"]),
+    ("No. of outcomes for wirral in 23/24?", ["Wirral achieved"]),
 ])
 def test_lookups(ask, question, facts):
     answer = ask(question)
