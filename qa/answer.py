@@ -503,6 +503,11 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         wider = next((w for w in read_on(retriever, passages[0]) if not _lacks(plan, [w, *passages[1:]])), None)
         if wider:
             passages, missing = [wider, *passages[1:]], None
+    elif not missing and plan.answer_type == "organisation" and slots.has("organisation_roles", plan.question) \
+            and not slots.has("organisation_roles", passages[0].text):
+        # "who was the delivery partner for the SFEA project": the next sentence names "our delivery partner"
+        wider = next((w for w in read_on(retriever, passages[0]) if slots.has("organisation_roles", w.text)), None)
+        passages = [wider, *passages[1:]] if wider else passages
     # (asking what they are, in whatever shape the classifier read it, not "how many descriptors in each")
     if plan.answer_type in ("list", "summary", "definition", "number") and not plan.counted \
             and slots.has("ehsg_words", f"{plan.question} {plan.earlier}") \

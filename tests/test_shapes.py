@@ -64,6 +64,8 @@ def test_person_comes_from_the_signature_block(ask, question, names, absent):
     # the names are in the sentence after the one that matches the question
     ("family voice project - which departments deliver it?", "Department for Work and Pensions"),
     ("which council was the delivery partner on the employment advisors work", "Ealing Council, our delivery partner"),
+    # a role asked for ("delivery partner") must be named: the sentence describing the project is read on from
+    ("who was the delivery partner for the employment advisor (SFEA) project", "Ealing Council, our delivery partner"),
     # "now" chooses the latest report; it is no topic word ("…now more children are supported…")
     ("what government department is in charge of the programme now?", "to the Department for Education in April 2024"),
 ])
