@@ -743,6 +743,9 @@ def _lacks(plan: Plan, passages) -> str | None:
     signed = any(p.signed for p in passages)  # a signature block names who signed (and so wrote) the section
     # (a body's role, "delivery partner", is what it does for the project: "run by Coram…" names them)
     body_role = plan.answer_type == "organisation" and slots.has("organisation_roles", plan.question)
+    said_stages = set().union(*(slots.stages(t) for t in texts))
+    if set(plan.stages) - said_stages:  # "the wave 2 pathfinder councils": not the wave one areas
+        return "anything on " + " or ".join(f"{noun} {n}" for noun, n in sorted(set(plan.stages) - said_stages))
     if plan.title and plan.answer_type in ("person", "organisation") and not (signed and plan.title == "author") \
             and not body_role and not any(
             t[:5] == plan.title[:5] for p in passages for t in tokens(f"{p.text} {p.section}")):

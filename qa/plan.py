@@ -127,6 +127,7 @@ class Plan:
     share_of: str = ""  # "what percentage of families…": families
     rate_of: str = ""  # "what was the response rate…": response
     money_for: str = ""  # "what is the budget for family hubs": family hubs (an amount for it must be of it)
+    stages: tuple = ()  # "the wave 2 pathfinders": (("wave", 2),) (a passage must name the same)
     age_of: str = ""  # "how old is sarah": sarah
     years_seen: list[str] = field(default_factory=list)  # years earlier turns of a follow-up chain asked about
     places_wanted: int = 0  # "which 14 areas…": 14; "which councils…": 2; "which council…": 1
@@ -577,6 +578,7 @@ class Reader:
         plan.counted_head = _counted_head(text)
         plan.share_of, plan.rate_of, plan.age_of = slots.share_of(text), slots.rate_of(text), slots.age_of(text)
         plan.money_for = slots.money_for(text)
+        plan.stages = tuple(sorted(slots.stages(text)))
         if plan.age_of:
             plan.answer_type = "number"  # "how old was hannah when the case study happened": an age, not a date
         plan.items_asked = _items_asked(text)

@@ -443,6 +443,20 @@ AREA_NOUNS = ("councils", "areas", "authorities", "las", "districts", "boroughs"
               "authority", "la", "district", "borough", "place")
 
 
+_COUNTED = {"one": 1, "first": 1, "1st": 1, "two": 2, "second": 2, "2nd": 2, "three": 3, "third": 3, "3rd": 3,
+            "four": 4, "fourth": 4, "4th": 4, "five": 5, "fifth": 5, "5th": 5}
+
+
+def stages(text: str) -> set[tuple[str, int]]:
+    """The numbered stages a text names (vocabulary "stage_nouns"): "wave 2 pathfinders", "the second wave",
+    "Wave one pathfinder areas" -> {("wave", 2)}, {("wave", 2)}, {("wave", 1)}."""
+    nouns = "|".join(map(re.escape, vocabulary()["stage_nouns"]))
+    counts = "|".join([r"\d", *_COUNTED])
+    found = {(m.group(1), m.group(2)) for m in re.finditer(rf"\b({nouns})\s+({counts})\b", text, re.I)}
+    found |= {(m.group(2), m.group(1)) for m in re.finditer(rf"\b({counts})\s+({nouns})\b", text, re.I)}
+    return {(noun.lower(), int(n) if n.isdigit() else _COUNTED[n.lower()]) for noun, n in found}
+
+
 def money_for(text: str) -> str:
     """What an amount of money is asked for: "the budget for family hubs in 2025" -> "family hubs in"; "how
     much was spent on the send pilots" -> "send pilots"; "how much did each family hub get" -> "family hub"

@@ -472,6 +472,9 @@ def test_quote_marks_hold_only_report_text(ask, built):
     # "what's the cost of X" asks for money for X, every word of it: the peer support projects' £300,000 (data
     # maturity support) is no cost of the data survey
     ("what's the cost of running the data survey", "an amount of money for this"),
+    # a numbered stage must be the one the passage names: the reports give only the wave one pathfinders
+    ("which councils are in wave two of the families first pathfinder", "anything on wave 2"),
+    ("second wave pathfinder areas?", "anything on wave 2"),
     # "no. of" is "number of", not an answer "No." ending a sentence
     ("no. of families helped by hull's mental health practitioner?", "a number of families"),
 ])
@@ -810,3 +813,16 @@ def test_what_the_answer_type_needs_and_the_passage_lacks_is_said_to_be_missing(
 ])
 def test_a_figure_for_an_earlier_year_is_that_years(ask, question, answer):
     assert answer in ask(question).text
+
+
+@pytest.mark.parametrize("text, stages", [
+    ("who are the wave 2 pathfinders", {("wave", 2)}),
+    ("the second wave of the pathfinder", {("wave", 2)}),
+    ("Wave one pathfinder areas are Dorset, Lincolnshire and Wolverhampton.", {("wave", 1)}),
+    ("phase 3 and the first cohort", {("phase", 3), ("cohort", 1)}),
+    ("a wave of new referrals in 2024", set()),  # a wave with no number is no stage
+])
+def test_numbered_stages_are_read_in_words_or_figures(text, stages):
+    from qa import slots
+
+    assert slots.stages(text) == stages
