@@ -242,6 +242,8 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("which month were the 2024-25 spot checks", "text", "date"),
     ("What is Earned Autonomy?", "text", "definition"),
     ("what's the weather like in london", "out_of_scope", "summary"),
+    # "ur", "u" are "your", "you": an opinion asked for is no topic of the reports ("ur view" is no Hannah's views)
+    ("honestly is early help better than social care? whats ur view", "out_of_scope", "yes_no"),
     # "how long" asks for a span of time, "what does it cost" for money, "how many" always for a count
     ("how long did the data accelerator fund last", "text", "date"),
     ("what is the average cost of a family plan", "text", "money"),
