@@ -52,7 +52,8 @@ def test_a_running_total_is_read_from_the_text_not_the_tables(reader, question, 
                                       # ("what's behind…", "what led to…" ask why, as "why" does)
                                       "what's behind the delays areas had with somerset's data support",
                                       "what led to the fall in kirklees's percentage",
-                                      "what's the reason hull set up a locality team rather than doing it centrally"])
+                                      "what's the reason hull set up a locality team rather than doing it centrally",
+                                      "what made norfolk set up a partnership board"])
 def test_why_asks_for_a_reason_whatever_figure_it_is_about(reader, question):
     assert reader.understand(question)[0].answer_type == "reason"
 
