@@ -815,7 +815,9 @@ class Reader:
             if weighing and not plan.authorities and slots.has("back_references", plan.question) and len(seen) >= 2:
                 plan.intent = "follow_up"  # "which one hit a higher percentage?"
             # "which was better?", "how does that compare with the year before?" (read as a lookup of last's area)
-            comparing = weighing and not names_own and plan.intent in ("follow_up", "lookup", "change", "text")
+            # (not "what about 2024-25?" after kent vs essex in 2023-24: the same comparison, that year)
+            comparing = weighing and not names_own and plan.intent in ("follow_up", "lookup", "change", "text") \
+                and not (only_years and last.intent == "compare")
             if weighing and len(plan.authorities) == 1 and len(last.authorities) == 1 and \
                     plan.authorities != last.authorities and slots.has("pronouns", plan.question):
                 # "is that more than rotherham?" after Sheffield's figure: the two side by side

@@ -430,6 +430,8 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # "which of them did worst" after all of them in order: the one at the bottom of the same group
     (["which councils have earned autonomy", "how did they do in 2023-24", "and which of them did worst"],
      ["The authority with the lowest percentage", "among the Earned Autonomy areas", "1. Greater Manchester (47%"]),
+    # only a year after two councils side by side: the same two, that year (not each one's change)
+    (["solihull vs coventry 2023-24", "what about last year"], ["In 2024-25: Solihull achieved", "Coventry achieved"]),
 ])
 def test_follow_ups(ask, turns, facts):
     history = []
