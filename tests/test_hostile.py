@@ -370,6 +370,10 @@ def test_cli_hostile_input(store):
      "EA is a progression from Payment by Results"),
     ("Hi team,\n\nAhead of Thursday's scrutiny committee, councillors have asked what the Early Help System Guide is. "
      "Could someone give me a plain answer?\n\nThanks\nPriya", "The Early Help System Guide (EHSG) provides"),
+    # "what does the report actually say?" leans on the claim before it: its place and year, not its figure
+    ("a colleague reckons sunderland hit 90% in 2023-24. seems high. what does the report actually say?",
+     "Sunderland achieved"),
+    ("my director says the national rate for 2023-24 was 75%. what do the reports say?", "61% of the national"),
 ])
 def test_the_question_inside_noise_is_answered(store, message, fact):
     from qa import ask
