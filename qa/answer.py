@@ -140,8 +140,8 @@ def _verdict_first(plan: Plan, rows: list[dict]) -> str:
     if plan.intent in ("filter", "count") and len(plan.years) in (0, 2) and not plan.all_years and not plan.transition \
             and len({r["year"] for r in rows}) == 2 and {"comparatives", "change_words"} & cues:
         return _counts_verdict(plan, rows)  # "were there more councils at 100% in 24/25 than 23/24?"
-    if plan.intent == "national_rate" and not plan.authorities and len(plan.years) == 1 and plan.value is not None \
-            and plan.value_measure == "percentage" and {"checking_cues", "yes_no"} & cues:
+    if plan.intent in ("national_rate", "totals") and not plan.authorities and not plan.subset \
+            and len(plan.years) == 1 and plan.value is not None and {"checking_cues", "yes_no"} & cues:
         return _national_claim_verdict(plan, rows[0])  # "was the national rate 95% in 2024-25?": No, then 81%
     if plan.intent == "national_rate" and not plan.authorities and len(plan.years) == 1 and plan.value is None \
             and plan.answer_type == "yes_no" and {"target_words", "full_marks"} & cues:
@@ -243,8 +243,12 @@ def _claim_verdict(plan: Plan, rows: list[dict]) -> str:
 
 
 def _national_claim_verdict(plan: Plan, row: dict) -> str:
-    """Yes or No for a share claimed or asked of England's allocation ("was it 95%?", "was it above 80%?")."""
-    rate = 100 * row["achieved"] / row["max_outcomes"]
+    """Yes or No for a share or a total claimed or asked of England's ("was it 95%?", "was it above 80%?",
+    "england got 120,000 outcomes in 2024-25 right?"); "" for a measure England's row lacks."""
+    if plan.value_measure not in ("percentage", "achieved", "max_outcomes"):
+        return ""
+    rate = 100 * row["achieved"] / row["max_outcomes"] if plan.value_measure == "percentage" \
+        else row[plan.value_measure]
     if plan.comparator == "eq":
         return "Yes, that's right." if round(rate) == round(plan.value) else "No, that's not right."
     holds = {"gt": rate > plan.value, "ge": rate >= plan.value, "lt": rate < plan.value,
