@@ -140,6 +140,10 @@ def _verdict_first(plan: Plan, rows: list[dict]) -> str:
     if plan.intent in ("filter", "count") and len(plan.years) in (0, 2) and not plan.all_years and not plan.transition \
             and len({r["year"] for r in rows}) == 2 and {"comparatives", "change_words"} & cues:
         return _counts_verdict(plan, rows)  # "were there more councils at 100% in 24/25 than 23/24?"
+    if plan.intent in ("filter", "count") and len(plan.years) == 1 and plan.items_asked and not plan.transition \
+            and not plan.all_years and {"checking_cues", "yes_no"} & cues:
+        got = sum(r["year"] == plan.years[0] for r in rows)  # "did 60 councils hit 100% last year?": No, 53
+        return "Yes." if got == plan.items_asked else f"No: {got}, not {plan.items_asked}."
     if plan.intent in ("national_rate", "totals") and not plan.authorities and not plan.subset \
             and len(plan.years) == 1 and plan.value is not None and {"checking_cues", "yes_no"} & cues:
         return _national_claim_verdict(plan, rows[0])  # "was the national rate 95% in 2024-25?": No, then 81%

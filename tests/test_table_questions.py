@@ -264,6 +264,9 @@ def test_change_between_years(ask):
     ("my boss says the national rate was 95% last year, is that right", ["No, that's not right.", "81%"], []),
     ("was england under 60% in 23/24", ["No. In 2023-24, 61% of the national allocation"], ["authorities had"]),
     ("england got 120,000 outcomes in 2024-25 right?", ["No, that's not right.", "104,761"], []),
+    # a count of councils claimed or asked: Yes or No against the councils listed
+    ("did 60 councils hit 100% last year?", ["No: 53, not 60. 53 authorities had"], []),
+    ("is it true 13 councils were under 30% in 23-24", ["Yes. 13 authorities had"], []),
     # how many councils passed in one year against the other: both counts and the gap, then each year's list
     ("were there more councils at 100% in 24/25 than 23/24", ["Yes: 53 in 2024-25 against 9 in 2023-24 (44 more).",
                                                               "9 authorities had", "53 authorities had"], []),
