@@ -607,6 +607,9 @@ class Reader:
         elif re.match(r"\W*(?:when\b|(?:which|what)\s+(?:month|year|date|day)\b)", text, re.I) \
                 and plan.answer_type not in ("date", "reason"):
             plan.answer_type = "date"  # "when did hull get its £90,000", "which month were the spot checks"
+        elif re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:define|definition\s+of|(?:the\s+)?meaning\s+of)\b",
+                      text, re.I) and plan.answer_type != "definition":
+            plan.answer_type = "definition"  # "define whole family working": what the term is, not a summary
         elif re.match(r"\W*who(?:['’]?s)?\s+(?:is|was|were|are)\b", text, re.I) \
                 and plan.answer_type in ("date", "number", "money", "percentage"):
             plan.answer_type = "person"  # "who was the minister when it moved to the DfE": a name, not the date

@@ -242,6 +242,7 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("when did hull get its £90,000", "text", "date"),
     ("which month were the 2024-25 spot checks", "text", "date"),
     ("What is Earned Autonomy?", "text", "definition"),
+    ("define whole family working", "text", "definition"),  # "define…" asks what it is, whatever else is read
     ("what's the weather like in london", "out_of_scope", "summary"),
     # "ur", "u" are "your", "you": an opinion asked for is no topic of the reports ("ur view" is no Hannah's views)
     ("honestly is early help better than social care? whats ur view", "out_of_scope", "yes_no"),
