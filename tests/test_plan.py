@@ -243,6 +243,8 @@ def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     ("which month were the 2024-25 spot checks", "text", "date"),
     ("What is Earned Autonomy?", "text", "definition"),
     ("define whole family working", "text", "definition"),  # "define…" asks what it is, whatever else is read
+    # a polite "can u tell me" around a question is no "tell me about…": the amount asked for
+    ("how much did kirklees get for its mental health project can u tell me", "text", "money"),
     ("what's the weather like in london", "out_of_scope", "summary"),
     # "ur", "u" are "your", "you": an opinion asked for is no topic of the reports ("ur view" is no Hannah's views)
     ("honestly is early help better than social care? whats ur view", "out_of_scope", "yes_no"),
