@@ -1135,9 +1135,10 @@ class Reader:
                 and not slots.has("area_nouns", text):
             plan.intent = "totals"  # "did england do better in 2024-25 than in 2023-24": the nation's, not councils'
         if plan.intent in ("filter", "count") and not plan.authorities and not region and plan.value is not None \
-                and plan.value_measure == "percentage" and slots.has("national_words", text) \
-                and not slots.has("area_nouns", text) and not plan.places_wanted:
-            plan.intent = "national_rate"  # "was england under 60% in 2023-24": the nation's share, not councils'
+                and slots.has("national_words", text) and not slots.has("area_nouns", text) and not plan.places_wanted:
+            # "was england under 60% in 2023-24", "england got 120,000 outcomes in 2024-25 right?": the nation's
+            # share or total, not councils'
+            plan.intent = "national_rate" if plan.value_measure == "percentage" else "totals"
         if plan.intent in ("national_rate", "totals") and not plan.subset and len(plan.regions) < 2 and (
                 slots.has("comparatives", text) or slots.has("change_words", text)):
             # ("the north east compared to the north west in 2024-25" compares the two that year)
