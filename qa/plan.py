@@ -822,7 +822,10 @@ class Reader:
             comparing = weighing and not names_own and plan.intent in ("follow_up", "lookup", "change", "text") \
                 and not (only_years and last.intent == "compare")
             if weighing and len(plan.authorities) == 1 and len(last.authorities) == 1 and \
-                    plan.authorities != last.authorities and slots.has("pronouns", plan.question):
+                    plan.authorities != last.authorities and (slots.has("pronouns", plan.question) or re.match(
+                        r"\W*(?:and\s+|so\s+)?(?:how\s+about\s+)?(?:compared?\s+(?:with|to)|vs\.?|versus|against)\b",
+                        plan.question, re.I)):
+                # ("and compared with kirklees?" after Calderdale's figures: the two side by side)
                 # "is that more than rotherham?" after Sheffield's figure: the two side by side
                 plan.intent, plan.authorities = "compare", last.authorities + plan.authorities
                 plan.said, keep_operation = last.said + plan.said, False  # ("how does that compare with bath")
@@ -1065,6 +1068,12 @@ class Reader:
                 and plan.intent in ("lookup", "totals", "national_rate", "average"):
             plan.intent, plan.subset = "average", region  # "avg percentage for london boroughs": the mean council's
             plan.measure = plan.measure or "percentage"
+        elif region and not region.startswith("not_") and not plan.authorities and not plan.follow_up \
+                and plan.intent in ("lookup", "totals", "national_rate") and slots.has("superlatives", text) \
+                and slots.first_key("measures", text) and len(found.regions) < 2:
+            # "whats the largest allocation in the north west": its councils ranked, not the region's total
+            plan.intent, plan.subset, plan.n = "rank", region, slots.count_number(text) or 1
+            plan.measure = slots.first_key("measures", text) or slots.first_key("order_measure", text)
         elif region and not plan.authorities and (plan.intent in ("lookup", "target", "national_rate", "change") or (
                 plan.intent == "rank" and not plan.follow_up and not slots.order(text))):
             plan.intent, plan.subset = "totals", region  # "how did the north east do overall", "yorkshire results"
@@ -1134,6 +1143,12 @@ class Reader:
         if plan.intent == "count_change" and not plan.authorities and not region and slots.has("national_words", text) \
                 and not slots.has("area_nouns", text):
             plan.intent = "totals"  # "did england do better in 2024-25 than in 2023-24": the nation's, not councils'
+        if plan.intent == "text" and not plan.authorities and not region and plan.years \
+                and set(plan.years) <= set(self.table_years) and plan.answer_type in ("number", "percentage") \
+                and slots.has("national_words", text) and slots.has("checking_cues", text) \
+                and not slots.has("text_topics", text):
+            # "…swears the national figure was 70% in 2024-25. what do the reports say?": England's row
+            plan.intent = "national_rate" if plan.answer_type == "percentage" else "totals"
         if plan.intent in ("filter", "count") and not plan.authorities and not region and plan.value is not None \
                 and slots.has("national_words", text) and not slots.has("area_nouns", text) and not plan.places_wanted:
             # "was england under 60% in 2023-24", "england got 120,000 outcomes in 2024-25 right?": the nation's

@@ -374,6 +374,7 @@ def test_cli_hostile_input(store):
     ("a colleague reckons sunderland hit 90% in 2023-24. seems high. what does the report actually say?",
      "Sunderland achieved"),
     ("my director says the national rate for 2023-24 was 75%. what do the reports say?", "61% of the national"),
+    ("the leader insists the national figure was 70% in 2024-25. what do the reports say?", "81% overall"),
 ])
 def test_the_question_inside_noise_is_answered(store, message, fact):
     from qa import ask

@@ -231,6 +231,8 @@ def test_change_between_years(ask):
     # a superlative of a table measure is a ranking, whether or not it says "council"; "furthest short" ranks
     # by shortfall, not every council under 100%
     ("whats the biggest allocation in the country", ["Greater Manchester (maximum 9,025"], []),
+    ("biggest allocation in the south west for 2023-24", ["among the South West authorities", "(maximum"],
+     ["summing Annex A"]),
     ("name the 3 councils that fell furthest short in 23/24", ["1. Greater Manchester (3,854 short"],
      ["authorities had percentage"]),
     # one council "against the national rate" in one year is that year's pair, not a change from the year before
@@ -439,6 +441,9 @@ def test_table_row_beside_place_outside(ask, question, facts):
      ["The authority with the lowest percentage", "among the Earned Autonomy areas", "1. Greater Manchester (47%"]),
     # only a year after two councils side by side: the same two, that year (not each one's change)
     (["solihull vs coventry 2023-24", "what about last year"], ["In 2024-25: Solihull achieved", "Coventry achieved"]),
+    # "and compared with X?" after one council's figures: the two side by side, that year
+    (["how did barnsley do in 24/25", "and compared with wakefield?"], ["In 2024-25: Barnsley achieved",
+                                                                      "Wakefield achieved"]),
 ])
 def test_follow_ups(ask, turns, facts):
     history = []
