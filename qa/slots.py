@@ -461,12 +461,17 @@ def money_for(text: str) -> str:
     """What an amount of money is asked for: "the budget for family hubs in 2025" -> "family hubs in"; "how
     much was spent on the send pilots" -> "send pilots"; "how much did each family hub get" -> "family hub"
     (up to three words; "" if none)."""
-    m = _MONEY_FOR.search(text) or _MONEY_TO.search(text)
+    m = _MONEY_FOR.search(text) or _MONEY_TO.search(text) or _MONEY_COST.search(text)
     return " ".join(m.group(1).lower().split()[:3]) if m else ""
 
 
 _MONEY_FOR = re.compile(r"\b(?:budgets?|funding|money|cash|costs?|spend|spent|spending|grants?)\s+(?:for|on|of)\s+"
                         r"(?:the\s+|a\s+|an\s+)?((?:[a-z][\w'’-]*\s*){1,3})", re.I)
+
+
+# "how much did the family voice project cost": what cost it
+_MONEY_COST = re.compile(r"\bhow\s+much\s+(?:money\s+)?(?:did|does|do|will|would|has|have)\s+(?:the\s+|a\s+|an\s+)?"
+                         r"((?:[a-z][\w'’-]*\s+){1,4}?)(?:cost|costs)\b", re.I)
 
 
 # "how much did each family hub get", "how much was hull awarded": who the money went to

@@ -472,6 +472,7 @@ def test_quote_marks_hold_only_report_text(ask, built):
     # "what's the cost of X" asks for money for X, every word of it: the peer support projects' £300,000 (data
     # maturity support) is no cost of the data survey
     ("what's the cost of running the data survey", "an amount of money for this"),
+    ("how much did the family voice project cost", "an amount of money for this"),  # not the peer support £300,000
     # a numbered stage must be the one the passage names: the reports give only the wave one pathfinders
     ("which councils are in wave two of the families first pathfinder", "anything on wave 2"),
     ("second wave pathfinder areas?", "anything on wave 2"),
