@@ -743,6 +743,12 @@ def _ordinary(word: str) -> bool:
             or (word.endswith("ies") and is_common_word(word[:-3] + "y")) or slots.has("informal", word))
 
 
+# Words that date a beginning besides the vocabulary's start_words: "since April 2015", "from July 2023", "was
+# announced in February 2023", "commissioned", "established".
+_STARTED = re.compile(r"\b(?:since|from|announced|commissioned|established|created|formed|opened|ran between|"
+                      r"running from|kicked off|got under way|underway)\b", re.I)
+
+
 def _lacks(plan: Plan, passages) -> str | None:
     """What the answer type needs that no passage has ("a figure for this", "a name"), or None.
 
@@ -854,6 +860,9 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "a date for this"  # (the time the reports give may be "in the coming months")
     if kind == "date" and "month" in plan.cues and not any(MONTH.search(t) for t in texts):
         return "the month for this"  # "which month were the spot checks": "In 2024-25 fifteen areas…" gives a year
+    if kind == "date" and "start_asks" in plan.cues and not any(
+            slots.has("start_words", t) or _STARTED.search(t) for t in texts):
+        return "when it started"  # "when did earned autonomy start": "In 2023/24, 15 … have EA status" is no start
     if any(p.introduces for p in passages):
         return None  # the sentence naming the person asked about says who they are
     if kind in ("person", "organisation") and not any(new_names(t, asked) for t in texts):

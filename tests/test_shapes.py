@@ -473,6 +473,8 @@ def test_quote_marks_hold_only_report_text(ask, built):
     # maturity support) is no cost of the data survey
     ("what's the cost of running the data survey", "an amount of money for this"),
     ("how much did the family voice project cost", "an amount of money for this"),  # not the peer support £300,000
+    # when something started needs a start: "In 2023/24, 15 local authorities have Earned Autonomy status" is none
+    ("when did earned autonomy start", "when it started"),
     # a numbered stage must be the one the passage names: the reports give only the wave one pathfinders
     ("which councils are in wave two of the families first pathfinder", "anything on wave 2"),
     ("second wave pathfinder areas?", "anything on wave 2"),
