@@ -8,6 +8,7 @@ rows or quoted report sentences.
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import asdict, dataclass, field, replace
 
@@ -242,8 +243,12 @@ def _claim_verdict(plan: Plan, rows: list[dict]) -> str:
     row = next((r for r in rows if r.get("authority") == plan.authorities[0] and r.get("year") == plan.years[0]), None)
     if row is None or plan.value_measure not in row:
         return ""
+    return _claim_said(round(row[plan.value_measure]) == round(plan.value))
+
+
+def _claim_said(right: bool) -> str:
     # (said of the claim, so that "she's wrong, isn't she?" is answered as plainly as "is that right?")
-    return "Yes, that's right." if round(row[plan.value_measure]) == round(plan.value) else "No, that's not right."
+    return "Yes, that's right." if right else "No, that's not right."
 
 
 def _national_claim_verdict(plan: Plan, row: dict) -> str:
@@ -251,13 +256,12 @@ def _national_claim_verdict(plan: Plan, row: dict) -> str:
     "england got 120,000 outcomes in 2024-25 right?"); "" for a measure England's row lacks."""
     if plan.value_measure not in ("percentage", "achieved", "max_outcomes"):
         return ""
-    rate = 100 * row["achieved"] / row["max_outcomes"] if plan.value_measure == "percentage" \
+    figure = 100 * row["achieved"] / row["max_outcomes"] if plan.value_measure == "percentage" \
         else row[plan.value_measure]
     if plan.comparator == "eq":
-        return "Yes, that's right." if round(rate) == round(plan.value) else "No, that's not right."
-    holds = {"gt": rate > plan.value, "ge": rate >= plan.value, "lt": rate < plan.value,
-             "le": rate <= plan.value}.get(plan.comparator)
-    return "" if holds is None else "Yes." if holds else "No."
+        return _claim_said(round(figure) == round(plan.value))
+    compare = getattr(operator, plan.comparator) if plan.comparator in ("lt", "le", "ge", "gt") else None
+    return "" if compare is None else "Yes." if compare(figure, plan.value) else "No."
 
 
 def _counts_verdict(plan: Plan, rows: list[dict]) -> str:
@@ -770,9 +774,9 @@ def _lacks(plan: Plan, passages) -> str | None:
     signed = any(p.signed for p in passages)  # a signature block names who signed (and so wrote) the section
     # (a body's role, "delivery partner", is what it does for the project: "run by Coram…" names them)
     body_role = plan.answer_type == "organisation" and slots.has("organisation_roles", plan.question)
-    said_stages = set().union(*(slots.stages(t) for t in texts))
-    if set(plan.stages) - said_stages:  # "the wave 2 pathfinder councils": not the wave one areas
-        return "anything on " + " or ".join(f"{noun} {n}" for noun, n in sorted(set(plan.stages) - said_stages))
+    unsaid = set(plan.stages) - set().union(*(slots.stages(t) for t in texts)) if plan.stages else set()
+    if unsaid:  # "the wave 2 pathfinder councils": not the wave one areas
+        return "anything on " + " or ".join(f"{noun} {n}" for noun, n in sorted(unsaid))
     if plan.title and plan.answer_type in ("person", "organisation") and not (signed and plan.title == "author") \
             and not body_role and not any(
             t[:5] == plan.title[:5] for p in passages for t in tokens(f"{p.text} {p.section}")):

@@ -450,11 +450,18 @@ _COUNTED = {"one": 1, "first": 1, "1st": 1, "two": 2, "second": 2, "2nd": 2, "th
 def stages(text: str) -> set[tuple[str, int]]:
     """The numbered stages a text names (vocabulary "stage_nouns"): "wave 2 pathfinders", "the second wave",
     "Wave one pathfinder areas" -> {("wave", 2)}, {("wave", 2)}, {("wave", 1)}."""
+    noun_first, count_first = _stage_patterns()
+    found = {(m.group(1), m.group(2)) for m in noun_first.finditer(text)}
+    found |= {(m.group(2), m.group(1)) for m in count_first.finditer(text)}
+    return {(noun.lower(), int(n) if n.isdigit() else _COUNTED[n.lower()]) for noun, n in found}
+
+
+@lru_cache(maxsize=None)
+def _stage_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """ "wave 2" and "second wave", built once from the vocabulary (stages() reads every passage quoted)."""
     nouns = "|".join(map(re.escape, vocabulary()["stage_nouns"]))
     counts = "|".join([r"\d", *_COUNTED])
-    found = {(m.group(1), m.group(2)) for m in re.finditer(rf"\b({nouns})\s+({counts})\b", text, re.I)}
-    found |= {(m.group(2), m.group(1)) for m in re.finditer(rf"\b({counts})\s+({nouns})\b", text, re.I)}
-    return {(noun.lower(), int(n) if n.isdigit() else _COUNTED[n.lower()]) for noun, n in found}
+    return re.compile(rf"\b({nouns})\s+({counts})\b", re.I), re.compile(rf"\b({counts})\s+({nouns})\b", re.I)
 
 
 def money_for(text: str) -> str:
