@@ -17,8 +17,8 @@ from index.vectors import StoreUnavailable
 from qa import llm, slots, suggest
 from qa.intents import is_common_word
 from qa.plan import CALENDAR, Plan
-from qa.shapes import (asked_words, cue_tokens, is_summary_section, new_names, not_names, read_on, report_changes,
-                       whole_report)
+from qa.shapes import (asked_words, cue_tokens, is_opening_section, is_summary_section, new_names, not_names, read_on,
+                       report_changes, whole_report)
 from qa.tabletool import TableQuery, TableTool, TableToolError, default_tool, listed
 
 # After a refusal's reason: one sentence on what the reports cover, with the years the store holds.
@@ -699,10 +699,10 @@ def _as_many_as_asked(passages, n: int) -> list:
 def _summary_answer(passages, on_topic: bool = False) -> Answer:
     """Key points as bullets, each quoted; a point from another section than the rest names its own."""
     lines = []
-    main = {}  # per report, the section most points come from: the first that is not the report's summary
-    for p in passages:
-        if p.year not in main or (main[p.year] != p.section and is_summary_section(main[p.year])):
-            main[p.year] = p.section
+    main = {}  # per report, the section the points are about: the first that is not the report's summary or
+    for p in passages:  # foreword, else its summary
+        sections = [q.section for q in passages if q.year == p.year]
+        main.setdefault(p.year, min(sections, key=lambda s: (is_summary_section(s) + 2 * is_opening_section(s))))
     for year in main:
         topic = main[year].split(" › ")[-1]
         lines.append(f"Key points of the {year} report" + (f" on {topic}:" if on_topic else ":"))

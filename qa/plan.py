@@ -1044,6 +1044,11 @@ class Reader:
         if plan.intent in ("totals", "national_rate", "average", "rank", "lookup") and not plan.authorities \
                 and plan.comparator and plan.value is not None and plan.share_of in slots.AREA_NOUNS:
             plan.intent = "filter"  # "what proportion of london boroughs were under 50%": those, as a share
+        elif plan.intent in ("totals", "national_rate") and not plan.authorities and plan.value is not None \
+                and plan.comparator in ("gt", "ge", "lt", "le", "between") \
+                and set(slots.AREA_NOUNS) & set(re.findall(r"\w+", text.lower())):
+            # "count of councils with an allocation of 2,000+": the councils past a threshold, not the sum of all
+            plan.intent = "count" if plan.answer_type == "number" else "filter"
         if plan.intent in ("filter", "count"):
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None and not (slots.has("table_words", text) or slots.has("full_marks", text)
@@ -1282,14 +1287,10 @@ class Reader:
             plan.value_measure = "percentage" if percent else named if named not in (None, "percentage") else "achieved"
         elif figures:
             value, start, end = figures[0]
-            before, after = text[max(0, start - 30):start], text[end:end + 20]
-            plan.value = value
-            trailing = slots.keys_found("comparators", after) & {"ge", "le"}  # "75% or above"
-            plan.comparator = (trailing.pop() if len(trailing) == 1 else None) \
-                or slots.nearest_key("comparators", before) or "eq"
-        elif counts := slots.compared_counts(text):
+            plan.value, plan.comparator = value, _comparator(text, start, end)
+        elif counts := slots.compared_counts(text) or slots.counted_figures(text):
             value, start, end = counts[0]
-            plan.value, plan.comparator = value, slots.nearest_key("comparators", text[max(0, start - 30):start])
+            plan.value, plan.comparator = value, _comparator(text, start, end)
             named = slots.first_key("measures", text)
             counted = re.match(r"\s*(?:successful\s+)?(?:family\s+)?(?:outcomes|families)\b", text[end:])
             # "over 2000 outcomes", "an allocation over 2000", "under 50 outcomes"; a bare "under 50" is a percentage
@@ -1399,6 +1400,17 @@ _NOT_PLACES = {"the", "supporting families", "annex a", "england", "english", "u
                "all", "each", "every", "annex", "table", "monday", "tuesday", "wednesday", "thursday", "friday",
                "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december", "team", "panel", "board", "meeting", "committee"}
+
+
+def _comparator(text: str, start: int, end: int) -> str:
+    """How the figure at text[start:end] is compared: by the words after it ("75% or above", "2,000+") or else
+    the nearest before it ("under 50%"); "eq" when none."""
+    after = text[end:end + 20]
+    if re.match(r"\s*\+", after):
+        return "ge"
+    trailing = slots.keys_found("comparators", after) & {"ge", "le"}
+    return (trailing.pop() if len(trailing) == 1 else None) \
+        or slots.nearest_key("comparators", text[max(0, start - 30):start]) or "eq"
 
 
 def _seen(before: list[str], named: list[str]) -> list[str]:

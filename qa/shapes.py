@@ -65,6 +65,10 @@ _SAYS_WHAT_BEFORE_IS = re.compile(r"^(?:This|It|That) (?:is|was|represents) (?:a
 _REFERS_BACK = re.compile(r"\b(?:this|these|it|its|they|their|both)\b", re.I)
 _REFERS_BACK_WORDS = 12
 _SUMMARY_HEADING = re.compile(r"summary|overview|key findings|highlights", re.I)
+# A report's opening section, whose first sentences state where the programme stands ("After 13 years of delivery,
+# the Supporting Families programme ended on 31 March 2025.").
+_OPENING_HEADING = re.compile(r"foreword|preface", re.I)
+OPENING_SENTENCES = 2
 _CONSEQUENCE = re.compile(r"^(?:That's why|That is why|This is why|As a result|So,|Therefore)", re.I)
 # A signature line: "Janet Daby MP: Minister for Children and Families, Department for Education".
 _SIGNATURE = re.compile(r"\b(?:MP|Minister|Secretary of State)\b")
@@ -387,6 +391,10 @@ def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], 
     here = _cause_kind(s.text)
     if here:
         picked = [at - 1, at] if at > 0 and (_CONSEQUENCE.match(s.text) or _CARRIES_ON.match(s.text)) else [at]
+        if picked[0] > 0 and len(picked) > 1 and _CARRIES_ON.match(texts[ids[picked[0]]]):
+            # "As a result, they implemented a Board…" after "They recognised this was not sustainable…":
+            # who "they" are and what "this" was is the sentence before that
+            picked.insert(0, picked[0] - 1)
         if same_paragraph and not _NEW_TOPIC.match(after):
             # the next sentence usually says more of the cause ("Support for parents is vital… Many parents
             # share anxiety…"); tuning set, reason answers: 66.7% without it, 69.7% with it
@@ -397,7 +405,10 @@ def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], 
         # "Most areas have a data warehouse … to bring data together" is that sentence's own purpose, not
         # this one's cause; "As recommended by …, this move will bring together…" is about this one
         after_kind = ""
-    return ([ids[at], ids[at + 1]], after_kind) if after_kind else ([], "")
+    if not after_kind:
+        return [], ""
+    picked = [at - 1, at, at + 1] if at > 0 and _CARRIES_ON.match(s.text) else [at, at + 1]
+    return [ids[i] for i in picked], after_kind
 
 
 def _cause_kind(text: str) -> str:
@@ -499,18 +510,25 @@ def _passage_of(retriever: HybridRetriever, ids: list[int], score: float) -> Pas
 
 
 def report_summary(retriever: HybridRetriever, year: str, points: int = SUMMARY_POINTS) -> list[Passage]:
-    """A report's headline points, one passage each, from its summary section (or its opening)."""
+    """A report's headline points, one passage each: the opening of its foreword, then its summary section's
+    points (or the opening of its first section)."""
     paths = retriever.sections(year)
     path = next((p for p in paths if _SUMMARY_HEADING.search(p)), None) or next(iter(paths[1:2] or paths), None)
     if path is None:
         return []
     ids = retriever.section_sentences(year, path)
     starts = [k for k, i in enumerate(ids) if retriever.sentence_text[i].startswith("•")] or list(range(len(ids)))
-    out = []
+    out = [_opening(retriever, year, p) for p in paths[:1] if p != path and is_opening_section(p)]
     for k in starts[:points]:
         picked = _point(retriever, ids, k)
         out.append(Passage(_join(retriever, picked), year, path, 1.0))
     return out
+
+
+def _opening(retriever: HybridRetriever, year: str, path: str) -> Passage:
+    """The first sentences of a report's foreword, where it says what the programme has done and where it stands."""
+    ids = retriever.section_sentences(year, path)
+    return Passage(_join(retriever, _paragraph_from(retriever, ids, ids[0], OPENING_SENTENCES)), year, path, 1.0)
 
 
 def signatures(plan, rankings: dict[str, list[SentenceHit]], retriever: HybridRetriever) -> list[Passage]:
@@ -714,6 +732,11 @@ def read_on(retriever: HybridRetriever, passage: Passage, most: int = READ_ON):
 def is_summary_section(path: str) -> bool:
     """A report's executive summary (or overview), as opposed to a section about one topic."""
     return bool(_SUMMARY_HEADING.search(path))
+
+
+def is_opening_section(path: str) -> bool:
+    """A report's foreword, whose opening leads its summary."""
+    return bool(_OPENING_HEADING.search(path))
 
 
 def is_signature(text: str) -> bool:

@@ -311,6 +311,8 @@ def find_years(text: str, store_years: list[str]) -> Years:
         if found.taken(m.start()):
             continue
         y = int(m.group(1))
+        if _COUNTS_THINGS.match(text[m.end():]) or _AT_LEAST_AT_MOST.match(text[m.end():]) or compared_counts(text[:m.end()])[-1:] == [(y, m.start(), m.end())]:
+            continue  # "2000 or more outcomes", "over 2000": a count
         ends = [s for s in store_years if int(s[:4]) + 1 == y]
         starts = [s for s in store_years if int(s[:4]) == y]
         if starts and _DATED_EVENT.match(text[m.end():]):
@@ -348,6 +350,8 @@ def _plausible_short(a: int, store_years: list[str], after: str) -> bool:
 # What a calendar year before it dates ("the 2024 data survey", "the 2023 collection"): a yearly exercise that
 # the report for the programme year starting then gives.
 _DATED_EVENT = re.compile(r"\s+(?:data\s+)?(?:survey|collection|self[- ]assessments?)\b", re.I)
+# "2000 families", "2000 successful outcomes": a number that counts, not a year ("2000 or more": below).
+_COUNTS_THINGS = re.compile(r"\s*(?:successful\s+)?(?:family\s+)?(?:outcomes|families)\b", re.I)
 
 # "since 2015", "from April 2012": history, not a year asked about.
 _EARLIER_CONTEXT = re.compile(r"\b(since|from|began|started|launched|back in|between)\b", re.I)
@@ -513,6 +517,16 @@ def compared_counts(text: str) -> list[tuple[float, int, int]]:
             value = 0.0 if m.group(1).lower() == "zero" else float(m.group(1).replace(",", ""))
             found.append((value, m.start(), m.end()))
     return found
+
+
+def counted_figures(text: str) -> list[tuple[float, int, int]]:
+    """(value, start, end) of each plain number with its comparison after it: "2,000+", "500 or more"."""
+    return [(float(m.group(1).replace(",", "")), m.start(), m.end()) for m in _COUNT.finditer(text)
+            if m.group(1).lower() != "zero" and _AT_LEAST_AT_MOST.match(text[m.end():])]
+
+
+# "+", "or more", "or fewer" after a figure
+_AT_LEAST_AT_MOST = re.compile(r"\s*(?:\+|or\s+(?:more|fewer|less|over|above|under|below|higher|lower)\b)", re.I)
 
 
 def count_number(text: str) -> int | None:

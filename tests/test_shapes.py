@@ -152,6 +152,9 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
                                                         "authority alone was leading"),
     # "what's behind…", "what caused…" ask why, as "why" does
     ("what's behind the delays areas had with somerset's data support", "financial, staffing and skills challenges"),
+    # "As a result, they implemented…" after "They recognised this…": who "they" are and what "this" was too
+    ("how come norfolk started an early help partnership board", "the local authority alone was leading"),
+    ("why did councils go for data apprenticeships", "investing in future skills for their workforce"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
@@ -219,6 +222,19 @@ def test_report_summary_is_cited_key_points(ask):
     for fact in ["77,203", "£181,645,127", "Dorset, Lincolnshire and Wolverhampton", "21 local authorities"]:
         assert fact in answer.text
     assert "2023-24 report › Executive Summary" in answer.text
+
+
+@pytest.mark.parametrize("question, opening", [
+    # a report summary opens with where its foreword says the programme stands
+    ("give me the gist of the 2024-25 report", "After 13 years of delivery, the Supporting Families programme "
+                                               "ended on 31 March 2025. In this time, 858,179"),
+    ("sum up the 2023-24 report", "Since April 2015, over 612,000 vulnerable families"),
+])
+def test_a_report_summary_opens_with_its_foreword(ask, question, opening):
+    answer = ask(question)
+    first = next(line for line in answer.text.splitlines() if line.startswith("- “"))
+    assert first.startswith(f"- “{opening}"), answer.text
+    assert re.search(r"\(Ministerial foreword[^)]*\)$", first, re.I)  # the point's own section, cited
 
 
 @pytest.mark.parametrize("question, year, fact", [

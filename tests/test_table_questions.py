@@ -68,6 +68,11 @@ def test_change_between_years(ask):
     ("Excluding Greater Manchester, which authority achieved the most outcomes in 2024-25?", ["Birmingham", "4,193"], ["6,685"]),
     ("How many authorities achieved 100% in 2024-25?", ["53 authorities"], []),
     ("How many authorities achieved 90% or more in 2023-24?", ["17 authorities"], []),
+    # a comparison written after the figure ("2,000+", "2000 or more"); a round number that counts is no year
+    ("count of councils with an allocation of 2,000+ in 2024-25?", ["8 authorities", "at least 2,000",
+                                                                    "Liverpool (2,154)"], ["Sheffield"]),
+    ("how many councils had 2000 or more outcomes funded in 2024-25", ["8 authorities", "Bradford (2,181)"], []),
+    ("which councils got 400 or fewer outcomes in 2024-25", ["at most 400", "Torbay (21)"], ["Birmingham"]),
     ("Which authority's percentage fell the most between 2023-24 and 2024-25?", ["Cumberland", "96%", "23%"], []),
     # "improvers", "fallers": people ranked by their change, five of them, the fallers from the bottom
     ("biggest improvers between the two years", ["1. Greater Manchester (3,443 → 6,685, +3,242)",
