@@ -543,6 +543,9 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     if missing:
         p = passages[0]
         other = _from_other_report(plan, retriever, places, avoid) if len(plan.years) == 1 else None
+        if other and topic_words and _coverage_share(topic_words, [other], retriever) \
+                < _coverage_share(topic_words, [p], retriever):
+            other = None  # of "when was Working Together 2023 published", not the SEND report "published in due course"
         if other:  # "how much funding did the programme get in 2024-25": only the 2023-24 report says, for 2023-24
             return _none(f"The {plan.years[0]} report doesn't give {missing}. The {other.year} report says "
                          f"({other.section}): {other.quoted()}")
@@ -859,11 +862,15 @@ def _lacks(plan: Plan, passages) -> str | None:
     # (the year in a law's name is not when anything happened: "the Welfare Reform and Work Act 2016", unless
     # the law is what is asked about)
     undated = texts if "law" in plan.cues else [re.sub(r"\bAct (?:19|20)\d\d\b", "Act", t) for t in texts]
+    # …nor is a year the question names itself: "when was Working Together 2023 published" is not dated by
+    # "Working Together 2023 also clarifies…"
+    named = "|".join(set(re.findall(r"\b(?:19|20)\d\d\b", plan.question)))
+    undated = [re.sub(rf"\b(?:{named})\b", "", t) for t in undated] if named else undated
+    if kind == "date" and "month" in plan.cues and not any(MONTH.search(t) for t in texts):
+        return "the month for this"  # "which month were the spot checks": "In 2024-25 fifteen areas…" gives a year
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:quarter|q[1-4])\b", t, re.I) or MONTH.search(t)
                                   or WHEN.search(t) for t in undated):
         return "a date for this"  # (the time the reports give may be "in the coming months")
-    if kind == "date" and "month" in plan.cues and not any(MONTH.search(t) for t in texts):
-        return "the month for this"  # "which month were the spot checks": "In 2024-25 fifteen areas…" gives a year
     if kind == "date" and "start_asks" in plan.cues and not any(
             slots.has("start_words", t) or _STARTED.search(t) for t in texts):
         return "when it started"  # "when did earned autonomy start": "In 2023/24, 15 … have EA status" is no start
@@ -871,7 +878,13 @@ def _lacks(plan: Plan, passages) -> str | None:
         return None  # the sentence naming the person asked about says who they are
     if kind in ("person", "organisation") and not any(new_names(t, asked) for t in texts):
         return "a name for this"
-    if kind == "person" and not any(_person_named(t, asked) for t in texts + [p.section for p in passages]):
+    # (a heading names a person by title, "Ministerial foreword – Felicity Buchan MP…"; its other capitalised
+    # words are headings', "Improving local practice")
+    # ("who runs the family voice work" is answered by who does, "Safe Lives"; "who at Ealing…", "the name of the
+    # researcher", "who is the data lead" ask for a person)
+    asks_person = plan.title or "person_asks" in plan.cues or re.search(r"\bnames?\b", plan.question, re.I)
+    if kind == "person" and asks_person and not any(_person_named(t, asked) for t in texts) \
+            and not any(_PERSON_TITLE.search(p.section) for p in passages):
         return "a person's name for this"
     if kind in ("list", "place", "organisation", "person") and plan.items_asked >= 2 and not plan.places_wanted and \
             max(_items_listed(t) for t in texts) < plan.items_asked:
@@ -908,11 +921,15 @@ def _items_listed(text: str) -> int:
     return len([part for part in re.split(r",|\band\b", series) if part.strip()]) if series else 0
 
 
+_PERSON_TITLE = re.compile(r"\b(?:MP|MPs|Minister|Secretary of State|Dr|Professor|Cllr|Councillor|Baroness|Lord|Dame|"
+                           r"Sir)\b")
+
+
 def _person_named(text: str, asked: set[str]) -> bool:
     """A person's name the question lacks: a title ("MP", "Minister", "Dr"), or one to three capitalised words,
     not opening a sentence, none of which names an organisation or a place ("Lauren", "Felicity Buchan";
     not "Northumberland County Council")."""
-    if re.search(r"\b(?:MP|MPs|Minister|Secretary of State|Dr|Professor|Cllr|Councillor|Baroness|Lord|Dame|Sir)\b", text):
+    if _PERSON_TITLE.search(text):
         return True
     # "and" joins the words of one name ("Community and Partnership Service" is one organisation)
     for m in re.finditer(r"(?<![.!?•]\s)(?<!^)\b[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,3}\b", text):
@@ -932,6 +949,7 @@ _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Fou
                        "Fund", "Project", "Team", "Network", "Office", "Board", "Agency", "Authority", "Authorities",
                        "Guide", "System", "Review", "Pathfinder", "Survey", "Plan", "Framework", "Hub", "Hubs",
                        "Health", "Care", "Education", "Housing", "Communities", "Levelling", "Up", "Accelerator",
+                       "Earned", "Autonomy",
                        "Data", "Outcome", "Outcomes", "Children", "Social", "Mental", "Voice", "Local", "National",
                        "England", "English", "Therapy", "Ecorys", "Coram", "Lead", "Practitioner", "Good", "Practice",
                        "Foreword", "Ministerial", "Executive", "Summary", "Introduction", "Chapter", "Annex", "Case",

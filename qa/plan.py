@@ -84,9 +84,10 @@ SUBSET_INTENTS = {"rank", "filter", "count", "totals", "average"}  # aggregates 
 # (change_words), "tell me about…" (overview_cues), "is it true…" (checking_cues), "better", "fewer"
 # (comparatives), "did X hit its target", "at 100%" (target_words, full_marks), "when…" (when_words), "start"
 # (start_words; "when did it start" start_asks), "the biggest grant" (grant_words), "summarise…", "the gist
-# of…" (summary_asks).
+# of…" (summary_asks), "who at Ealing…", "which person…" (person_asks).
 CUE_GROUPS = ("pronouns", "abbreviation_words", "change_words", "overview_cues", "checking_cues", "comparatives",
-              "target_words", "full_marks", "when_words", "start_words", "start_asks", "grant_words", "summary_asks")
+              "target_words", "full_marks", "when_words", "start_words", "start_asks", "grant_words", "summary_asks",
+              "person_asks")
 # Answer types only the reports' text can give: a follow-up asking for one after a table answer goes to the text.
 TEXT_TYPES = {"reason", "definition", "person", "organisation", "summary"}
 
@@ -569,6 +570,9 @@ class Reader:
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)
         plan.title = _title(text, person=plan.answer_type == "person")
+        if plan.answer_type == "person" and plan.title and (slots.has("organisation_types", plan.title)
+                                                           or slots.has("organisation_roles", plan.title)):
+            plan.answer_type = "organisation"  # "what's the name of the charity that ran family voice": a body
         named = _WHO_IS.search(text)
         person = next((g for g in named.groups() if g), "") if named else ""
         acronym = person.isupper() and len(person) > 1 and person.lower() in self.words_used  # "who are IFF?"
@@ -611,6 +615,8 @@ class Reader:
         elif re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:define|definition\s+of|(?:the\s+)?meaning\s+of)\b",
                       text, re.I) and plan.answer_type != "definition":
             plan.answer_type = "definition"  # "define whole family working": what the term is, not a summary
+        elif slots.has("person_asks", text) and plan.answer_type == "organisation":
+            plan.answer_type = "person"  # "who at Ealing council led the work": someone there, not the council
         elif re.match(r"\W*who(?:['’]?s)?\s+(?:is|was|were|are)\b", text, re.I) \
                 and plan.answer_type in ("date", "number", "money", "percentage"):
             plan.answer_type = "person"  # "who was the minister when it moved to the DfE": a name, not the date
@@ -1672,9 +1678,9 @@ def _title(text: str, person: bool = False) -> str | None:
         return "author"  # "who wrote the evaluation": only a passage naming its authors answers
     # "which senior civil servant was…" (a person asked for): the post is the last word before the verb
     m = m or person and re.match(r"\s*which\s+(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:is|was|are|were|did|does|has|had)\b", text, re.I)
-    # "what's the name of the civil servant who runs it": the last word before "who"
+    # "what's the name of the civil servant who runs it", "…of the data lead in hull": the last word before "who"
     m = m or person and re.match(r"\s*(?:what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of|name)\s+"
-                                 r"(?:the\s+|a\s+|an\s+)?(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:who|that|in\s+charge)\b",
+                                 r"(?:the\s+|a\s+|an\s+)?(?:[a-z]+\s+){0,2}?([a-z]+)(?:\s+(?:who|that|in|at|for|on|with|from)\b|\W*$)",
                                  text, re.I)
     if not m:
         return None

@@ -496,11 +496,29 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("second wave pathfinder areas?", "anything on wave 2"),
     # "no. of" is "number of", not an answer "No." ending a sentence
     ("no. of families helped by hull's mental health practitioner?", "a number of families"),
+    # "who at <a council>" asks for someone there; "Ealing Council, our delivery partner" is the council, and a
+    # heading's capitalised words ("Improving local practice") or "Earned Autonomy" are no one's name
+    ("who at Ealing council led the employment advisor work?", "a person's name"),
+    ("who at dorset runs the pathfinder", "a person's name"),
+    # "MH" is mental health, a part of the programme the tables don't count: Southwark's clinician saw families
+    # the report doesn't count, not its Annex A outcomes
+    ("southwark adult MH clinician, how many families did they see?", "a number of families"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
     answer = ask(question)
     assert answer.route == "none"
     assert f"The reports don't give {missing}" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    # a year the question names is part of what it asks about ("Working Together 2023"), not a date it is given
+    "what date was working together 2023 published?",
+    "what year did working together 2023 come out",
+])
+def test_a_year_the_question_names_does_not_date_it(ask, question):
+    answer = ask(question)
+    assert answer.route == "none" and "don't give a date for this" in answer.text, answer.text
+    assert "Working Together" in answer.text  # the nearest offered is about it, not another report's date
 
 
 def test_a_year_its_report_does_not_answer_gets_the_other_reports_figure_said_as_that_reports(ask):
