@@ -91,9 +91,11 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     ranking = rankings[best.chunk.meta["year"]]
     if terms and holds_terms(best):  # the shape is built from the SEND project's sentences, not the next project's
         ranking = [s for s in ranking if holds_terms(s)]
-    if plan.answer_type == "summary" and not terms and not plan.follow_up:
+    if (plan.answer_type == "summary" or plan.answer_type == "list" and not plan.places_wanted) and not terms \
+            and not plan.follow_up:
         # a topic's key points come from the section about it in either report: "summarise the mental health
-        # project" is the 2024-25 section headed with it, though a 2023-24 sentence naming it scores best
+        # project" is the 2024-25 section headed with it, though a 2023-24 sentence naming it scores best; and a
+        # list from either report's lead-in ("Two cases from each area … were looked at to consider:")
         ranking = sorted((s for r in rankings.values() for s in r), key=lambda s: s.score, reverse=True)
     shaped = shapes.shape(plan, best, ranking, retriever, find_places)
     if shaped:
@@ -212,8 +214,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             s.score += bonus if FIGURE.search(s.text) else -bonus
             if kind in _KIND_FIGURE and not _KIND_FIGURE[kind].search(s.text):
                 s.score -= bonus / 2  # "how much…": a £ amount; "what share…": a percentage
-            if counted and re.search(rf"(?:\b\d[\d,.]*|\b(?:{NUMBER_WORDS}|one))[\s-]+(?:\w+\s+)?"
-                                     rf"{re.escape(counted[:5])}", s.text, re.I):
+            if counted and _counts(s.text, counted):
                 s.score += bonus
             elif counted and counted not in shapes.AREA_WORDS and FIGURE.search(s.text):
                 s.score -= bonus / 2  # "how many families…": "five local areas" counts something else
@@ -295,9 +296,13 @@ def _passage(plan, hit: SentenceHit, ranked: list[SentenceHit], retriever: Hybri
             picked.update(range(hit.position + 1, len(sentences)))
         elif hit.position + 1 < len(sentences) and _CONTINUES.match(sentences[hit.position + 1]):
             picked.add(hit.position + 1)  # "…commonality in the challenges. These tended to focus on…"
-        elif plan.wants_figure and not FIGURE.search(hit.text) and hit.position + 1 < len(sentences) \
-                and FIGURE.search(sentences[hit.position + 1]) and not sentences[hit.position + 1].startswith("•"):
-            picked.add(hit.position + 1)  # the figure asked for is in the next sentence
+        elif plan.wants_figure and hit.position + 1 < len(sentences) and not sentences[hit.position + 1].startswith("•") \
+                and (not FIGURE.search(hit.text) and FIGURE.search(sentences[hit.position + 1])
+                     or plan.counted and not _counts(hit.text, plan.counted)
+                     and _counts(sentences[hit.position + 1], plan.counted)):
+            # the figure asked for is in the next sentence: "…fifteen areas were selected to be checked. 150 cases
+            # were looked at…" for "how many cases were checked"
+            picked.add(hit.position + 1)
         # A neighbouring sentence that scores nearly as well usually completes the answer.
         runner = next((s for s in ranked if s is not hit), None)
         if runner and runner.chunk.id == hit.chunk.id and abs(runner.position - hit.position) <= NEIGHBOUR_SPAN \
@@ -305,6 +310,12 @@ def _passage(plan, hit: SentenceHit, ranked: list[SentenceHit], retriever: Hybri
             picked.add(runner.position)
         text = " ".join(sentences[i] for i in sorted(picked) if i < len(sentences))
     return Passage(text.replace("• ", "") if meta["kind"] != "list" else text, meta["year"], meta["path"], hit.score)
+
+
+def _counts(text: str, counted: str) -> bool:
+    """The text has a figure counting the thing asked about ("150 cases", "two family support workers")."""
+    return bool(re.search(rf"(?:\b\d[\d,.]*|\b(?:{NUMBER_WORDS}|one))[\s-]+(?:\w+\s+)?{re.escape(counted[:5])}",
+                          text, re.I))
 
 
 def _same_topic(a: SentenceHit, b: SentenceHit) -> bool:

@@ -615,6 +615,9 @@ class Reader:
         elif re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:define|definition\s+of|(?:the\s+)?meaning\s+of)\b",
                       text, re.I) and plan.answer_type != "definition":
             plan.answer_type = "definition"  # "define whole family working": what the term is, not a summary
+        elif plan.answer_type in ANSWER_TYPES_WANTING_FIGURES and not (authorities or slots.has("table_words", text)) \
+                and re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:sum\s+up|summari[sz]e|recap)\b", text, re.I):
+            plan.answer_type = "summary"  # "sum up how the spot checks went": key points, not one figure
         elif slots.has("person_asks", text) and plan.answer_type == "organisation":
             plan.answer_type = "person"  # "who at Ealing council led the work": someone there, not the council
         elif re.match(r"\W*who(?:['’]?s)?\s+(?:is|was|were|are)\b", text, re.I) \

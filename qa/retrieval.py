@@ -66,6 +66,8 @@ def stem(word: str) -> str:
         return word[:-4]  # "evaluated" meets "evaluation", "allocated" "allocation" ("updated" stays "updat")
     for suffix in _SUFFIXES:
         if len(word) - len(suffix) >= 3 and word.endswith(suffix) and not word.endswith("ss"):
+            if suffix == "es" and len(word) == 5:  # "cases" meets "case", "rates" "rate" (not "cas", "rat")
+                return word[:-1]
             word = word[: -len(suffix)]
             if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsf":
                 word = word[:-1]  # "running" -> "run"

@@ -625,7 +625,7 @@ def bulleted_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever
     leads into bullets naming the things asked for ("The main findings of this year's survey are set out
     below:"), with all its bullets and the sentences that carry them on."""
     asked = _asked_plurals(plan, keep_cues=True)  # ("the main findings" are what such a list is of)
-    if not asked:
+    if not asked and not plan.places_wanted and plan.answer_type != "list":
         return None
     texts, meta = retriever.sentence_text, retriever.sentence_meta
     for hit in [best] + [s for s in ranked[:LIST_DEPTH] if s is not best]:
@@ -637,10 +637,18 @@ def bulleted_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever
             # the bullets, with the sentences that carry one on, to the end of the lead-in's paragraph
             items = list(itertools.takewhile(lambda i: meta[i]["chunk_id"] == meta[ids[k]]["chunk_id"]
                                              and not texts[i].rstrip().endswith(":"), ids[k + 1:]))
-            if sum(texts[i].startswith("•") for i in items) >= 2 and asked & set(tokens(texts[ids[k]])):
+            lead = set(tokens(texts[ids[k]]))
+            if sum(texts[i].startswith("•") for i in items) >= 2 and (asked & lead or _shared(plan, lead) >= 2):
                 return Passage("\n".join([texts[ids[k]], *(texts[i] for i in items)]), hit.chunk.meta["year"],
                                hit.chunk.meta["path"], hit.score)
     return None
+
+
+def _shared(plan, lead: set[str]) -> int:
+    """How many of the question's words (of four letters or more) a lead-in says, as a stem of one or the other:
+    "what did they look at in each case" and "Two cases from each area … were looked at to consider:"."""
+    asked = {w for w in tokens(plan.search_text) if len(w) > 3}  # (not "two", "new")
+    return sum(any(w.startswith(t) or t.startswith(w) for t in lead) for w in asked)
 
 
 def headed_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever) -> Passage | None:

@@ -267,6 +267,17 @@ def test_a_summary_gives_as_many_points_as_asked(ask, question, points, first):
     assert len(re.findall(r"^- “", answer.text, re.M)) == points
 
 
+@pytest.mark.parametrize("question, fact", [
+    # "sum up how X went" asks for key points, not one figure
+    ("sum up how the spot checks went in the final year", "In 2024-25 fifteen areas were selected to be checked."),
+    ("can you summarise how the 2024 data survey went", "Less than half of areas (44%)"),
+])
+def test_a_summary_asked_of_how_something_went_is_key_points(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and answer.text.startswith("Key points of the 2024-25 report"), answer.text
+    assert fact in answer.text
+
+
 def test_a_topic_asked_for_in_brief_is_its_key_points(ask):
     answer = ask("what did the 2023 data survey find about data sharing, in brief")  # ("in brief": a summary)
     assert answer.text.startswith("Key points of the 2023-24 report on Data Survey:"), answer.text
@@ -656,6 +667,11 @@ def test_the_difference_between_two_terms_is_an_overview_of_the_first(ask, quest
       "• About half of areas (52%) give practitioners access to data in some form."]),
     ("what are the markers for earned autonomy", "The following markers underpin the criteria to become an EA area:",
      ["• Comfortably exceeding minimum numbers", "• Strong evidence of family voice informing service delivery."]),
+    # the lead-in says what the question asks in its own words ("look at", "case"), in either report: the 2024-25
+    # report's "spot check" sentence scores better but lists nothing
+    ("what did the spot checks look at in each case",
+     "Two cases from each area submitted using the new framework were looked at to consider:",
+     ["• reason for referral", "• evidence used to identify needs and outcomes"]),
 ])
 def test_a_list_the_reports_set_out_in_bullets_comes_whole(ask, question, lead, items):
     """The sentence that leads into the bullets, then every bullet (with the sentences that carry one on)."""
