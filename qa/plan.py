@@ -272,7 +272,7 @@ class Reader:
         asking = {w for p in phrases for w in re.findall(r"[a-z]+", str(p).lower())
                   if len(w) >= SPELL_SHORT and w not in informal}
         self._spellings = sorted(set(words) | said | asking) if words else []
-        phrases += [p for key, group in slots.vocabulary()["regions"].items() if key != "_about" for p in group]
+        phrases += [p for key, group in slots.vocabulary()["regions"].items() if not key.startswith("_") for p in group]
         self._known = set(self._spellings) | {w for p in phrases for w in re.findall(r"[a-z]+", str(p).lower())}
 
     # ------------------------------------------------------------ slots
@@ -335,7 +335,7 @@ class Reader:
                     key = f"not_{key}"  # "top councils outside london", "excluding the north east"
                 masked = masked[:start] + "AREA" + masked[end:]
             named = [key] if key else []
-            while len(named) < len(slots.regions()) and (more := slots.earliest_match("regions", masked)):
+            while len(named) < len(slots.area_sets()) and (more := slots.earliest_match("regions", masked)):
                 named.append(more[0])  # "did london do better than the north west": both
                 masked = masked[:more[1]] + "AREA" + masked[more[2]:]
             found = Slots(matches, outside, years, masked, key, list(dict.fromkeys(named)))
@@ -1242,7 +1242,7 @@ class Reader:
             plan.decline = (f"The outcome tables give, for each authority and year, the outcomes achieved, the maximum "
                             f"funded and the percentage; they don't give “{absent.group()}” figures.")
             return
-        if plan.route == "table" and not plan.authorities and not outside:
+        if plan.route == "table" and not plan.authorities and not outside and not plan.subset:
             unknown = self._unknown_name(text)
             if unknown:
                 suggestions = self.resolver.suggest(unknown)
@@ -1264,7 +1264,7 @@ class Reader:
                 and plan.wants_figure:
             # the reports' text gives no region's figures ("how much funding did the north east get"); it names
             # councils, so "which yorkshire councils were in the SEND project" is still searched
-            name = slots.regions()[region.removeprefix("not_")][0]
+            name = slots.area_sets()[region.removeprefix("not_")][0]
             plan.decline = (f"The reports say nothing about the {name} as a region; they give outcome figures for "
                             f"each authority (Annex A), which can be added up by region: ask, for example, “How did "
                             f"the {name} do in {self.table_years[-1]}?”")

@@ -50,6 +50,18 @@ def regions() -> dict[str, tuple[str, list[str]]]:
     return {name.lower().replace(" ", "_"): (name, members) for name, members in places().get("regions", {}).items()}
 
 
+@lru_cache(maxsize=1)
+def groups() -> dict[str, tuple[str, list[str]]]:
+    """{"south_yorkshire": ("South Yorkshire", [Annex A authority, ...]), ...}: the other groups of places.json
+    (metropolitan counties, combined authority areas), under the keys vocabulary.json's "regions" words use."""
+    return {name.lower().replace(" ", "_"): (name, members) for name, members in places().get("groups", {}).items()}
+
+
+def area_sets() -> dict[str, tuple[str, list[str]]]:
+    """The regions and the other groups: every set of authorities a question can narrow an aggregate to."""
+    return {**regions(), **groups()}
+
+
 def phrase_pattern(phrases) -> re.Pattern:
     """One regex for a list of words and phrases, longest first, matched at word edges."""
     alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)

@@ -38,6 +38,10 @@ SUBSETS: dict[str, str] = {
     **{f"not_{key}": "authorities outside London" if key == "london" else
        f"authorities outside the {name} (by English region, a grouping the reports don't use)"
        for key, (name, _) in slots.regions().items()},
+    # …and its other groups ("the South Yorkshire councils")
+    **{key: f"{name} authorities (a grouping the reports don't use)" for key, (name, _) in slots.groups().items()},
+    **{f"not_{key}": f"authorities outside {name} (a grouping the reports don't use)"
+       for key, (name, _) in slots.groups().items()},
 }
 COMPARATOR_WORDS = {"lt": "under", "le": "at most", "eq": "exactly", "ge": "at least", "gt": "over"}
 # "between 90% and 99%": comparator "between", with the range's bottom as value and its top as upper
@@ -339,7 +343,7 @@ class TableTool:
         if subset == "earned_autonomy":
             sql += " AND authority IN (SELECT authority FROM annex WHERE earned_autonomy_marker = 1)"
         elif subset in SUBSETS:  # a region, or outside one ("not_london")
-            members = slots.regions()[subset.removeprefix("not_")][1]
+            members = slots.area_sets()[subset.removeprefix("not_")][1]
             if subset.startswith("not_"):
                 sql += f" AND authority NOT IN ({', '.join('?' * len(members))})"
             else:
@@ -534,6 +538,10 @@ class TableTool:
             verdict = "" if asked not in slots.regions() else "Yes: " if slots.regions()[asked][0] == region else (
                 f"No: {name} is not in {the(slots.regions()[asked][0])}; ")
             text = f"{verdict}{name} is in {the(region)} (by English region, a grouping the reports don't use)."
+            if asked in slots.groups():  # "is sheffield in south yorkshire"
+                group, members = slots.groups()[asked]
+                text = (f"{'Yes' if name in members else 'No'}: {name} is {'' if name in members else 'not '}one of the "
+                        f"{group} authorities ({listed(members)}; a grouping the reports don't use). " + text)
         rows = self._row(name, year)
         return TableResult(text, rows, [_annex_source(year, rows)])
 
@@ -544,9 +552,9 @@ class TableTool:
         those regions (keys of slots.regions()) when given ("did london do better than the north west")."""
         measure, year = self._measure(measure), self._year(year)
         rows = []
-        for key, (name, _) in slots.regions().items():
+        for key, (name, _) in (slots.area_sets() if only else slots.regions()).items():
             if only and key not in only:
-                continue
+                continue  # ("south yorkshire vs west yorkshire": those groups; "each region": the regions)
             r = self.totals(year, key).rows[0]
             rows.append({"region": name, "year": year, "authorities": r["authorities"], "achieved": r["achieved"],
                          "max_outcomes": r["max_outcomes"],
@@ -559,7 +567,8 @@ class TableTool:
         listing = "; ".join(f"{i}. {r['region']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         word = "highest" if order == "top" else "lowest"
         what = "share of the allocation achieved" if share else MEASURES[measure]
-        text = (f"By English region (a grouping the reports don't use; Annex A rows summed per region), the "
+        kind = "English region" if all(key in slots.regions() for key in only or []) else "group of authorities"
+        text = (f"By {kind} (a grouping the reports don't use; Annex A rows summed per {kind.split(' of ')[0]}), the "
                 f"{word} {what} in {year} first: {listing}.")
         return TableResult(text, rows, [_annex_source(year, rows)],
                            chart={"x": "region", "y": "percentage", "kind": "bar"})
@@ -777,7 +786,7 @@ class TableTool:
             return results
         if op == "totals":
             results = [self.totals(y, q.subset) for y in years]
-            if q.subset in slots.regions():  # a region: which authorities it counts
+            if q.subset in slots.area_sets():  # a region or group: which authorities it counts
                 return results + [self.members(q.subset, years)]
             if q.subset:
                 return results

@@ -489,6 +489,34 @@ def test_regions_name_annex_a_authorities(tool):
     assert len(members) == len(set(members)) and set(members) == names, set(members) ^ names
 
 
+def test_groups_name_annex_a_authorities(tool):
+    """The other groups (metropolitan counties, combined areas: places.json "groups") name Annex A authorities."""
+    from qa import slots
+
+    names = {row["authority"] for row in tool.all_rows()}
+    for group, (_, members) in slots.groups().items():
+        assert set(members) <= names and len(members) == len(set(members)) >= 2, (group, set(members) - names)
+
+
+@pytest.mark.parametrize("question, said", [
+    # a group people name (a metropolitan county, a combined area, a county of unitaries): its rows summed
+    ("combined outcomes achieved by the 4 South Yorkshire councils in 2024-25?",
+     "the 4 South Yorkshire authorities (a grouping the reports don't use) achieved 3,975 successful family "
+     "outcomes of 4,266 funded"),
+    ("add up the six Berkshire unitaries for 24/25 pls", "achieved 1,133 successful family outcomes of 1,365 funded"),
+    ("Tees Valley's five councils in 2023-24: combined outcomes and overall %?", "1,034 successful family outcomes "
+                                                                                 "of 1,797 funded (58% overall"),
+    ("is sheffield in south yorkshire", "Yes: Sheffield is one of the South Yorkshire authorities (Barnsley, Doncaster, "
+                                        "Rotherham and Sheffield"),
+    ("south yorkshire vs west yorkshire 2024-25", "By group of authorities"),
+    # an authority named after one ("West Berkshire") is that authority
+    ("how did west berkshire do in 2024-25", "West Berkshire achieved 104 successful family outcomes in 2024-25"),
+])
+def test_a_group_of_authorities_is_its_rows(ask, question, said):
+    answer = ask(question)
+    assert answer.route == "table" and said in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question, said", [
     ("which region is hampshire in", "Hampshire is in the South East (by English region, a grouping the reports don't use)"),
     ("is hampshire in the north west", "No: Hampshire is not in the North West; Hampshire is in the South East"),
