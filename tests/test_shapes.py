@@ -155,6 +155,9 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     # "As a result, they implemented…" after "They recognised this…": who "they" are and what "this" was too
     ("how come norfolk started an early help partnership board", "the local authority alone was leading"),
     ("why did councils go for data apprenticeships", "investing in future skills for their workforce"),
+    # a cause a little lower in the best sentence's own section: not the award, which gives no reason
+    ("why did southwark focus its SEND link worker on just two areas", "due to the high level of need in the "
+                                                                      "localities"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
