@@ -438,9 +438,10 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         who = ", ".join(plan.authorities)
         return _none(f"The reports don't say this about {who}.")  # the suggestions offer its outcome figures
     # The passage must share a content word with the question beyond the place it names: a Leeds
-    # sentence about SEND does not answer how many children were in care in Leeds.
+    # sentence about SEND does not answer how many children were in care in Leeds. (Not a word that names no
+    # topic, vocabulary light_words: "got", "overall", "things"; "what was norfolk like before…" asks about Norfolk.)
     def content(text: str) -> set[str]:
-        return ((set(tokens(text)) & retriever.vocabulary) - YEAR_TOKENS - set(tokens(_LIGHT_WORDS))
+        return ((set(tokens(text)) & retriever.vocabulary) - YEAR_TOKENS - cue_tokens("light_words")
                 - {t for n in places for t in tokens(n)})
 
     asked = content(plan.search_text)
@@ -782,7 +783,8 @@ def _lacks(plan: Plan, passages) -> str | None:
         return "anything on " + " or ".join(f"{noun} {n}" for noun, n in sorted(unsaid))
     if plan.title and plan.answer_type in ("person", "organisation") and not (signed and plan.title == "author") \
             and not body_role and not any(
-            t[:5] == plan.title[:5] for p in passages for t in tokens(f"{p.text} {p.section}")):
+            t[:5] == plan.title[:5] and abs(len(t) - len(plan.title)) <= 2  # (an "author" is no "authority")
+            for p in passages for t in tokens(f"{p.text} {p.section}")):
         return "a name for this"  # "who is the director…": no passage speaks of a director
     if "abbreviation_words" in plan.cues:
         short = topic(plan.question, "definition_words", "abbreviation_words")
@@ -986,10 +988,6 @@ _SHARE = r"\d\s?%|per ?cent"
 
 
 # Words that carry no topic of their own ("How much did Kirklees get?").
-_LIGHT_WORDS = ("get gets got receive received receives give gives given gave make made take took use used go went "
-                "overall total altogether cumulative ever like thing things stuff")
-# (and the words for "all of it": "how many overall"; "things" that name nothing: "the things to work on";
-# "what was norfolk like before…" asks about Norfolk, not likeness)
 
 
 def _mentions_authority(text: str, name: str, said: str) -> bool:

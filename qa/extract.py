@@ -167,6 +167,7 @@ _STARTED = re.compile(r"\bsince (?:(?:january|february|march|april|may|june|july
                       r"december) )?(?:19|20)\d\d\b|\b(?:began|started|launched|introduced|was set up)\b", re.I)
 # A span of years a running total covers: "from April 2012 to March 2025", "Since April 2015".
 _RUNNING = re.compile(r"\b(?:from|since|between) (?:[a-z]+ )?(?:19|20)\d\d\b", re.I)
+_ONE_YEAR = re.compile(r"\b(?:in|for|during) (?:20\d\d[-/]\d\d|the year)\b", re.I)  # "…outcomes in 2024-25"
 WHEN = re.compile(r"\b(january|february|march|april|may(?= 20\d\d)|june|july|august|september|october|november|"
                    r"december|20\d\d|quarter|(?:in )?the coming (?:months|weeks|year)|later this year|next year)\b",
                    re.I)  # ("may" only before a year: "how and why this may differ" holds no date)
@@ -218,8 +219,10 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
                 s.score += bonus
             elif counted and counted not in shapes.AREA_WORDS and FIGURE.search(s.text):
                 s.score -= bonus / 2  # "how many families…": "five local areas" counts something else
-        if plan.cumulative and wants_number and FIGURE.search(s.text) and _RUNNING.search(s.text):
-            s.score += bonus  # "all-time outcomes": the figure over the programme's years, not one year's
+        if plan.cumulative and wants_number and FIGURE.search(s.text):
+            # "all-time outcomes": the figure over the programme's years, not one year's ("…achieved successful
+            # family outcomes in 2024-25")
+            s.score += bonus if _RUNNING.search(s.text) else -bonus if _ONE_YEAR.search(s.text) else 0
         if wants_date:
             s.score += bonus if MONTH.search(s.text) else bonus / 2 if WHEN.search(s.text) else -bonus
             if asks_start and _STARTED.search(s.text):

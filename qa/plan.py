@@ -851,7 +851,7 @@ class Reader:
             elif comparing and len(seen) >= 2:
                 plan.intent, plan.authorities, plan.said = "compare", seen[-2:], seen[-2:]  # "which was better?"
                 keep_operation = False
-            merged = replace(last, question=plan.question, search_text=plan.question, follow_up=True, decline=None,
+            merged = replace(last, question=plan.question, search_text=plan.search_text, follow_up=True, decline=None,
                              share_of=plan.share_of, rate_of=plan.rate_of, age_of=plan.age_of,
                              year_note="", outside_place=None, years_outside=[],
                              years_seen=sorted(set(last.years_seen) | set(last.years)))
@@ -906,6 +906,11 @@ class Reader:
                 merged.intent, merged.authorities = "lookup", list(dict.fromkeys(context.answer_authorities))
                 if slots.has("progress_words", plan.question) and not years.named:
                     merged.intent, merged.years = "change", list(self.table_years)  # "did any of them improve?"
+            if not merged.authorities and not years.named and slots.has("cumulative_words", plan.question):
+                # "and in total over the whole programme?" after 2024-25's total: the running total, found with
+                # the words of the question it follows, not that year's
+                merged.years = []
+                merged.search_text = f"{plan.search_text} {_without_years(last.search_text, self.years)}"
             if plan.measure and plan.measure != "achieved" or re.search(r"achiev", plan.question, re.I):
                 merged.measure = plan.measure or merged.measure
             if plan.intent == "target" and merged.authorities:
@@ -956,8 +961,7 @@ class Reader:
                     plan.authorities, plan.said, names = list(last.authorities), list(last.said), ""
                 before = last.search_text
                 if years.named or years.relative:  # "and the 23/24 one?": the earlier question's years give way
-                    for start, end in sorted(slots.find_years(before, self.years).spans, reverse=True):
-                        before = before[:start] + before[end:]
+                    before = _without_years(before, self.years)
                 if plan.authorities:  # "what about kirklees?" after Hull: Kirklees takes Hull's place
                     for name in set(last.said) - set(plan.said):
                         before = re.sub(rf"\b{re.escape(name.strip())}(?:['’]s)?\b", " ", before, flags=re.I)
@@ -1409,6 +1413,13 @@ _NOT_PLACES = {"the", "supporting families", "annex a", "england", "english", "u
                "all", "each", "every", "annex", "table", "monday", "tuesday", "wednesday", "thursday", "friday",
                "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december", "team", "panel", "board", "meeting", "committee"}
+
+
+def _without_years(text: str, store_years: list[str]) -> str:
+    """The text with the programme years it names taken out."""
+    for start, end in sorted(slots.find_years(text, store_years).spans, reverse=True):
+        text = text[:start] + text[end:]
+    return text
 
 
 def _comparator(text: str, start: int, end: int) -> str:

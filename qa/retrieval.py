@@ -64,6 +64,8 @@ def stem(word: str) -> str:
     word = _irregular().get(word, word)  # "spent" is "spend", "paid" "pay"
     if word.endswith("ated") and len(word) >= 9:
         return word[:-4]  # "evaluated" meets "evaluation", "allocated" "allocation" ("updated" stays "updat")
+    if word.endswith("ies") and len(word) >= 6:
+        return word[:-3] + "y"  # "families" meets "family", "authorities" "authority"
     for suffix in _SUFFIXES:
         if len(word) - len(suffix) >= 3 and word.endswith(suffix) and not word.endswith("ss"):
             if suffix == "es" and len(word) == 5:  # "cases" meets "case", "rates" "rate" (not "cas", "rat")

@@ -104,7 +104,9 @@ AREA_WORDS = {"areas", "councils", "authorities", "las", "places", "local", "one
 def rarest_topic(plan, retriever: HybridRetriever) -> str | None:
     """The question's rarest word in the reports beyond the places it asks for ("pathfinder" in "which areas
     are in the pathfinder", "therapy" in "list the councils in the family therapy trial")."""
-    topic = {t for t in tokens(" ".join(asked_words(plan))) if retriever.chunk_count(t)} - set(tokens(" ".join(AREA_WORDS)))
+    # (not a word that names no topic, vocabulary light_words: "which councils were given earned autonomy")
+    topic = {t for t in tokens(" ".join(asked_words(plan))) if retriever.chunk_count(t)} - set(tokens(" ".join(AREA_WORDS))) \
+        - cue_tokens("light_words")
     return min(topic, key=retriever.chunk_count) if topic else None
 
 
@@ -595,8 +597,12 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
         return not rarest or rarest in retriever.text_tokens(said)
 
     for hit in [best] + [s for s in ranked[:SECTION_DEPTH] if s is not best]:
-        for i in retriever.by_chunk.get(hit.chunk.id, []):
-            if len(others(retriever.sentence_text[i])) >= wanted and on_topic(hit, best_id(retriever, hit), i):
+        ids = retriever.by_chunk.get(hit.chunk.id, [])
+        for k, i in enumerate(ids):
+            # the topic is in the naming sentence or the one it follows ("…awarded six areas Earned Autonomy (EA)
+            # status. These are Dorset, …"), not only in the hit: "Wave one pathfinder areas are Dorset,
+            # Lincolnshire and Wolverhampton" is in the bullet before the Earned Autonomy one
+            if len(others(retriever.sentence_text[i])) >= wanted and on_topic(hit, *ids[max(0, k - 1):k + 1]):
                 lead = [best_id(retriever, hit)] if best_id(retriever, hit) != i else []
                 return _quote(retriever, hit, sorted(lead + [i]))
         year, path = hit.chunk.meta["year"], hit.chunk.meta["path"]

@@ -36,7 +36,8 @@ def test_answers_with_citation(ask, question, facts, year, section):
                                    ("collected", "collect"), ("running", "run"), ("evaluated", "evaluation"),
                                    ("allocated", "allocation"), ("updated", "update"), ("spent", "spending"),
                                    ("paid", "pay"), ("led", "leading"), ("wrote", "writing"),
-                                   ("case", "cases"), ("rate", "rates"), ("date", "dates")])
+                                   ("case", "cases"), ("rate", "rates"), ("date", "dates"), ("family", "families"),
+                                   ("authority", "authorities")])
 def test_forms_of_a_word_share_one_stem(words):
     from qa.retrieval import stem
 

@@ -570,6 +570,9 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     # "and was it…?" asks a question of its own about the council, in any report, not the table's year again
     ("how did wolverhampton do last year", "and was it one of the first pathfinders?",
      "Wave one pathfinder"),
+    # the running total asked after a year's: the programme's, not that year's again
+    ("how many families were helped to a successful outcome in 2024-25?", "and in total over the whole programme?",
+     "The programme has now achieved 858,179 successful family outcomes from April 2012 to March 2025."),
 ])
 def test_text_follow_up_asks_about_what_was_just_said(ask, first, follow_up, fact):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
@@ -587,6 +590,24 @@ def test_text_follow_up_asks_about_what_was_just_said(ask, first, follow_up, fac
 def test_whether_one_area_has_earned_autonomy(ask, question, said):
     answer = ask(question)
     assert answer.text.startswith(said), answer.text
+
+
+@pytest.mark.parametrize("question", [
+    # "given" names no topic: the sentence naming the areas is found by "earned autonomy", not by "given"
+    "which councils were given earned autonomy in 2023-24?",
+    "which six areas were awarded earned autonomy",
+])
+def test_the_areas_awarded_earned_autonomy_are_named(ask, question):
+    answer = ask(question)
+    assert answer.route == "documents" and "Dorset, Hertfordshire, Lancashire, Norfolk, Somerset and Wolverhampton" \
+        in answer.text, answer.text
+    assert "Wave one pathfinder" not in answer.text  # (the bullet before the Earned Autonomy one, about another thing)
+
+
+def test_a_running_total_is_not_one_years(ask):
+    answer = ask("how many families were helped to a successful outcome in total over the whole programme?")
+    assert "858,179 successful family outcomes from April 2012 to March 2025" in answer.text
+    assert "104,761 families have achieved successful family outcomes in 2024-25" not in answer.text
 
 
 def test_is_it_one_of_them_checks_the_areas_just_quoted(ask):
