@@ -665,6 +665,8 @@ class Reader:
         ranked = [(i, p) for i, p in prediction.ranked if i in allowed]
         total = sum(p for _, p in ranked) or 1.0
         plan.intent, plan.confidence = ranked[0][0], ranked[0][1] / total
+        if plan.intent in TABLE_INTENTS and plan.counted in ("years", "yrs", "times", "months", "weeks"):
+            plan.intent = "text"  # "how many years in a row did norfolk hit 100%": the tables hold two years
 
         if follow and last is not None:
             plan = self._continue(plan, last, context, years, prediction.intent == "follow_up")
@@ -937,6 +939,11 @@ class Reader:
             if merged.intent in NEEDS_AUTHORITY and not merged.authorities:
                 merged.intent = "follow_up"
             return merged
+        if plan.intent == "follow_up" and last.route == "documents" and names_own and (years.named or years.relative):
+            # "how did the lancashire one do in 2024-25 then?" after the Earned Autonomy areas: its row
+            plan.intent = "lookup"
+            self._set_years(plan, years, last)
+            return plan
         # A text follow-up is searched with the words of what it follows.
         if plan.intent in ("follow_up", "text") or not own_table:
             if plan.intent == "follow_up":
@@ -965,6 +972,12 @@ class Reader:
                 if plan.authorities:  # "what about kirklees?" after Hull: Kirklees takes Hull's place
                     for name in set(last.said) - set(plan.said):
                         before = re.sub(rf"\b{re.escape(name.strip())}(?:['’]s)?\b", " ", before, flags=re.I)
+                topics, earlier_topics = _specific_topics(plan.question), _specific_topics(before)
+                if topics and earlier_topics and not topics & earlier_topics:
+                    # "and how much did they get for the mental health one?" after Southwark's SEND project: the
+                    # new topic takes the old one's place, the council stays
+                    before = " ".join(plan.said)
+                    plan.new_subject = True
                 plan.search_text = " ".join(p for p in (plan.search_text, before, names) if p)
                 plan.earlier = before
                 if last.route == "documents":
@@ -1413,6 +1426,12 @@ _NOT_PLACES = {"the", "supporting families", "annex a", "england", "english", "u
                "all", "each", "every", "annex", "table", "monday", "tuesday", "wednesday", "thursday", "friday",
                "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december", "team", "panel", "board", "meeting", "committee"}
+
+
+def _specific_topics(text: str) -> set[str]:
+    """The reports' topics the text names (vocabulary text_topics), not a word any of them is ("that project")."""
+    generic = set(slots.vocabulary()["generic_nouns"])
+    return {m.group().lower() for m in slots.finditer("text_topics", text)} - generic
 
 
 def _without_years(text: str, store_years: list[str]) -> str:

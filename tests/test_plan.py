@@ -602,6 +602,9 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
      ["Wakefield ranked 124th of 141 authorities"]),
     ("which councils have earned autonomy", "is sutton on that list?", ["No", "Sutton is not marked *"]),
     ("which councils have earned autonomy", "did kent hit its target in 24/25", ["Yes. In 2024-25 Kent achieved 3,403"]),
+    # a council named with a year after a text answer is its row ("the lancashire one" of the areas just quoted)
+    ("which councils were given earned autonomy in 2023-24?", "how did the lancashire one do in 2024-25 then?",
+     ["Lancashire achieved 1,143 successful family outcomes in 2024-25, of a maximum of 3,173"]),
     # "they" after one council's figures is that council: read as if it were named
     ("how did liverpool do in 2023-24", "did they have EA", ["Yes. Liverpool is marked *"]),
     ("how did redcar do last year", "and was it one of the earned autonomy areas?",

@@ -570,6 +570,12 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     # "and was it…?" asks a question of its own about the council, in any report, not the table's year again
     ("how did wolverhampton do last year", "and was it one of the first pathfinders?",
      "Wave one pathfinder"),
+    # a new topic takes the old one's place, the council stays: Southwark's mental health award, not its SEND one
+    ("what did southwark do in the SEND project?", "and how much did they get for the mental health one?",
+     "Southwark was awarded £85,650"),
+    # years counted are the text's: the tables hold two ("they" is Norfolk, from the case study)
+    ("tell me about the norfolk case study", "how many years in a row did they hit 100% of claims?",
+     "100% of Supporting Families claims for four consecutive years"),
     # the running total asked after a year's: the programme's, not that year's again
     ("how many families were helped to a successful outcome in 2024-25?", "and in total over the whole programme?",
      "The programme has now achieved 858,179 successful family outcomes from April 2012 to March 2025."),
