@@ -662,7 +662,8 @@ def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
     # the project is the one asked about ("the send pilot"), not spending on the programme as a whole; with no
     # project named, a grant or award asked about is any project's ("the biggest single grant to a council")
     projects = [project]
-    if not (set(tokens(project.split(" › ")[-1])) - cue_tokens("generic_nouns")) & set(tokens(plan.question)):
+    # (a follow-up's project is the one its question followed: "which one got the most money?")
+    if not (set(tokens(project.split(" › ")[-1])) - cue_tokens("generic_nouns")) & set(tokens(" ".join(asked_words(plan)))):
         if "grant_words" not in plan.cues:
             return None
         projects = list(dict.fromkeys(s.rpartition(" › ")[0] for s in retriever.sections(p.year) if " › " in s))

@@ -179,8 +179,10 @@ class Plan:
         if slots.starts_with("yes_no_openers", self.question) or re.search(r"\bwhether\b", self.question, re.I):
             found.add("yes_no")  # "did solihull beat coventry?", "tell me whether kent did better…"
         if re.match(r"\W*who\b", self.question, re.I) or (
-                re.match(r"\W*which\b", self.question, re.I) and slots.has("area_nouns", self.question)):
-            found.add("which_place")  # "who got the least cash…", "which pilot area got the smallest award"
+                re.match(r"\W*which\b", self.question, re.I) and slots.has("area_nouns", self.question)) or (
+                self.follow_up and re.match(r"\W*(?:and\s+)?which\s+(?:one|of\s+(?:them|those|these))\b", self.question, re.I)):
+            found.add("which_place")  # "who got the least cash…", "which pilot area got the smallest award"; "which
+            # one got the most money?" after the councils of a project
         return frozenset(found)
 
     @cached_property
@@ -1606,7 +1608,7 @@ def _bare(text: str) -> bool:
 def _without_relative_years(text: str) -> str:
     """The question for retrieval without "now", "latest", "this year": they choose the report, they are no
     topic ("which department runs supporting families now" is not about "now more children are supported…")."""
-    return re.sub(r"\s{2,}", " ", slots.mask_newest(_without_format(text))).strip()
+    return re.sub(r"\s{2,}", " ", slots.mask_relative_years(_without_format(text))).strip()
 
 
 def _without_format(text: str) -> str:

@@ -128,11 +128,14 @@ def without(name: str, text: str) -> str:
     return _list_pattern(name).sub(" ", text)
 
 
-def mask_newest(text: str) -> str:
-    """The text without its words for the newest report ("now", "latest", "this year"); the ones the reports
-    also use for a topic stay ("what happened in the final year": "…the delivery of the final year…")."""
+def mask_relative_years(text: str) -> str:
+    """The text without its words for a report by when it is ("now", "latest", "this year", "the previous
+    year's"); the ones the reports also use for a topic stay ("what happened in the final year": "…the delivery
+    of the final year…")."""
     kept = _list_pattern("newest_in_text")
-    return _patterns("relative_years")["newest"].sub(lambda m: m.group() if kept.fullmatch(m.group()) else " ", text)
+    for key in ("newest", "previous", "other"):
+        text = _patterns("relative_years")[key].sub(lambda m: m.group() if kept.fullmatch(m.group()) else " ", text)
+    return text
 
 
 def without_related_words(text: str) -> str:

@@ -573,6 +573,9 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     # a new topic takes the old one's place, the council stays: Southwark's mental health award, not its SEND one
     ("what did southwark do in the SEND project?", "and how much did they get for the mental health one?",
      "Southwark was awarded £85,650"),
+    # "which one" after a project's councils asks which of them: the awards ranked, the project the one before
+    ("which five councils were in the SEND good practice project?", "which one got the most money?",
+     "Leeds got the most money in the SEND Good Practice project"),
     # years counted are the text's: the tables hold two ("they" is Norfolk, from the case study)
     ("tell me about the norfolk case study", "how many years in a row did they hit 100% of claims?",
      "100% of Supporting Families claims for four consecutive years"),
