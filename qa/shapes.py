@@ -68,6 +68,8 @@ _SAYS_WHAT_BEFORE_IS = re.compile(r"^(?:This|It|That) (?:is|was|represents) (?:a
 # A sentence that points back at the one before within its first words: "…, this move will…", "They…".
 _REFERS_BACK = re.compile(r"\b(?:this|these|it|its|they|their|both)\b", re.I)
 _REFERS_BACK_WORDS = 12
+# A lead-in into a list that names nothing itself: "The following were the most often identified:".
+_NAMES_NOTHING = re.compile(r"^(?:The following|These|Those|They)\b")
 _SUMMARY_HEADING = re.compile(r"summary|overview|key findings|highlights", re.I)
 # A report's opening section, whose first sentences state where the programme stands ("After 13 years of delivery,
 # the Supporting Families programme ended on 31 March 2025.").
@@ -652,9 +654,12 @@ def bulleted_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever
             # the bullets, with the sentences that carry one on, to the end of the lead-in's paragraph
             items = list(itertools.takewhile(lambda i: meta[i]["chunk_id"] == meta[ids[k]]["chunk_id"]
                                              and not texts[i].rstrip().endswith(":"), ids[k + 1:]))
-            lead = set(tokens(texts[ids[k]]))
+            # a lead-in that names nothing itself goes with the hit before it ("All areas also identified 3 of the 31
+            # descriptors to prioritise… The following were the most often identified:")
+            opening = " ".join(texts[i] for i in ids[at:k + 1]) if _NAMES_NOTHING.match(texts[ids[k]]) else texts[ids[k]]
+            lead = set(tokens(opening))
             if sum(texts[i].startswith("•") for i in items) >= 2 and (asked & lead or _shared(plan, lead) >= 2):
-                return Passage("\n".join([texts[ids[k]], *(texts[i] for i in items)]), hit.chunk.meta["year"],
+                return Passage("\n".join([opening, *(texts[i] for i in items)]), hit.chunk.meta["year"],
                                hit.chunk.meta["path"], hit.score)
     return None
 

@@ -705,6 +705,11 @@ def test_the_difference_between_two_terms_is_an_overview_of_the_first(ask, quest
     ("what did the spot checks look at in each case",
      "Two cases from each area submitted using the new framework were looked at to consider:",
      ["• reason for referral", "• evidence used to identify needs and outcomes"]),
+    # "priorities" meets "prioritise" (vocabulary irregular_forms), and a lead-in naming nothing ("The following
+    # were…") comes with the sentence it carries on
+    ("whats the top priorities councils chose for 2024-25 from the early help system guide",
+     "All areas also identified 3 of the 31 descriptors to prioritise for improvement during 2024-25. The following "
+     "were the most often identified:", ["• Family engagement", "• Case management system access"]),
 ])
 def test_a_list_the_reports_set_out_in_bullets_comes_whole(ask, question, lead, items):
     """The sentence that leads into the bullets, then every bullet (with the sentences that carry one on)."""
