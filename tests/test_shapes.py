@@ -271,6 +271,9 @@ def test_a_summary_gives_as_many_points_as_asked(ask, question, points, first):
 
 
 @pytest.mark.parametrize("question, fact", [
+    # "the short version" asks for a summary; a section of few figures is summed up by what it says
+    ("whats the short version of the spend evaluation section", "The research has found significant variation "
+                                                                 "around spending"),
     # "sum up how X went" asks for key points, not one figure
     ("sum up how the spot checks went in the final year", "In 2024-25 fifteen areas were selected to be checked."),
     ("can you summarise how the 2024 data survey went", "Less than half of areas (44%)"),
