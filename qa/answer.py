@@ -108,7 +108,7 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             body, _, source = answer.text.partition("\n\nSource:")
             answer.text = f"{body}\n\n{plan.outside_place}\n\nSource:{source}"
         return answer
-    answer = _document_answer(plan, avoid)
+    answer = _each_authority(plan, avoid) or _document_answer(plan, avoid)
     if answer.route == "none" and plan.year_note and len(plan.years) == 1:
         # "how many councils have EA now": "now" chose the latest report; when only the report before says,
         # that is the latest the reports say (and the answer says which report it is)
@@ -744,6 +744,31 @@ def _place_names(text: str) -> list[str]:
 def cite(sources: list[Source]) -> str:
     """ "2024-25 report › Annex A …; 2023-24 report › Chapter 2 › …", each place once, in order."""
     return "; ".join(dict.fromkeys(s.cite() for s in sources))
+
+
+def _each_authority(plan: Plan, avoid: frozenset[str]) -> Answer | None:
+    """ "how much did hull get vs kirklees for the mental health pilot": what the text says of each council named,
+    side by side, each quoted from its own passage; None for one council, or when the passages are not each
+    one's own (one sentence naming both: "Staffordshire and Lincolnshire were awarded the contract…"; "Hull,
+    Kirklees, Leicestershire, Southwark and Wiltshire are being funded…")."""
+    if len(plan.authorities) < 2 or plan.answer_type not in ("money", "number", "comparison") or plan.places_wanted:
+        return None
+    # (money "for" one of the councils, "how much did hull get vs kirklees", is for whichever one is asked about)
+    named = {s.lower().strip() for s in plan.said}
+    money_for = "" if plan.money_for.lower() in named else plan.money_for
+    each = [_document_answer(replace(plan, authorities=[name], said=[said], money_for=money_for), avoid)
+            for name, said in zip(plan.authorities, plan.said)]
+    quotes = [a.sources[0].quote if a.sources else "" for a in each]
+    own = [_mentions_authority(q, name, said) and not any(
+        _mentions_authority(q, other, other_said) for other, other_said in zip(plan.authorities, plan.said) if other != name)
+        for q, name, said in zip(quotes, plan.authorities, plan.said)]  # ("Hull, Kirklees, … are being funded" is neither's)
+    if any(a.route != "documents" for a in each) or not all(own):
+        return None
+    text = "What the reports say of each:\n" + "\n".join(
+        f"- {name}: “{a.sources[0].quote}” ({a.sources[0].year} report › {a.sources[0].section})"
+        for name, a in zip(plan.authorities, each))
+    sources = [src for a in each for src in a.sources]
+    return Answer(text, "documents", sources, [], None, ["documents"])
 
 
 def _ordinary(word: str) -> bool:

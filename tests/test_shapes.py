@@ -616,6 +616,26 @@ def test_the_areas_awarded_earned_autonomy_are_named(ask, question):
     assert "Wave one pathfinder" not in answer.text  # (the bullet before the Earned Autonomy one, about another thing)
 
 
+@pytest.mark.parametrize("question, each", [
+    # two councils asked side by side in the text: each one's own passage (money for Hull is Hull's award)
+    ("how much did hull get vs kirklees for the mental health pilot",
+     ["- Kingston upon Hull: “Hull was awarded £90,000", "- Kirklees: “Kirklees was awarded £69,000"]),
+    ("compare the SEND awards for nottingham and southwark",
+     ["- Nottingham: “Nottingham was awarded £91,466", "- Southwark: “Southwark was awarded £86,299"]),
+])
+def test_two_councils_in_the_text_are_set_side_by_side(ask, question, each):
+    answer = ask(question)
+    assert answer.route == "documents" and answer.text.startswith("What the reports say of each:"), answer.text
+    for line in each:
+        assert line in answer.text
+
+
+def test_a_sentence_naming_both_councils_is_neither_ones_own(ask):
+    """"Staffordshire and Lincolnshire were awarded the contract…": one passage, not the same quote twice."""
+    answer = ask("of the 125k for system maturity peer support, how much went to staffs vs lincs")
+    assert "What the reports say of each" not in answer.text
+
+
 def test_a_running_total_is_not_one_years(ask):
     answer = ask("how many families were helped to a successful outcome in total over the whole programme?")
     assert "858,179 successful family outcomes from April 2012 to March 2025" in answer.text
