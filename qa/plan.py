@@ -347,10 +347,11 @@ class Reader:
         return found
 
     def spell(self, text: str) -> str:
-        """Misspelt words put right ("lcoal" -> "local", "differnce" -> "difference") and "850k" written out. A word
-        is changed only if it is no common English word, not one the reports or the example questions use, not an
-        authority or a place (those have their own fuzzy matching), and a known word with the same first letter is
-        one edit from it."""
+        """Shorthand written out ("mgmt"), misspelt words put right ("lcoal" -> "local", "differnce" -> "difference")
+        and "850k" written out. A misspelt word is changed only if it is no common English word, not one the
+        reports or the example questions use, not an authority or a place (those have their own fuzzy matching),
+        and a known word with the same first letter is one edit from it."""
+        text = slots.written_out(text)  # "case mgmt system": "case management system"
         if not self._spellings:
             return text
         from rapidfuzz import process

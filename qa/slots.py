@@ -583,6 +583,13 @@ def mask(text: str, spans: list[tuple[int, int, str]]) -> str:
     return " ".join(same_as(masked).split())
 
 
+def written_out(text: str) -> str:
+    """The text with shorthand written out (vocabulary "shorthand": "mgmt" -> "management")."""
+    words = {k: v for k, v in vocabulary()["shorthand"].items() if not k.startswith("_")}
+    return re.sub(rf"\b(?:{'|'.join(map(re.escape, words))})\b", lambda m: words.get(m.group().lower(), m.group()),
+                  text, flags=re.I)
+
+
 def same_as(text: str) -> str:
     """The text with everyday ways of asking in their usual words (vocabulary "same_as": "how come" → "why")."""
     for phrase, usual in _same_as_pattern().items():

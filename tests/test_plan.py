@@ -403,8 +403,9 @@ def test_a_council_named_with_a_topic_the_reports_lack_is_still_declined(ask, qu
     # a ranking by something the tables don't time: not the ranking by outcomes
     ("which area had the quickest response times", "don't give “quickest” figures"),
     # people who work for the programme are not the families it counts
-    ("roughly how many ppl work in the national supporting families team", "don't give “ppl work” figures"),
+    ("roughly how many ppl work in the national supporting families team", "don't give “people work” figures"),
     ("what's the headcount of the national team", "don't give “headcount” figures"),
+    ("how many staff in the national team roughly? (govt dept numbers)", "don't give “staff” figures"),
     # a council ranked by a word the reports never use ("waiting"): not a sentence that names councils
     ("which council had the longest waiting list for early help", None),
 ])

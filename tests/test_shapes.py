@@ -636,6 +636,12 @@ def test_a_sentence_naming_both_councils_is_neither_ones_own(ask):
     assert "What the reports say of each" not in answer.text
 
 
+def test_shorthand_is_written_out(ask):
+    """"case mgmt system" is the reports' "case management system" (vocabulary shorthand), not a word they lack."""
+    answer = ask("what share of councils have the outcomes framework built into their early help case mgmt system")
+    assert answer.route == "documents" and "case management system to some extent (97%)" in answer.text, answer.text
+
+
 def test_a_running_total_is_not_one_years(ask):
     answer = ask("how many families were helped to a successful outcome in total over the whole programme?")
     assert "858,179 successful family outcomes from April 2012 to March 2025" in answer.text
