@@ -1061,7 +1061,8 @@ def _mostly_unknown(query: str, retriever) -> bool:
     from qa.retrieval import tokens
 
     query = slots.without_related_words(query)  # "budget": the reports say "funding", which the search has too
-    query = " ".join(w for w in query.split() if not slots.has("informal", w))  # ("wots the ffp")
+    # ("wots the ffp"; "how big was the pot": words that name no topic)
+    query = " ".join(w for w in query.split() if not slots.has("informal", w) and not slots.has("light_words", w))
     # (a council or an area is in every other question: "which council had the longest waiting list for early
     # help" is about waiting lists, a word the reports never use)
     content = {t for t in tokens(query) if not t.isdigit()}

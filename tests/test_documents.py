@@ -32,6 +32,16 @@ def test_answers_with_citation(ask, question, facts, year, section):
     assert all(s.quote in answer.text for s in answer.sources)  # quoted, not paraphrased
 
 
+@pytest.mark.parametrize("question", [
+    # "pot" is money (vocabulary money_words, and the reports say "funding"); "how big" names no topic
+    "how big was the pot for supporting families in 2023-24",
+    "whats the total pot for 2022 to 2025",
+])
+def test_everyday_words_for_funding(ask, question):
+    answer = ask(question)
+    assert answer.route == "documents" and "£695m for 2022-2025" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("words", [("engage", "engaged"), ("outcome", "outcomes"), ("practice", "practices"),
                                    ("collected", "collect"), ("running", "run"), ("evaluated", "evaluation"),
                                    ("allocated", "allocation"), ("updated", "update"), ("spent", "spending"),
