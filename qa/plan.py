@@ -51,6 +51,8 @@ _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:w
 # A request inside a sentence: what follows it is the question ("…, and I'd like to know when it ended").
 _ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\bto\s+find\s+out\b"
                    r"|\b(?:can|could)\s+you\s+(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
+# Who is asking, before the question: "I'm a councillor in Kent, …", "im on the leeds data team - …".
+_SELF_INTRO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?(?:i'?m|i’m|i am|i work|as)\b[^.?!,;:–—]{0,80}?(?:[.,;:–—]|\s-)\s*", re.I)
 # A question asking an amount of money, whatever shape the classifier read: "how much…", "what did X cost",
 # "the payment per outcome", "what is the budget for…" (not "what did the research find about spending…").
 _ASKS_MONEY = re.compile(r"\bhow\s+much\b|\b(?:did|does|do|will|would)\b[^?.]*\bcost\b|"
@@ -473,6 +475,17 @@ class Reader:
         asked = _ASKS.search(question)  # "My family was supported by the council and I want to know what…"
         if asked and asked.start() > 0 and not names_something(question[:asked.start()]):
             return question[asked.start():]
+        intro = _SELF_INTRO.match(question)
+        if intro:
+            # "I'm a councillor in Kent, how many families have been helped since 2015?": who is asking, not what
+            # about, when the question neither points back ("how did we do") nor needs a council to be whole
+            rest = question[intro.end():]
+            points_back = slots.has("first_person", rest) or slots.has("pronouns", rest) or slots.has("unnamed_place", rest)
+            # ("I'm from leeds - what was the allocation in 2024-25?": Leeds's, as a total or a row would be)
+            whole = self._predict(self.mask(rest)).intent not in NEEDS_AUTHORITY | {"totals", "national_rate", "average",
+                                                                    "follow_up"}
+            if question_signal(rest) >= 0.4 and not points_back and not self.slots(rest).matches and whole:
+                return rest
         if asked and asked.start() > 0 and slots.has("first_person", question[asked.end():]):
             # "I'm the early help lead at rotherham and my director wants to know how we did…": who "we" are,
             # then the question

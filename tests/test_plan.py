@@ -390,6 +390,20 @@ def test_a_council_named_with_a_topic_the_reports_lack_is_still_declined(ask, qu
     assert ask(question).route == "none"
 
 
+@pytest.mark.parametrize("question, said", [
+    # who is asking is no subject when the question is whole without them
+    ("I'm a councillor in Kent, how many families have been helped since 2015 in total as of the 23-24 report?",
+     "612,164 families"),
+    ("im on the leeds data team - how many councils hit 100% in 2024-25", "53 authorities had percentage"),
+    # …and is when it points back ("we") or needs a council ("the allocation")
+    ("I work for Essex council. how did we do last year?", "Essex achieved 2,228 successful family outcomes"),
+    ("I'm from leeds - what was the allocation in 2024-25?", "Leeds's maximum funded successful family outcomes"),
+])
+def test_who_is_asking_is_not_what_is_asked(ask, question, said):
+    answer = ask(question)
+    assert said in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question, absent", [
     ("What was Leeds' budget for 2024-25?", None),
     ("birmingham outcomes broken down by ethnicity 2024-25", "don't give"),
