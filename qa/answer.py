@@ -652,8 +652,12 @@ def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
     unless the question asks which one place had the most or least money and the passage's project has a
     section per place with an amount."""
     order = plan.asked_order
-    which_one = plan.places_wanted == 1 or "which_place" in plan.cues
-    if not (order and which_one and (slots.asks_money(plan.question) or slots.has("award_words", plan.question))):
+    # ("and the biggest?" after "which send pilot council had the smallest grant": the question it follows says
+    # which places and what money)
+    asked = f"{plan.question} {plan.earlier}" if plan.follow_up else plan.question
+    which_one = plan.places_wanted == 1 or "which_place" in plan.cues or (
+        plan.follow_up and re.match(r"\W*(?:which|who)\b", plan.earlier, re.I) is not None)
+    if not (order and which_one and (slots.asks_money(asked) or slots.has("award_words", asked))):
         return None
     from qa.retrieval import tokens
 

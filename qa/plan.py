@@ -839,8 +839,10 @@ class Reader:
             in_region = not plan.authorities and last.intent in SUBSET_INTENTS and self.slots(plan.question).region
             keep_operation = keep_operation or bool(in_region)
             if keep_operation and last.intent in ("totals", "national_rate") and not plan.authorities \
-                    and slots.order(plan.question) and slots.has("area_nouns", plan.question):
+                    and slots.order(plan.question) and (slots.has("area_nouns", plan.question)
+                                                        or slots.has("earlier_places", plan.question)):
                 keep_operation, plan.intent = False, "rank"  # "and the worst council there?" after a region's totals
+                # ("and which of them was weakest?" after a group's)
                 plan.measure = plan.measure or slots.first_key("order_measure", plan.question)
             seen = context.authorities_seen
             if weighing and not plan.authorities and slots.has("back_references", plan.question) and len(seen) >= 2:

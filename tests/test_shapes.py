@@ -579,6 +579,9 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     # "which one" after a project's councils asks which of them: the awards ranked, the project the one before
     ("which five councils were in the SEND good practice project?", "which one got the most money?",
      "Leeds got the most money in the SEND Good Practice project"),
+    # an order alone after the awards ranked is the same ranking the other way
+    ("which one of the send pilot councils had the smallest grant", "and the biggest?",
+     "Leeds got the most money in the SEND Good Practice project"),
     # years counted are the text's: the tables hold two ("they" is Norfolk, from the case study)
     ("tell me about the norfolk case study", "how many years in a row did they hit 100% of claims?",
      "100% of Supporting Families claims for four consecutive years"),
@@ -620,6 +623,9 @@ def test_the_areas_awarded_earned_autonomy_are_named(ask, question):
     # two councils asked side by side in the text: each one's own passage (money for Hull is Hull's award)
     ("how much did hull get vs kirklees for the mental health pilot",
      ["- Kingston upon Hull: “Hull was awarded £90,000", "- Kirklees: “Kirklees was awarded £69,000"]),
+    # "MH" is written out (vocabulary shorthand): the mental health pilot's awards
+    ("hull vs wiltshire - how much did each get for the MH pilot",
+     ["- Kingston upon Hull: “Hull was awarded £90,000", "- Wiltshire: “Wiltshire was awarded £75,000"]),
     ("compare the SEND awards for nottingham and southwark",
      ["- Nottingham: “Nottingham was awarded £91,466", "- Southwark: “Southwark was awarded £86,299"]),
 ])
