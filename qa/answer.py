@@ -667,7 +667,8 @@ def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
     # project named, a grant or award asked about is any project's ("the biggest single grant to a council")
     projects = [project]
     # (a follow-up's project is the one its question followed: "which one got the most money?")
-    if not (set(tokens(project.split(" › ")[-1])) - cue_tokens("generic_nouns")) & set(tokens(" ".join(asked_words(plan)))):
+    named = set(tokens(project.split(" › ")[-1])) - cue_tokens("generic_nouns")
+    if not named & set(tokens(" ".join(asked_words(plan)))):
         if "grant_words" not in plan.cues:
             return None
         projects = list(dict.fromkeys(s.rpartition(" › ")[0] for s in retriever.sections(p.year) if " › " in s))
@@ -763,9 +764,11 @@ def _each_authority(plan: Plan, avoid: frozenset[str]) -> Answer | None:
     each = [_document_answer(replace(plan, authorities=[name], said=[said], money_for=money_for), avoid)
             for name, said in zip(plan.authorities, plan.said)]
     quotes = [a.sources[0].quote if a.sources else "" for a in each]
-    own = [_mentions_authority(q, name, said) and not any(
-        _mentions_authority(q, other, other_said) for other, other_said in zip(plan.authorities, plan.said) if other != name)
-        for q, name, said in zip(quotes, plan.authorities, plan.said)]  # ("Hull, Kirklees, … are being funded" is neither's)
+    pairs = list(zip(plan.authorities, plan.said))
+    # ("Hull, Kirklees, … are being funded" is neither's)
+    own = [_mentions_authority(q, name, said) and not any(_mentions_authority(q, *other) for other in pairs
+                                                          if other[0] != name)
+           for q, (name, said) in zip(quotes, pairs)]
     if any(a.route != "documents" for a in each) or not all(own):
         return None
     text = "What the reports say of each:\n" + "\n".join(

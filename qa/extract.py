@@ -293,16 +293,16 @@ def _passage(plan, hit: SentenceHit, ranked: list[SentenceHit], retriever: Hybri
         text = hit.chunk.text  # the lead-in and every item
     else:
         picked = {hit.position}
+        after = sentences[hit.position + 1] if hit.position + 1 < len(sentences) else ""
         if hit.position > 0 and _LEADS_ON.match(hit.text):
             picked.add(hit.position - 1)
         elif hit.text.rstrip().endswith(":"):
             picked.update(range(hit.position + 1, len(sentences)))
-        elif hit.position + 1 < len(sentences) and _CONTINUES.match(sentences[hit.position + 1]):
+        elif after and _CONTINUES.match(after):
             picked.add(hit.position + 1)  # "…commonality in the challenges. These tended to focus on…"
-        elif plan.wants_figure and hit.position + 1 < len(sentences) and not sentences[hit.position + 1].startswith("•") \
-                and (not FIGURE.search(hit.text) and FIGURE.search(sentences[hit.position + 1])
-                     or plan.counted and not _counts(hit.text, plan.counted)
-                     and _counts(sentences[hit.position + 1], plan.counted)):
+        elif plan.wants_figure and after and not after.startswith("•") and (
+                not FIGURE.search(hit.text) and FIGURE.search(after)
+                or plan.counted and not _counts(hit.text, plan.counted) and _counts(after, plan.counted)):
             # the figure asked for is in the next sentence: "…fifteen areas were selected to be checked. 150 cases
             # were looked at…" for "how many cases were checked"
             picked.add(hit.position + 1)

@@ -52,7 +52,8 @@ _LEAD_IN = re.compile(r"\s*([^:?]{2,160}?)\s*(?::|\s[-–—]|,?\s+but(?=\s+(?:w
 _ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\b|\bto\s+find\s+out\b"
                    r"|\b(?:can|could)\s+you\s+(?:tell|let)\s+me\b|\bplease\s+(?:tell|let)\s+me\b", re.I)
 # Who is asking, before the question: "I'm a councillor in Kent, …", "im on the leeds data team - …".
-_SELF_INTRO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?(?:i'?m|i’m|i am|i work|as)\b[^.?!,;:–—]{0,80}?(?:[.,;:–—]|\s-)\s*", re.I)
+_SELF_INTRO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?(?:i'?m|i’m|i am|i work|as)\b[^.?!,;:–—]{0,80}?"
+                         r"(?:[.,;:–—]|\s-)\s*", re.I)
 # A question asking an amount of money, whatever shape the classifier read: "how much…", "what did X cost",
 # "the payment per outcome", "what is the budget for…" (not "what did the research find about spending…").
 _ASKS_MONEY = re.compile(r"\bhow\s+much\b|\b(?:did|does|do|will|would)\b[^?.]*\bcost\b|"
@@ -182,7 +183,8 @@ class Plan:
             found.add("yes_no")  # "did solihull beat coventry?", "tell me whether kent did better…"
         if re.match(r"\W*who\b", self.question, re.I) or (
                 re.match(r"\W*which\b", self.question, re.I) and slots.has("area_nouns", self.question)) or (
-                self.follow_up and re.match(r"\W*(?:and\s+)?which\s+(?:one|of\s+(?:them|those|these))\b", self.question, re.I)):
+                self.follow_up and re.match(r"\W*(?:and\s+)?which\s+(?:one|of\s+(?:them|those|these))\b",
+                                            self.question, re.I)):
             found.add("which_place")  # "who got the least cash…", "which pilot area got the smallest award"; "which
             # one got the most money?" after the councils of a project
         return frozenset(found)
@@ -480,10 +482,10 @@ class Reader:
             # "I'm a councillor in Kent, how many families have been helped since 2015?": who is asking, not what
             # about, when the question neither points back ("how did we do") nor needs a council to be whole
             rest = question[intro.end():]
-            points_back = slots.has("first_person", rest) or slots.has("pronouns", rest) or slots.has("unnamed_place", rest)
+            points_back = any(slots.has(words, rest) for words in ("first_person", "pronouns", "unnamed_place"))
             # ("I'm from leeds - what was the allocation in 2024-25?": Leeds's, as a total or a row would be)
-            whole = self._predict(self.mask(rest)).intent not in NEEDS_AUTHORITY | {"totals", "national_rate", "average",
-                                                                    "follow_up"}
+            leans = NEEDS_AUTHORITY | {"totals", "national_rate", "average", "follow_up"}
+            whole = self._predict(self.mask(rest)).intent not in leans
             if question_signal(rest) >= 0.4 and not points_back and not self.slots(rest).matches and whole:
                 return rest
         if asked and asked.start() > 0 and slots.has("first_person", question[asked.end():]):
@@ -632,7 +634,8 @@ class Reader:
                       text, re.I) and plan.answer_type != "definition":
             plan.answer_type = "definition"  # "define whole family working": what the term is, not a summary
         elif plan.answer_type in ANSWER_TYPES_WANTING_FIGURES and not (authorities or slots.has("table_words", text)) \
-                and re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:sum\s+up|summari[sz]e|recap)\b", text, re.I):
+                and re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:sum\s+up|summari[sz]e|recap)\b",
+                             text, re.I):
             plan.answer_type = "summary"  # "sum up how the spot checks went": key points, not one figure
         elif slots.has("person_asks", text) and plan.answer_type == "organisation":
             plan.answer_type = "person"  # "who at Ealing council led the work": someone there, not the council
@@ -1731,7 +1734,8 @@ def _title(text: str, person: bool = False) -> str | None:
     m = m or person and re.match(r"\s*which\s+(?:[a-z]+\s+){0,2}?([a-z]+)\s+(?:is|was|are|were|did|does|has|had)\b", text, re.I)
     # "what's the name of the civil servant who runs it", "…of the data lead in hull": the last word before "who"
     m = m or person and re.match(r"\s*(?:what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of|name)\s+"
-                                 r"(?:the\s+|a\s+|an\s+)?(?:[a-z]+\s+){0,2}?([a-z]+)(?:\s+(?:who|that|in|at|for|on|with|from)\b|\W*$)",
+                                 r"(?:the\s+|a\s+|an\s+)?(?:[a-z]+\s+){0,2}?([a-z]+)"
+                                 r"(?:\s+(?:who|that|in|at|for|on|with|from)\b|\W*$)",
                                  text, re.I)
     if not m:
         return None

@@ -110,8 +110,8 @@ def rarest_topic(plan, retriever: HybridRetriever) -> str | None:
     """The question's rarest word in the reports beyond the places it asks for ("pathfinder" in "which areas
     are in the pathfinder", "therapy" in "list the councils in the family therapy trial")."""
     # (not a word that names no topic, vocabulary light_words: "which councils were given earned autonomy")
-    topic = {t for t in tokens(" ".join(asked_words(plan))) if retriever.chunk_count(t)} - set(tokens(" ".join(AREA_WORDS))) \
-        - cue_tokens("light_words")
+    topic = {t for t in tokens(" ".join(asked_words(plan))) if retriever.chunk_count(t)} \
+        - set(tokens(" ".join(AREA_WORDS))) - cue_tokens("light_words")
     return min(topic, key=retriever.chunk_count) if topic else None
 
 
@@ -663,7 +663,7 @@ def bulleted_items(plan, best: SentenceHit, ranked: list[SentenceHit], retriever
                                              and not texts[i].rstrip().endswith(":"), ids[k + 1:]))
             # a lead-in that names nothing itself goes with the hit before it ("All areas also identified 3 of the 31
             # descriptors to prioritise… The following were the most often identified:")
-            opening = " ".join(texts[i] for i in ids[at:k + 1]) if _NAMES_NOTHING.match(texts[ids[k]]) else texts[ids[k]]
+            opening = " ".join(texts[i] for i in ids[at:k + 1] if _NAMES_NOTHING.match(texts[ids[k]]) or i == ids[k])
             lead = set(tokens(opening))
             if sum(texts[i].startswith("•") for i in items) >= 2 and (asked & lead or _shared(plan, lead) >= 2):
                 return Passage("\n".join([opening, *(texts[i] for i in items)]), hit.chunk.meta["year"],

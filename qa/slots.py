@@ -326,7 +326,9 @@ def find_years(text: str, store_years: list[str]) -> Years:
         if found.taken(m.start()):
             continue
         y = int(m.group(1))
-        if _COUNTS_THINGS.match(text[m.end():]) or _AT_LEAST_AT_MOST.match(text[m.end():]) or compared_counts(text[:m.end()])[-1:] == [(y, m.start(), m.end())]:
+        after = text[m.end():]
+        if _COUNTS_THINGS.match(after) or _AT_LEAST_AT_MOST.match(after) \
+                or compared_counts(text[:m.end()])[-1:] == [(y, m.start(), m.end())]:
             continue  # "2000 or more outcomes", "over 2000": a count
         ends = [s for s in store_years if int(s[:4]) + 1 == y]
         starts = [s for s in store_years if int(s[:4]) == y]

@@ -540,8 +540,9 @@ class TableTool:
             text = f"{verdict}{name} is in {the(region)} (by English region, a grouping the reports don't use)."
             if asked in slots.groups():  # "is sheffield in south yorkshire"
                 group, members = slots.groups()[asked]
-                text = (f"{'Yes' if name in members else 'No'}: {name} is {'' if name in members else 'not '}one of the "
-                        f"{group} authorities ({listed(members)}; a grouping the reports don't use). " + text)
+                member = name in members
+                text = (f"{'Yes' if member else 'No'}: {name} is {'' if member else 'not '}one of the {group} "
+                        f"authorities ({listed(members)}; a grouping the reports don't use). " + text)
         rows = self._row(name, year)
         return TableResult(text, rows, [_annex_source(year, rows)])
 
