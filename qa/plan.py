@@ -319,6 +319,9 @@ class Reader:
         found = self._slot_cache.get(text)
         if found is None:
             matches = self.resolver.find_all(text)
+            # a group named after one of its councils is the group: "liverpool city region" is not Liverpool
+            groups = [m.span() for key in slots.groups() for m in [slots.phrase_in("regions", key, text)] if m]
+            matches = [m for m in matches if not any(s <= m.start < e for s, e in groups)]
             taken = [(m.start, m.end) for m in matches]
             outside = [(start, end, text[start:end], why) for start, end, why in self._place_index.find(text)
                        if not any(s <= start < e for s, e in taken)]
@@ -843,9 +846,10 @@ class Reader:
             keep_operation = keep_operation or bool(in_region)
             if keep_operation and last.intent in ("totals", "national_rate") and not plan.authorities \
                     and slots.order(plan.question) and (slots.has("area_nouns", plan.question)
-                                                        or slots.has("earlier_places", plan.question)):
+                                                        or slots.has("earlier_places", plan.question)
+                                                        or re.match(r"\W*(?:and\s+)?which\b", plan.question, re.I)):
                 keep_operation, plan.intent = False, "rank"  # "and the worst council there?" after a region's totals
-                # ("and which of them was weakest?" after a group's)
+                # ("and which of them was weakest?", "and which was best?" after a group's, or the nation's)
                 plan.measure = plan.measure or slots.first_key("order_measure", plan.question)
             seen = context.authorities_seen
             if weighing and not plan.authorities and slots.has("back_references", plan.question) and len(seen) >= 2:

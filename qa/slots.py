@@ -107,6 +107,12 @@ def _patterns(group: str) -> dict[str, re.Pattern]:
     return {key: phrase_pattern(words) for key, words in vocabulary()[group].items() if not key.startswith("_")}
 
 
+def phrase_in(group: str, key: str, text: str) -> re.Match | None:
+    """Where the text says one of the words of a vocabulary group's key ("liverpool city region")."""
+    pattern = _patterns(group).get(key)
+    return pattern.search(text) if pattern else None
+
+
 @lru_cache(maxsize=None)
 def _list_pattern(name: str) -> re.Pattern:
     return phrase_pattern(vocabulary()[name])

@@ -617,6 +617,9 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
      ["Wakefield ranked 124th of 141 authorities"]),
     ("which councils have earned autonomy", "is sutton on that list?", ["No", "Sutton is not marked *"]),
     ("which councils have earned autonomy", "did kent hit its target in 24/25", ["Yes. In 2024-25 Kent achieved 3,403"]),
+    # "which was best" after a group's or region's totals ranks its councils
+    ("morning! how did the west yorkshire lot do in 2023-24 all together?", "and which was best?",
+     ["among the West Yorkshire authorities", "1. Leeds (50%: 1,029 of 2,054)"]),
     # "which of them" after a group's totals ranks its councils
     ("evening - how did the tyne and wear councils get on in 24/25 combined?", "and which of them was weakest?",
      ["among the Tyne and Wear authorities", "1. Sunderland (66%: 566 of 854)"]),

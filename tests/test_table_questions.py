@@ -509,6 +509,8 @@ def test_groups_name_annex_a_authorities(tool):
     ("is sheffield in south yorkshire", "Yes: Sheffield is one of the South Yorkshire authorities (Barnsley, Doncaster, "
                                         "Rotherham and Sheffield"),
     ("south yorkshire vs west yorkshire 2024-25", "By group of authorities"),
+    # a group named after one of its councils is the group, not that council
+    ("liverpool city region 23/24 - combined %?", "the 6 Liverpool City Region authorities"),
     # an authority named after one ("West Berkshire") is that authority
     ("how did west berkshire do in 2024-25", "West Berkshire achieved 104 successful family outcomes in 2024-25"),
 ])
