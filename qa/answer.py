@@ -709,10 +709,12 @@ def _as_many_as_asked(passages, n: int) -> list:
 def _summary_answer(passages, on_topic: bool = False) -> Answer:
     """Key points as bullets, each quoted; a point from another section than the rest names its own."""
     lines = []
-    main = {}  # per report, the section the points are about: the first that is not the report's summary or
-    for p in passages:  # foreword, else its summary
-        sections = [q.section for q in passages if q.year == p.year]
-        main.setdefault(p.year, min(sections, key=lambda s: (is_summary_section(s) + 2 * is_opening_section(s))))
+    # per report, the section the points are about: the first that is neither the report's summary nor its
+    # foreword, else its summary
+    main = {}
+    for year in dict.fromkeys(p.year for p in passages):
+        sections = [p.section for p in passages if p.year == year]
+        main[year] = min(sections, key=lambda s: is_summary_section(s) + 2 * is_opening_section(s))
     for year in main:
         topic = main[year].split(" › ")[-1]
         lines.append(f"Key points of the {year} report" + (f" on {topic}:" if on_topic else ":"))
