@@ -593,9 +593,15 @@ def mask(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 def written_out(text: str) -> str:
     """The text with shorthand written out (vocabulary "shorthand": "mgmt" -> "management")."""
+    pattern, words = _shorthand()
+    return pattern.sub(lambda m: words.get(m.group().lower(), m.group()), text)
+
+
+@lru_cache(maxsize=1)
+def _shorthand() -> tuple[re.Pattern, dict[str, str]]:
+    """The shorthand words' pattern, built once (every question is read through it), and what each stands for."""
     words = {k: v for k, v in vocabulary()["shorthand"].items() if not k.startswith("_")}
-    return re.sub(rf"\b(?:{'|'.join(map(re.escape, words))})\b", lambda m: words.get(m.group().lower(), m.group()),
-                  text, flags=re.I)
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b", re.I), words
 
 
 def same_as(text: str) -> str:

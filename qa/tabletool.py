@@ -568,8 +568,9 @@ class TableTool:
         listing = "; ".join(f"{i}. {r['region']} ({_counts(measure, r)})" for i, r in enumerate(rows, 1))
         word = "highest" if order == "top" else "lowest"
         what = "share of the allocation achieved" if share else MEASURES[measure]
-        kind = "English region" if all(key in slots.regions() for key in only or []) else "group of authorities"
-        text = (f"By {kind} (a grouping the reports don't use; Annex A rows summed per {kind.split(' of ')[0]}), the "
+        kind, each = ("English region", "region") if all(key in slots.regions() for key in only or []) \
+            else ("group of authorities", "group")
+        text = (f"By {kind} (a grouping the reports don't use; Annex A rows summed per {each}), the "
                 f"{word} {what} in {year} first: {listing}.")
         return TableResult(text, rows, [_annex_source(year, rows)],
                            chart={"x": "region", "y": "percentage", "kind": "bar"})
