@@ -636,10 +636,13 @@ class Reader:
         elif re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:define|definition\s+of|(?:the\s+)?meaning\s+of)\b",
                       text, re.I) and plan.answer_type != "definition":
             plan.answer_type = "definition"  # "define whole family working": what the term is, not a summary
-        elif plan.answer_type in ANSWER_TYPES_WANTING_FIGURES and not (authorities or slots.has("table_words", text)) \
-                and re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:sum\s+up|summari[sz]e|recap)\b",
-                             text, re.I):
-            plan.answer_type = "summary"  # "sum up how the spot checks went": key points, not one figure
+        elif plan.answer_type in ANSWER_TYPES_WANTING_FIGURES | {"comparison"} \
+                and not (authorities or slots.has("table_words", text)) and (re.match(
+                    r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:sum\s+up|summari[sz]e|recap)\b", text, re.I)
+                    or (slots.has("summary_asks", text) and not plan.counted_words
+                        and not re.search(r"\bhow\s+(?:many|much)\b", text, re.I))):
+            # "sum up how the spot checks went", "tldr of the 2023-24 report": key points, not one figure
+            plan.answer_type = "summary"
         elif slots.has("person_asks", text) and plan.answer_type == "organisation":
             plan.answer_type = "person"  # "who at Ealing council led the work": someone there, not the council
         elif re.match(r"\W*who(?:['’]?s)?\s+(?:is|was|were|are)\b", text, re.I) \
@@ -1114,6 +1117,15 @@ class Reader:
                 plan.intent, plan.measure = "rank", "shortfall"
             elif plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
+            closest = re.search(r"\b(?:closest|nearest)\b", text, re.I)
+            one = re.search(r"\bwho\b|\bwhich\s+(?:one|council|authority|area|borough|la|place|did|was|had|got|came)\b(?!s)", text, re.I)
+            if plan.intent == "filter" and plan.comparator in ("lt", "le", "gt", "ge") and not plan.authorities \
+                    and (one or slots.count_number(text)) and (closest or _RANKS_WITHIN.search(text)):
+                # "of the councils that didn't get 100%, who did best", "…who came closest": the ranking within
+                # them (closest to the threshold: from below it, the highest)
+                plan.intent, plan.n = "rank", slots.count_number(text) or 1
+                plan.order = ("top" if plan.comparator in ("lt", "le") else "bottom") if closest \
+                    else slots.order(text) or "top"
         if _ea_areas(text) and not plan.authorities and (plan.intent in ("lookup", "target", "change") or (
                 plan.intent == "rank" and not plan.follow_up and not slots.order(text))):
             # "how did the EA areas do in 2024-25": all those areas, ranked by their share
@@ -1182,7 +1194,9 @@ class Reader:
             plan.intent = "compare"  # "was gateshead further off its allocation than sunderland": one beside the other
         if plan.intent == "compare" and plan.measure == "shortfall" and found.matches and re.search(
                 r"\b(?:gap|difference)\s+between\s+(?:the\s+)?$", text[:found.matches[0].start], re.I):
-            plan.measure = None  # "the gap between essex and kent": between the two, not each one's to its allocation
+            # "the gap between essex and kent": between the two, not each one's to its allocation; "the gap between
+            # leeds and bradford's allocations": between the two in the measure named after it
+            plan.measure = slots.first_key("measures", text[found.matches[0].start:])
         if plan.intent == "compare" and len(plan.authorities) < 2:
             plan.intent = "lookup"
         if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target"):
@@ -1464,6 +1478,12 @@ def _without_years(text: str, store_years: list[str]) -> str:
     for start, end in sorted(slots.find_years(text, store_years).spans, reverse=True):
         text = text[:start] + text[end:]
     return text
+
+
+# The words that rank the councils a filter leaves ("of those under 100%, which did best"); not "most", "top"
+# ("which councils got most of their outcomes", "on top of…"), nor "worst first", which only sorts them.
+_RANKS_WITHIN = re.compile(r"\b(?:best|worst|highest|lowest|biggest|smallest|largest|strongest|weakest)\b(?!\s+first)",
+                           re.I)
 
 
 def _comparator(text: str, start: int, end: int) -> str:

@@ -208,8 +208,10 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
         # ("what was the mental health good practice project": the opening of the section headed with it)
         passage = definition(plan, ranked, retriever)
     elif kind == "reason":
-        # (why a figure rose or fell: "why were there more outcomes", "why did hull improve")
-        passage = reason(best, ranked, retriever, purposes=not (plan.intent in TABLE_INTENTS and "comparatives" in plan.cues))
+        # (why a figure of the tables rose or fell: "why were there more outcomes", "what's behind the rise in
+        # outcomes", "why did hull improve", also when the tables' figures are what it falls back on)
+        of_figures = plan.intent in TABLE_INTENTS or bool(plan.measure)
+        passage = reason(best, ranked, retriever, purposes=not (of_figures and "comparatives" in plan.cues))
 
     elif kind in ("list", "place") and plan.places_wanted and find_places:
         passage = named_places(plan, best, ranked, retriever, find_places)

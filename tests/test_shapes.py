@@ -175,6 +175,8 @@ def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     # why a figure rose: what a process is for ("seeks to ensure…") explains no rise; the national totals instead
     ("how come there were more outcomes in 2024-25", "104,761 successful family outcomes of 130,054 funded"),
     ("what caused the national rise in outcomes in 2024-25", "104,761 successful family outcomes of 130,054 funded"),
+    # …also asked without "why", where the table figures are what it falls back on: no footnote's "as they submit…"
+    ("what's behind the rise in outcomes last year", "104,761 successful family outcomes of 130,054 funded"),
 ])
 def test_reason_declines_when_the_reports_give_none(ask, question, nearest):
     answer = ask(question)
@@ -253,6 +255,8 @@ def test_a_report_summary_opens_with_its_foreword(ask, question, opening):
     ("whats the lowdown on the 2024-25 report", "2024-25", "104,761"),
     # "u" is how some people write "you", not a topic of the report
     ("can u give me a summary of the 2024-25 report", "2024-25", "104,761"),
+    # a word asking for a summary anywhere in it, even one the classifier reads as a comparison
+    ("tldr of the 2023-24 annual report?", "2023-24", "612,164"),
 ])
 def test_everyday_asks_for_a_report_summary(ask, question, year, fact):
     answer = ask(question)

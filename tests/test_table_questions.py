@@ -297,6 +297,20 @@ def test_change_between_years(ask):
     # "the gap between" two councils is between them, not each one's gap to its allocation
     ("what's the gap between essex and kent in 2024-25", ["Kent had 1,175 successful family outcomes achieved more"],
      ["closer to its allocation"]),
+    # …and with a measure named after the two, the gap between them in that measure
+    ("gap between leeds and bradford's allocations in FY24/25?", ["Leeds had 359 maximum funded"], ["196"]),
+    # a threshold not reached, in everyday words: under it
+    ("how many councils didn't even reach 30% in 23/24?", ["13 authorities", "under 30%"], ["exactly"]),
+    ("which councils failed to hit 40% in 2024-25", ["10 authorities", "Merton (38%)", "Torbay (6%)"], ["exactly"]),
+    # the best (or closest) of those a threshold leaves: a ranking within them, not the whole filter
+    ("who did best in 2023-24 out of the councils that didn't get 100%?",
+     ["among those with percentage of funded outcomes achieved under 100%: 1. Cumberland (96%"], ["Haringey"]),
+    ("of the councils that didn't get to 100% last year, who came closest?", ["1. Hartlepool (100%: 311 of 312)"],
+     ["Barnet"]),
+    ("which 3 councils were worst among those under 50% in 2024-25", ["1. Torbay", "2. Bexley", "3. Kirklees"],
+     ["Harrow"]),
+    # …but "worst first" only sorts the councils it leaves
+    ("which councils under 50% in 2024-25, worst first", ["17 authorities", "Harrow (49%)"], []),
     # England's own change, not a count of councils that changed; "more … in 2024-25" is more than the year before
     ("how many more outcomes did england achieve in 2024-25", ["outcomes achieved by +40,481 (+63%)"], []),
     ("did england do better in 24/25 than 23/24", ["went from 61% to 81%"], ["authorities had higher"]),
