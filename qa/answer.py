@@ -982,7 +982,8 @@ _CALENDAR = {"January", "February", "March", "April", "May", "June", "July", "Au
              "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 # Words that make a capitalised run an organisation, a programme or a document rather than a person.
 _ORGANISATION_WORDS = {"Council", "County", "Borough", "City", "Institute", "Foundation", "Department", "Ministry",
-                       "Trust", "Partnership", "Research", "Lives", "Centre", "Services", "Service", "Government",
+                       "Trust", "Partnership", "Research", "Lives", "Centre", "Centres", "Cluster", "School", "Schools",
+                       "Learning", "Services", "Service", "Government",
                        "Fund", "Project", "Team", "Network", "Office", "Board", "Agency", "Authority", "Authorities",
                        "Guide", "System", "Review", "Pathfinder", "Survey", "Plan", "Framework", "Hub", "Hubs",
                        "Health", "Care", "Education", "Housing", "Communities", "Levelling", "Up", "Accelerator",

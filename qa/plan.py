@@ -591,6 +591,9 @@ class Reader:
         plan.names = self._names(text, matches)
         plan.counted, plan.role = _counted(text), _role(text)
         plan.title = _title(text, person=plan.answer_type == "person")
+        if plan.answer_type in ("list", "organisation", "summary", "definition") and _post_asked(text) \
+                and not _places_wanted(text):
+            plan.answer_type = "person"  # "the names of the two SEND navigators in leeds": people, named
         if plan.answer_type == "person" and plan.title and (slots.has("organisation_types", plan.title)
                                                            or slots.has("organisation_roles", plan.title)):
             plan.answer_type = "organisation"  # "what's the name of the charity that ran family voice": a body
@@ -1745,8 +1748,11 @@ _COUNTS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten
 def _title(text: str, person: bool = False) -> str | None:
     """The post a "who is the …" or "who chairs …" question asks who holds ("director", "chair"), stemmed;
     with `person` (the question asks for a person), also a "which … was" one's ("which minister was…")."""
-    # (the post is its last word: "who was the education secretary when…" asks for a secretary)
-    m = re.match(r"\s*who(?:['’]?s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?"
+    # (the post is its last word: "who was the education secretary when…" asks for a secretary; whoever holds
+    # it, "who's their director…", "who is norfolk's director…"; and the question may follow a remark:
+    # "norfolk case study is great - who's their director…")
+    text = _last_clause(text, r"who\b")
+    m = re.match(r"\s*who(?:['’]?s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?(?:(?:their|its|his|her|[a-z]+['’]s)\s+)?"
                  r"((?:[a-z]+\s+(?!(?:of|for|in|at|on|to|when|who|that|behind|running|leading|responsible)\b))?[a-z]+)",
                  text, re.I) or \
         re.match(r"\s*who\s+(chair|head|direct)(?:s|ed)\b", text, re.I) or \
@@ -1762,11 +1768,33 @@ def _title(text: str, person: bool = False) -> str | None:
                                  r"(?:\s+(?:who|that|in|at|for|on|with|from)\b|\W*$)",
                                  text, re.I)
     if not m:
-        return None
+        post = _post_asked(text)
+        return post.split()[0] if post else None
     from qa.retrieval import tokens
 
     words = tokens(m.group(1))
     return words[-1] if words else None
+
+
+def _last_clause(text: str, opening: str) -> str:
+    """The text from the last clause that starts with `opening` (a pattern) after a dash, colon or sentence
+    end: "norfolk case study is great - who's their director…" -> "who's their director…"; else the text."""
+    starts = [m.end() for m in re.finditer(rf"(?:^|[-–—:;.?!]\s+)(?={opening})", text, re.I)]
+    return text[starts[-1]:] if starts else text
+
+
+def _post_asked(text: str) -> str | None:
+    """The post (vocabulary person_posts) whose holders' names a question asks, as "the names of the two SEND
+    navigators", "name of the lead researcher", or as "which secretary of state laid…" (one post, then what
+    its holder did), or None."""
+    named = re.search(r"\bnames?\s+of\s+((?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,3}[\w'-]+)", text, re.I)
+    if named:
+        post = slots.find("person_posts", named.group(1))
+        return post.group().lower() if post else None
+    which = re.match(r"\W*which\s+((?:[\w'-]+\s+){0,2}[\w'-]+)\s+(?:[a-z]+ed|is|was|did|does|has|had|signed|wrote|led|ran|laid|made|gave|took|said|set|put|runs|leads|chairs)\b",
+                     text, re.I)
+    post = slots.find("person_posts", which.group(1)) if which else None
+    return post.group().lower() if post and not post.group().lower().endswith("s") else None
 
 
 def _role(text: str) -> str | None:

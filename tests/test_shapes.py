@@ -49,6 +49,10 @@ def test_definition_quotes_the_sentences_that_define_the_term(ask, question, fac
     ("who signed off the foreword on the 23/24 one", ["Felicity Buchan MP", "David Johnston MP"], ["Janet Daby"]),
     ("who wrote the ministerial foreword in 2024-25", ["Janet Daby MP"], ["Felicity Buchan"]),  # who signed wrote it
     ("who wrote the foreword to the newer report", ["Janet Daby MP"], ["Felicity Buchan"]),  # "newer": 2024-25
+    # the post asked for names its holders: "which minister…", "the names of the ministers…"
+    ("which minister wrote the 2024-25 foreword", ["Janet Daby MP"], ["Felicity Buchan"]),
+    ("what are the names of the ministers who signed the 2023-24 foreword", ["Felicity Buchan MP", "David Johnston MP"],
+     ["Janet Daby"]),
 ])
 def test_person_comes_from_the_signature_block(ask, question, names, absent):
     answer = ask(question)
@@ -521,6 +525,13 @@ def test_quote_marks_hold_only_report_text(ask, built):
     # heading's capitalised words ("Improving local practice") or "Earned Autonomy" are no one's name
     ("who at Ealing council led the employment advisor work?", "a person's name"),
     ("who at dorset runs the pathfinder", "a person's name"),
+    # whoever holds a post ("their director", "norfolk's director"), after a remark; the names of a post's
+    # holders; which holder of a post did something: people, whom the reports don't name
+    ("norfolk case study is great - who's their director of children's services?", "a name for this"),
+    ("who is norfolk's director of children's services", "a name for this"),
+    ("name of the lead researcher at Coram on the systemic practice trial pls", "a name for this"),
+    ("what are the names of the two SEND navigators in leeds", "a person's name"),  # "…Learning Centres" is none
+    ("which secretary of state laid the 2023-24 annual report before parliament?", "a name for this"),
     # "MH" is mental health, a part of the programme the tables don't count: Southwark's clinician saw families
     # the report doesn't count, not its Annex A outcomes
     ("southwark adult MH clinician, how many families did they see?", "a number of families"),
