@@ -346,6 +346,12 @@ def test_aggregates(ask, question, facts, absent):
     ("how much funding did the north east get", "The reports say nothing about the North East as a region"),
     # a ranking of staff the tables don't count, not of outcomes
     ("which council had the most lead practitioners in 2023-24", "they don't give “lead practitioners” figures"),
+    # what lies behind a council's row: the children in its families, the families it took on, what it submitted
+    # above the 100% cap; the row gives none of them
+    ("For Lancashire's 1,143 successful family outcomes last year, how many individual children did that cover?",
+     "they don't give “individual children” figures"),
+    ("hull got 1140 outcomes in 24-25 but how many families did it take on in total?", "they don't give “take on”"),
+    ("how many outcomes did norfolk really submit before the cap in 2024-25?", "they don't give “before the cap”"),
 ])
 def test_table_refusals(ask, question, refusal):
     answer = ask(question)
