@@ -16,7 +16,10 @@ from rapidfuzz import fuzz, process
 from index.text import fold, fold_with_offsets
 
 # Everyday name -> Annex A name (data: qa/data/aliases.json).
-ALIASES: dict[str, str] = json.loads((Path(__file__).parent / "data" / "aliases.json").read_text(encoding="utf-8"))["aliases"]
+_ALIAS_DATA = json.loads((Path(__file__).parent / "data" / "aliases.json").read_text(encoding="utf-8"))
+ALIASES: dict[str, str] = _ALIAS_DATA["aliases"]
+# A name alone that could mean two authorities ("kingston") -> the authorities it could mean.
+AMBIGUOUS: dict[str, list[str]] = {k: v for k, v in _ALIAS_DATA["ambiguous"].items() if not k.startswith("_")}
 
 # Words councils add to their names that Annex A leaves out.
 _COUNCIL_WORDS = re.compile(

@@ -124,9 +124,17 @@ def _after_lead_in(sentence: str) -> str:
     m = re.match(r"([^:?]{3,80}?)(?::|\s[-–—])\s+[\"'“‘]?(.+?)[\"'”’]?$", sentence)
     # (a lead-in that says what someone claims is what the question checks: "my boss says X got 100% - right?")
     if m and slots.has("relayed", m.group(1)) and not slots.has("claim_verbs", m.group(1)) \
-            and not question_signal(m.group(1)) and question_signal(m.group(2)):
+            and not question_signal(m.group(1)) and question_signal(m.group(2)) and not _names_an_area(m.group(1)):
         return m.group(2)
     return sentence
+
+
+def _names_an_area(text: str) -> bool:
+    """Whether a lead-in names an authority of the tables: "Readers want to know how Devon stacks up against
+    Cornwall - how did the two compare…" relays a question about the two."""
+    from qa.tabletool import default_tool
+
+    return bool(default_tool().resolver.find_all(text))
 
 
 def _mostly_symbols(sentence: str) -> bool:

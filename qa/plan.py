@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from qa import slots, suggest
-from qa.authorities import AuthorityResolver, normalise
+from qa.authorities import AMBIGUOUS, AuthorityResolver, normalise
 from qa.intents import (NEEDS_AUTHORITY, NO_AUTHORITY, TABLE_INTENTS, IntentClassifier, is_common_word, load_examples,
                         token_embedder)
 from qa.message import question_signal, read_message
@@ -520,7 +520,8 @@ class Reader:
         # …or is a fragment of a terse message ("target met? essex 24/25", "kent. 2023-24. percentage?")
         terse = len(re.findall(r"[A-Za-z]+", question)) <= TERSE_WORDS
         leans = slots.has("checking_cues", question) or slots.has("pronouns", question) or \
-            slots.has("first_person", question) or slots.has("unnamed_place", question) or terse
+            slots.has("back_references", question) or slots.has("first_person", question) or \
+            slots.has("unnamed_place", question) or terse  # ("… Devon against Cornwall - how did the two compare")
         # (a question naming one council but asking about "we" leans on the sentence saying who "we" are: "I'm a
         # councillor in redcar and cleveland. Can you tell me whether we did better than middlesbrough…")
         ours = slots.has("first_person", question) and len(found.matches) == 1 and not found.outside and (
@@ -669,6 +670,13 @@ class Reader:
             plan.decline = ("Which council do you mean? Name the local authority, for example “How did Leeds do in "
                             "2023-24?”")
             return plan
+        two_ways = next((w for w in AMBIGUOUS if re.search(rf"\b{w}\b(?!\s+upon)", text, re.I)), None)
+        if two_ways and not has_places and not context_places:
+            # "kingston 2024-25": upon Thames or upon Hull; asked back, not guessed
+            options = AMBIGUOUS[two_ways]
+            plan.decline = (f"Which {two_ways.capitalize()} do you mean: {' or '.join(options)}? Both are in the "
+                            f"outcome tables; ask, for example, “How did {options[0]} do in 2024-25?”")
+            return plan
         # "the july 2024 ehsg collection - which number was that": the lead-in is what "that" points at
         lead_in = _LEAD_IN.match(text)
         standalone = slots.has("table_words", text) or (
@@ -785,6 +793,13 @@ class Reader:
         if last.route == "table" and weighing and not plan.authorities and (
                 plan.intent == "out_of_scope" or (plan.intent == "text" and short and not slots.has("text_topics", plan.question))):
             plan.intent = "follow_up"  # "what's the difference?", "so what's the increase?" after two figures
+        if last.route == "table" and short and not plan.authorities and last.authorities \
+                and (plan.intent in ("text", "out_of_scope") or (
+                    plan.intent in ("count", "filter") and not re.search(r"\d", plan.question))) \
+                and not slots.has("text_topics", plan.question) and (
+                    "amount" in plan.cues or slots.first_key("measures", plan.question)):
+            # "out of how many?", "what % was that" after a council's figures: its row (no threshold counted)
+            plan.intent = "follow_up"
         if last.route == "table" and not plan.authorities and len(last.authorities) == 1 \
                 and slots.has("pronouns", plan.question) and self._predict(
                     slots.substitute("pronouns", "AREA", self.mask(plan.question))).intent == "earned_autonomy_member":

@@ -23,6 +23,9 @@ import pytest
     ("how many payment by results outcomes did the isle of wight claim in 2024-25", ["Isle of Wight achieved 235"]),
     # an abbreviation's full stop ends no sentence: "vs." and "no." keep the question whole
     ("kent vs. essex, 2024-25", ["Kent achieved 3,403", "Essex achieved 2,228"]),
+    # a relayed question whose lead-in names the two councils it asks about
+    ("I write for a local paper in Exeter. Readers always want to know how Devon stacks up against Cornwall - how "
+     "did the two compare on Supporting Families outcomes in 2024-25?", ["Devon achieved 1,049", "Cornwall achieved 898"]),
     ("No. of outcomes for wirral in 23/24?", ["Wirral achieved"]),
 ])
 def test_lookups(ask, question, facts):
@@ -352,6 +355,9 @@ def test_aggregates(ask, question, facts, absent):
      "they don't give “individual children” figures"),
     ("hull got 1140 outcomes in 24-25 but how many families did it take on in total?", "they don't give “take on”"),
     ("how many outcomes did norfolk really submit before the cap in 2024-25?", "they don't give “before the cap”"),
+    # a name alone that could mean two authorities is asked back, not answered with the national totals
+    ("Kingston 2024-25", "Which Kingston do you mean: Kingston upon Thames or Kingston upon Hull?"),
+    ("how did kingston do last year", "Which Kingston do you mean"),
 ])
 def test_table_refusals(ask, question, refusal):
     answer = ask(question)
@@ -379,6 +385,11 @@ def test_table_row_beside_place_outside(ask, question, facts):
     (["how did gateshead do in 2024-25", "and sunderland?", "which of the two was closer to its allocation"],
      ["Gateshead was closer to its allocation (167 short, against 288)"]),
     (["How many outcomes did Leeds achieve in 2024-25?", "And in 2023-24?"], ["1,029"]),
+    # "out of how many?" after a council's figure is its row (not a count of councils), and the row carries on;
+    # "b4" is "before"
+    (["how many outcomes did milton keynes get in 2024-25", "out of how many?", "and the year before?"],
+     ["Milton Keynes achieved 79 successful family outcomes in 2023-24, of a maximum of 410"]),
+    (["how did st helens do in 24-25", "n the year b4?"], ["St. Helens achieved 96"]),
     (["What was Bradford's percentage in 2024-25?", "What about Leeds?"], ["83%"]),
     (["How many did Kent achieve in 2023-24?", "And the following year?"], ["3,403"]),
     (["What was the maximum for Essex in 2024-25?", "What percentage did it achieve?"], ["79%"]),
