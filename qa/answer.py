@@ -408,7 +408,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
                   if w not in said and w.capitalize() not in strangers
                   and (not _ordinary(w) or slots.has("asked_topics", w)) and retriever.unknown_words(w)
                   and not CALENDAR.match(w) and not slots.has("summary_words", w)  # "the gist of…" asks a summary
-                  and not slots.keys_found("related_words", w)]  # "takeaway": the reports say "key finding"
+                  and not slots.keys_found("related_words", w)  # "takeaway": the reports say "key finding"
+                  and not _used_as_verb(w, plan.question)]  # "why did norfolk redo its strategy": no name
     bodies = _unknown_bodies(plan.question, retriever)
     # a body's own words are not named again ("Ombudsman, the Local Government Ombudsman")
     strangers = [n for n in strangers if not any(n.lower() in b.lower().split() for b in bodies)] + bodies
@@ -778,6 +779,17 @@ def _each_authority(plan: Plan, avoid: frozenset[str]) -> Answer | None:
         for name, a in zip(plan.authorities, each))
     sources = [src for a in each for src in a.sources]
     return Answer(text, "documents", sources, [], None, ["documents"])
+
+
+def _used_as_verb(word: str, question: str) -> bool:
+    """Whether an unknown lower-case word is used as a verb, so is no name the reports lack: it acts on
+    something ("redo its early help strategy", "tweak the guidance"), after "did …", "to …" or on its own."""
+    acts_on = r"\s+(?:its|their|his|her|our|my|your|them|it|the|a|an|this|that|these|those)\b"
+    return bool(re.search(rf"\b{re.escape(word)}{acts_on}", question, re.I) and (
+        re.search(rf"\b(?:to|did|does|do|didn't|doesn't|will|would|can|could|should)\s+(?:\w+\s+){{0,2}}?"
+                  rf"{re.escape(word)}\b", question, re.I)
+        or not re.search(rf"\b(?:the|a|an)\s+{re.escape(word)}\b", question, re.I))
+        and not re.search(rf"\b(?:did|does|do|will|would|can|could|should)\s+{re.escape(word)}\b", question, re.I))
 
 
 def _ordinary(word: str) -> bool:

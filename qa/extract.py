@@ -36,7 +36,8 @@ DATE_DEPTH = 3
 _KIND_FIGURE = {"money": re.compile(r"£\s?\d"), "percentage": re.compile(r"\d\s?%|per ?cent|\b(?:half|third|quarter)\b", re.I)}
 # A next sentence that only elaborates the one before it.
 _CONTINUES = re.compile(r"^(These|This|They|It|Their|Its|Both)\b")
-_LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally|"
+_LEADS_ON = re.compile(r"^(They|This|These|It|Their|Its|Both|Having done this|As a result|However|Equally|In turn|"
+                       r"Therefore|Consequently|As such|Because of this|"
                        r"(?:In|Over|During) (?:this|that|the same) (?:time|period|year))\b")
 
 

@@ -159,6 +159,9 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     # "As a result, they implemented…" after "They recognised this…": who "they" are and what "this" was too
     ("how come norfolk started an early help partnership board", "the local authority alone was leading"),
     ("why did councils go for data apprenticeships", "investing in future skills for their workforce"),
+    # a word the reports never use, acting on what they do ("redo its … strategy"), is a verb, not a name they
+    # lack; "recognising the importance of…" gives the cause
+    ("why did norfolk redo its early help strategy in 2021?", "to deepen the focus upon prevention and early help"),
     # a cause a little lower in the best sentence's own section: not the award, which gives no reason
     ("why did southwark focus its SEND link worker on just two areas", "due to the high level of need in the "
                                                                       "localities"),
@@ -707,6 +710,9 @@ def test_an_organisation_the_reports_never_name_is_declined(ask, question, body)
     ("what's the staff turnover in early help teams", "turnover"),
     ("did family income go up on the programme", "income"),
     ("which councils are 'trailblazers' for family help", "trailblazers."),  # the word, not its quote mark
+    # a name the reports lack, typed in lower case, is still one: "did barnardos get…" (it does nothing to "any")
+    ("did barnardos get any money", "barnardos"),
+    ("what did the nspcc say about family hubs", "nspcc"),
 ])
 def test_an_everyday_topic_the_reports_never_use_is_declined(ask, question, topic):
     """An everyday word ("salary") the reports never use means they don't cover it: no nearest quote instead."""
@@ -967,3 +973,14 @@ def test_numbered_stages_are_read_in_words_or_figures(text, stages):
     from qa import slots
 
     assert slots.stages(text) == stages
+
+
+@pytest.mark.parametrize("question, before", [
+    # "In turn, this can reduce caseloads…" says what "this" is only with the sentence before it
+    ("how does earlier support in the SEND pilots end up cutting caseloads? dont get the logic",
+     "Better signposting and earlier support leads to de-escalation of need"),
+])
+def test_a_sentence_leading_on_comes_with_the_one_it_leads_on_from(ask, question, before):
+    answer = ask(question)
+    assert answer.route == "documents"
+    assert before in answer.text and "In turn, this can reduce caseloads" in answer.text
