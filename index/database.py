@@ -17,6 +17,10 @@ CREATE TABLE outcomes (
     source TEXT NOT NULL,
     PRIMARY KEY (authority, year)
 );
+CREATE TABLE annex_years (
+    year TEXT PRIMARY KEY,
+    counted_to TEXT  -- the date Annex A's header says outcomes are counted to ("3 January 2024"); NULL if none
+);
 CREATE TABLE ehsg_scores (
     year INTEGER NOT NULL,
     section TEXT NOT NULL,
@@ -39,6 +43,8 @@ def write_database(tables: Tables, path: Path) -> None:
               None if r.earned_autonomy_marker is None else int(r.earned_autonomy_marker),
               ANNEX_SOURCE[r.year]) for r in tables.outcomes],
         )
+        db.executemany("INSERT INTO annex_years VALUES (?, ?)",
+                       [(year, tables.counted_to.get(year)) for year in sorted({r.year for r in tables.outcomes})])
         db.executemany(
             "INSERT INTO ehsg_scores VALUES (?, ?, ?, ?)",
             [(s.year, s.section, s.score, EHSG_SOURCE) for s in tables.ehsg],

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -259,6 +259,19 @@ def check_ehsg(scores: list[EhsgScore]) -> None:
 class Tables:
     outcomes: list[OutcomeRow]
     ehsg: list[EhsgScore]
+    counted_to: dict[str, str] = field(default_factory=dict)  # year -> the date its Annex A counts outcomes to
+
+
+# The date an Annex A column header says its outcomes are counted to: "Total successful family outcomes achieved up
+# to 3 January 2024**" (2023-24, published before the year ended).
+_COUNTED_TO = re.compile(r"successful family outcomes achieved up to (\d{1,2} (?:January|February|March|April|May|"
+                         r"June|July|August|September|October|November|December) \d{4})", re.I)
+
+
+def annex_counted_to(text: str) -> str | None:
+    """The date a report's Annex A column header says the outcomes are counted to, or None when it gives none."""
+    found = _COUNTED_TO.search(text)
+    return found.group(1) if found else None
 
 
 def parse_tables(seeds: Path | None = None) -> Tables:
@@ -276,7 +289,9 @@ def parse_tables(seeds: Path | None = None) -> Tables:
     check_outcomes({"2023-24": rows_2023, "2024-25": tagged_rows})
     ehsg = parse_ehsg_2024_25(tagged, ocr)
     check_ehsg(ehsg)
-    return Tables(rows_2023 + tagged_rows, ehsg)
+    counted_to = {year: date for year, path in by_year.items()
+                  if (date := annex_counted_to(path.read_text(encoding="utf-8")))}
+    return Tables(rows_2023 + tagged_rows, ehsg, counted_to)
 
 
 # ---------------------------------------------------------------- other reports

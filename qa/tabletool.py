@@ -177,6 +177,9 @@ class TableTool:
         self.resolver = AuthorityResolver(names)
         self.years = [r[0] for r in db.execute("SELECT DISTINCT year FROM annex ORDER BY year")]
         self.ehsg_years = [r[0] for r in db.execute("SELECT DISTINCT year FROM ehsg_scores ORDER BY year")]
+        # the date a year's Annex A counts outcomes to, when its header gives one ("up to 3 January 2024")
+        self.counted_to = {year: date for year, date in db.execute(
+            "SELECT year, counted_to FROM annex_years WHERE counted_to IS NOT NULL")}
 
     # ------------------------------------------------------------ helpers
     def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
@@ -751,7 +754,17 @@ class TableTool:
             subset=subset, by_region=by_region))
 
     def answer(self, q: TableQuery) -> list[TableResult]:
-        """The results for a TableQuery: one per authority and year it covers."""
+        """The results for a TableQuery: one per authority and year it covers. A year whose Annex A counts
+        outcomes only to a date before the year ended says so where it is cited."""
+        results = self._answer(q)
+        for result in results:
+            for source in result.sources:
+                date = self.counted_to.get(source["year"])
+                if date and source["section"] == ANNEX_SOURCE.get(source["year"]):
+                    source["section"] += f" (outcomes achieved up to {date})"
+        return results
+
+    def _answer(self, q: TableQuery) -> list[TableResult]:
         years = q.years or list(self.years)
         op = _ALIASES.get(q.operation, q.operation)
         if q.region_of:  # "which region is hampshire in", "is hampshire in the south east"

@@ -74,6 +74,23 @@ def test_known_rows(tables, authority, year, maximum, achieved, percentage):
     assert (r.max_outcomes, r.achieved, r.percentage) == (maximum, achieved, percentage)
 
 
+def test_the_date_each_annex_counts_outcomes_to(tables):
+    """The 2023-24 Annex A counts outcomes "achieved up to 3 January 2024" (its column header); the 2024-25 one
+    gives the whole year, so no date."""
+    assert tables.counted_to == {"2023-24": "3 January 2024"}
+
+
+@pytest.mark.parametrize("question, year, noted", [
+    ("how did surrey do in 23-24", "2023-24", True),
+    ("national total outcomes 2023-24", "2023-24", True),
+    ("how did surrey do in 24-25", "2024-25", False),
+])
+def test_a_2023_24_figure_is_cited_with_the_date_it_is_counted_to(ask, question, year, noted):
+    answer = ask(question)
+    assert answer.route == "table" and answer.sources[0].year == year
+    assert ("(outcomes achieved up to 3 January 2024)" in answer.text) == noted, answer.text
+
+
 def test_earned_autonomy_markers(tables):
     marked = sorted(a for a, r in rows(tables, "2023-24").items() if r.earned_autonomy_marker)
     assert len(marked) == 16  # 15 Earned Autonomy authorities and Greater Manchester (Chapter 3)
