@@ -171,7 +171,8 @@ class Plan:
         "amount" for one that asks how many, how much or how far, "yes_no" for one asked to be answered
         yes or no ("did…", "was…", "whether…") and "which_place" for one asking which council or who."""
         found = {group for group in CUE_GROUPS if slots.has(group, self.question)}
-        if "overview_cues" in found or re.search(r"\babout\W*$", self.question, re.I):
+        # ("what does the foreword basically say?", "what did the 2024 data survey say": what it says, in points)
+        if "overview_cues" in found or re.search(r"\b(?:about|say|says|said)\W*$", self.question, re.I):
             found.add("overview")
         if re.search(r"\bhow (?:many|much|far)\b", self.question, re.I):
             found.add("amount")  # "Kent fell short by how many?", not "did Kent hit its target?"

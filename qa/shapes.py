@@ -472,7 +472,8 @@ def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -
         # heading doesn't hold ("what did the 2024 survey say about police data": "…improvements in police
         # data sharing")
         narrower = naming - set(tokens(path.split(" › ")[-1])) - cue_tokens("generic_nouns")
-        on_it = [i for i in rest if narrower & set(tokens(retriever.sentence_text[i]))] if narrower else []
+        on_it = [i for i in rest if narrower & set(tokens(retriever.sentence_text[i]))
+                 and not is_signature(retriever.sentence_text[i])] if narrower else []
         on_it = on_it if len(on_it) <= NARROWER_SENTENCES else []  # (a word all through it, "oxfordshire", is its own)
         points += [_passage_of(retriever, _with_referent(retriever, ids, i), ranked[0].score) for i in on_it]
         facts = [i for i in rest if i not in on_it and _key_fact(retriever.sentence_text[i])]
@@ -511,8 +512,9 @@ def _with_referent(retriever: HybridRetriever, ids: list[int], i: int) -> list[i
 
 
 def _key_fact(text: str) -> bool:
-    """A sentence worth a point of its own in a summary: it has a figure or names something."""
-    return bool(FIGURE.search(text) or _PROPER_NAME.search(text.removeprefix("• ")))
+    """A sentence worth a point of its own in a summary: it has a figure or names something (a signature line,
+    "Felicity Buchan MP Minister for Housing…", says who signed, not what the section says)."""
+    return bool(FIGURE.search(text) or _PROPER_NAME.search(text.removeprefix("• "))) and not is_signature(text)
 
 
 def _topic_run(retriever: HybridRetriever, ids: list[int], shared: bool) -> tuple[list[int], list[int]]:

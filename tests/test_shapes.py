@@ -335,9 +335,16 @@ def test_a_topic_summary_takes_no_report_summary_point_on_another_topic(ask):
     # "in a nutshell" asks for the summary; it names nothing the reports could lack
     ("what happened with the mental health pilots in a nutshell", "Key points of the 2024-25 report on "),
     ("give me the gist of the SEND good practice project", "Key points of the 2024-25 report on SEND Good Practice"),
+    # "what does X say" asks what it says, in points: a section named by its heading
+    ("I run an early help team and need to brief my boss - what does the 'next steps' section in the latest report "
+     "say?", "Key points of the 2024-25 report on Next steps to support families"),
+    ("what does the ministers' foreword in the 2023-24 report basically say",
+     "Key points of the 2023-24 report on Ministerial foreword"),
 ])
 def test_an_overview_is_of_the_section_the_topic_names(ask, question, section):
-    assert ask(question).text.startswith(section)
+    answer = ask(question)
+    assert answer.text.startswith(section), answer.text
+    assert "- “Felicity Buchan MP Minister" not in answer.text  # a signature line is no key point
 
 
 @pytest.mark.parametrize("question, opening, section", [
