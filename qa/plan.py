@@ -633,9 +633,11 @@ class Reader:
         elif plan.answer_type == "list" and prediction.intent == "text" and not plan.places_wanted \
                 and re.match(r"\W*who\s+(?!(?:are|were|is|was)\b)\w+", text, re.I) and not slots.has("member_words", text):
             plan.answer_type = "organisation"  # "who checks the claims", "who audits…": the body that does it
-        if re.match(r"\W*why\b", slots.same_as(text), re.I):
+        if re.match(r"\W*(?:why|(?:the\s+)?(?:reasons?|rationale|thinking|logic)\s+(?:for|behind)|how\s+come)\b",
+                    slots.same_as(text), re.I):
             plan.answer_type = "reason"  # "why…", "how come…": a cause, whatever figure it is about
-        elif re.match(r"\W*(?:when\b|(?:which|what)\s+(?:month|year|date|day)\b)", text, re.I) \
+        elif re.match(r"\W*(?:(?:since|from|in|by|until)\s+)?(?:when\b|(?:which|what)\s+(?:month|year|date|day)\b)",
+                      text, re.I) \
                 and plan.answer_type not in ("date", "reason"):
             plan.answer_type = "date"  # "when did hull get its £90,000", "which month were the spot checks"
         elif re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:define|definition\s+of|(?:the\s+)?meaning\s+of)\b",

@@ -432,7 +432,12 @@ def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], 
 def _cause_kind(text: str) -> str:
     if slots.has("reason_cues", text) or _CONSEQUENCE.match(text):
         return "cause"
-    return "purpose" if slots.has("purpose_cues", text) else ""
+    return "purpose" if slots.has("purpose_cues", text) or _PURPOSE_FIRST.match(text) else ""
+
+
+# A sentence that opens with what it is for: "To understand the maturity of local authorities' data systems, we
+# run a data survey every year."
+_PURPOSE_FIRST = re.compile(r"^(?:• )?(?:In order to|To) [a-z]+\b[^.]*,")
 
 
 def topic_summary(plan, ranked: list[SentenceHit], retriever: HybridRetriever) -> list[Passage] | None:

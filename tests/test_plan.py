@@ -53,9 +53,19 @@ def test_a_running_total_is_read_from_the_text_not_the_tables(reader, question, 
                                       "what's behind the delays areas had with somerset's data support",
                                       "what led to the fall in kirklees's percentage",
                                       "what's the reason hull set up a locality team rather than doing it centrally",
-                                      "what made norfolk set up a partnership board"])
+                                      "what made norfolk set up a partnership board",
+                                      # ("reason for…", "the thinking behind…" open a why-question too)
+                                      "reason for running the data survey every single year?",
+                                      "the thinking behind moving the programme to the dfe"])
 def test_why_asks_for_a_reason_whatever_figure_it_is_about(reader, question):
     assert reader.understand(question)[0].answer_type == "reason"
+
+
+@pytest.mark.parametrize("question", ["since what year has the supporting families data survey been going?",
+                                      "from which month were the employment advisors in post",
+                                      "since when has hull had its mental health practitioner"])
+def test_since_when_asks_for_a_date(reader, question):
+    assert reader.understand(question)[0].answer_type == "date"
 
 
 def test_why_a_total_rose_says_the_reports_give_no_reason_then_the_total(ask):

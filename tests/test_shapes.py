@@ -162,6 +162,9 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     # a word the reports never use, acting on what they do ("redo its … strategy"), is a verb, not a name they
     # lack; "recognising the importance of…" gives the cause
     ("why did norfolk redo its early help strategy in 2021?", "to deepen the focus upon prevention and early help"),
+    # a sentence opening with what it is for ("To understand…, we run a data survey every year") gives the reason
+    ("reason for running the data survey every single year?", "To understand the maturity of local authorities' "
+                                                              "data systems, we run a data survey every year"),
     # a cause a little lower in the best sentence's own section: not the award, which gives no reason
     ("why did southwark focus its SEND link worker on just two areas", "due to the high level of need in the "
                                                                       "localities"),
