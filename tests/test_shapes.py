@@ -545,6 +545,10 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("name of the lead researcher at Coram on the systemic practice trial pls", "a name for this"),
     ("what are the names of the two SEND navigators in leeds", "a person's name"),  # "…Learning Centres" is none
     ("which secretary of state laid the 2023-24 annual report before parliament?", "a name for this"),
+    # "which <place>" asks for one by name: "the Family Hub", "two areas", "the VCSE sector" name none
+    ("which family hub in leicestershire did the mental health practitioner sit in", "the name of the place"),
+    ("southwark SEND link worker - which two parts of the borough was it targeted at?", "the name of the place"),
+    ("which hub was hull's practitioner based in", "the name of the place"),
     # "MH" is mental health, a part of the programme the tables don't count: Southwark's clinician saw families
     # the report doesn't count, not its Annex A outcomes
     ("southwark adult MH clinician, how many families did they see?", "a number of families"),
