@@ -853,11 +853,20 @@ class Reader:
                 return plan
             plan.authorities, plan.said = list(last.authorities), list(last.said)
             plan.search_text = " ".join((plan.search_text, last.question))
+            if plan.answer_type == "reason" and last.intent in TABLE_INTENTS:
+                # "why so low?" after "as a % of the allocation?": why the figures are what they are, whatever
+                # words asked for them last
+                from qa.tabletool import MEASURES
+
+                plan.search_text = " ".join((plan.search_text, MEASURES["achieved"]))
+                plan.measure = plan.measure or last.measure or "achieved"  # (a reason for a figure: causes only)
             if last.intent == "earned_autonomy_member":
                 # "what does that mean for them?" after "did Kent get earned autonomy?": what EA means
                 plan.authorities, plan.said = [], []
                 plan.search_text = " ".join((plan.search_text, "earned autonomy"))
             self._set_years(plan, years, last)
+            if plan.answer_type == "reason" and last.intent in TABLE_INTENTS and not plan.years:
+                plan.years = list(last.years)  # (of the year those figures are for)
             return plan
         only_years = _only_years(plan.question, self.years)  # "and the year after": the same, another year
         if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table or only_years or row_asked):

@@ -490,6 +490,17 @@ def test_follow_ups(ask, turns, facts):
         assert fact in answer.text, answer.text
 
 
+def test_why_after_figures_asks_about_those_figures_whatever_words_asked_for_them(ask):
+    """ "why so low?" after "as a % of the allocation?": why that year's outcome figures are what they are, in
+    that year's report; not a sentence that shares the word "allocation" (a case study's "point of allocation")."""
+    history = []
+    for turn in ["national total outcomes 2023-24?", "as a % of the allocation?"]:
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": ask(turn, history).text}]
+    answer = ask("why so low", history)
+    assert "Lauren" not in answer.text and "2023-24 report" in answer.text, answer.text
+    assert "successful family outcomes" in answer.text
+
+
 def test_langchain_tool_has_typed_arguments(tool):
     lc = tool.as_langchain_tool()
     schema = lc.args_schema.model_json_schema()
