@@ -753,7 +753,8 @@ class Reader:
             (self.years[-1] if self.years else "")
         if {"newest", "previous"} <= years.relatives and not plan.years and newest:
             plan.years = [slots.step(newest, -1, self.years), newest]  # "last year than the year before"
-        elif years.relative == "all" and not plan.years:
+        elif years.relative == "all" and not plan.years and not years.outside:
+            # ("100% for 4 years running - what were the numbers in 2021-22": the year named, which the reports lack)
             plan.years = list(self.table_years if plan.intent in TABLE_INTENTS else self.years)
         elif years.relative == "newest" and not plan.years and newest:
             plan.years, plan.year_note = [newest], f"{newest}, the latest report"

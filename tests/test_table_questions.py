@@ -341,6 +341,8 @@ def test_aggregates(ask, question, facts, absent):
                                                  "tables: they are part of Greater Manchester"),
     ("How many outcomes did Leeds achieve in 2019-20?", "not 2019-20"),
     ("What was Kent's maximum funded outcomes for 2025-26?", "not 2025-26"),
+    # a year outside the tables, named beside words for several years ("4 years running"): that year, not both
+    ("norfolk got 100% for 4 years running - what were their numbers in 2021-22", "not 2021-22"),
     ("what were the ehsg scores in 2019", "EHSG scores for 2022, 2023 and 2024 only, not 2019"),
     # EHSG scores are national averages only: no group of councils has its own
     ("average data score for earned autonomy councils", "published only as national averages"),
