@@ -1392,7 +1392,8 @@ class Reader:
             # "over 2000 outcomes", "an allocation over 2000", "under 50 outcomes"; a bare "under 50" is a percentage
             plan.value_measure = ("percentage" if value <= 100 and not counted
                                   else named if named not in (None, "percentage") else "achieved")
-        elif slots.has("full_marks", text):
+        elif slots.has("full_marks", text) and slots.earliest_key("measures", text) != "shortfall":
+            # ("hit its max": at 100%; "furthest short of its max" ranks the shortfall, filtering nothing)
             plan.comparator, plan.value = "eq", 100.0
 
     def _unknown_name(self, text: str) -> str | None:

@@ -108,7 +108,8 @@ def fmt(measure: str, value) -> str:
 def _counts(measure: str, row: dict) -> str:
     """A ranked row with its counts: the measure ranked on first, then the rest of the row."""
     if measure == "percentage":
-        return f"{row['percentage']}%: {row['achieved']:,} of {row['max_outcomes']:,}"
+        printed = " as printed" if row["percentage"] == 100 and row["achieved"] < row["max_outcomes"] else ""
+        return f"{row['percentage']}%{printed}: {row['achieved']:,} of {row['max_outcomes']:,}"  # (311 of 312: 100%)
     if measure == "shortfall":
         return f"{row['max_outcomes'] - row['achieved']:,} short: {row['achieved']:,} of {row['max_outcomes']:,}"
     if measure == "max_outcomes":
