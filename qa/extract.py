@@ -112,8 +112,11 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
         other = ranking[0]
         if not both and FIGURE.search(best.text):
             # The other report's own figure for the same thing, if it gives one.
+            # (a running total beside a running total: "858,179 … from April 2012 to March 2025", not a year's)
+            running = plan.cumulative and bool(_RUNNING.search(best.text))
             other = next((s for s in ranking[:OTHER_YEAR_DEPTH] if FIGURE.search(s.text)
-                          and s.score >= best.score * w.other_year_share and _same_topic(best, s)), None)
+                          and s.score >= best.score * w.other_year_share and _same_topic(best, s)
+                          and (not running or _RUNNING.search(s.text))), None)
         elif not both:
             other = None
         if other is not None and plan.places_wanted and find_places \

@@ -275,7 +275,10 @@ def test_bad_input_gets_a_clear_message(ask, tool, bad):
 
 
 @pytest.mark.parametrize("question", ["outcomes to date nationally", "total outcomes since 2012?",
-                                      "how many families has supporting families ever helped"])
+                                      "how many families has supporting families ever helped",
+                                      # the other report's running total beside this one's, not one year's figure
+                                      "grand total of successful family outcomes over the whole life of the "
+                                      "programme?"])
 def test_a_running_total_is_the_reports_figure_over_the_programmes_years(ask, question):
     """The tables give one year each; the text gives the running total (the newer report's is in a long executive
     summary whose sentence is found on its own, not by the whole summary's likeness to the question)."""
