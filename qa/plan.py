@@ -650,6 +650,8 @@ class Reader:
                         and not re.search(r"\bhow\s+(?:many|much)\b", text, re.I))):
             # "sum up how the spot checks went", "tldr of the 2023-24 report": key points, not one figure
             plan.answer_type = "summary"
+        elif re.fullmatch(r"\W*(?:and\s+)?(?:what|anything)\s+(?:else|more)\W*", text, re.I):
+            plan.answer_type = "summary"  # "what else?": more of what was just quoted, in points
         elif slots.has("person_asks", text) and plan.answer_type == "organisation":
             plan.answer_type = "person"  # "who at Ealing council led the work": someone there, not the council
         elif re.match(r"\W*who(?:['’]?s)?\s+(?:is|was|were|are)\b", text, re.I) \

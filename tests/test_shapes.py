@@ -998,3 +998,13 @@ def test_a_sentence_leading_on_comes_with_the_one_it_leads_on_from(ask, question
     answer = ask(question)
     assert answer.route == "documents"
     assert before in answer.text and "In turn, this can reduce caseloads" in answer.text
+
+
+@pytest.mark.parametrize("follow_up", ["anything else?", "what else?", "tell me more"])
+def test_asking_for_more_gives_the_key_points_of_what_was_just_quoted(ask, follow_up):
+    """After one council's part in a project, "anything else?" is the rest of its section, not the same sentence."""
+    first = "leicestershre MH pilot what did they hire"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask(follow_up, history)
+    assert answer.text.startswith("Key points of the 2024-25 report on Leicestershire County Council"), answer.text
+    assert "One 0.5 Change Management Leader was also employed" in answer.text
