@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from index.chunks import split_sentences
-from qa import shapes, weights
+from qa import shapes, slots, weights
 from qa.intents import is_common_word
 from qa.retrieval import HybridRetriever, SentenceHit, tokens
 from qa.shapes import FIGURE, NUMBER_WORDS, Passage  # noqa: F401 (FIGURE, NUMBER_WORDS: used by qa.answer too)
@@ -171,6 +171,9 @@ _STARTED = re.compile(r"\bsince (?:(?:january|february|march|april|may|june|july
                       r"december) )?(?:19|20)\d\d\b|\b(?:began|started|launched|introduced|was set up)\b", re.I)
 # A span of years a running total covers: "from April 2012 to March 2025", "Since April 2015".
 _RUNNING = re.compile(r"\b(?:from|since|between) (?:[a-z]+ )?(?:19|20)\d\d\b", re.I)
+# A span of time: "From July 2023 to March 2025", "between April 2023 to September 2024", "until September 2024".
+_PERIOD = re.compile(r"\b(?:from|between)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b.{0,12}?\b(?:to|and|until)\s+"
+                     r"(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b|\buntil\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b", re.I)
 _ONE_YEAR = re.compile(r"\b(?:in|for|during) (?:20\d\d[-/]\d\d|the year)\b", re.I)  # "…outcomes in 2024-25"
 WHEN = re.compile(r"\b(january|february|march|april|may(?= 20\d\d)|june|july|august|september|october|november|"
                    r"december|20\d\d|quarter|(?:in )?the coming (?:months|weeks|year)|later this year|next year)\b",
@@ -196,6 +199,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
     counted = plan.counted
     wants_date = kind == "date"
     asks_start = wants_date and "start_words" in plan.cues
+    asks_period = wants_date and slots.has("period_asks", plan.question)  # "when does the pathfinder run?"
     wants_names = kind in ("person", "organisation", "place")
     asked = shapes.asked_words(plan)
     role = plan.role
@@ -231,6 +235,8 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             s.score += bonus if MONTH.search(s.text) else bonus / 2 if WHEN.search(s.text) else -bonus
             if asks_start and _STARTED.search(s.text):
                 s.score += bonus / 2  # "when did the data survey start": "…each year since 2019"
+            if asks_period and _PERIOD.search(s.text):
+                s.score += bonus  # "when does it run": "From July 2023 to March 2025, …", not when it was announced
         if wants_names:
             new_names = shapes.new_names(s.text, asked)
             if kind == "organisation":

@@ -127,6 +127,11 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     # a project that "finished" was "completed"
     ("when did the mental health pilots start", "This project ran between April 2023 to September 2024"),
     ("when did the send pilots finish", "The project was completed in December 2024"),
+    # when something runs is a span ("From July 2023 to March 2025"), not when it was announced; "the rest of"
+    # the money is "all remaining funding"
+    ("when does the families first for children pathfinder run?", "From July 2023 to March 2025"),
+    ("when was the rest of the payment by results money released?", "All remaining funding was released to local "
+                                                                     "authorities following quarter 2"),
     # the programme's own name is what these ask about
     ("what is supporting families", "The Supporting Families programme"),
     # "before supporting families" is the text's "prior to"; "like" asks nothing of its own
