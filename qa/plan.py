@@ -650,6 +650,8 @@ class Reader:
                         and not re.search(r"\bhow\s+(?:many|much)\b", text, re.I))):
             # "sum up how the spot checks went", "tldr of the 2023-24 report": key points, not one figure
             plan.answer_type = "summary"
+        elif plan.answer_type == "percentage" and re.search(r"\b(?:rate|amount|payment|price)\s+per\s+\w+", text, re.I):
+            plan.answer_type = "money"  # "the payment by results rate per outcome": an amount for each, not a share
         elif re.fullmatch(r"\W*(?:and\s+)?(?:what|anything)\s+(?:else|more)\W*", text, re.I):
             plan.answer_type = "summary"  # "what else?": more of what was just quoted, in points
         elif slots.has("person_asks", text) and plan.answer_type == "organisation":

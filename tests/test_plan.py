@@ -901,3 +901,9 @@ def test_a_vocabulary_groups_keys_are_the_ones_their_patterns_find(text):
         if isinstance(keys, dict) and all(isinstance(v, list) for k, v in keys.items() if not k.startswith("_")):
             found = {key for key, p in slots._patterns(group).items() if p.search(text)}
             assert slots.keys_found(group, text) == found, group
+
+
+@pytest.mark.parametrize("question", ["what was the payment by results rate per outcome",
+                                      "what % was the payment per family"])
+def test_a_rate_per_thing_asks_for_an_amount_not_a_share(reader, question):
+    assert reader.understand(question)[0].answer_type == "money"
