@@ -643,12 +643,13 @@ class Reader:
         elif re.match(r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:define|definition\s+of|(?:the\s+)?meaning\s+of)\b",
                       text, re.I) and plan.answer_type != "definition":
             plan.answer_type = "definition"  # "define whole family working": what the term is, not a summary
-        elif plan.answer_type in ANSWER_TYPES_WANTING_FIGURES | {"comparison"} \
-                and not (authorities or slots.has("table_words", text)) and (re.match(
+        elif plan.answer_type in ANSWER_TYPES_WANTING_FIGURES | {"comparison"} and not authorities \
+                and (not slots.has("table_words", text) or re.search(r"\breport\b", text, re.I)) and (re.match(
                     r"\W*(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:sum\s+up|summari[sz]e|recap)\b", text, re.I)
                     or (slots.has("summary_asks", text) and not plan.counted_words
                         and not re.search(r"\bhow\s+(?:many|much)\b", text, re.I))):
-            # "sum up how the spot checks went", "tldr of the 2023-24 report": key points, not one figure
+            # "sum up how the spot checks went", "tldr of the 2023-24 report", "the headline numbers from the older
+            # report": key points, not one figure
             plan.answer_type = "summary"
         elif plan.answer_type == "percentage" and re.search(r"\b(?:rate|amount|payment|price)\s+per\s+\w+", text, re.I):
             plan.answer_type = "money"  # "the payment by results rate per outcome": an amount for each, not a share

@@ -183,8 +183,13 @@ def report_changes(plan) -> bool:
 
 
 def _topic_of_report(plan) -> set[str]:
-    # ("…compared to the year before": a year, no topic)
-    return topic(slots.without_relative_years(plan.search_text), "summary_words", "change_words", "both_reports")
+    # ("…compared to the year before": a year, no topic; "in three bullets": how many points, not chapter 3)
+    text = _HOW_MANY_POINTS.sub(" ", slots.without_relative_years(plan.search_text))
+    return topic(text, "summary_words", "change_words", "both_reports")
+
+
+_HOW_MANY_POINTS = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:bullet points?|bullets?|"
+                              r"points?|lines?|sentences?|headlines?)\b", re.I)
 
 
 # ------------------------------------------------------------------ shapes

@@ -276,6 +276,8 @@ def test_everyday_asks_for_a_report_summary(ask, question, year, fact):
 
 @pytest.mark.parametrize("question, points, first", [
     ("summarise the 2024-25 report in 3 bullets", 3, "Key points of the 2024-25 report:"),
+    # "headline numbers" ask for the report's key points; "three bullets" is how many, not chapter 3
+    ("give me the headline numbers from the older report in three bullets", 3, "Key points of the 2023-24 report:"),
     ("give me 2 key points on the data survey", 2, "Key points of the 2024-25 report on Data survey:"),
 ])
 def test_a_summary_gives_as_many_points_as_asked(ask, question, points, first):
