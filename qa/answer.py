@@ -927,7 +927,8 @@ def _lacks(plan: Plan, passages) -> str | None:
         return None  # the sentence naming the person asked about says who they are
     if kind in ("person", "organisation") and not any(new_names(t, asked) for t in texts):
         return "a name for this"
-    if kind == "place" and not plan.places_wanted and re.search(r"(?:^|[-–—:;.?!]\s)\W*which\b", plan.question, re.I) \
+    which = re.search(r"(?:^|[-–—:;.?!]\s)\W*which\b", plan.question, re.I)  # (after a remark too)
+    if kind == "place" and not plan.places_wanted and which \
             and not any(w for t in texts for w in new_names(t, asked) if not w.isupper()):
         # "which family hub in leicestershire…": "the Family Hub" names none; nor does "the VCSE sector"
         return "the name of the place for this"

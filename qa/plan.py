@@ -1154,7 +1154,8 @@ class Reader:
             elif plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
             closest = re.search(r"\b(?:closest|nearest)\b", text, re.I)
-            one = re.search(r"\bwho\b|\bwhich\s+(?:one|council|authority|area|borough|la|place|did|was|had|got|came)\b(?!s)", text, re.I)
+            one = re.search(r"\bwho\b|\bwhich\s+(?:one|council|authority|area|borough|la|place|did|was|had|got|came)"
+                            r"\b(?!s)", text, re.I)
             if plan.intent == "filter" and plan.comparator in ("lt", "le", "gt", "ge") and not plan.authorities \
                     and (one or slots.count_number(text)) and (closest or _RANKS_WITHIN.search(text)):
                 # "of the councils that didn't get 100%, who did best", "…who came closest": the ranking within
@@ -1786,7 +1787,8 @@ def _title(text: str, person: bool = False) -> str | None:
     # it, "who's their director…", "who is norfolk's director…"; and the question may follow a remark:
     # "norfolk case study is great - who's their director…")
     text = _last_clause(text, r"who\b")
-    m = re.match(r"\s*who(?:['’]?s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?(?:(?:their|its|his|her|[a-z]+['’]s)\s+)?"
+    m = re.match(r"\s*who(?:['’]?s|\s+(?:is|was|are|were))\s+(?:the\s+|a\s+|an\s+)?"
+                 r"(?:(?:their|its|his|her|[a-z]+['’]s)\s+)?"
                  r"((?:[a-z]+\s+(?!(?:of|for|in|at|on|to|when|who|that|behind|running|leading|responsible)\b))?[a-z]+)",
                  text, re.I) or \
         re.match(r"\s*who\s+(chair|head|direct)(?:s|ed)\b", text, re.I) or \
@@ -1825,8 +1827,8 @@ def _post_asked(text: str) -> str | None:
     if named:
         post = slots.find("person_posts", named.group(1))
         return post.group().lower() if post else None
-    which = re.match(r"\W*which\s+((?:[\w'-]+\s+){0,2}[\w'-]+)\s+(?:[a-z]+ed|is|was|did|does|has|had|signed|wrote|led|ran|laid|made|gave|took|said|set|put|runs|leads|chairs)\b",
-                     text, re.I)
+    which = re.match(r"\W*which\s+((?:[\w'-]+\s+){0,2}[\w'-]+)\s+(?:[a-z]+ed|is|was|did|does|has|had|signed|wrote|"
+                     r"led|ran|laid|made|gave|took|said|set|put|runs|leads|chairs)\b", text, re.I)
     post = slots.find("person_posts", which.group(1)) if which else None
     return post.group().lower() if post and not post.group().lower().endswith("s") else None
 

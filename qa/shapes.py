@@ -188,8 +188,8 @@ def _topic_of_report(plan) -> set[str]:
     return topic(text, "summary_words", "change_words", "both_reports")
 
 
-_HOW_MANY_POINTS = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:bullet points?|bullets?|"
-                              r"points?|lines?|sentences?|headlines?)\b", re.I)
+_HOW_MANY_POINTS = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                              r"(?:bullet points?|bullets?|points?|lines?|sentences?|headlines?)\b", re.I)
 
 
 # ------------------------------------------------------------------ shapes
