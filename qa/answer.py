@@ -96,6 +96,12 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         answer = _table_answer(plan.table_query(), tool)
         if plan.answer_type == "reason" and answer.route == "table":
             return _why_figures(plan, answer, avoid)
+        early = next((y for y in plan.years if y in tool.counted_to), None)
+        if early and answer.route == "table" and slots.has("year_end_words", plan.question):
+            # "what did dudley finish the year on": the 2023-24 annex counts only to 3 January 2024
+            return Answer(f"The reports don't give a final figure for the whole of {early}: its Annex A counts "
+                          f"outcomes only up to {tool.counted_to[early]}. What it gives: {answer.text}", "none",
+                          answer.sources, answer.data, answer.chart, ["none"])
         if plan.intent == "earned_autonomy_list" and answer.route == "table":
             _add_text_list(answer, "Earned Autonomy", plan.years)
         verdict = _verdict_first(plan, answer.data) if answer.route == "table" else ""

@@ -91,6 +91,19 @@ def test_a_2023_24_figure_is_cited_with_the_date_it_is_counted_to(ask, question,
     assert ("(outcomes achieved up to 3 January 2024)" in answer.text) == noted, answer.text
 
 
+@pytest.mark.parametrize("question, counted", [
+    ("Dudley was only at 132 of 659 in the 23-24 report - what did they finish the year on by end of March 2024?",
+     "it achieved 132 of its maximum of 659"),
+    ("what was leeds's final full-year figure for 2023-24", "Leeds achieved 1,029"),
+])
+def test_a_final_2023_24_figure_is_not_given_and_the_counted_figure_is_offered(ask, question, counted):
+    answer = ask(question)
+    assert answer.route == "none"
+    assert answer.text.startswith("The reports don't give a final figure for the whole of 2023-24: its Annex A "
+                                  "counts outcomes only up to 3 January 2024.")
+    assert counted in answer.text
+
+
 def test_earned_autonomy_markers(tables):
     marked = sorted(a for a, r in rows(tables, "2023-24").items() if r.earned_autonomy_marker)
     assert len(marked) == 16  # 15 Earned Autonomy authorities and Greater Manchester (Chapter 3)
