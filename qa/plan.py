@@ -672,6 +672,11 @@ class Reader:
             allowed -= NEEDS_AUTHORITY - ({"lookup", "change", "target"} if regional else set())
         if has_places:
             allowed -= NO_AUTHORITY
+        if prediction.intent == "out_of_scope" and slots.has("text_topics", text) and not self._strange_words(text) \
+                and (slots.has("overview_cues", text) or slots.has("summary_asks", text)):
+            # "can you explain family hubs to me": asked to explain a topic of theirs, in the reports' own words
+            # (not "is the FFP going to work better…", a forecast they don't make)
+            allowed.discard("out_of_scope")
         if slots.has("unnamed_place", text) and not has_places and not context_places and not found.region \
                 and prediction.intent in TABLE_INTENTS and last is None:
             # "how did the council do in 2023-24", "did the council hit its target": which one is not said
@@ -1402,6 +1407,15 @@ class Reader:
             # ("hit its max": at 100%; "furthest short of its max" ranks the shortfall, filtering nothing)
             plan.comparator, plan.value = "eq", 100.0
 
+    def _strange_words(self, text: str) -> list[str]:
+        """The words of a question the reports never use, besides ways of asking ("explain", "in simple terms")
+        and small words: "weather" in "what's the weather at the family hub", "joke" in "tell me a joke…"."""
+        from qa.retrieval import STOPWORDS
+
+        asking = slots.without("format_words", text)
+        return [w for w in re.findall(r"[a-z]+", asking.lower()) if len(w) > 3 and w not in STOPWORDS
+                and w not in self.words_used and not any(slots.has(group, w) for group in _ASKING_WORDS)]
+
     def _unknown_name(self, text: str) -> str | None:
         """A name where an authority would stand that the tables lack: capitalised ("did Narnia", "Narnia's"), or
         in lower case a word the reports never use ("gotham outcomes 2024-25", "how did humberside do")."""
@@ -1516,6 +1530,10 @@ def _without_years(text: str, store_years: list[str]) -> str:
     for start, end in sorted(slots.find_years(text, store_years).spans, reverse=True):
         text = text[:start] + text[end:]
     return text
+
+
+# Vocabulary groups of words that ask rather than name a subject ("explain", "summarise", "pls").
+_ASKING_WORDS = ("overview_cues", "summary_words", "summary_asks", "informal", "light_words", "fillers", "openers")
 
 
 # The words that rank the councils a filter leaves ("of those under 100%, which did best"); not "most", "top"

@@ -907,3 +907,16 @@ def test_a_vocabulary_groups_keys_are_the_ones_their_patterns_find(text):
                                       "what % was the payment per family"])
 def test_a_rate_per_thing_asks_for_an_amount_not_a_share(reader, question):
     assert reader.understand(question)[0].answer_type == "money"
+
+
+@pytest.mark.parametrize("question, out_of_scope", [
+    # asked to explain a topic of the reports, in words they use: answered from the text
+    ("can you explain family hubs to me", False),
+    ("explain the pathfinder in simple terms", False),
+    # a word they never use ("weather", "joke"), or a forecast they don't make, is still out of scope
+    ("what's the weather like at the family hub", True),
+    ("tell me a joke about family hubs", True),
+])
+def test_explaining_a_topic_of_the_reports_is_in_scope(reader, question, out_of_scope):
+    plan = reader.understand(question)[0]
+    assert (plan.decline == "That isn't a question the Supporting Families reports answer.") == out_of_scope, plan
