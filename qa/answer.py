@@ -128,11 +128,14 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         figures = _table_answer(replace(plan, intent="lookup").table_query(), tool)
         if figures.route == "table":
             return _why_figures(plan, figures, avoid, text_answer=answer)
+    not_found = ("I couldn't find this in the reports.", f"The reports don't say this about {listed(plan.authorities)}.")
     if answer.route == "none" and plan.answer_type == "reason" and plan.follow_up and plan.authorities \
-            and answer.text.startswith("I couldn't find"):
-        # "why?" after an area's figures: say what is missing, not that nothing was found
-        answer.text = answer.text.replace("I couldn't find this in the reports.",
-                                          f"The reports don't give a reason for {listed(plan.authorities)}'s figures.", 1)
+            and answer.text.startswith(not_found):
+        # "why?", "why were they so far behind?" after an area's figures: say what is missing, not that nothing
+        # was found
+        said = next(m for m in not_found if answer.text.startswith(m))
+        answer.text = answer.text.replace(said, f"The reports don't give a reason for {listed(plan.authorities)}'s "
+                                                f"figures.", 1)
     return answer
 
 

@@ -498,6 +498,15 @@ def test_follow_ups(ask, turns, facts):
         assert fact in answer.text, answer.text
 
 
+def test_why_after_an_areas_figures_says_no_reason_is_given_for_them(ask):
+    """ "why were they so far behind?" after Solihull's row: what the reports lack is a reason for its figures."""
+    first = "solihull 24-25"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
+    answer = ask("why were they so far behind?", history)
+    assert answer.route == "none"
+    assert answer.text.startswith("The reports don't give a reason for Solihull's figures."), answer.text
+
+
 def test_why_after_figures_asks_about_those_figures_whatever_words_asked_for_them(ask):
     """ "why so low?" after "as a % of the allocation?": why that year's outcome figures are what they are, in
     that year's report; not a sentence that shares the word "allocation" (a case study's "point of allocation")."""
