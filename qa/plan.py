@@ -1336,6 +1336,8 @@ class Reader:
             # council got the smallest award" by the projects' awards
             plan.intent = "text"
         absent = slots.find("not_in_tables", text) or slots.find("asked_topics", text)  # ("most complaints")
+        if absent and any(start <= absent.start() < end for _, start, end in slots.percentages(text)):
+            absent = None  # "less than a quarter of their outcomes": a share, not a quarter's figures
         if plan.route == "table" and absent and plan.intent != "ehsg":
             plan.decline = (f"The outcome tables give, for each authority and year, the outcomes achieved, the maximum "
                             f"funded and the percentage; they don't give “{absent.group()}” figures.")

@@ -309,6 +309,9 @@ def test_change_between_years(ask):
     # a threshold not reached, in everyday words: under it
     ("how many councils didn't even reach 30% in 23/24?", ["13 authorities", "under 30%"], ["exactly"]),
     ("which councils failed to hit 40% in 2024-25", ["10 authorities", "Merton (38%)", "Torbay (6%)"], ["exactly"]),
+    # "a quarter of their outcomes" is a share (25%), not a quarter of the year the tables lack
+    ("how many councils got less than a quarter of their outcomes in 2024-25", ["5 authorities", "under 25%",
+                                                                               "Warwickshire (24%)"], []),
     # the best (or closest) of those a threshold leaves: a ranking within them, not the whole filter
     ("who did best in 2023-24 out of the councils that didn't get 100%?",
      ["among those with percentage of funded outcomes achieved under 100%: 1. Cumberland (96%"], ["Haringey"]),
