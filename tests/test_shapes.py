@@ -551,6 +551,9 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("which family hub in leicestershire did the mental health practitioner sit in", "the name of the place"),
     ("southwark SEND link worker - which two parts of the borough was it targeted at?", "the name of the place"),
     ("which hub was hull's practitioner based in", "the name of the place"),
+    # "advisers" is the reports' "Advisors": the project is the subject, and it gives no start date (not the
+    # programme's "Since April 2015")
+    ("since when have the employment advisers been around", "a date for this"),
     # "MH" is mental health, a part of the programme the tables don't count: Southwark's clinician saw families
     # the report doesn't count, not its Annex A outcomes
     ("southwark adult MH clinician, how many families did they see?", "a number of families"),
