@@ -39,6 +39,19 @@ def ask(built):
     return ask_fn
 
 
+@pytest.fixture(scope="session")
+def converse(ask):
+    """A conversation: each turn asked with the ones before it and their answers as history (as the chat page
+    sends them); the last turn's answer."""
+    def run(*turns):
+        history = []
+        for turn in turns[:-1]:
+            history += [{"role": "user", "content": turn}, {"role": "assistant", "content": ask(turn, history).text}]
+        return ask(turns[-1], history)
+
+    return run
+
+
 class AppServer:
     """A real `app.py` on a free loopback port, its log and likes/dislikes file in `folder`.
 

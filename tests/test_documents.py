@@ -267,9 +267,8 @@ def test_a_part_whose_quote_another_part_holds_is_not_repeated(ask):
     # the figure asked for may be in the sentence just quoted
     ("what is the EHSG", "how many descriptors does it have", "thirty-one descriptors"),
 ])
-def test_document_follow_up(ask, first, follow_up, fact):
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    assert fact in ask(follow_up, history).text
+def test_document_follow_up(converse, first, follow_up, fact):
+    assert fact in converse(first, follow_up).text
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x07", "a " * 50_000, "🙂🙂🙂", "'; DROP TABLE outcomes; --"])

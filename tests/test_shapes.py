@@ -219,11 +219,9 @@ def test_a_month_asked_for_is_a_month(ask, question, month):
         assert answer.route == "none" and "don't give the month" in answer.text
 
 
-def test_a_sentence_that_only_says_what_the_one_before_is_gives_no_reason(ask):
+def test_a_sentence_that_only_says_what_the_one_before_is_gives_no_reason(converse):
     """ "This is a small increase from the previous year." (the data survey) is no reason for the national rise."""
-    first = "how many outcomes nationally last year"
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    answer = ask("why the increase?", history)
+    answer = converse("how many outcomes nationally last year", "why the increase?")
     assert answer.route == "none" and "don't give a reason" in answer.text
     # the nearest thing said is about the figures asked about (successful family outcomes), not the data survey
     assert "successful family outcomes" in answer.text.split("\n\n")[0] and "44%" not in answer.text
@@ -626,9 +624,8 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     ("how many families were helped to a successful outcome in 2024-25?", "and in total over the whole programme?",
      "The programme has now achieved 858,179 successful family outcomes from April 2012 to March 2025."),
 ])
-def test_text_follow_up_asks_about_what_was_just_said(ask, first, follow_up, fact):
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    answer = ask(follow_up, history)
+def test_text_follow_up_asks_about_what_was_just_said(converse, first, follow_up, fact):
+    answer = converse(first, follow_up)
     assert answer.route == "documents"
     assert fact in answer.text
 
@@ -691,11 +688,10 @@ def test_a_running_total_is_not_one_years(ask):
     assert "104,761 families have achieved successful family outcomes in 2024-25" not in answer.text
 
 
-def test_is_it_one_of_them_checks_the_areas_just_quoted(ask):
+def test_is_it_one_of_them_checks_the_areas_just_quoted(converse):
     """After the six areas awarded Earned Autonomy in 2023-24, Kent is not one of them, though marked * before."""
-    first = "which six councils were awarded earned autonomy this year in the 2023-24 report"
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    answer = ask("is kent one of them", history)
+    answer = converse("which six councils were awarded earned autonomy this year in the 2023-24 report",
+                      "is kent one of them")
     assert answer.text.startswith("Kent is not one of the areas just quoted (Dorset, Hertfordshire")
     assert "Kent is marked *" in answer.text
 
@@ -886,10 +882,8 @@ def test_what_was_a_thing_a_section_is_headed_with_quotes_what_introduces_it(ask
     assert answer.route == "documents" and opening in answer.text, answer.text
 
 
-def test_a_follow_up_keeps_the_abbreviation_of_what_it_follows(ask):
-    first = "what was the SEND good practice project?"
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    answer = ask("which councils took part?", history)
+def test_a_follow_up_keeps_the_abbreviation_of_what_it_follows(converse):
+    answer = converse("what was the SEND good practice project?", "which councils took part?")
     assert "Hertfordshire, Leeds, Nottingham, Southwark, and Wakefield" in answer.text, answer.text
     assert "Kirklees" not in answer.text
 
@@ -1006,10 +1000,8 @@ def test_a_sentence_leading_on_comes_with_the_one_it_leads_on_from(ask, question
 
 
 @pytest.mark.parametrize("follow_up", ["anything else?", "what else?", "tell me more"])
-def test_asking_for_more_gives_the_key_points_of_what_was_just_quoted(ask, follow_up):
+def test_asking_for_more_gives_the_key_points_of_what_was_just_quoted(converse, follow_up):
     """After one council's part in a project, "anything else?" is the rest of its section, not the same sentence."""
-    first = "leicestershre MH pilot what did they hire"
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    answer = ask(follow_up, history)
+    answer = converse("leicestershre MH pilot what did they hire", follow_up)
     assert answer.text.startswith("Key points of the 2024-25 report on Leicestershire County Council"), answer.text
     assert "One 0.5 Change Management Leader was also employed" in answer.text

@@ -492,31 +492,23 @@ def test_table_row_beside_place_outside(ask, question, facts):
     (["how did barnsley do in 24/25", "and compared with wakefield?"], ["In 2024-25: Barnsley achieved",
                                                                       "Wakefield achieved"]),
 ])
-def test_follow_ups(ask, turns, facts):
-    history = []
-    for turn in turns[:-1]:
-        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": ask(turn, history).text}]
-    answer = ask(turns[-1], history)
+def test_follow_ups(converse, turns, facts):
+    answer = converse(*turns)
     for fact in facts:
         assert fact in answer.text, answer.text
 
 
-def test_why_after_an_areas_figures_says_no_reason_is_given_for_them(ask):
+def test_why_after_an_areas_figures_says_no_reason_is_given_for_them(converse):
     """ "why were they so far behind?" after Solihull's row: what the reports lack is a reason for its figures."""
-    first = "solihull 24-25"
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    answer = ask("why were they so far behind?", history)
+    answer = converse("solihull 24-25", "why were they so far behind?")
     assert answer.route == "none"
     assert answer.text.startswith("The reports don't give a reason for Solihull's figures."), answer.text
 
 
-def test_why_after_figures_asks_about_those_figures_whatever_words_asked_for_them(ask):
+def test_why_after_figures_asks_about_those_figures_whatever_words_asked_for_them(converse):
     """ "why so low?" after "as a % of the allocation?": why that year's outcome figures are what they are, in
     that year's report; not a sentence that shares the word "allocation" (a case study's "point of allocation")."""
-    history = []
-    for turn in ["national total outcomes 2023-24?", "as a % of the allocation?"]:
-        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": ask(turn, history).text}]
-    answer = ask("why so low", history)
+    answer = converse("national total outcomes 2023-24?", "as a % of the allocation?", "why so low")
     assert "Lauren" not in answer.text and "2023-24 report" in answer.text, answer.text
     assert "successful family outcomes" in answer.text
 
@@ -594,10 +586,8 @@ def test_which_region_an_authority_is_in(ask, question, said):
     assert "successful family outcomes" not in answer.text.split("Source:")[0]
 
 
-def test_an_authority_named_with_a_compass_word_is_not_asked_where_it_is(ask):
-    first = "gateshead 24/25"
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": ask(first).text}]
-    answer = ask("what about south tyneside", history)
+def test_an_authority_named_with_a_compass_word_is_not_asked_where_it_is(converse):
+    answer = converse("gateshead 24/25", "what about south tyneside")
     assert "South Tyneside achieved 520 successful family outcomes in 2024-25" in answer.text, answer.text
 
 
