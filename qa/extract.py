@@ -92,8 +92,8 @@ def extract(plan, retriever: HybridRetriever, places: tuple[str, ...] = (),
     ranking = rankings[best.chunk.meta["year"]]
     if terms and holds_terms(best):  # the shape is built from the SEND project's sentences, not the next project's
         ranking = [s for s in ranking if holds_terms(s)]
-    if (plan.answer_type == "summary" or plan.answer_type == "list" and not plan.places_wanted) and not terms \
-            and not plan.follow_up:
+    if (plan.answer_type in ("summary", "definition") or plan.answer_type == "list" and not plan.places_wanted) \
+            and not terms and not plan.follow_up and not plan.years:
         # a topic's key points come from the section about it in either report: "summarise the mental health
         # project" is the 2024-25 section headed with it, though a 2023-24 sentence naming it scores best; and a
         # list from either report's lead-in ("Two cases from each area … were looked at to consider:")

@@ -634,8 +634,11 @@ class Reader:
                 and re.match(r"\W*who\s+(?!(?:are|were|is|was)\b)\w+", text, re.I) and not slots.has("member_words", text):
             plan.answer_type = "organisation"  # "who checks the claims", "who audits…": the body that does it
         if re.match(r"\W*(?:why|(?:the\s+)?(?:reasons?|rationale|thinking|logic)\s+(?:for|behind)|how\s+come)\b",
-                    slots.same_as(text), re.I):
-            plan.answer_type = "reason"  # "why…", "how come…": a cause, whatever figure it is about
+                    _last_clause(slots.same_as(text), r"why\b"), re.I) or slots.has("reason_asks", text) \
+                or re.search(r"\bwhat\b[^?]*\bfor\s*\?", text, re.I):
+            # "why…", "how come…", "send pilots: why…", "what were they trying to achieve", "what's the money
+            # for?": a cause or a purpose, whatever figure it is about
+            plan.answer_type = "reason"
         elif re.match(r"\W*(?:(?:since|from|in|by|until)\s+)?(?:when\b|(?:which|what)\s+(?:month|year|date|day)\b)",
                       text, re.I) \
                 and plan.answer_type not in ("date", "reason"):
@@ -672,7 +675,8 @@ class Reader:
             allowed -= NEEDS_AUTHORITY - ({"lookup", "change", "target"} if regional else set())
         if has_places:
             allowed -= NO_AUTHORITY
-        if prediction.intent == "out_of_scope" and slots.has("text_topics", text) and not self._strange_words(text) \
+        if prediction.intent == "out_of_scope" and (slots.has("text_topics", text) or self._subject_words(text)) \
+                and not self._strange_words(text) \
                 and (slots.has("overview_cues", text) or slots.has("summary_asks", text)):
             # "can you explain family hubs to me": asked to explain a topic of theirs, in the reports' own words
             # (not "is the FFP going to work better…", a forecast they don't make)
@@ -1335,6 +1339,17 @@ class Reader:
             # "how many councils improved their data sharing" is answered by the data survey in the text; "which
             # council got the smallest award" by the projects' awards
             plan.intent = "text"
+        if plan.route == "table" and not plan.authorities and slots.has("earned_autonomy_gained", text) \
+                and plan.intent in ("count", "count_change", "change", "rank_change"):
+            # "how many more councils got earned autonomy in 2024-25": the councils that gained the status, which
+            # the text counts, not the councils whose outcomes rose
+            plan.intent = "text"
+        if plan.route == "table" and plan.intent != "ehsg" and (slots.has("forecast_cues", text) or _FUTURE.search(text)):
+            # "do you reckon Lancashire will bounce back", "is kent going to improve": the tables give what was
+            # achieved, not what will be
+            plan.decline = ("The reports don't forecast how authorities will do: the outcome tables give what each "
+                            f"achieved in {' and '.join(self.table_years)}.")
+            return
         absent = slots.find("not_in_tables", text) or slots.find("asked_topics", text)  # ("most complaints")
         if absent and any(start <= absent.start() < end for _, start, end in slots.percentages(text)):
             absent = None  # "less than a quarter of their outcomes": a share, not a quarter's figures
@@ -1360,6 +1375,20 @@ class Reader:
             if plan.route == "table" or len(place) <= 3 or not self.mentions(place):
                 plan.decline = whys
                 return
+        nation = next((n for a, n in slots.places().get("nation_adjectives", {}).items()
+                       if re.search(rf"\b{a}\b", text, re.I)), None)
+        if nation and not self.mentions(nation):
+            # "how does the welsh families first programme compare": another nation's, which the reports don't cover
+            plan.decline = (f"{nation} is not covered; the Supporting Families programme and its outcome tables cover "
+                            f"English local authorities only.")
+            return
+        policy = slots.find("other_policies", text)
+        if policy and not self.mentions(policy.group()):
+            # "how much did universal credit claims drop", "the sure start budget": another policy, which the
+            # reports never speak of
+            plan.decline = (f"The reports don't cover “{policy.group()}”: they are about the Supporting Families "
+                            f"programme in England in {' and '.join(self.years)}.")
+            return
         if plan.route == "documents" and region and region.removeprefix("not_") != "london" and not plan.authorities \
                 and plan.wants_figure:
             # the reports' text gives no region's figures ("how much funding did the north east get"); it names
@@ -1417,6 +1446,15 @@ class Reader:
         asking = slots.without("format_words", text)
         return [w for w in re.findall(r"[a-z]+", asking.lower()) if len(w) > 3 and w not in STOPWORDS
                 and w not in self.words_used and not any(slots.has(group, w) for group in _ASKING_WORDS)]
+
+    def _subject_words(self, text: str) -> list[str]:
+        """The words of a question, besides ways of asking and small words, that the reports use: "payment",
+        "results" in "could you explain payment by results"."""
+        from qa.retrieval import STOPWORDS
+
+        asking = slots.without("format_words", text)
+        return [w for w in re.findall(r"[a-z]+", asking.lower()) if len(w) > 3 and w not in STOPWORDS
+                and w in self.words_used and not any(slots.has(group, w) for group in _ASKING_WORDS)]
 
     def _unknown_name(self, text: str) -> str | None:
         """A name where an authority would stand that the tables lack: capitalised ("did Narnia", "Narnia's"), or
@@ -1606,14 +1644,21 @@ _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "
 # ("ended": "how many areas ended up with…" counts areas; "give": "how many areas give practitioners…" areas)
 
 
+# A question about what will happen: "will lancashire recover", "will it hit 100%" (not "will you list…", nor
+# "I will need…").
+_FUTURE = re.compile(r"(?<!\bi )(?<!\bwe )\b(?:will|won['’]?t|shall)\s+(?!you\b|u\b|ya\b|need\b|want\b)", re.I)
+
+
 def _counted_words(text: str) -> list[str]:
-    """Up to three words after "how many" ("how many Mental Health pilots were…": mental, health, pilots)."""
+    """Up to three words after "how many" ("how many Mental Health pilots were…": mental, health, pilots; a
+    verb of getting ends them: "how many councils gained earned autonomy" counts councils, however the reports
+    say they got it, "achieved", "awarded" or "joined")."""
     m = re.search(_COUNTING + r"(.*)", text, re.I)
     if not m:
         return []
     words = []
     for word in re.findall(r"[A-Za-z-]+", m.group(1).lower())[:3]:
-        if word in _PHRASE_END:
+        if word in _PHRASE_END or (words and slots.has("getting_verbs", word)):
             break
         words.append(word)
     return words

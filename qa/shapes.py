@@ -57,9 +57,9 @@ FIGURE = re.compile(rf"(?<![\d-])(?!(?:19|20)\d\d\b)\d|\b(?:{NUMBER_WORDS})\b|\b
 _DEFINING = re.compile(r"\b(?:is|are|was|were|provides|provide|provided|means|refers to|describes|sets out|aims|"
                        r"aimed|funds|funded|will be|has been|works|holds|can|may|coordinates|helps|tests|brings)\b")
 DEFINING_SUBJECT_WORDS = 10
-# "a shared definition of rebalancing the system", "is defined as", "known as".
+# "a shared definition of rebalancing the system", "is defined as", "known as", "the … mechanism (whereby …)".
 # …and a term explained after a colon: "to work with a whole family approach: ensuring there is one assessment…".
-_DEFINITION_PHRASE = re.compile(r"\b(?:definition of|defined as|is defined|known as|refers to|stands for)\b|"
+_DEFINITION_PHRASE = re.compile(r"\b(?:definition of|defined as|is defined|known as|refers to|stands for|whereby)\b|"
                                 r":\s+(?=(?:ensuring|meaning|that is)\b)", re.I)
 # A sentence that opens a new topic in a section of several: "Family Voice - This is a cross-government project…".
 _NEW_TOPIC = re.compile(r"^(?!The |This |It )[A-Z][\w() ,'’]{2,120}\s[-–]\s(?:This|These|It)\b")

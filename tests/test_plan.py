@@ -29,6 +29,9 @@ def reader(built):
     # a yearly survey is dated by the year it ran: the report for the programme year starting then gives it
     ("what did the 2024 data survey find", ["2024-25"], ""),
     ("what did the 2023 data survey find", ["2023-24"], ""),
+    # "the two tables", "each report": every year the store holds
+    ("what do the two tables say for peterborough", ["2023-24", "2024-25"], ""),
+    ("peterborough in each report", ["2023-24", "2024-25"], ""),
 ])
 def test_years_resolved_against_the_store(reader, question, years, note):
     plan = reader.understand(question)[0]
@@ -56,7 +59,12 @@ def test_a_running_total_is_read_from_the_text_not_the_tables(reader, question, 
                                       "what made norfolk set up a partnership board",
                                       # ("reason for…", "the thinking behind…" open a why-question too)
                                       "reason for running the data survey every single year?",
-                                      "the thinking behind moving the programme to the dfe"])
+                                      "the thinking behind moving the programme to the dfe",
+                                      # (after a lead-in; and a purpose asked for: "trying to achieve", "…for?")
+                                      "send pilots: why did parents trust the link workers",
+                                      "wakefield's send project - what was it trying to achieve?",
+                                      "what's the pathfinder funding for?",
+                                      "what prevented specialist referrals in the mental health pilots"])
 def test_why_asks_for_a_reason_whatever_figure_it_is_about(reader, question):
     assert reader.understand(question)[0].answer_type == "reason"
 
@@ -230,10 +238,43 @@ def test_a_name_inside_a_word_is_not_an_authority(reader):
     ("how did gotham do last year", "“gotham” is not in the outcome tables"),
     # a nation's short name; "ni" is inside too many words for the reports' text to be searched for it
     ("does supporting families run in NI", "NI (Northern Ireland)"),
+    # a nation named by its adjective
+    ("how does the welsh families first scheme compare with supporting families", "Wales is not covered"),
+    ("what did scottish councils achieve in 2024-25", "Scotland is not covered"),
 ])
 def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     answer = ask(question)
     assert answer.route == "none" and reason in answer.text
+
+
+@pytest.mark.parametrize("question, policy", [
+    ("by how much did universal credit claims drop for adults on the programme", "universal credit"),
+    ("what's the sure start budget", "sure start"),
+    ("how many families on the programme get free school meals", "free school meals"),
+])
+def test_other_policies_the_reports_never_speak_of_are_declined(ask, question, policy):
+    answer = ask(question)
+    assert answer.route == "none" and f"don't cover “{policy}”" in answer.text
+
+
+@pytest.mark.parametrize("question, route", [
+    # asked of a council in the future tense to the assistant ("will you…"), or by "I will…": a lookup still
+    ("will you give me leeds's 2024-25 figures", "table"),
+    ("i will need kent's 2023-24 outcomes", "table"),
+])
+def test_will_that_asks_no_forecast_is_answered(ask, question, route):
+    assert ask(question).route == route
+
+
+@pytest.mark.parametrize("question, fact", [
+    # asked to explain a thing in the reports' own words, though no topic heads a section with it
+    ("could you explain payment by results", "Payment by Results"),
+    # "gained" is how they got it, not what is counted: "21 local authorities have now achieved Earned Autonomy"
+    ("how many councils gained earned autonomy in 2023-24", "21 local authorities"),
+])
+def test_asked_in_other_words_than_the_reports_still_answered(ask, question, fact):
+    answer = ask(question)
+    assert answer.route == "documents" and fact in answer.text
 
 
 # ------------------------------------------------------------------ intents and operations
@@ -279,6 +320,8 @@ def test_intent_and_answer_type_from_examples(reader, question, intent, answer_t
     ("list the earned autonomy markers", "text"),  # markers are not places: the tables can't list them
     ("EA areas list pls", "earned_autonomy_list"),
     ("how many councils have earned autonomy now", "text"),  # the text counts them: 21
+    # councils that gained the status, not councils whose outcomes rose
+    ("how many more councils got earned autonomy in 2024-25?", "text"),
     # "got EA" is not "got 100%": example lines teach it
     ("which six councils got EA in 2023-24", "text"),
     ("worst EA area in 2023-24", "rank"),
@@ -432,6 +475,13 @@ def test_who_is_asking_is_not_what_is_asked(ask, question, said):
     ("how many staff in the national team roughly? (govt dept numbers)", "don't give “staff” figures"),
     # a council ranked by a word the reports never use ("waiting"): not a sentence that names councils
     ("which council had the longest waiting list for early help", None),
+    # a council's children in care, or the quality of its help: no figure of the tables
+    ("by how much did norfolk's number of looked after children go down?", "don't give “looked after” figures"),
+    ("is kent's early help better quality than essex's", "don't give “quality” figures"),
+    # what will be, not what was: the tables forecast nothing
+    ("do you reckon lancashire will bounce back after dropping to 36%", "don't forecast"),
+    ("is kent going to improve", "don't forecast"),
+    ("will lancashire recover", "don't forecast"),
 ])
 def test_figures_the_tables_do_not_hold_are_declined(ask, question, absent):
     answer = ask(question)

@@ -28,6 +28,10 @@ def quotes(text: str) -> list[str]:
     # The approach addresses…"); "what's X" with no article names a thing as "what's the X" does
     ("what's systemic practice", ["Systemic Family Therapy", "The approach addresses family issues",
                                  "treats the family as a unit"], "Systemic practice trial"),
+    # a term explained in brackets ("the payment by results mechanism (whereby…)"), in the other report than the
+    # best-scoring sentence that only names it
+    ("what is payment by results", ["whereby local authorities received funding by submitting claims"],
+     "Successful family outcomes 2024-25"),
 ])
 def test_definition_quotes_the_sentences_that_define_the_term(ask, question, facts, section):
     answer = ask(question)
