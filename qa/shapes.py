@@ -26,6 +26,7 @@ DEFINITION_DEPTH = 12  # how far down the sentence ranking a defining sentence m
 DEFINITION_SENTENCES = 4  # at most, the defining sentence included
 REASON_DEPTH = 8  # how far down the ranking a sentence giving the cause may be
 REASON_SHARE = 0.8  # …scoring at least this share of the best sentence
+EFFECT_WORDS = 2  # words of the question after "leads to" for that sentence to give its cause
 # …or this share, for a cause in the best sentence's own section. Tuning set: the same from 0.6 to 0.74 (reason
 # answers 78.8%; 0.6 without the section, 72.7%); 0.7 let a weaker "as a result" of the next paragraph answer why
 # areas were slow to take up Somerset's support, which the report puts down to "financial, staffing and skills".
@@ -216,7 +217,8 @@ def shape(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: HybridR
         # (why a figure of the tables rose or fell: "why were there more outcomes", "what's behind the rise in
         # outcomes", "why did hull improve", also when the tables' figures are what it falls back on)
         of_figures = plan.intent in TABLE_INTENTS or bool(plan.measure)
-        passage = reason(best, ranked, retriever, purposes=not (of_figures and "comparatives" in plan.cues))
+        passage = reason(best, ranked, retriever, purposes=not (of_figures and "comparatives" in plan.cues),
+                         asked=set(tokens(" ".join(asked_words(plan)))))
 
     elif kind in ("list", "place") and plan.places_wanted and find_places:
         passage = named_places(plan, best, ranked, retriever, find_places)
@@ -366,14 +368,17 @@ def _names_term(text: str, term: set[str], acronyms: dict[str, set[str]], whole:
     return len(term & words) * 10 >= 6 * len(term)
 
 
-def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever, purposes: bool = True) -> Passage:
+def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetriever, purposes: bool = True,
+           asked: set[str] = frozenset()) -> Passage:
     """The sentences that give the cause. Each well-ranked sentence is read with its neighbours in the
     paragraph: it gives a cause itself ("because", "as a result"), or the next sentence does ("This has
     caused…", "Many parents share anxiety … which can compound…"). A sentence scores its own rank plus
     a bonus for the cause it carries: a causal word counts more than a purpose ("to help", "aims to"),
     which many sentences have. With no cause near any of them, a "These…" best sentence comes with the one
     it refers back to; else the best sentence, marked as lacking a reason. Without `purposes` (a question
-    about a change: "why did outcomes go up") only a cause counts: what something is for explains no rise."""
+    about a change: "why did outcomes go up") only a cause counts: what something is for explains no rise.
+    A sentence saying what leads to what ("Better signposting … leads to de-escalation of need…, which enables
+    support workers to…") gives the cause of what the question asks (the `asked` words) only if they follow."""
     w = weights.current()
     bonus = {"cause": w.cause_bonus, "purpose": w.purpose_bonus}
     choices = []
@@ -385,7 +390,7 @@ def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetrie
             and s.score >= best.score * SECTION_REASON_SHARE
         if not (close or nearby):
             continue
-        span, cause = _cause_span(retriever, s)
+        span, cause = _cause_span(retriever, s, asked)
         if cause == "cause" or (cause and purposes and close):
             choices.append((s.score + bonus[cause], s, span))
     if choices:
@@ -403,7 +408,7 @@ def reason(best: SentenceHit, ranked: list[SentenceHit], retriever: HybridRetrie
     return passage
 
 
-def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], str]:
+def _cause_span(retriever: HybridRetriever, s: SentenceHit, asked: set[str] = frozenset()) -> tuple[list[int], str]:
     """The sentence ids that give the cause around a sentence, with the cause's kind ("cause" or
     "purpose"), or ([], "") when neither it nor the next sentence in its paragraph gives one."""
     ids = _section_ids(retriever, s)
@@ -411,7 +416,7 @@ def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], 
     texts = retriever.sentence_text
     after = texts[ids[at + 1]] if at + 1 < len(ids) else ""
     same_paragraph = at + 1 < len(ids) and retriever.sentence_meta[ids[at + 1]]["chunk_id"] == s.chunk.id
-    here = _cause_kind(s.text)
+    here = _cause_kind(s.text, asked)
     if here:
         picked = [at - 1, at] if at > 0 and (_CONSEQUENCE.match(s.text) or _CARRIES_ON.match(s.text)) else [at]
         if picked[0] > 0 and len(picked) > 1 and _CARRIES_ON.match(texts[ids[picked[0]]]):
@@ -423,7 +428,7 @@ def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], 
             # share anxiety…"); tuning set, reason answers: 66.7% without it, 69.7% with it
             picked.append(at + 1)
         return [ids[i] for i in picked], here
-    after_kind = _cause_kind(after) if after and (same_paragraph or _CARRIES_ON.match(after)) else ""
+    after_kind = _cause_kind(after, asked) if after and (same_paragraph or _CARRIES_ON.match(after)) else ""
     if after_kind == "purpose" and not _REFERS_BACK.search(" ".join(after.split()[:_REFERS_BACK_WORDS])):
         # "Most areas have a data warehouse … to bring data together" is that sentence's own purpose, not
         # this one's cause; "As recommended by …, this move will bring together…" is about this one
@@ -434,9 +439,12 @@ def _cause_span(retriever: HybridRetriever, s: SentenceHit) -> tuple[list[int], 
     return [ids[i] for i in picked], after_kind
 
 
-def _cause_kind(text: str) -> str:
+def _cause_kind(text: str, asked: set[str] = frozenset()) -> str:
     if slots.has("reason_cues", text) or _CONSEQUENCE.match(text):
         return "cause"
+    effect = slots.find("effect_cues", text)
+    if effect and len(set(tokens(text[effect.end():])) & asked) >= EFFECT_WORDS:
+        return "cause"  # "…leads to de-escalation of need…, which enables support workers…": what the question asks
     return "purpose" if slots.has("purpose_cues", text) or _PURPOSE_FIRST.match(text) else ""
 
 
