@@ -953,7 +953,8 @@ def _lacks(plan: Plan, passages) -> str | None:
             max(_items_listed(t) for t in texts) < plan.items_asked:
         return "the list itself"  # "list the ten projects": the reports say there were ten, not which
     if plan.places_wanted:
-        named = {m.name for t in texts for m in default_tool().resolver.find_all(t)} - set(plan.authorities)
+        named = {m.name for t in texts for m in default_tool().resolver.find_all(t)} - set(plan.authorities) \
+            - set(plan.exclude)
         if len(named) < plan.places_wanted:
             return "the names of the areas for this"
     return None

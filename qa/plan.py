@@ -605,7 +605,8 @@ class Reader:
         if (person.lower() in self.people or acronym) and not matches:
             # "who is hannah?", "who's lauren in the case study", "who are ecorys": the one the reports name
             plan.introduce, plan.answer_type, plan.title = person if acronym else person.capitalize(), "person", None
-        plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(text)
+        plan.counted_words, plan.places_wanted = _counted_words(text), _places_wanted(_after_exclusion(text, matches,
+                                                                                                       exclude))
         plan.counted_head = _counted_head(text)
         plan.share_of, plan.rate_of, plan.age_of = slots.share_of(text), slots.rate_of(text), slots.age_of(text)
         plan.money_for = slots.money_for(text)
@@ -1704,6 +1705,16 @@ _AUXILIARIES = "did|do|does|have|has|had|were|was|are|is|can|could|should|would|
 
 
 _POLITELY = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
+
+
+def _after_exclusion(text: str, matches, exclude: list[str]) -> str:
+    """The question after the exclusion it opens with: "apart from hull, which councils were in…" -> "which
+    councils were in…" (else the text)."""
+    cue = slots.find("exclude", text)
+    ends = [m.end for m in matches if m.name in exclude]
+    if not (cue and ends) or text[:cue.start()].strip():
+        return text
+    return text[max(ends):].lstrip(" ,;:-")
 
 
 def _places_wanted(text: str) -> int:

@@ -111,8 +111,9 @@ def rarest_topic(plan, retriever: HybridRetriever) -> str | None:
     """The question's rarest word in the reports beyond the places it asks for ("pathfinder" in "which areas
     are in the pathfinder", "therapy" in "list the councils in the family therapy trial")."""
     # (not a word that names no topic, vocabulary light_words: "which councils were given earned autonomy")
+    # (nor the places it leaves out: "besides Dorset… which other councils are in the pathfinder")
     topic = {t for t in tokens(" ".join(asked_words(plan))) if retriever.chunk_count(t)} \
-        - set(tokens(" ".join(AREA_WORDS))) - cue_tokens("light_words")
+        - set(tokens(" ".join(AREA_WORDS))) - cue_tokens("light_words") - set(tokens(" ".join(plan.exclude)))
     return min(topic, key=retriever.chunk_count) if topic else None
 
 
@@ -615,8 +616,8 @@ def named_places(plan, best: SentenceHit, ranked: list[SentenceHit], retriever: 
     (the report summary mentions a project, its section names the councils). None when the best sentence
     already names them. The councils the question itself names don't count ("which areas did Somerset
     support?")."""
-    def others(text: str) -> set[str]:
-        return set(find_places(text)) - set(plan.authorities)
+    def others(text: str) -> set[str]:  # (nor those it leaves out: "apart from hull, which councils…")
+        return set(find_places(text)) - set(plan.authorities) - set(plan.exclude)
 
     wanted = min(plan.places_wanted, 2)
     if len(others(best.text)) >= wanted:

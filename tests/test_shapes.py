@@ -875,6 +875,27 @@ def test_a_counting_lead_in_lists_the_sections_that_follow_it(ask, question):
     assert "Key learning" not in answer.text
 
 
+@pytest.mark.parametrize("question, others, left_out", [
+    # the councils besides those it leaves out, from the project's own list
+    ("apart from hull which councils were in the mental health pilots", ["Kirklees", "Leicestershire", "Southwark",
+                                                                         "Wiltshire"], "Hull was awarded"),
+    ("apart from leeds, which councils were in the send project", ["Hertfordshire", "Nottingham", "Southwark",
+                                                                   "Wakefield"], "Leeds was awarded"),
+])
+def test_which_councils_apart_from_some_lists_the_others(ask, question, others, left_out):
+    answer = ask(question)
+    assert answer.route == "documents"
+    assert all(name in answer.text for name in others) and left_out not in answer.text
+
+
+def test_which_other_councils_when_the_reports_name_no_others_is_declined(ask):
+    """Wave one's three are all the pathfinder councils the reports name: not the Earned Autonomy six."""
+    answer = ask("besides dorset, lincolnshire and wolverhampton which other councils are in the families first for "
+                 "children pathfinder?")
+    assert answer.route == "none" and "don't give the names of the areas" in answer.text
+    assert "Wave one pathfinders are Dorset, Lincolnshire, and Wolverhampton" in answer.text
+
+
 def test_why_a_project_was_set_up_is_its_aim_in_the_project_named(ask):
     """ "set up" asks what it aimed at; the SEND project's sentences, not the mental health pilots' learning."""
     answer = ask("why were the send pilots set up")
