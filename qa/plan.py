@@ -555,6 +555,14 @@ class Reader:
         exclude = self._excluded(text, matches)
         authorities = list(dict.fromkeys(m.name for m in matches if m.name not in exclude))
         said = [m.said for m in matches if m.name not in exclude]
+        two_ways = next((w for w in AMBIGUOUS if re.search(rf"\b{w}\b(?!\s+upon)", text, re.I)), None)
+        if two_ways and not authorities:
+            # "kingston (the london one, not hull)": the one the question leaves in, or the one in the region named
+            options = [o for o in AMBIGUOUS[two_ways] if o not in exclude]
+            in_region = [o for o in options if found.region and o in slots.area_sets().get(found.region, ("", ()))[1]]
+            chosen = options if len(options) == 1 else in_region if len(in_region) == 1 else []
+            if chosen:
+                authorities, said, found = chosen, [two_ways], replace(found, region=None, regions=[])
         last = context.last
         if last is not None and last.route == "table" and context.earlier_answer_authorities \
                 and context.answer_authorities and slots.has("in_both", text):
@@ -688,7 +696,6 @@ class Reader:
             plan.decline = ("Which council do you mean? Name the local authority, for example “How did Leeds do in "
                             "2023-24?”")
             return plan
-        two_ways = next((w for w in AMBIGUOUS if re.search(rf"\b{w}\b(?!\s+upon)", text, re.I)), None)
         if two_ways and not has_places and not context_places:
             # "kingston 2024-25": upon Thames or upon Hull; asked back, not guessed
             options = AMBIGUOUS[two_ways]
@@ -1084,6 +1091,14 @@ class Reader:
             # plymouth. is that true": the ranking, checked against the area named
             plan.intent, plan.check, plan.authorities, plan.said = "rank", plan.authorities[0], [], []
             plan.n = 1
+        elif len(plan.authorities) == 1 and (next_in_rank := _NEXT_IN_RANK.search(text)) \
+                and plan.intent in ("lookup", "change", "compare", "target"):
+            # "Cumberland had the biggest drop between the two years - who had the second biggest?": the ranking
+            # the area named tops, not that area's figures
+            plan.intent = "rank_change" if plan.intent == "change" or len(plan.years) > 1 else "rank"
+            plan.authorities, plan.said = [], []
+            if next_in_rank.group().lower().startswith("runner"):
+                plan.n = max(plan.n, 2)  # (the top two: the one named and the runner-up)
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":
@@ -1705,6 +1720,12 @@ _AUXILIARIES = "did|do|does|have|has|had|were|was|are|is|can|could|should|would|
 
 
 _POLITELY = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
+
+
+# A place further down a ranking: "the second biggest", "3rd highest", "the next best", "runner-up".
+_NEXT_IN_RANK = re.compile(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|next)[\s-]+(?:[a-z]+[\s-]+)?(?:biggest|"
+                           r"largest|highest|lowest|smallest|best|worst|most|fewest|least|greatest)\b|\brunners?[\s-]up\b",
+                           re.I)
 
 
 def _after_exclusion(text: str, matches, exclude: list[str]) -> str:

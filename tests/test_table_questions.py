@@ -377,6 +377,24 @@ def test_table_refusals(ask, question, refusal):
     assert "reports cover" in answer.text  # offers what they do cover
 
 
+@pytest.mark.parametrize("question, facts, absent", [
+    # a name that could mean two authorities, told apart by the one left out or the region named
+    ("Kingston (the London one, not Hull) - how many outcomes in 2024/25?",
+     ["Kingston upon Thames achieved 247"], "Kingston upon Hull"),
+    ("kingston in london, 2023-24 outcomes", ["Kingston upon Thames achieved 200"], "Kingston upon Hull"),
+    ("how did leeds do in 2024-25, not bradford", ["Leeds achieved 2,102"], "Bradford"),
+    # a place further down a ranking than the area a lead-in names: the ranking, not that area's figures
+    ("Cumberland obviously had the biggest drop in % achieved between the two years - who had the second biggest?",
+     ["1. Cumberland", "2. Westmorland and Furness (85% → 52%, -33 points)"], "maximum funded +98"),
+    ("barnet had the most outcomes in london in 2024-25, who was runner up",
+     ["1. Newham (1,157 of 1,201, 96%)", "2. Enfield (1,118 of 1,118, 100%)"], "Barnet achieved"),
+])
+def test_a_name_told_apart_or_set_aside_by_the_question(ask, question, facts, absent):
+    answer = ask(question)
+    assert answer.route == "table"
+    assert all(f in answer.text for f in facts) and absent not in answer.text
+
+
 @pytest.mark.parametrize("question, facts", [
     # a place the tables lack, named beside one they have: the row, and why the other has none
     ("kent vs cardiff 2024-25", ["Kent achieved 3,403", "Cardiff is in Wales"]),
