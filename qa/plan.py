@@ -123,6 +123,7 @@ class Plan:
     all_years: bool = False  # "under 50% in both years": the authorities that pass in every year asked
     ehsg_years: list[int] = field(default_factory=list)
     ehsg_sections: list[str] = field(default_factory=list)
+    ehsg_years_seen: list[int] = field(default_factory=list)  # EHSG years earlier turns of a follow-up chain asked
     search_text: str = ""  # what retrieval searches (with the earlier question's words for a follow-up)
     names: list[str] = field(default_factory=list)  # capitalised names that are not authorities
     check: str | None = None  # the authority a ranking is asked to confirm ("is bexley the worst…?")
@@ -937,7 +938,8 @@ class Reader:
             merged = replace(last, question=plan.question, search_text=plan.search_text, follow_up=True, decline=None,
                              share_of=plan.share_of, rate_of=plan.rate_of, age_of=plan.age_of,
                              year_note="", outside_place=None, years_outside=[],
-                             years_seen=sorted(set(last.years_seen) | set(last.years)))
+                             years_seen=sorted(set(last.years_seen) | set(last.years)),
+                             ehsg_years_seen=sorted(set(last.ehsg_years_seen) | set(last.ehsg_years)))
             if slots.count_number(plan.question):
                 merged.n = plan.n  # "top 5 then?"
             if slots.keys_found("order", plan.question):
@@ -1319,7 +1321,13 @@ class Reader:
                 plan.ehsg_years = [named[0], self.ehsg_years[-1]]  # "which section improved most since 2022"
             if not named and years.relative == "newest" and not plan.follow_up:
                 plan.ehsg_years = self.ehsg_years[-1:]  # "last year's family voice score": the latest published
-            plan.ehsg_sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]
+            sections = [s for s in EHSG_SECTIONS if re.search(rf"\b{s}\b", text, re.I)]
+            if sections or not plan.follow_up:
+                plan.ehsg_sections = sections  # ("and in 2022?" after the family voice score: family voice still)
+            weighing = slots.has("comparatives", text) or slots.has("change_words", text)
+            asked = sorted(set(plan.ehsg_years_seen) | set(plan.ehsg_years))
+            if plan.follow_up and weighing and not named and not years.relative and len(asked) >= 2:
+                plan.ehsg_years = [asked[0], asked[-1]]  # "how much did it go up?" after 2024's score, then 2022's
             plan.years_outside = []
         if plan.intent in ("text", "out_of_scope") and plan.authorities and not plan.follow_up \
                 and not plan.region_of and not _topic_asked(text, plan.said):

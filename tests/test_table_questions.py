@@ -489,6 +489,11 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # …and after what the EHSG is, "section" alone is one of its sections
     (["what's the EHSG", "what was the lowest scoring section in 2024"], ["The lowest-scoring section: Data in 2024 (3.2)"]),
     (["ehsg workforce score 2024", "and the year before?"], ["Workforce 3.3"]),
+    # the section asked about stays with the year that follows it, and "how much did it go up?" is its change
+    # between the years the conversation asked about
+    (["ehsg family voice score 2024?", "and in 2022?"], ["2022: Family Voice 3.2."]),
+    (["ehsg family voice score 2024?", "and in 2022?", "how much did it go up"], ["Change 2022 to 2024: Family "
+                                                                                 "Voice +0.6."]),
     # after a text answer about the EHSG, its scores are the EHSG table's
     (["what is the EHSG", "what were the scores last year"], ["2024: Family Voice 3.8", "Data 3.2"]),
     # "her job title" after who signed: the signature block says it
