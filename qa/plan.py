@@ -144,6 +144,8 @@ class Plan:
     region_of: bool = False  # "which region is hampshire in": the authorities' English region, not their figures
     position: bool = False  # "what rank was leeds in 2024-25": where the authority ranks among all of them
     combined: bool = False  # "kent and essex combined", "between them": the authorities added together
+    national_share: str | None = None  # "greater manchester's share of the national allocation": its part of
+    # England's total of this measure ("max_outcomes" or "achieved")
     in_both: bool = False  # "which of those were in both lists?": the councils two table answers both listed
     transition: tuple | None = None  # "went from under 50% to 100%": (("lt", 50.0), ("eq", 100.0)) over two years
     regions: list[str] = field(default_factory=list)  # regions side by side, when a question names two or more
@@ -215,7 +217,8 @@ class Plan:
                           ranked=bool(slots.keys_found("order", self.question)), check=self.check,
                           region_of=self.region_of, regions=list(self.regions),
                           share=self.share_of in slots.AREA_NOUNS,  # "what share of councils missed…"
-                          position=self.position, combined=self.combined, transition=self.transition)
+                          position=self.position, combined=self.combined, transition=self.transition,
+                          national_share=self.national_share)
 
 
 @dataclass
@@ -1244,9 +1247,20 @@ class Reader:
         if plan.intent == "compare" and len(plan.authorities) >= 2 and not years.named and not years.relative \
                 and slots.has("progress_words", text):
             plan.intent = "change"  # "who improved more, leeds or bradford": each one's change over the two years
-        if len(plan.authorities) >= 2 and plan.intent in ("lookup", "compare", "totals") and not plan.region_of \
-                and slots.has("combined_words", text):
-            plan.combined = True  # "kent and essex's allocation combined", "how many did they get between them"
+        if (plan.authorities or plan.subset) and plan.intent in TABLE_INTENTS - {"rank", "rank_change", "filter", "count",
+                                                                            "count_change", "ehsg", "change"} \
+                and slots.has("national_share_words", slots.mask(text, [(s, e, "") for s, e in years.spans])):
+            # "greater manchester's share of the national allocation", "what share of all outcomes came from kent",
+            # "…share of the 24/25 national allocation": their part of England's total, not their own rate
+            plan.intent = "totals" if plan.subset and not plan.authorities else plan.intent
+            plan.national_share = "max_outcomes" if "max_outcomes" in slots.keys_found("measures", text) else "achieved"
+        if len(plan.authorities) >= 2 and plan.intent in ("lookup", "compare", "totals", "target", "change") \
+                and not plan.region_of and (slots.has("combined_words", text) or slots.has("sum_words", text) and not (
+                    slots.has("versus_words", text) or slots.has("comparatives", text))):
+            # "kent and essex's allocation combined", "how many did they get between them", "derby and derbyshire
+            # combined, 23/24 vs 24/25", "tees valley councils (darlington, …) - total outcomes" (not "leeds vs
+            # bradford total outcomes": each one's)
+            plan.combined = True
         if len(plan.authorities) == 1 and plan.intent in ("lookup", "rank", "change", "target", "compare") and not plan.region_of \
                 and slots.has("position_words", text) and len(plan.years) <= 2:
             # "what rank was leeds in 2024-25", "where did essex come in the league table": its place among all

@@ -75,6 +75,8 @@ class TableQuery:
     share: bool = False  # a filter or count asked as a share of the authorities ("what percent of councils hit 100%")
     position: bool = False  # where an authority ranks ("what rank was leeds in 2024-25", "where did essex come")
     combined: bool = False  # the authorities added together ("kent and essex combined", "between them")
+    national_share: str | None = None  # their part of England's total of this measure ("max_outcomes" for
+    # "greater manchester's share of the allocation", or "achieved")
     transition: tuple | None = None  # ((comparator, value), (comparator, value)) passed in the earlier year, then
     # the later: "went from under 50% to 100%"
 
@@ -237,9 +239,23 @@ class TableTool:
         rows = [row for name in names for row in self._row(name, year)]
         achieved, most = sum(r["achieved"] for r in rows), sum(r["max_outcomes"] for r in rows)
         each = "; ".join(f"{r['authority']} {r['achieved']:,} of {r['max_outcomes']:,}" for r in rows)
+        short = most - achieved
         text = (f"In {year}, {listed(names)} together achieved {achieved:,} successful family outcomes of a combined "
-                f"maximum of {most:,} funded ({round(100 * achieved / most)}%), adding their Annex A rows ({each}).")
+                f"maximum of {most:,} funded ({round(100 * achieved / most)}%"
+                f"{f'; {short:,} short of their allocations' if short > 0 else ''}), adding their Annex A rows ({each}).")
         return TableResult(text, rows, [_annex_source(year, rows)], {"x": "authority", "y": "achieved", "kind": "bar"})
+
+    def combined_years(self, authorities: list[str], years: list[str]) -> list[TableResult]:
+        """Several authorities added together in each year asked, and how the sums changed from the first year
+        to the last ("derby and derbyshire combined, how much did it go up")."""
+        results = [self.combined(authorities, y) for y in years]
+        if len(results) >= 2:
+            first, last = (sum(r["achieved"] for r in res.rows) for res in (results[0], results[-1]))
+            most_first, most_last = (sum(r["max_outcomes"] for r in res.rows) for res in (results[0], results[-1]))
+            results[-1].summary += (f" From {self._year(years[0])} to {self._year(years[-1])} their combined outcomes "
+                                 f"achieved changed by {last - first:+,} ({first:,} → {last:,}); their combined "
+                                 f"maximum by {most_last - most_first:+,}.")
+        return results
 
     def position(self, authority: str, year: str, measure: str = "percentage") -> TableResult:
         """Where one authority ranks in a year by a measure: how many are above it, and how many share its
@@ -590,6 +606,27 @@ class TableTool:
                 f"to {share[1]}%.")
         return TableResult(text, [], [])
 
+    def national_share(self, year: str, authorities: list[str], subset: str | None = None,
+                       measure: str | None = None) -> TableResult:
+        """What part of England's total some authorities (added together), or a region, make up: their achieved
+        outcomes (or maximum funded, for the allocation) over the national sum of Annex A."""
+        year, measure = self._year(year), "max_outcomes" if measure == "max_outcomes" else "achieved"
+        national = self.totals(year).rows[0][measure]
+        if authorities:
+            names = list(dict.fromkeys(self.authority(a) for a in authorities))
+            rows = [row for name in names for row in self._row(name, year)]
+            who = listed(names) + (" together" if len(names) > 1 else "")
+        else:
+            sql, params, _ = self._where(year, subset)
+            rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql, tuple(params))
+            who = f"the {len(rows)} {SUBSETS[subset]}"
+        part = sum(r[measure] for r in rows)
+        what = ("maximum funded successful family outcomes", "national allocation") if measure == "max_outcomes" \
+            else ("successful family outcomes achieved", "national total achieved")
+        text = (f"In {year}, {who} had {part:,} {what[0]}: {100 * part / national:.1f}% of the {what[1]} "
+                f"({national:,}, summing Annex A).")
+        return TableResult(text, rows, [_annex_source(year, rows)])
+
     def national_rate(self, year: str, authorities: list[str] | None = None) -> TableResult:
         """The share of the national allocation achieved: total achieved over total maximum, from Annex A; with
         `authorities`, each one's own share set against it ("was Hartlepool above the national rate?")."""
@@ -772,8 +809,10 @@ class TableTool:
             return [self.region_of(a, q.subset, years[-1]) for a in q.authorities]
         if q.by_region:  # "which region did best", "how did each region do"
             return [self.regions(y, q.order, q.measure or "percentage", q.n, q.regions) for y in years]
-        if op in ("lookup", "compare", "totals") and q.combined and len(q.authorities) >= 2:
-            return [self.combined(q.authorities, y) for y in years]
+        if q.national_share and (q.authorities or q.subset):
+            return [self.national_share(y, q.authorities, q.subset, q.national_share) for y in years]
+        if op in ("lookup", "compare", "totals", "target", "change") and q.combined and len(q.authorities) >= 2:
+            return self.combined_years(q.authorities, years)
         if op == "lookup" and q.position:
             return [self.position(a, y, q.measure or "percentage") for a in q.authorities for y in years]
         if op == "lookup":

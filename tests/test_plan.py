@@ -671,7 +671,7 @@ def test_a_follow_up_with_nothing_before_it_asks_for_the_question(ask, question)
     # "between them" after a list: the councils listed, added together
     ("which 3 councils got the most outcomes in 2024-25", "how many outcomes did they get between them",
      ["Greater Manchester, Birmingham and Kent together achieved 14,281 successful family outcomes of a combined "
-      "maximum of 17,301 funded (83%)"]),
+      "maximum of 17,301 funded (83%; 3,020 short of their allocations)"]),
     # one council set against all of them: where it ranks
     ("how did wakefield do in 2024-25", "is that good compared to everyone else?",
      ["Wakefield ranked 124th of 141 authorities"]),

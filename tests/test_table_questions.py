@@ -231,7 +231,7 @@ def test_change_between_years(ask):
      ["2 authorities went from", "Barking and Dagenham (100% → 85%), Lambeth (100% → 83%)"], ["The same number"]),
     # councils added together: their rows summed, each shown
     ("what was the combined allocation for kent and essex in 2024-25",
-     ["Kent and Essex together achieved 5,631 successful family outcomes of a combined maximum of 6,208 funded (91%)",
+     ["Kent and Essex together achieved 5,631 successful family outcomes of a combined maximum of 6,208 funded (91%; 577 short of their allocations)",
       "Kent 3,403 of 3,403; Essex 2,228 of 2,805"], []),
     ("leeds and bradford outcomes added together last year", ["Leeds and Bradford together achieved 4,008", "2024-25"],
      []),
@@ -375,6 +375,30 @@ def test_table_refusals(ask, question, refusal):
     assert answer.route == "none"
     assert refusal in answer.text
     assert "reports cover" in answer.text  # offers what they do cover
+
+
+@pytest.mark.parametrize("question, facts", [
+    # a group added up, asked with "total", "sum of", "plus", and with what it fell short by or how it changed
+    ("tees valley councils (darlington, hartlepool, middlesbrough, redcar, stockton) - total outcomes achieved in "
+     "2023-24?", ["together achieved 1,034 successful family outcomes of a combined maximum of 1,797"]),
+    ("kent plus medway together in FY24/25 — achieved vs allocation?", ["together achieved 4,058", "(100%)"]),
+    ("how many outcomes short of their allocation were lancashire, blackpool and blackburn w darwen last year, all "
+     "together?", ["2,757 short of their allocations"]),
+    ("derby and derbyshire combined achieved, 23/24 vs 24/25, how much did it go up by",
+     ["their combined outcomes achieved changed by +1,021 (1,060 → 2,081)"]),
+    # "vs" with "total": each one's, side by side
+    ("leeds vs bradford total outcomes 2024-25", ["Leeds achieved 2,102", "Bradford achieved 1,906"]),
+    # a part of England's total: of the allocation, or of the outcomes achieved; a council, a group or a region
+    ("greater manchester's share of the total national allocation in 24/25", ["9,025", "6.9% of the national "
+                                                                              "allocation (130,054"]),
+    ("what share of all outcomes achieved in 23/24 came from kent", ["2,314", "3.6% of the national total achieved"]),
+    ("london boroughs' share of all outcomes achieved last year", ["19,724", "18.8%"]),
+    ("essex, kent and herts together - what share of the 24/25 national allocation is that", ["8,042", "6.2%"]),
+])
+def test_groups_added_up_and_their_part_of_englands_total(ask, question, facts):
+    answer = ask(question)
+    assert answer.route == "table"
+    assert all(f in answer.text for f in facts), answer.text
 
 
 @pytest.mark.parametrize("question, facts, absent", [
