@@ -144,6 +144,7 @@ class Plan:
     region_of: bool = False  # "which region is hampshire in": the authorities' English region, not their figures
     position: bool = False  # "what rank was leeds in 2024-25": where the authority ranks among all of them
     combined: bool = False  # "kent and essex combined", "between them": the authorities added together
+    ratio: bool = False  # "how many times bigger is haringey's allocation than wokingham's": the first over the second
     national_share: str | None = None  # "greater manchester's share of the national allocation": its part of
     # England's total of this measure ("max_outcomes" or "achieved")
     in_both: bool = False  # "which of those were in both lists?": the councils two table answers both listed
@@ -218,7 +219,7 @@ class Plan:
                           region_of=self.region_of, regions=list(self.regions),
                           share=self.share_of in slots.AREA_NOUNS,  # "what share of councils missed…"
                           position=self.position, combined=self.combined, transition=self.transition,
-                          national_share=self.national_share)
+                          national_share=self.national_share, ratio=self.ratio)
 
 
 @dataclass
@@ -1247,6 +1248,17 @@ class Reader:
         if plan.intent == "compare" and len(plan.authorities) >= 2 and not years.named and not years.relative \
                 and slots.has("progress_words", text):
             plan.intent = "change"  # "who improved more, leeds or bradford": each one's change over the two years
+        if len(plan.authorities) >= 2 and plan.intent in ("lookup", "compare", "average", "totals") \
+                and (slots.has("average_words", text) or re.search(r"\bmean\b", text, re.I)) \
+                and not _AGAINST_AVERAGE.search(text):
+            # "average of the % figures for leeds, bradford, kirklees…", "mean % for camden, islington…": the
+            # mean of their rows (not "are leeds and bradford above average": each against England's mean)
+            plan.intent, plan.combined = "average", True
+            plan.measure = plan.measure if plan.measure not in (None, "achieved") or slots.has("table_words", text) \
+                and "%" not in text else "percentage"
+        elif len(plan.authorities) >= 2 and plan.intent in ("lookup", "compare", "target") \
+                and _AGAINST_AVERAGE.search(text):
+            plan.intent, plan.measure = "average", "percentage"  # "are leeds and bradford above average": each one
         if (plan.authorities or plan.subset) and plan.intent in TABLE_INTENTS - {"rank", "rank_change", "filter", "count",
                                                                             "count_change", "ehsg", "change"} \
                 and slots.has("national_share_words", slots.mask(text, [(s, e, "") for s, e in years.spans])):
@@ -1268,10 +1280,19 @@ class Reader:
             plan.measure = slots.first_key("measures", text) or slots.first_key("order_measure", text) or "percentage"
         if plan.intent == "compare" and len(plan.authorities) >= 2 and not plan.measure:
             plan.measure = slots.first_key("order_measure", text)  # "barnsley or doncaster - who did better?"
-        if plan.intent == "target" and len(plan.authorities) >= 2 and re.search(r"\bthan\b", text, re.I):
-            plan.intent = "compare"  # "was gateshead further off its allocation than sunderland": one beside the other
-        if plan.intent == "compare" and plan.measure == "shortfall" and found.matches and re.search(
-                r"\b(?:gap|difference)\s+between\s+(?:the\s+)?$", text[:found.matches[0].start], re.I):
+        between = bool(found.matches) and re.search(r"\b(?:gap|difference)\s+between\s+(?:the\s+)?$",
+                                                    text[:found.matches[0].start], re.I)
+        if plan.intent == "target" and len(plan.authorities) >= 2 and (re.search(r"\bthan\b", text, re.I) or between):
+            # "was gateshead further off its allocation than sunderland", "gap between kent and essex achieved":
+            # one beside the other
+            plan.intent = "compare"
+            plan.measure = "shortfall" if between and not slots.first_key("measures", text) else plan.measure
+        if len(plan.authorities) == 2 and plan.intent in ("lookup", "compare", "target", "text") \
+                and re.search(r"\bhow\s+many\s+times\b|\btimes\s+(?:bigger|larger|more|higher|greater|as)\b", text, re.I):
+            # "how many times bigger is haringey's allocation than wokingham's": the two side by side, and the ratio
+            plan.intent, plan.ratio = "compare", True
+            plan.measure = slots.first_key("measures", text) or "achieved"
+        if plan.intent == "compare" and plan.measure == "shortfall" and between:
             # "the gap between essex and kent": between the two, not each one's to its allocation; "the gap between
             # leeds and bradford's allocations": between the two in the measure named after it
             plan.measure = slots.first_key("measures", text[found.matches[0].start:])
@@ -1744,6 +1765,9 @@ _AUXILIARIES = "did|do|does|have|has|had|were|was|are|is|can|could|should|would|
 _POLITELY = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
 
 
+# An authority set against the mean: "above average", "below the average", "better than average".
+_AGAINST_AVERAGE = re.compile(r"\b(?:above|below|over|under|than|beat|beats|versus|vs\.?|against)\s+(?:the\s+)?"
+                              r"(?:national\s+)?(?:average|mean|avg|median)\b", re.I)
 # A place further down a ranking: "the second biggest", "3rd highest", "the next best", "runner-up".
 _NEXT_IN_RANK = re.compile(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|next)[\s-]+(?:[a-z]+[\s-]+)?(?:biggest|"
                            r"largest|highest|lowest|smallest|best|worst|most|fewest|least|greatest)\b|\brunners?[\s-]up\b",

@@ -75,6 +75,7 @@ class TableQuery:
     share: bool = False  # a filter or count asked as a share of the authorities ("what percent of councils hit 100%")
     position: bool = False  # where an authority ranks ("what rank was leeds in 2024-25", "where did essex come")
     combined: bool = False  # the authorities added together ("kent and essex combined", "between them")
+    ratio: bool = False  # two authorities side by side, with how many times the one the other is
     national_share: str | None = None  # their part of England's total of this measure ("max_outcomes" for
     # "greater manchester's share of the allocation", or "achieved")
     transition: tuple | None = None  # ((comparator, value), (comparator, value)) passed in the earlier year, then
@@ -299,8 +300,10 @@ class TableTool:
             return (self.years[i - 1], chosen[0]) if i > 0 else (chosen[0], self.years[min(1, len(self.years) - 1)])
         return self.years[0], self.years[-1]
 
-    def side_by_side(self, authorities: list[str], year: str, measure: str | None = None) -> TableResult:
-        """Two or more authorities in one year, with the gap between the first two."""
+    def side_by_side(self, authorities: list[str], year: str, measure: str | None = None,
+                     ratio: bool = False) -> TableResult:
+        """Two or more authorities in one year, with the gap between the first two (and with `ratio`, how many
+        times the one the other is)."""
         names, year = [self.authority(a) for a in authorities], self._year(year)
         rows = [self._row(n, year)[0] for n in dict.fromkeys(names)]
         parts = [f"{r['authority']} achieved {r['achieved']:,} of a maximum of {r['max_outcomes']:,} ({r['percentage']}%)"
@@ -326,6 +329,9 @@ class TableTool:
             elif gap:
                 more, less = (a, b) if gap > 0 else (b, a)
                 text += f" {more['authority']} had {abs(gap):,}{unit} more than {less['authority']}."
+                if ratio and less[m]:
+                    text += (f" {more['authority']}'s {more[m]:,} is {more[m] / less[m]:.1f} times "
+                             f"{less['authority']}'s {less[m]:,}.")
             else:
                 text += f" Both had the same {MEASURES[m]}."
         return TableResult(text, rows, [_annex_source(year, rows)], chart={"x": "authority", "y": measure or "achieved",
@@ -671,6 +677,19 @@ class TableTool:
                     + (f" (by {gap})" if side != "at" else "") + f". {text}")
         return TableResult(text, rows, [_annex_source(year, rows)])
 
+    def group_average(self, authorities: list[str], year: str, measure: str = "percentage") -> TableResult:
+        """The mean of a measure over some authorities' rows, each counted equally ("average of the % for leeds,
+        bradford and wakefield"), each row shown."""
+        measure, year = self._measure(measure), self._year(year)
+        names = list(dict.fromkeys(self.authority(a) for a in authorities))
+        rows = [row for name in names for row in self._row(name, year)]
+        avg = sum(_value(measure, r) for r in rows) / len(rows)
+        shown = f"{avg:.1f}%" if measure == "percentage" else f"{avg:,.1f}"
+        each = "; ".join(f"{r['authority']} {fmt(measure, _value(measure, r))}" for r in rows)
+        text = (f"The average {MEASURES[measure]} of {listed(names)} in {year} was {shown} (mean of their {len(rows)} "
+                f"Annex A rows, each counted equally: {each}).")
+        return TableResult(text, rows, [_annex_source(year, rows)], {"x": "authority", "y": measure, "kind": "bar"})
+
     def earned_autonomy(self, authority: str | None = None) -> TableResult:
         """The 2023-24 Annex A '*' marker: Earned Autonomy areas and Greater Manchester."""
         year = "2023-24"
@@ -820,7 +839,7 @@ class TableTool:
         if op == "change":
             return [self.compare_years(a, q.years) for a in q.authorities]
         if op == "compare":
-            return [self.side_by_side(q.authorities, y, q.measure) for y in years]
+            return [self.side_by_side(q.authorities, y, q.measure, q.ratio) for y in years]
         if op == "target":
             return [self.target(a, y, q.yes_no) for a in q.authorities for y in years]
         if op == "rank":
@@ -841,6 +860,13 @@ class TableTool:
             return results
         if op == "totals":
             results = [self.totals(y, q.subset) for y in years]
+            if q.subset and len(results) >= 2:  # "yorkshire 23/24 vs 24/25 and the increase?"
+                first, last = results[0].rows[0], results[-1].rows[0]
+                results[-1].summary += (
+                    f" From {results[0].rows[0]['year']} to {last['year']} their outcomes achieved changed by "
+                    f"{last['achieved'] - first['achieved']:+,} ({first['achieved']:,} → {last['achieved']:,}); their "
+                    f"maximum funded by {last['max_outcomes'] - first['max_outcomes']:+,} ({first['max_outcomes']:,} → "
+                    f"{last['max_outcomes']:,}).")
             if q.subset in slots.area_sets():  # a region or group: which authorities it counts
                 return results + [self.members(q.subset, years)]
             if q.subset:
@@ -849,6 +875,8 @@ class TableTool:
         if op == "national_rate":
             results = [self.national_rate(y, q.authorities) for y in years]
             return results + ([self.national_change(years[0], years[-1])] if len(q.years) >= 2 else [])
+        if op == "average" and q.combined and len(q.authorities) >= 2:
+            return [self.group_average(q.authorities, y, q.measure or "percentage") for y in years]
         if op == "average":
             return [self.average(q.measure or "percentage", y, q.subset, q.authorities) for y in years]
         if op in ("earned_autonomy_list", "earned_autonomy_member"):

@@ -394,6 +394,19 @@ def test_table_refusals(ask, question, refusal):
     ("what share of all outcomes achieved in 23/24 came from kent", ["2,314", "3.6% of the national total achieved"]),
     ("london boroughs' share of all outcomes achieved last year", ["19,724", "18.8%"]),
     ("essex, kent and herts together - what share of the 24/25 national allocation is that", ["8,042", "6.2%"]),
+    # a group's mean, each row counted once; each one against England's mean; a region's change between the years
+    ("average of the % figures for leeds, bradford, kirklees, calderdale and wakefield last year",
+     ["was 66.8% (mean of their 5 Annex A rows", "Kirklees 20%"]),
+    ("mean % for camden, islington, hackney and westminster 24/25", ["was 84.0%"]),
+    ("are leeds and bradford above average in 2024-25", ["Bradford's 87% in 2024-25 is above the average of 79.8%",
+                                                         "Leeds's 83% in 2024-25 is above the average"]),
+    ("yorkshire & the humber outcomes achieved - 23/24 vs 24/25 and the increase?",
+     ["their outcomes achieved changed by +6,669 (5,809 → 12,478)"]),
+    # the gap between two, and how many times the one the other is
+    ("gap between kent and essex achieved in 24/25?", ["Kent had 1,175 successful family outcomes achieved more"]),
+    ("how many times bigger is haringey's allocation than wokingham's, 24/25", ["Haringey's 832 is 8.0 times "
+                                                                                "Wokingham's 104"]),
+    ("lancashire achieved how many times what solihull did last year?", ["Lancashire's 1,143 is 9.0 times"]),
 ])
 def test_groups_added_up_and_their_part_of_englands_total(ask, question, facts):
     answer = ask(question)
