@@ -780,6 +780,9 @@ class Reader:
             (self.years[-1] if self.years else "")
         if {"newest", "previous"} <= years.relatives and not plan.years and newest:
             plan.years = [slots.step(newest, -1, self.years), newest]  # "last year than the year before"
+        elif "newest" in years.relatives and len(plan.years) == 1 and newest and plan.years[0] < newest \
+                and not years.outside:
+            plan.years = [plan.years[0], newest]  # "from 23/24 to last year", "2023-24 vs last year"
         elif years.relative == "all" and not plan.years and not years.outside:
             # ("100% for 4 years running - what were the numbers in 2021-22": the year named, which the reports lack)
             plan.years = list(self.table_years if plan.intent in TABLE_INTENTS else self.years)
@@ -1105,6 +1108,12 @@ class Reader:
             plan.authorities, plan.said = [], []
             if next_in_rank.group().lower().startswith("runner"):
                 plan.n = max(plan.n, 2)  # (the top two: the one named and the runner-up)
+        moved = _MOVED.search(text)
+        if plan.intent == "rank" and len(plan.years) == 2 and moved and not plan.authorities:
+            plan.intent = "rank_change"  # "biggest fall in raw outcomes from 23/24 to last year": the change, ranked
+        if plan.intent == "rank_change" and moved and not plan.follow_up and not slots.has("least_words", text):
+            # (the way it moved, whatever the superlative: "largest drop" is the biggest fall)
+            plan.order = "bottom" if moved.group(1).lower() in _FALLS else "top"
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":
@@ -1220,8 +1229,9 @@ class Reader:
             plan.n = slots.count_number(text) or WHOLE_RANKING  # all nine, unless it asks for "the worst three"
             if not slots.order(text) and not slots.first_key("measures", text):
                 plan.measure = "percentage"  # "how did each region do": by its share of the allocation
-        elif region and plan.intent in SUBSET_INTENTS:
-            plan.subset = region  # "lowest % london borough last year", "who did best in the south west"
+        elif region and (plan.intent in SUBSET_INTENTS or plan.intent == "rank_change" and not plan.follow_up):
+            plan.subset = region  # "lowest % london borough last year", "who did best in the south west", "which south
+            # west council improved its % the most"
         if len(found.regions) >= 2 and not any(r.startswith("not_") for r in found.regions) and not plan.authorities \
                 and plan.route == "table" and plan.intent in SUBSET_INTENTS | {"lookup", "national_rate", "compare"}:
             # "did london do better than the north west": those regions side by side, not the first one's total
@@ -1765,6 +1775,9 @@ _AUXILIARIES = "did|do|does|have|has|had|were|was|are|is|can|could|should|would|
 _POLITELY = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
 
 
+# A change asked of a ranking over two years: "the biggest fall in outcomes from 23/24 to last year".
+_MOVED = re.compile(r"\b(fall|falls|drop|drops|decrease|decline|rise|rises|increase|improvement|jump|gain)\b", re.I)
+_FALLS = {"fall", "falls", "drop", "drops", "decrease", "decline"}
 # An authority set against the mean: "above average", "below the average", "better than average".
 _AGAINST_AVERAGE = re.compile(r"\b(?:above|below|over|under|than|beat|beats|versus|vs\.?|against)\s+(?:the\s+)?"
                               r"(?:national\s+)?(?:average|mean|avg|median)\b", re.I)

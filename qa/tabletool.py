@@ -444,22 +444,30 @@ class TableTool:
         WHERE a.year = ? AND b.year = ?"""
 
     def rank_change(self, measure: str, n: int = 5, order: Literal["top", "bottom"] = "top",
-                    years: list[str] | None = None, exclude: list[str] | None = None) -> TableResult:
+                    years: list[str] | None = None, exclude: list[str] | None = None,
+                    subset: str | None = None) -> TableResult:
         """Authorities whose measure rose (top) or fell (bottom) the most between two years; optionally
-        without some authorities ("the biggest fall after Cumberland")."""
+        without some authorities ("the biggest fall after Cumberland"), or among a region's ("which south west
+        council improved most")."""
         measure = self._measure(measure)
         first, last = self._span(years)
         direction = "DESC" if order == "top" else "ASC"
         exclude = exclude or []
         without = f" AND a.authority NOT IN ({', '.join('?' * len(exclude))})" if exclude else ""
-        rows = self._rows(self._CHANGE_SQL.format(m=measure) + without +
+        among, members = "", []
+        if subset in SUBSETS and subset != "earned_autonomy":
+            members = slots.area_sets()[subset.removeprefix("not_")][1]
+            among = (f" AND a.authority {'NOT IN' if subset.startswith('not_') else 'IN'} "
+                     f"({', '.join('?' * len(members))})")
+        rows = self._rows(self._CHANGE_SQL.format(m=measure) + without + among +
                           f" ORDER BY change {direction}, a.authority LIMIT ?",
-                          (first, last, *exclude, max(1, min(int(n), 200))))
+                          (first, last, *exclude, *members, max(1, min(int(n), 200))))
         unit = " points" if measure == "percentage" else ""
         listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_before'])} → "
                             f"{fmt(measure, r['value_after'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
         word = "rose" if order == "top" else "fell"
         scope = f", excluding {', '.join(exclude)}" if exclude else ""
+        scope += f", among the {SUBSETS[subset]}" if among else ""
         text = f"Where {MEASURES[measure]} {word} the most from {first} to {last}{scope}: {listing}."
         return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)],
                            chart={"x": "authority", "y": "change", "kind": "bar"})
@@ -846,7 +854,7 @@ class TableTool:
             return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value, q.subset,
                               q.upper) for y in years]
         if op == "rank_change":
-            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude)]
+            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude, q.subset)]
         if op == "count_change":
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
         if op in ("filter", "count") and q.transition:

@@ -407,6 +407,13 @@ def test_table_refusals(ask, question, refusal):
     ("how many times bigger is haringey's allocation than wokingham's, 24/25", ["Haringey's 832 is 8.0 times "
                                                                                 "Wokingham's 104"]),
     ("lancashire achieved how many times what solihull did last year?", ["Lancashire's 1,143 is 9.0 times"]),
+    # a change ranked within a region; "mean %" of a named group of councils the tables' regions hold
+    ("which south west council improved its % the most from 23/24 to 24/25?", ["among the South West authorities",
+                                                                               "1. Swindon (69% → 100%, +31 points)"]),
+    ("mean % achieved for the tees valley five in FY23/24", ["among the Tees Valley authorities", "was 54.6%"]),
+    # "from 23/24 to last year" is both years, and a fall or drop ranks the change downwards, however big it is said
+    ("biggest fall in raw outcomes achieved from 23/24 to last year?", ["1. Lancashire (1,519 → 1,143, -376)"]),
+    ("largest drop from 2023-24 to 2024-25", ["fell the most", "1. Lancashire (1,519 → 1,143, -376)"]),
 ])
 def test_groups_added_up_and_their_part_of_englands_total(ask, question, facts):
     answer = ask(question)
