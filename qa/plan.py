@@ -901,12 +901,20 @@ class Reader:
             return plan
         only_years = _only_years(plan.question, self.years)  # "and the year after": the same, another year
         if last.route == "table" and (elliptical or plan.intent == "follow_up" or own_table or only_years or row_asked):
-            keep_operation = elliptical or only_years or plan.intent == "follow_up" or (
+            # "which london borough was lowest?" after how many were on 100%: a ranking of its own
+            own_ranking = not plan.authorities and last.intent in ("count", "filter") \
+                and plan.intent in ("rank", "follow_up") and bool(self.slots(plan.question).region) \
+                and bool(slots.order(plan.question)) and not slots.has("back_references", plan.question) \
+                and not slots.has("pronouns", plan.question)
+            if own_ranking:
+                plan.intent = "rank"
+            keep_operation = not own_ranking and (elliptical or only_years or plan.intent == "follow_up") or (
                 plan.intent == "lookup" and last.intent in ("lookup", "change", "compare", "target")) or (
                 last.intent == "ehsg" and not plan.authorities)  # "which section was lowest?" after the scores
             # "how many were in london?", "which of them are in the north west?" after the councils at 100%: the
             # same, in that region
             in_region = not plan.authorities and last.intent in SUBSET_INTENTS and self.slots(plan.question).region
+            in_region = in_region and not own_ranking
             keep_operation = keep_operation or bool(in_region)
             if keep_operation and last.intent in ("totals", "national_rate") and not plan.authorities \
                     and slots.order(plan.question) and (slots.has("area_nouns", plan.question)

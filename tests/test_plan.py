@@ -549,6 +549,9 @@ def test_the_real_question_is_answered_and_the_rest_is_data(ask, message, fact):
      ["Calderdale achieved 495", "the Supporting Families programme ended on 31 March 2025"]),
     # the same question twice gets one answer
     ("how did leeds do in 2024-25, and how did leeds do in 2024-25", ["Leeds achieved 2,102"]),
+    # a second question ranking the region the first one counted in: a ranking of its own, not the count again
+    ("how many london boroughs were on 100% in 24/25? which london borough was lowest?",
+     ["17 authorities had percentage of funded outcomes achieved exactly 100%", "1. Bexley (15%: 68 of 464)"]),
     # two parts on the same row: the verdict, which gives the figures too, once
     ("me and my colleague are preparing a briefing for members on Thursday and need to know, for the record, how "
      "many successful family outcomes Kirklees achieved in 2024-25 and whether that met its allocation. thanks",
