@@ -1114,8 +1114,8 @@ class Reader:
             # the area named tops, not that area's figures
             plan.intent = "rank_change" if plan.intent == "change" or len(plan.years) > 1 else "rank"
             plan.authorities, plan.said = [], []
-            if next_in_rank.group().lower().startswith("runner"):
-                plan.n = max(plan.n, 2)  # (the top two: the one named and the runner-up)
+            if next_in_rank.group().lower().startswith(("runner", "next")):
+                plan.n = max(plan.n, 2)  # (the top two: the one named and the runner-up, or the next best)
         moved = _MOVED.search(text)
         if plan.intent == "rank" and len(plan.years) == 2 and moved and not plan.authorities:
             plan.intent = "rank_change"  # "biggest fall in raw outcomes from 23/24 to last year": the change, ranked
@@ -1387,6 +1387,21 @@ class Reader:
             # "whats the story with norfolk in 24/25", "tell me the norfolk story": nothing but the place is
             # asked; its figures, and the sections the reports head with its name
             plan.intent, plan.answer_type = "lookup", "summary"
+        # (said before any other decline: "scottish local authority figures?" is told why)
+        nation = next((n for a, n in slots.places().get("nation_adjectives", {}).items()
+                       if re.search(rf"\b{a}\b", text, re.I)), None)
+        if nation and not self.mentions(nation):
+            # "how does the welsh families first programme compare": another nation's, which the reports don't cover
+            plan.decline = (f"{nation} is not covered; the Supporting Families programme and its outcome tables cover "
+                            f"English local authorities only.")
+            return
+        policy = slots.find("other_policies", text)
+        if policy and not self.mentions(policy.group()):
+            # "how much did universal credit claims drop", "the sure start budget": another policy, which the
+            # reports never speak of
+            plan.decline = (f"The reports don't cover “{policy.group()}”: they are about the Supporting Families "
+                            f"programme in England in {' and '.join(self.years)}.")
+            return
         if plan.intent == "out_of_scope" and plan.confidence >= OUT_OF_SCOPE_CONFIDENCE:
             plan.decline = "That isn't a question the Supporting Families reports answer."
             return
@@ -1452,20 +1467,6 @@ class Reader:
             if plan.route == "table" or len(place) <= 3 or not self.mentions(place):
                 plan.decline = whys
                 return
-        nation = next((n for a, n in slots.places().get("nation_adjectives", {}).items()
-                       if re.search(rf"\b{a}\b", text, re.I)), None)
-        if nation and not self.mentions(nation):
-            # "how does the welsh families first programme compare": another nation's, which the reports don't cover
-            plan.decline = (f"{nation} is not covered; the Supporting Families programme and its outcome tables cover "
-                            f"English local authorities only.")
-            return
-        policy = slots.find("other_policies", text)
-        if policy and not self.mentions(policy.group()):
-            # "how much did universal credit claims drop", "the sure start budget": another policy, which the
-            # reports never speak of
-            plan.decline = (f"The reports don't cover “{policy.group()}”: they are about the Supporting Families "
-                            f"programme in England in {' and '.join(self.years)}.")
-            return
         if plan.route == "documents" and region and region.removeprefix("not_") != "london" and not plan.authorities \
                 and plan.wants_figure:
             # the reports' text gives no region's figures ("how much funding did the north east get"); it names

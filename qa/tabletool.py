@@ -469,6 +469,10 @@ class TableTool:
         scope = f", excluding {', '.join(exclude)}" if exclude else ""
         scope += f", among the {SUBSETS[subset]}" if among else ""
         text = f"Where {MEASURES[measure]} {word} the most from {first} to {last}{scope}: {listing}."
+        if rows and all((r["change"] >= 0) if order == "bottom" else (r["change"] <= 0) for r in rows):
+            # "which north east council dropped its % the most": none did; the smallest rise, said as such
+            text = (f"No authority's {MEASURES[measure]} {word} from {first} to {last}{scope}; "
+                    f"{'the smallest rise' if order == 'bottom' else 'the smallest fall'}: {listing}.")
         return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)],
                            chart={"x": "authority", "y": "change", "kind": "bar"})
 

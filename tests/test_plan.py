@@ -241,6 +241,7 @@ def test_a_name_inside_a_word_is_not_an_authority(reader):
     # a nation named by its adjective
     ("how does the welsh families first scheme compare with supporting families", "Wales is not covered"),
     ("what did scottish councils achieve in 2024-25", "Scotland is not covered"),
+    ("scottish local authority figures?", "Scotland is not covered"),  # (not only "isn't a question…")
 ])
 def test_places_outside_the_tables_get_a_plain_sentence(ask, question, reason):
     answer = ask(question)

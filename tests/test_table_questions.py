@@ -414,6 +414,11 @@ def test_table_refusals(ask, question, refusal):
     # "from 23/24 to last year" is both years, and a fall or drop ranks the change downwards, however big it is said
     ("biggest fall in raw outcomes achieved from 23/24 to last year?", ["1. Lancashire (1,519 → 1,143, -376)"]),
     ("largest drop from 2023-24 to 2024-25", ["fell the most", "1. Lancashire (1,519 → 1,143, -376)"]),
+    # none of a region's fell: said so, with the smallest rise (not "fell the most: … +4 points")
+    ("which north east council dropped its % the most between the two years",
+     ["No authority's percentage of funded outcomes achieved fell", "the smallest rise: 1. Middlesbrough"]),
+    # "the next best" after the one a lead-in names: the top two
+    ("york had the top % in yorkshire last year, who was next best?", ["1. Barnsley", "2. Doncaster"]),
 ])
 def test_groups_added_up_and_their_part_of_englands_total(ask, question, facts):
     answer = ask(question)
