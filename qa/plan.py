@@ -1211,6 +1211,11 @@ class Reader:
                 plan.intent, plan.n = "rank", slots.count_number(text) or 1
                 plan.order = ("top" if plan.comparator in ("lt", "le") else "bottom") if closest \
                     else slots.order(text) or "top"
+        members = set(slots.area_sets().get((region or "").removeprefix("not_"), ("", ()))[1])
+        if region and not region.startswith("not_") and plan.authorities and set(plan.authorities) <= members \
+                and found.matches and re.search(r"\b(?:incl\.?|including|inc\.?|with)\s+(?:the\s+)?$",
+                                                text[:found.matches[0].start], re.I):
+            plan.authorities, plan.said = [], []  # "north west incl greater manchester": the region, with it
         if _ea_areas(text) and not plan.authorities and (plan.intent in ("lookup", "target", "change") or (
                 plan.intent == "rank" and not plan.follow_up and not slots.order(text))):
             # "how did the EA areas do in 2024-25": all those areas, ranked by their share

@@ -386,6 +386,11 @@ def test_table_refusals(ask, question, refusal):
      "together?", ["2,757 short of their allocations"]),
     ("derby and derbyshire combined achieved, 23/24 vs 24/25, how much did it go up by",
      ["their combined outcomes achieved changed by +1,021 (1,060 → 2,081)"]),
+    ("Cumbria overall (Cumberland + Westmorland and Furness) last year: how many outcomes achieved out of how many "
+     "allocated?", ["together achieved 300 successful family outcomes of a combined maximum of 863"]),
+    # a region "including" a council in it: the region's total
+    ("north west incl greater manchester - outcomes achieved last year?", ["the 15 North West authorities",
+                                                                            "achieved 15,363"]),
     # "vs" with "total": each one's, side by side
     ("leeds vs bradford total outcomes 2024-25", ["Leeds achieved 2,102", "Bradford achieved 1,906"]),
     # a part of England's total: of the allocation, or of the outcomes achieved; a council, a group or a region
