@@ -377,7 +377,9 @@ _DATED_EVENT = re.compile(r"\s+(?:data\s+)?(?:survey|collection|self[- ]assessme
 _COUNTS_THINGS = re.compile(r"\s*(?:successful\s+)?(?:family\s+)?(?:outcomes|families)\b", re.I)
 
 # "since 2015", "from April 2012": history, not a year asked about.
-_EARLIER_CONTEXT = re.compile(r"\b(since|from|began|started|launched|back in|between)\b", re.I)
+_EARLIER_CONTEXT = re.compile(r"\b(since|from|began|started|launched|back in|between)\b|"
+                              r"\b(?:19|20)\d\d\s*(?:to|until|till|through|–|-)\s*(?:[a-z]+\s+)?(?:19|20)\d\d\b",
+                              re.I)  # ("april 2015 to december 2023": a span of history)
 
 
 def step(year: str, by: int, store_years: list[str]) -> str:

@@ -44,6 +44,10 @@ def test_years_resolved_against_the_store(reader, question, years, note):
     ("whats the running total of family outcomes", "text", True),
     ("how many families were supported over the whole programme", "text", True),  # not the two years summed
     ("how many outcomes overall", "totals", False),  # the tables' years summed
+    # a span from a year before the reports to one of theirs: the running total the text gives for it
+    ("total successful family outcomes april 2015 to december 2023?", "text", True),
+    ("outcomes over the whole programme april 2012 to march 2025?", "text", True),
+    ("outcomes 2023-24 to 2024-25 change", "totals", False),
 ])
 def test_a_running_total_is_read_from_the_text_not_the_tables(reader, question, intent, cumulative):
     plan = reader.understand(question)[0]
