@@ -276,6 +276,8 @@ def test_will_that_asks_no_forecast_is_answered(ask, question, route):
     ("could you explain payment by results", "Payment by Results"),
     # "gained" is how they got it, not what is counted: "21 local authorities have now achieved Earned Autonomy"
     ("how many councils gained earned autonomy in 2023-24", "21 local authorities"),
+    # "exactly" names no topic
+    ("when exactly did supporting families end?", "ended on 31 March 2025"),
 ])
 def test_asked_in_other_words_than_the_reports_still_answered(ask, question, fact):
     answer = ask(question)
