@@ -818,6 +818,21 @@ class Reader:
             plan.answer_type = last.answer_type  # "and gotham?" after a figure: the same kind of answer
         if plan.intent == "out_of_scope" and last.route == "documents":
             plan.intent = "text"  # "what's it actually testing?" after the trial: about what was just said
+        q = plan.question
+        if last.route == "documents" and last.places_wanted and len(context.answer_authorities) >= 2 \
+                and not plan.authorities and (slots.has("pronouns", q) or slots.has("back_references", q)) \
+                and not slots.asks_money(q) and not slots.has("money_words", q) \
+                and (own_table or slots.has("table_words", q) or slots.first_key("measures", q)
+                     or plan.answer_type == "percentage"):
+            # "what were their percentages in 2024-25?", "which of them had the lowest %?" after the councils a
+            # project names: their Annex A rows, side by side (not "which one got the most money?": the awards)
+            plan.intent, plan.authorities = "compare", list(context.answer_authorities)
+            plan.said = list(plan.authorities)
+            plan.measure = slots.first_key("measures", q) or slots.first_key("order_measure", q) or "percentage"
+            self._set_years(plan, years, None)
+            plan.years = plan.years or list(self.table_years[-1:])
+            plan.follow_up = True
+            return plan
         weighing = plan.answer_type == "comparison" or slots.has("comparatives", plan.question) \
             or slots.has("change_words", plan.question)
         short = len(re.findall(r"[A-Za-z]+", plan.question)) <= SHORT_FOLLOW_UP
@@ -1631,8 +1646,11 @@ class Reader:
         # (a name in brackets is the scope, not a row: "Islington (58%…)" ranked "among the Earned Autonomy areas
         # (marked * in the 2023-24 Annex A, with Greater Manchester)")
         rows = re.sub(r"\([^()]*\)", " ", re.sub(r"\([^()]*\)", " ", answer.split("Source")[0]))
-        context.answer_authorities = [m.name for m in self.resolver.find_all(rows, typos=False)] \
-            if context.last is not None and context.last.route == "table" else []
+        # (and the councils a "which councils…" answer from the text names: "what were their percentages?")
+        listed_places = context.last is not None and (context.last.route == "table" or (
+            context.last.route == "documents" and context.last.places_wanted))
+        context.answer_authorities = list(dict.fromkeys(
+            m.name for m in self.resolver.find_all(rows, typos=False))) if listed_places else []
 
 
 # Capitalised words that stand where a place could but are not one.
@@ -1818,8 +1836,9 @@ def _places_wanted(text: str) -> int:
     # ("can u list all the data accelerator councils": asked politely, the same list)
     m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:(?:which|what)\s+(?!(?:{_AUXILIARIES})\s)(\w+\s+)?|{_POLITELY}(?:name|list)(?:\s+all)?(?:\s+of)?(?:\s+the)?"
                   rf"\s+((?:[\w-]+\s+){{1,3}})?)(?:local\s+)?({AREA_WORDS})\b", text, re.I)
-    if not m:  # "who were the SEND pilot councils": the places themselves
-        who = re.match(rf"\s*who\s+(?:were|are)\s+the\s+(?:[\w-]+\s+){{0,3}}(?:local\s+)?({AREA_WORDS})\b", text, re.I)
+    if not m:  # "who were the SEND pilot councils", "what were the wave one areas": the places themselves
+        who = re.match(rf"\s*(?:who|what)\s+(?:were|are)\s+the\s+(?:[\w-]+\s+){{0,3}}(?:local\s+)?({AREA_WORDS})\b",
+                       text, re.I)  # ("what were the wave one pathfinder areas")
         return 2 if who and who.group(1).lower().endswith("s") else 0
     area = m.group(3).lower()  # "name the five SEND pilot councils": a few words may describe them
     plural = area.endswith("s") and area != "las" or area == "las"

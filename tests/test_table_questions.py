@@ -543,6 +543,13 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # …and after what the EHSG is, "section" alone is one of its sections
     (["what's the EHSG", "what was the lowest scoring section in 2024"], ["The lowest-scoring section: Data in 2024 (3.2)"]),
     (["ehsg workforce score 2024", "and the year before?"], ["Workforce 3.3"]),
+    # the councils a project's text names, then their rows: "their percentages", "how did they do in the table"
+    (["which councils were in the SEND good practice project?", "what were their 2024-25 percentages"],
+     ["Nottingham achieved 551 of a maximum of 1,140 (48%)", "Southwark (100%), Leeds (83%), Hertfordshire (80%)"]),
+    (["what were the wave one pathfinder areas", "how did they do in the 24-25 outcomes table?"],
+     ["Dorset achieved 525 of a maximum of 525 (100%)", "Wolverhampton achieved 536 of a maximum of 906 (59%)"]),
+    (["which areas got earned autonomy in the 23-24 report", "what were their percentages in 2024-25?"],
+     ["Lancashire achieved 1,143 of a maximum of 3,173 (36%)", "Somerset achieved 1,036"]),
     # the section asked about stays with the year that follows it, and "how much did it go up?" is its change
     # between the years the conversation asked about
     (["ehsg family voice score 2024?", "and in 2022?"], ["2022: Family Voice 3.2."]),
