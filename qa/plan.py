@@ -1011,8 +1011,10 @@ class Reader:
                 merged.intent, merged.authorities, merged.said = "lookup", [row], [row]
                 merged.answer_type = "number"
             elif last.intent == "rank_change" and len(context.answer_authorities) == 1 and not plan.authorities \
-                    and re.match(r"\W*(?:by\s+)?how\s+(?:much|many)\b", plan.question, re.I):
-                # "by how much?" after "which council improved most": that council's change, both years shown
+                    and (re.match(r"\W*(?:by\s+)?how\s+(?:much|many)\b", plan.question, re.I)
+                         or slots.has("pronouns", plan.question)):
+                # "by how much?", "what were its numbers each year?" after "which council improved most": that
+                # council's change, both years shown
                 row = context.answer_authorities[0]
                 merged.intent, merged.authorities, merged.said = "change", [row], [row]
             elif last.intent in ("rank", "filter") and context.answer_authorities and slots.has("pronouns", plan.question) \

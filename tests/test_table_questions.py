@@ -543,6 +543,9 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # …and after what the EHSG is, "section" alone is one of its sections
     (["what's the EHSG", "what was the lowest scoring section in 2024"], ["The lowest-scoring section: Data in 2024 (3.2)"]),
     (["ehsg workforce score 2024", "and the year before?"], ["Workforce 3.3"]),
+    # "its numbers" after the one council a ranking of changes put first: its rows, both years
+    (["which council had the biggest jump in % achieved from 23-24 to 24-25", "what were its numbers each year?"],
+     ["St. Helens: in 2023-24 it achieved 96 of a maximum of 449 (21%); in 2024-25 555 of 555 (100%)"]),
     # the councils a project's text names, then their rows: "their percentages", "how did they do in the table"
     (["which councils were in the SEND good practice project?", "what were their 2024-25 percentages"],
      ["Nottingham achieved 551 of a maximum of 1,140 (48%)", "Southwark (100%), Leeds (83%), Hertfordshire (80%)"]),
