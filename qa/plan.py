@@ -1541,20 +1541,21 @@ class Reader:
     def _strange_words(self, text: str) -> list[str]:
         """The words of a question the reports never use, besides ways of asking ("explain", "in simple terms")
         and small words: "weather" in "what's the weather at the family hub", "joke" in "tell me a joke…"."""
-        from qa.retrieval import STOPWORDS
-
-        asking = slots.without("format_words", text)
-        return [w for w in re.findall(r"[a-z]+", asking.lower()) if len(w) > 3 and w not in STOPWORDS
-                and w not in self.words_used and not any(slots.has(group, w) for group in _ASKING_WORDS)]
+        return [w for w in self._asked_words(text) if w not in self.words_used]
 
     def _subject_words(self, text: str) -> list[str]:
         """The words of a question, besides ways of asking and small words, that the reports use: "payment",
         "results" in "could you explain payment by results"."""
+        return [w for w in self._asked_words(text) if w in self.words_used]
+
+    @staticmethod
+    def _asked_words(text: str) -> list[str]:
+        """A question's words of more than three letters, without small words and ways of asking."""
         from qa.retrieval import STOPWORDS
 
         asking = slots.without("format_words", text)
         return [w for w in re.findall(r"[a-z]+", asking.lower()) if len(w) > 3 and w not in STOPWORDS
-                and w in self.words_used and not any(slots.has(group, w) for group in _ASKING_WORDS)]
+                and not any(slots.has(group, w) for group in _ASKING_WORDS)]
 
     def _unknown_name(self, text: str) -> str | None:
         """A name where an authority would stand that the tables lack: capitalised ("did Narnia", "Narnia's"), or
