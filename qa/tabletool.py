@@ -236,8 +236,8 @@ class TableTool:
     def combined(self, authorities: list[str], year: str) -> TableResult:
         """Several authorities added together in one year ("kent and essex combined"): their Annex A rows summed,
         each row shown."""
-        names, year = list(dict.fromkeys(self.authority(a) for a in authorities)), self._year(year)
-        rows = [row for name in names for row in self._row(name, year)]
+        year = self._year(year)
+        names, rows = self._rows_of(authorities, year)
         achieved, most = sum(r["achieved"] for r in rows), sum(r["max_outcomes"] for r in rows)
         each = "; ".join(f"{r['authority']} {r['achieved']:,} of {r['max_outcomes']:,}" for r in rows)
         short = most - achieved
@@ -245,6 +245,11 @@ class TableTool:
                 f"maximum of {most:,} funded ({round(100 * achieved / most)}%"
                 f"{f'; {short:,} short of their allocations' if short > 0 else ''}), adding their Annex A rows ({each}).")
         return TableResult(text, rows, [_annex_source(year, rows)], {"x": "authority", "y": "achieved", "kind": "bar"})
+
+    def _rows_of(self, authorities: list[str], year: str) -> tuple[list[str], list[dict]]:
+        """The authorities' names as the tables spell them, once each, and their rows for a year."""
+        names = list(dict.fromkeys(self.authority(a) for a in authorities))
+        return names, [row for name in names for row in self._row(name, year)]
 
     def combined_years(self, authorities: list[str], years: list[str]) -> list[TableResult]:
         """Several authorities added together in each year asked, and how the sums changed from the first year
@@ -254,8 +259,8 @@ class TableTool:
             first, last = (sum(r["achieved"] for r in res.rows) for res in (results[0], results[-1]))
             most_first, most_last = (sum(r["max_outcomes"] for r in res.rows) for res in (results[0], results[-1]))
             results[-1].summary += (f" From {self._year(years[0])} to {self._year(years[-1])} their combined outcomes "
-                                 f"achieved changed by {last - first:+,} ({first:,} → {last:,}); their combined "
-                                 f"maximum by {most_last - most_first:+,}.")
+                                    f"achieved changed by {last - first:+,} ({first:,} → {last:,}); their combined "
+                                    f"maximum by {most_last - most_first:+,}.")
         return results
 
     def position(self, authority: str, year: str, measure: str = "percentage") -> TableResult:
@@ -631,8 +636,7 @@ class TableTool:
         year, measure = self._year(year), "max_outcomes" if measure == "max_outcomes" else "achieved"
         national = self.totals(year).rows[0][measure]
         if authorities:
-            names = list(dict.fromkeys(self.authority(a) for a in authorities))
-            rows = [row for name in names for row in self._row(name, year)]
+            names, rows = self._rows_of(authorities, year)
             who = listed(names) + (" together" if len(names) > 1 else "")
         else:
             sql, params, _ = self._where(year, subset)
@@ -693,8 +697,7 @@ class TableTool:
         """The mean of a measure over some authorities' rows, each counted equally ("average of the % for leeds,
         bradford and wakefield"), each row shown."""
         measure, year = self._measure(measure), self._year(year)
-        names = list(dict.fromkeys(self.authority(a) for a in authorities))
-        rows = [row for name in names for row in self._row(name, year)]
+        names, rows = self._rows_of(authorities, year)
         avg = sum(_value(measure, r) for r in rows) / len(rows)
         shown = f"{avg:.1f}%" if measure == "percentage" else f"{avg:,.1f}"
         each = "; ".join(f"{r['authority']} {fmt(measure, _value(measure, r))}" for r in rows)
@@ -875,7 +878,7 @@ class TableTool:
             if q.subset and len(results) >= 2:  # "yorkshire 23/24 vs 24/25 and the increase?"
                 first, last = results[0].rows[0], results[-1].rows[0]
                 results[-1].summary += (
-                    f" From {results[0].rows[0]['year']} to {last['year']} their outcomes achieved changed by "
+                    f" From {first['year']} to {last['year']} their outcomes achieved changed by "
                     f"{last['achieved'] - first['achieved']:+,} ({first['achieved']:,} → {last['achieved']:,}); their "
                     f"maximum funded by {last['max_outcomes'] - first['max_outcomes']:+,} ({first['max_outcomes']:,} → "
                     f"{last['max_outcomes']:,}).")
