@@ -1133,12 +1133,11 @@ class Reader:
             plan.authorities, plan.said = [], []
             if next_in_rank.group().lower().startswith(("runner", "next")):
                 plan.n = max(plan.n, 2)  # (the top two: the one named and the runner-up, or the next best)
-        moved = _MOVED.search(text)
+        moved = slots.earliest_key("moved", text)  # "fall" (bottom) or "rise" (top), as said first
         if plan.intent == "rank" and len(plan.years) == 2 and moved and not plan.authorities:
             plan.intent = "rank_change"  # "biggest fall in raw outcomes from 23/24 to last year": the change, ranked
         if plan.intent == "rank_change" and moved and not plan.follow_up and not slots.has("least_words", text):
-            # (the way it moved, whatever the superlative: "largest drop" is the biggest fall)
-            plan.order = "bottom" if moved.group(1).lower() in _FALLS else "top"
+            plan.order = moved  # (the way it moved, whatever the superlative: "largest drop" is the biggest fall)
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":
@@ -1228,8 +1227,8 @@ class Reader:
                 plan.intent, plan.n = "rank", slots.count_number(text) or 1
                 plan.order = ("top" if plan.comparator in ("lt", "le") else "bottom") if closest \
                     else slots.order(text) or "top"
-        members = set(slots.area_sets().get((region or "").removeprefix("not_"), ("", ()))[1])
-        if region and not region.startswith("not_") and plan.authorities and set(plan.authorities) <= members \
+        if region and not region.startswith("not_") and plan.authorities \
+                and set(plan.authorities) <= set(slots.area_sets()[region][1]) \
                 and found.matches and re.search(r"\b(?:incl\.?|including|inc\.?|with)\s+(?:the\s+)?$",
                                                 text[:found.matches[0].start], re.I):
             plan.authorities, plan.said = [], []  # "north west incl greater manchester": the region, with it
@@ -1810,9 +1809,6 @@ _AUXILIARIES = "did|do|does|have|has|had|were|was|are|is|can|could|should|would|
 _POLITELY = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
 
 
-# A change asked of a ranking over two years: "the biggest fall in outcomes from 23/24 to last year".
-_MOVED = re.compile(r"\b(fall|falls|drop|drops|decrease|decline|rise|rises|increase|improvement|jump|gain)\b", re.I)
-_FALLS = {"fall", "falls", "drop", "drops", "decrease", "decline"}
 # An authority set against the mean: "above average", "below the average", "better than average".
 _AGAINST_AVERAGE = re.compile(r"\b(?:above|below|over|under|than|beat|beats|versus|vs\.?|against)\s+(?:the\s+)?"
                               r"(?:national\s+)?(?:average|mean|avg|median)\b", re.I)
