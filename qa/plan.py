@@ -1136,8 +1136,11 @@ class Reader:
         moved = slots.earliest_key("moved", text)  # "fall" (bottom) or "rise" (top), as said first
         if plan.intent == "rank" and len(plan.years) == 2 and moved and not plan.authorities:
             plan.intent = "rank_change"  # "biggest fall in raw outcomes from 23/24 to last year": the change, ranked
-        if plan.intent == "rank_change" and moved and not plan.follow_up and not slots.has("least_words", text):
+        if plan.intent == "rank_change" and moved and not plan.follow_up:
             plan.order = moved  # (the way it moved, whatever the superlative: "largest drop" is the biggest fall)
+            if slots.has("least_words", text):  # "the smallest drop": of those that fell, the least
+                plan.comparator = "lt" if moved == "bottom" else "gt"
+                plan.order = "top" if moved == "bottom" else "bottom"
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":

@@ -450,10 +450,11 @@ class TableTool:
 
     def rank_change(self, measure: str, n: int = 5, order: Literal["top", "bottom"] = "top",
                     years: list[str] | None = None, exclude: list[str] | None = None,
-                    subset: str | None = None) -> TableResult:
+                    subset: str | None = None, moved: str | None = None) -> TableResult:
         """Authorities whose measure rose (top) or fell (bottom) the most between two years; optionally
         without some authorities ("the biggest fall after Cumberland"), or among a region's ("which south west
-        council improved most")."""
+        council improved most"). With `moved` ("lt": fell, "gt": rose), only those that moved that way, the
+        least first ("the smallest drop")."""
         measure = self._measure(measure)
         first, last = self._span(years)
         direction = "DESC" if order == "top" else "ASC"
@@ -464,9 +465,13 @@ class TableTool:
             members = slots.area_sets()[subset.removeprefix("not_")][1]
             among = (f" AND a.authority {'NOT IN' if subset.startswith('not_') else 'IN'} "
                      f"({', '.join('?' * len(members))})")
-        rows = self._rows(self._CHANGE_SQL.format(m=measure) + without + among +
-                          f" ORDER BY change {direction}, a.authority LIMIT ?",
-                          (first, last, *exclude, *members, max(1, min(int(n), 200))))
+        way = f" AND b.{measure} {COMPARATORS[moved]} a.{measure}" if moved in ("lt", "gt") else ""
+        if way:
+            direction = "DESC" if moved == "lt" else "ASC"  # the least movement first
+        sql = self._CHANGE_SQL.format(m=measure) + without + among + way
+        params = (first, last, *exclude, *members)
+        rows = self._rows(sql + f" ORDER BY change {direction}, a.authority LIMIT ?",
+                          (*params, max(1, min(int(n), 200))))
         unit = " points" if measure == "percentage" else ""
         listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_before'])} → "
                             f"{fmt(measure, r['value_after'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
@@ -474,12 +479,23 @@ class TableTool:
         scope = f", excluding {', '.join(exclude)}" if exclude else ""
         scope += f", among the {SUBSETS[subset]}" if among else ""
         text = f"Where {MEASURES[measure]} {word} the most from {first} to {last}{scope}: {listing}."
-        if rows and all((r["change"] >= 0) if order == "bottom" else (r["change"] <= 0) for r in rows):
+        if way:
+            word = "fell" if moved == "lt" else "rose"
+            text = (f"Of the authorities whose {MEASURES[measure]} {word} from {first} to {last}{scope}, "
+                    f"the smallest {'falls' if moved == 'lt' else 'rises'} first: {listing}.")
+        elif rows and all((r["change"] >= 0) if order == "bottom" else (r["change"] <= 0) for r in rows):
             # "which north east council dropped its % the most": none did; the smallest rise, said as such
             text = (f"No authority's {MEASURES[measure]} {word} from {first} to {last}{scope}; "
                     f"{'the smallest rise' if order == 'bottom' else 'the smallest fall'}: {listing}.")
+        tied = self._rows(sql + f" AND b.{measure} - a.{measure} = ? AND a.authority NOT IN "
+                          f"({', '.join('?' * len(rows))}) ORDER BY a.authority",
+                          (*params, rows[-1]["change"], *(r["authority"] for r in rows))) if rows else []
+        if tied:  # "the smallest drop" of -2 points when two fell by 2: both, not the first by the alphabet
+            more = "1 more authority" if len(tied) == 1 else f"{len(tied)} more authorities"
+            text += f" Tied on {rows[-1]['change']:+,}{unit} with {rows[-1]['authority']}: {more} " \
+                    f"({', '.join(r['authority'] for r in tied)})."
         return TableResult(text, rows, [_annex_source(y, []) for y in (first, last)],
-                           chart={"x": "authority", "y": "change", "kind": "bar"})
+                           chart={"x": "authority", "y": "change", "kind": "bar"}, tied=[r["authority"] for r in tied])
 
     def count_change(self, measure: str, comparator: str, years: list[str] | None = None) -> TableResult:
         """How many authorities had a higher (gt) or lower (lt) measure in the later year than the earlier."""
@@ -861,7 +877,7 @@ class TableTool:
             return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value, q.subset,
                               q.upper) for y in years]
         if op == "rank_change":
-            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude, q.subset)]
+            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude, q.subset, q.comparator)]
         if op == "count_change":
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
         if op in ("filter", "count") and q.transition:

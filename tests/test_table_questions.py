@@ -424,6 +424,11 @@ def test_table_refusals(ask, question, refusal):
      ["No authority's percentage of funded outcomes achieved fell", "the smallest rise: 1. Middlesbrough"]),
     # "the next best" after the one a lead-in names: the top two
     ("york had the top % in yorkshire last year, who was next best?", ["1. Barnsley", "2. Doncaster"]),
+    # "the smallest drop" is the least fall among those that fell (ties named), not the biggest fall
+    ("which council had the smallest drop in % between 23/24 and 24/25",
+     ["whose percentage of funded outcomes achieved fell", "1. Blackburn with Darwen (49% → 47%, -2 points)",
+      "Tied on -2 points with Blackburn with Darwen: 1 more authority (Islington)"]),
+    ("least increase in outcomes achieved from 23/24 to last year?", ["the smallest rises first: 1. Lambeth (631 → 647, +16)"]),
 ])
 def test_groups_added_up_and_their_part_of_englands_total(ask, question, facts):
     answer = ask(question)
