@@ -171,7 +171,7 @@ def question_signal(sentence: str) -> float:
     score = 0.0
     if s.endswith("?"):
         score += 0.6
-    if re.match(r"(?:hi|hello|hey|ok|so|quick one|q)?[,!:\s]*(?:what|which|who|whom|whose|when|where|why|how|is|are|"
+    if re.match(r"(?:hi|hello|hey|ok|so|and|also|plus|quick one|q)?[,!:\s]*(?:what|which|who|whom|whose|when|where|why|how|is|are|"
                 r"was|were|did|does|do|can|could|has|have|list|name|show|give|tell|compare|summari[sz]e|explain|"
                 r"(?:i|we)\s+(?:need|want|would like|'d like)|looking for|please)\b", s):  # requests too
         score += 0.4

@@ -459,7 +459,8 @@ class Reader:
         # Several real questions in a short message are all answered; a long message gets its best one; a
         # question beats a sentence that asks nothing the classifier can read ("I'm from Leeds. How are
         # outcomes defined?"), though not a request ("Add up the maximum … in the table. What is the total?").
-        questions = [s for s in in_scope if s[5] >= 0.6]
+        # (the message's last sentence needs no question mark: "…in 24/25? and which borough was lowest")
+        questions = [s for s in in_scope if s[5] >= 0.6 or s[5] >= 0.4 and s[1] == len(candidates) - 1]
         standalone = [s for s in questions if s[4] != "follow_up"]
         if standalone:
             # a follow-up after a real question carries it on ("Q1: What was Hull's award? Q2: What was Wiltshire's?")
@@ -1718,7 +1719,7 @@ def split_compound(question: str) -> list[str]:
             else:  # "I'm at Hull. Q1) our 23/24 percentage Q2) …": the lead is what the first part is about
                 parts[0] = f"{lead.strip()} {parts[0]}"
         return [q for p in parts for q in split_compound(p.strip(" ,;"))]
-    parts = re.split(r"(?:\?\s+|[,;]\s*and\s+|\s+and also\s+|\s+[+&]\s+)"
+    parts = re.split(r"(?:\?\s+(?:and\s+|also\s+|plus\s+)?|[,;]\s*and\s+|\s+and also\s+|\s+[+&]\s+)"
                      r"(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
                      r"|\s+and\s+(?=(?:who|when|where|why|which|what|how|whether)\s+(?!many\b|much\b)\w+\s+\w+)"
                      r"|,?\s+and\s+(?=why\W*$)",  # "how did leeds do last year and why"

@@ -468,10 +468,11 @@ class TableTool:
         way = f" AND b.{measure} {COMPARATORS[moved]} a.{measure}" if moved in ("lt", "gt") else ""
         if way:
             direction = "DESC" if moved == "lt" else "ASC"  # the least movement first
-        sql = self._CHANGE_SQL.format(m=measure) + without + among + way
-        params = (first, last, *exclude, *members)
-        rows = self._rows(sql + f" ORDER BY change {direction}, a.authority LIMIT ?",
-                          (*params, max(1, min(int(n), 200))))
+        ranked = self._rows(self._CHANGE_SQL.format(m=measure) + without + among + way +
+                            f" ORDER BY change {direction}, a.authority", (first, last, *exclude, *members))
+        rows = ranked[:max(1, min(int(n), 200))]
+        # "the smallest drop" of -2 points when two fell by 2: both, not the first by the alphabet
+        tied = [r for r in ranked[len(rows):] if r["change"] == rows[-1]["change"]]
         unit = " points" if measure == "percentage" else ""
         listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_before'])} → "
                             f"{fmt(measure, r['value_after'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
@@ -487,10 +488,7 @@ class TableTool:
             # "which north east council dropped its % the most": none did; the smallest rise, said as such
             text = (f"No authority's {MEASURES[measure]} {word} from {first} to {last}{scope}; "
                     f"{'the smallest rise' if order == 'bottom' else 'the smallest fall'}: {listing}.")
-        tied = self._rows(sql + f" AND b.{measure} - a.{measure} = ? AND a.authority NOT IN "
-                          f"({', '.join('?' * len(rows))}) ORDER BY a.authority",
-                          (*params, rows[-1]["change"], *(r["authority"] for r in rows))) if rows else []
-        if tied:  # "the smallest drop" of -2 points when two fell by 2: both, not the first by the alphabet
+        if tied:
             more = "1 more authority" if len(tied) == 1 else f"{len(tied)} more authorities"
             text += f" Tied on {rows[-1]['change']:+,}{unit} with {rows[-1]['authority']}: {more} " \
                     f"({', '.join(r['authority'] for r in tied)})."
