@@ -55,6 +55,11 @@ def _irregular() -> dict[str, str]:
     return {k: v for k, v in slots.vocabulary()["irregular_forms"].items() if not k.startswith("_")}
 
 
+# A British doubled "l" before a suffix, after a vowel of the word's second syllable: "travell(ing)", "triall(ed)"
+# (not "call", "fill", "skill": one syllable).
+_BRITISH_LL = re.compile(r"[aeiou][^aeiou]{1,2}[aeiou]ll$|[^aeiou][ia][aeo]ll$")
+
+
 def stem(word: str) -> str:
     """Light suffix stripping, enough to meet "ended"/"end", "collected"/"collection".
 
@@ -73,6 +78,8 @@ def stem(word: str) -> str:
             word = word[: -len(suffix)]
             if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsf":
                 word = word[:-1]  # "running" -> "run"
+            elif _BRITISH_LL.search(word):
+                return stem(word[:-1])  # "trialling" meets "trial" and "trialing", "modelled" "modeled"
             return word
     # a final "e" goes as it does before a suffix: "engage"/"engaged", "outcome"/"outcomes" meet
     return word[:-1] if len(word) > 4 and word.endswith("e") and not word.endswith("ee") else word

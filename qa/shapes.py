@@ -65,7 +65,9 @@ _DEFINITION_PHRASE = re.compile(r"\b(?:definition of|defined as|is defined|known
 # A sentence that opens a new topic in a section of several: "Family Voice - This is a cross-government project…".
 _NEW_TOPIC = re.compile(r"^(?!The |This |It )[A-Z][\w() ,'’]{2,120}\s[-–]\s(?:This|These|It)\b")
 # Sentences that carry on from the one before.
-_CARRIES_ON = re.compile(r"^(?:It|Its|This|These|They|Their|As well as|In addition|Both|Each)\b")
+# …or point back at it in their opening clause: "To deliver this, we have begun…", "In turn, this can reduce…".
+_CARRIES_ON = re.compile(r"^(?:It|Its|This|These|They|Their|As well as|In addition|Both|Each)\b"
+                         r"|^(?:[\w’'-]+\s+){1,4}(?:this|these|that|them),|^(?:In turn|As such),\s")
 # …but one that only says what the sentence before is ("This is a small increase from the previous year") gives
 # no reason with it.
 _SAYS_WHAT_BEFORE_IS = re.compile(r"^(?:This|It|That) (?:is|was|represents) (?:a|an|the)\b")

@@ -47,7 +47,11 @@ def test_everyday_words_for_funding(ask, question):
                                    ("allocated", "allocation"), ("updated", "update"), ("spent", "spending"),
                                    ("paid", "pay"), ("led", "leading"), ("wrote", "writing"),
                                    ("case", "cases"), ("rate", "rates"), ("date", "dates"), ("family", "families"),
-                                   ("authority", "authorities")])
+                                   ("authority", "authorities"),
+                                   # British doubled "l" meets the single one (and the American spelling)
+                                   ("trial", "trialled", "trialling"), ("model", "modelling", "modeling"),
+                                   ("travel", "travelling", "traveled"), ("level", "levelling"),
+                                   ("counselling", "counseling"), ("install", "installed")])
 def test_forms_of_a_word_share_one_stem(words):
     from qa.retrieval import stem
 

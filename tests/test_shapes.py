@@ -180,6 +180,13 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
      "which enables support workers to work more intensively"),
     ("in the SEND pilots, what freed up support workers to spend more time with the families that needed the most "
      "help?", "which enables support workers to work more intensively"),
+    # a cause that points back in its opening clause ("To deliver this, …", "In turn, this can reduce…") comes
+    # with the sentence it points back to, which says what "this" is
+    ("why are they overhauling the early help workforce? 2023-24", "a stable, sustainable and skilled"),
+    ("how would the send pilots bring caseloads down", "leads to de-escalation of need"),
+    # a British "trialling" is the reports' "trial"
+    ("in the 2023-24 report why are they trialling family therapy in a few councils?",
+     "systemic family therapy in some local areas"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
