@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from index import config
+from qa import slots
 
 # Markup and code: tags, comments, entities, fenced code markers, web addresses.
 _MARKUP = re.compile(r"<!--.*?-->|<[^<>]{0,200}>|&[a-z]{2,6};|```|\bhttps?://\S+|\bwww\.\S+", re.S)
@@ -94,6 +95,10 @@ def read_message(raw) -> Message:
             candidates.append(sentence)
         elif candidates and _YEAR_ONLY.fullmatch(sentence):
             candidates[-1] += f" {sentence}"  # "sheffield - any good? 2023-24": the year is the question's
+            continue
+        if len(candidates) > 1 and _only_which_report(candidates[-1]):
+            which = candidates.pop()
+            candidates[-1] += f" {which}"  # "who signed the foreword? earlier report": the report it asks of
     cleaned = " ".join(" ".join(kept.split()).split())
     if not candidates:
         if sql_only and _SQL.search(text):
@@ -104,6 +109,14 @@ def read_message(raw) -> Message:
                                         "Families reports.")
         return Message(cleaned, [], "That doesn't read as a question about the Supporting Families reports.")
     return Message(cleaned, candidates, context=[c for c in context if _WORD.search(c)])
+
+
+def _only_which_report(sentence: str) -> bool:
+    """A sentence that only says which report or year ("latest report", "the 2023-24 one pls")."""
+    rest = slots.without_relative_years(sentence)
+    if rest == sentence and not re.search(r"\d\d", sentence):
+        return False
+    return not _WORD.search(slots.without("report_filler", _YEAR_ONLY.sub(" ", rest)))
 
 
 def _unnumbered(sentence: str) -> str:

@@ -32,6 +32,10 @@ def reader(built):
     # "the two tables", "each report": every year the store holds
     ("what do the two tables say for peterborough", ["2023-24", "2024-25"], ""),
     ("peterborough in each report", ["2023-24", "2024-25"], ""),
+    # which report, said after the question mark, is the question's
+    ("who signed the foreword? earlier report", ["2023-24"], "2023-24, the report before the latest"),
+    ("why did the programme move to education? the latest report pls", ["2024-25"], "2024-25, the latest report"),
+    ("what was the funding? 23/24 report", ["2023-24"], ""),
 ])
 def test_years_resolved_against_the_store(reader, question, years, note):
     plan = reader.understand(question)[0]
