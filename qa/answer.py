@@ -849,6 +849,8 @@ def _lacks(plan: Plan, passages) -> str | None:
             return "what this stands for"  # the reports use "VCSE" but never spell it out ("Payment by Results (PbR)")
 
 
+    if "forecast" in plan.cues and not any(slots.has("future_said", t) for t in texts):
+        return "any forecast of this"  # "will the SEND project be rolled out": "This project ran between…" says none
     kind = plan.answer_type
     if kind == "money" and not any("£" in t for t in texts):
         return "an amount of money for this"

@@ -186,6 +186,10 @@ class Plan:
             found.add("law")  # "when did the welfare reform and work act come in": the year in its name
         if slots.starts_with("yes_no_openers", self.question) or re.search(r"\bwhether\b", self.question, re.I):
             found.add("yes_no")  # "did solihull beat coventry?", "tell me whether kent did better…"
+        if slots.has("forecast_cues", self.question) or _FUTURE.search(self.question) and (
+                "yes_no" in found or re.match(r"\W*(?:so\s+)?(?:will|won['’]?t|shall)\b", self.question, re.I)):
+            found.add("forecast")  # "will the SEND project be rolled out everywhere?", "do you reckon…" (not "what
+            # will happen after March 2025", which the reports answer: it ended)
         if re.match(r"\W*who\b", self.question, re.I) or (
                 re.match(r"\W*which\b", self.question, re.I) and slots.has("area_nouns", self.question)) or (
                 self.follow_up and re.match(r"\W*(?:and\s+)?which\s+(?:one|of\s+(?:them|those|these))\b",

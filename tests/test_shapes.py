@@ -218,6 +218,19 @@ def test_reason_declines_when_the_reports_give_none(ask, question, nearest):
     assert nearest in answer.text
 
 
+@pytest.mark.parametrize("question, said", [
+    # asked what will happen, where the passage found says nothing of the future: no forecast, the nearest offered
+    ("will the mental health pilots be extended to more councils?", "The reports don't give any forecast of this. "
+                                                                     "The nearest they say"),
+    # …but a plan the reports state is the answer, and "what will happen" is answered by what they say happened
+    ("when will the systemic practice trial findings be published", "Findings will be shared in a report at the end "
+                                                                    "of the trial in 2026-27."),
+    ("what will happen to the programme after march 2025", "the Supporting Families programme ended on 31 March 2025"),
+])
+def test_a_forecast_is_given_only_where_the_reports_make_it(ask, question, said):
+    assert said in ask(question).text
+
+
 @pytest.mark.parametrize("question, declined", [
     # the year in a law's name is not when anything happens
     ("when will the next annual report come out", True),
