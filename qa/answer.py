@@ -110,6 +110,10 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
             _add_sections_about(answer, plan)  # "tell me about leeds": its figures, and what the text says of it
         if plan.year_note and answer.route == "table":
             answer.text = f"For {plan.year_note}: {answer.text}"
+        if plan.years_named_outside and plan.intent != "ehsg" and answer.route == "table":
+            # "leeds for 2022-23, to compare with this year": the year they have, and that the other is not there
+            answer.text = (f"The outcome tables cover {' and '.join(tool.years)} only, not "
+                           f"{', '.join(plan.years_named_outside)}. {answer.text}")
         if plan.outside_place and answer.route == "table":
             body, _, source = answer.text.partition("\n\nSource:")
             answer.text = f"{body}\n\n{plan.outside_place}\n\nSource:{source}"
@@ -826,9 +830,12 @@ def _lacks(plan: Plan, passages) -> str | None:
 
     texts = [p.text + " " + " ".join(p.headings) for p in passages]
     asked = asked_words(plan)
+    events = slots.dated_events(plan.question)
     for year in plan.years_named_outside:  # "in 2026-27": a passage from a section about other years does not answer
         if not any(year[:4] in default_retriever().section_text(p.year, p.section) for p in passages):
             return f"anything for {year}"
+        if year in events and not any(year in t for t in texts):
+            return f"anything on the {events[year]}"  # "the 2025 data survey": not "The 2023 Data Survey shows…"
         if plan.wants_figure and not any(year[:4] in p.text for p in passages):
             return f"a figure for {year}"  # "the response rate of the 2022 survey": not 2023's "97%"
     signed = any(p.signed for p in passages)  # a signature block names who signed (and so wrote) the section

@@ -338,13 +338,14 @@ def find_years(text: str, store_years: list[str]) -> Years:
             continue  # "2000 or more outcomes", "over 2000": a count
         ends = [s for s in store_years if int(s[:4]) + 1 == y]
         starts = [s for s in store_years if int(s[:4]) == y]
-        if starts and _DATED_EVENT.match(text[m.end():]):
-            ends = []  # "the 2024 data survey" ran in 2024: the report for 2024-25 gives it
+        dated = _DATED_EVENT.match(text[m.end():])
+        if dated:
+            ends = []  # "the 2024 data survey" ran in 2024: the report for 2024-25 gives it (no report, 2025's)
         if ends and not starts:
             found.named.append(ends[0])
         elif starts and not ends:
             found.named.append(starts[0])
-        elif not ends and not starts and 2000 <= y <= 2040 and _EARLIER_CONTEXT.search(text):
+        elif not ends and not starts and 2000 <= y <= 2040 and _EARLIER_CONTEXT.search(text) and not dated:
             if covered and y < covered[0]:
                 found.earlier.append(str(y))
             continue
@@ -373,6 +374,12 @@ def _plausible_short(a: int, store_years: list[str], after: str) -> bool:
 # What a calendar year before it dates ("the 2024 data survey", "the 2023 collection"): a yearly exercise that
 # the report for the programme year starting then gives.
 _DATED_EVENT = re.compile(r"\s+(?:data\s+)?(?:survey|collection|self[- ]assessments?)\b", re.I)
+def dated_events(text: str) -> dict[str, str]:
+    """The yearly exercises a text dates, by year: {"2025": "2025 data survey"}."""
+    return {m.group(1): " ".join(m.group().split()) for m in re.finditer(r"\b((?:19|20)\d\d)" + _DATED_EVENT.pattern,
+                                                                   text, re.I)}
+
+
 # "2000 families", "2000 successful outcomes": a number that counts, not a year ("2000 or more": below).
 _COUNTS_THINGS = re.compile(r"\s*(?:successful\s+)?(?:family\s+)?(?:outcomes|families)\b", re.I)
 

@@ -100,6 +100,20 @@ def test_years_the_store_lacks_are_declined(reader):
     assert plan.route == "none" and "2019-20" in plan.decline
 
 
+@pytest.mark.parametrize("question, said", [
+    # a year the tables lack beside one they have: the one they have, and that the other is not there
+    ("whats leeds outcome figure for 2022-23, want to compare it to this year",
+     "The outcome tables cover 2023-24 and 2024-25 only, not 2022-23. For 2024-25, the latest report: Leeds achieved "
+     "2,102"),
+    # a yearly survey is the report's for the year it ran: no report gives 2025's, whatever survey it finds
+    ("what did the 2025 data survey find", "The reports don't give anything for 2025."),
+    ("results from the 2025 data survey? did data maturity keep going up",
+     "The reports don't give anything on the 2025 data survey."),
+])
+def test_a_year_the_reports_lack_is_said_beside_what_they_give(ask, question, said):
+    assert ask(question).text.startswith(said)
+
+
 @pytest.mark.parametrize("text, n", [
     ("top 3 in 2024/25", 3),
     ("the five worst councils", 5),
