@@ -1844,9 +1844,9 @@ def _places_wanted(text: str) -> int:
     m = re.search(rf"(?:^|\s[-–—:]\s)\s*(?:(?:which|what)\s+(?!(?:{_AUXILIARIES})\s)(\w+\s+)?|{_POLITELY}(?:name|list)(?:\s+all)?(?:\s+of)?(?:\s+the)?"
                   rf"\s+((?:[\w-]+\s+){{1,3}})?)(?:local\s+)?({AREA_WORDS})\b", text, re.I)
     if not m:  # "who were the SEND pilot councils", "what were the wave one areas": the places themselves
-        who = re.match(rf"\s*(?:who|what)\s+(?:were|are)\s+the\s+(?:[\w-]+\s+){{0,3}}(?:local\s+)?({AREA_WORDS})\b",
-                       text, re.I)  # ("what were the wave one pathfinder areas")
-        return 2 if who and who.group(1).lower().endswith("s") else 0
+        who = re.match(rf"\s*(?:who|what|which)\s+(?:were|are)\s+the\s+(?:[\w-]+\s+){{0,3}}(?:local\s+)?({AREA_WORDS})\b",
+                       text, re.I)  # ("what were the wave one pathfinder areas", "which are the other 7 councils")
+        return (slots.count_number(who.group(0)) or 2) if who and who.group(1).lower().endswith("s") else 0
     area = m.group(3).lower()  # "name the five SEND pilot councils": a few words may describe them
     plural = area.endswith("s") and area != "las" or area == "las"
     count = slots.count_number(m.group(0)) if m.group(1) or m.group(2) else None

@@ -545,6 +545,9 @@ def test_quote_marks_hold_only_report_text(ask, built):
     ("what is the name of the data lead in hull", "a person's name"),
     # a count the question states must be met: the report says twenty areas, and names none of them
     ("name the twenty areas that got system maturity peer support", "the names of the areas"),
+    # "which are the other N councils" asks for N more names than the ones it sets aside: the report names three
+    ("which are the other 7 councils in the FFC pathfinder, besides dorset, lincolnshire and wolverhampton?",
+     "the names of the areas"),
     # ten projects were funded; the report names none of them ("which N …" asks for the list, whoever they are)
     ("which 10 projects got local data accelerator funding", "the list itself"),
     ("how much will families first partnership get in 2026-27", "anything for 2026-27"),
