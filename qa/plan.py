@@ -54,6 +54,10 @@ _ASKS = re.compile(r"\b(?:want|wants|would like|'d like|need|needs)\s+to\s+know\
 # Who is asking, before the question: "I'm a councillor in Kent, …", "im on the leeds data team - …".
 _SELF_INTRO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?(?:i'?m|i’m|i am|i work|as)\b[^.?!,;:–—]{0,80}?"
                          r"(?:[.,;:–—]|\s-)\s*", re.I)
+# Words the reports use that the sentence before a question with "it" or "that" needs to be what it points at.
+TOPIC_BEFORE = 2
+# A sentence saying who is asking: "I'm the data lead at a council in…", "we're a metropolitan borough in…".
+_ASKER = re.compile(r"\W*(?:(?:hi|hello|hey|so)\W+)?(?:i'?m|i’m|i am|i work|we'?re|we’re|we are)\b", re.I)
 # A question asking an amount of money, whatever shape the classifier read: "how much…", "what did X cost",
 # "the payment per outcome", "what is the budget for…" (not "what did the research find about spending…").
 _ASKS_MONEY = re.compile(r"\bhow\s+much\b|\b(?:did|does|do|will|would)\b[^?.]*\bcost\b|"
@@ -502,6 +506,11 @@ class Reader:
             whole = self._predict(self.mask(rest)).intent not in leans
             if question_signal(rest) >= 0.4 and not points_back and not self.slots(rest).matches and whole:
                 return rest
+            lead = self.slots(question[:intro.end()])
+            if question_signal(rest) >= 0.4 and points_back and lead.region and not lead.matches \
+                    and not self.slots(rest).region:
+                # "I'm a councillor in the north east. how did we do?": "we" are the region
+                return f"{slots.area_sets()[lead.region][0]}: {rest}"
         if asked and asked.start() > 0 and slots.has("first_person", question[asked.end():]):
             # "I'm the early help lead at rotherham and my director wants to know how we did…": who "we" are,
             # then the question
@@ -525,8 +534,12 @@ class Reader:
 
         def names_one(text: str) -> bool:  # what the question lacks: an authority, a region, or a year too
             other = self.slots(text)
-            return bool(other.matches or other.outside or (other.years.named and not has_years)
-                        or (other.region and not found.region))
+            # (where the asker works, "I'm a data lead at a council in the East Midlands", is what a question
+            # about "we" or "our" leans on, not one about "other councils")
+            region = other.region and not found.region and not (_ASKER.match(text) and not any(
+                slots.has(words, question) for words in ("first_person", "back_references", "unnamed_place",
+                                                         "place_back_references")))
+            return bool(other.matches or other.outside or (other.years.named and not has_years) or region)
 
         # …or is a fragment of a terse message ("target met? essex 24/25", "kent. 2023-24. percentage?")
         terse = len(re.findall(r"[A-Za-z]+", question)) <= TERSE_WORDS
@@ -541,9 +554,15 @@ class Reader:
             return question
         others = [c for c in candidates if c != question and names_one(c) and not (
             ours and not {m.name for m in self.slots(c).matches} - {found.matches[0].name})][:MESSAGE_CONTEXT]
+        at = candidates.index(question) if question in candidates else len(candidates)
+        before = candidates[at - 1] if 0 < at <= len(candidates) else ""
+        if before and before not in others and slots.has("pronouns", question) and not _ASKER.match(before) \
+                and question_signal(before) < 0.6 and len(self._subject_words(before)) >= TOPIC_BEFORE:
+            # "Our board asked whether councils see data sharing improve. What share said it had improved in
+            # 2023?": "it" is the sentence before's topic
+            others = [c for c in candidates if c in others or c == before]
         if not others:
             return question
-        at = candidates.index(question) if question in candidates else len(candidates)
         return " ".join([self._without_figures(c) for c in others if candidates.index(c) < at] + [question]
                         + [self._without_figures(c) for c in others if candidates.index(c) > at])
 

@@ -375,6 +375,14 @@ def test_cli_hostile_input(store):
      "Sunderland achieved"),
     ("my director says the national rate for 2023-24 was 75%. what do the reports say?", "61% of the national"),
     ("the leader insists the national figure was 70% in 2024-25. what do the reports say?", "81% overall"),
+    # the region where the asker works is not what a question about other councils is about…
+    ("Hi, I'm the early help data lead at a county council in the East Midlands. Our board asked whether other "
+     "councils are seeing data sharing improve. What share of councils said it had improved in 2023?",
+     "45% of local authorities said data sharing had improved"),
+    # …but it is who "we" are, and where "there" is
+    ("I'm a councillor in the north east. how did we do in 2024-25?",
+     "the 12 North East authorities (by English region, a grouping the reports don't use) achieved 6,068"),
+    ("we're in the south west. which council did best there last year?", "among the South West authorities"),
 ])
 def test_the_question_inside_noise_is_answered(store, message, fact):
     from qa import ask
