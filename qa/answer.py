@@ -458,11 +458,13 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         return ((set(tokens(text)) & retriever.vocabulary) - YEAR_TOKENS - cue_tokens("light_words")
                 - {t for n in places for t in tokens(n)})
 
-    asked = content(plan.search_text)
+    # ("over the whole life of the programme" says which total, a running one; it names no topic)
+    search_text = slots.without("cumulative_words", plan.search_text) if plan.cumulative else plan.search_text
+    asked = content(search_text)
     # The words the reports use for what the question says otherwise (vocabulary related_words: "finish" adds
     # "completed ran until") help find the passage but prove nothing: the question's own words are checked
     # when it has any ("when will FFP finish" is not answered by a project that "ran until" 2024).
-    own_text = _without_related(plan.search_text)
+    own_text = _without_related(search_text)
     own_words = content(own_text)
     # …when it has a name or a topic the reports head a section with; "what law makes them publish…" has
     # neither, so the Act its related words found answers it

@@ -170,7 +170,8 @@ _COUNTS_PLACES = re.compile(rf"\b(?:\d+|{NUMBER_WORDS})\s+(?:local\s+)?(?:author
 _STARTED = re.compile(r"\bsince (?:(?:january|february|march|april|may|june|july|august|september|october|november|"
                       r"december) )?(?:19|20)\d\d\b|\b(?:began|started|launched|introduced|was set up)\b", re.I)
 # A span of years a running total covers: "from April 2012 to March 2025", "Since April 2015".
-_RUNNING = re.compile(r"\b(?:from|since|between) (?:[a-z]+ )?(?:19|20)\d\d\b", re.I)
+_RUNNING = re.compile(r"\b(?:from|since|between) (?:[a-z]+ )?(?:19|20)\d\d\b|^In this time\b|\bover (?:the|its) (?:last )?"
+                      r"(?:\d+|[a-z]+) years\b", re.I)  # ("After 13 years of delivery… In this time, 858,179…")
 # A span of time: "From July 2023 to March 2025", "between April 2023 to September 2024", "until September 2024".
 _PERIOD = re.compile(r"\b(?:from|between)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b.{0,12}?\b(?:to|and|until)\s+"
                      r"(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b|\buntil\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b", re.I)

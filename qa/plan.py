@@ -1366,8 +1366,9 @@ class Reader:
             plan.intent = "lookup"
         if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target"):
             plan.intent = "text"  # "which councils did Lincolnshire support?": other councils, named in the text
-        plan.cumulative = not plan.authorities and (bool(years.earlier) or not plan.years and (
+        plan.cumulative = not plan.authorities and (bool(years.earlier) or not years.named and (
             slots.has("cumulative_words", text)))  # ("april 2015 to december 2023": a running total, both years named)
+        # ("…over the whole life of the programme, per the final report": the final report's running total)
         if plan.intent == "totals" and plan.cumulative:
             plan.intent = "text"  # "total outcomes since 2012", "all-time": the reports' running total, not a year's
         if plan.intent == "national_rate":

@@ -117,6 +117,10 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     ("whats the total budget for 2022 to 2025", "£695m"),
     # families were "supported", and "overall" names no topic of its own
     ("how many families has the programme helped overall", "858,179"),
+    # a running total asked of the final report is its "In this time" figure, not the year's total; "over the
+    # whole life of the programme" says which total, and names no topic
+    ("total families helped over the whole life of the programme, per the final report?",
+     "In this time, 858,179 vulnerable families have been supported"),
     # "PbR" is spelt out in the sentence quoted, though not in capitals only
     ("what does PbR stand for", "Payment by Results (PbR)"),
     # the term ends a sentence and the next says what "this" is; "what's" leaves no stray "s" to search for
