@@ -192,7 +192,7 @@ def _topic_of_report(plan) -> set[str]:
     return topic(text, "summary_words", "change_words", "both_reports")
 
 
-_HOW_MANY_POINTS = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+_HOW_MANY_POINTS = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+"
                               r"(?:bullet points?|bullets?|points?|lines?|sentences?|headlines?)\b", re.I)
 
 

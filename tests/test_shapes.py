@@ -304,6 +304,9 @@ def test_a_report_summary_opens_with_its_foreword(ask, question, opening):
     ("can u give me a summary of the 2024-25 report", "2024-25", "104,761"),
     # a word asking for a summary anywhere in it, even one the classifier reads as a comparison
     ("tldr of the 2023-24 annual report?", "2023-24", "612,164"),
+    # "just the headline stuff", "in a couple of lines", "the final report" say how much and which, not a topic
+    ("could i get a summary of last year's supporting families report, only the headline stuff", "2024-25", "858,179"),
+    ("summarise the final annual report in a couple of lines", "2024-25", "858,179"),
 ])
 def test_everyday_asks_for_a_report_summary(ask, question, year, fact):
     answer = ask(question)
