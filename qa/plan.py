@@ -417,7 +417,16 @@ class Reader:
         if found is None:
             if len(self._prediction_cache) > 2048:
                 self._prediction_cache.clear()
-            found = self._prediction_cache[masked] = self.classifier.predict(masked)
+            found = self.classifier.predict(masked)
+            if found.intent in ("follow_up", "out_of_scope") and masked.rstrip().endswith("?") and any(
+                    w in self.words_used and not is_common_word(w) for w in re.findall(r"[a-z]+", masked.lower())):
+                # a closing question mark says nothing of what is asked: "what's the EHSG?" is "what's the EHSG",
+                # though the examples' marks lean short questions towards follow-ups (not "What is the total?",
+                # which names nothing of the reports' own)
+                plain = self.classifier.predict(masked.rstrip(" ?"))
+                found = plain if plain.confidence > found.confidence and plain.intent not in (
+                    "follow_up", "out_of_scope") else found
+            self._prediction_cache[masked] = found
         return replace(found)  # a copy: read() may adjust it
 
     def mask(self, text: str) -> str:

@@ -210,6 +210,12 @@ def test_a_subject_then_a_question_about_that_is_no_bare_follow_up(ask):
     assert "Staffordshire and Lincolnshire were awarded the contract" in answer.text
 
 
+@pytest.mark.parametrize("question", ["what's the EHSG?", "what's PbR?", "what's FFP?"])
+def test_a_closing_question_mark_does_not_make_a_short_question_a_follow_up(reader, question):
+    plan = reader.understand(question)[0]
+    assert (plan.intent, plan.answer_type, plan.route) == ("text", "definition", "documents")
+
+
 @pytest.mark.parametrize("question, fact", [
     ("wots the ffp", "FFP Programme"),  # "wots" is "what's", no word the reports lack
     ("wot did leeds get in 2024-25", "2,102"),
