@@ -210,6 +210,14 @@ def test_a_subject_then_a_question_about_that_is_no_bare_follow_up(ask):
     assert "Staffordshire and Lincolnshire were awarded the contract" in answer.text
 
 
+@pytest.mark.parametrize("question, fact", [
+    ("EHSG = ?", "The Early Help System Guide (EHSG) provides"),
+    ("leeds 24/25 outcomes=?", "Leeds achieved 2,102"),
+])
+def test_something_equals_question_mark_asks_what_it_is(ask, question, fact):
+    assert fact in ask(question).text
+
+
 @pytest.mark.parametrize("question", ["what's the EHSG?", "what's PbR?", "what's FFP?"])
 def test_a_closing_question_mark_does_not_make_a_short_question_a_follow_up(reader, question):
     plan = reader.understand(question)[0]
