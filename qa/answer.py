@@ -455,7 +455,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # sentence about SEND does not answer how many children were in care in Leeds. (Not a word that names no
     # topic, vocabulary light_words: "got", "overall", "things"; "what was norfolk like before…" asks about Norfolk.)
     def content(text: str) -> set[str]:
-        return ((set(tokens(text)) & retriever.vocabulary) - YEAR_TOKENS - cue_tokens("light_words")
+        said = retriever.written_out(set(tokens(text)))  # ("ldaf": the fund's name, which the reports write out)
+        return ((said & retriever.vocabulary) - YEAR_TOKENS - cue_tokens("light_words")
                 - {t for n in places for t in tokens(n)})
 
     # ("over the whole life of the programme" says which total, a running one; it names no topic)

@@ -258,7 +258,7 @@ class HybridRetriever:
         hits += self._sentence_recall(vec, year, {h.id for h in hits})
         q_tokens = set(self.query_tokens(query)) - YEAR_TOKENS
         # (a short form the reports never write, "LDAF", is scored by the words it stands for)
-        q_tokens = self._write_out(q_tokens)
+        q_tokens = self.written_out(q_tokens)
         q_weight = sum(self.keywords.idf.get(t, 0.0) for t in q_tokens) or 1.0
         top_fused = hits[0].score if hits else 1.0
         w = weights.current()
@@ -298,7 +298,7 @@ class HybridRetriever:
     def _spelled_words(self, words: set[str]) -> set[str]:
         return {t for short in words & self.spelled_out.keys() for t in self.acronyms[short]}
 
-    def _write_out(self, words: set[str]) -> set[str]:
+    def written_out(self, words: set[str]) -> set[str]:
         """The words with a short form the reports never write ("ldaf") replaced by the name it stands for."""
         short = words & self.unwritten.keys()
         return (words - short).union(*(self.unwritten[t] for t in short))

@@ -159,6 +159,8 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     # the reports write only "Local Data Accelerator Fund", "Independent Review of Children's Social Care";
     # people shorten them to their initials
     ("how much funding did the ldaf have", "£7.9m innovation fund"),
+    # …and the name they stand for is the topic the passage must be about ("money" is its "funding")
+    ("where did the LDAF money come from", "This funding was provided by HM Treasury's £200m Shared Outcomes Fund"),
     ("what did the IRCSC recommend", "As recommended by the Independent Review of Children's Social Care"),
 ])
 def test_everyday_words_find_what_the_reports_say(ask, question, fact):
