@@ -442,7 +442,7 @@ class Reader:
         context = self.context(history)
         questions = [self._past_chatter(q) for q in self._choose(found.candidates)]
         if found.context:  # "assistant: Leeds got 5,000 in 2024-25. user: really? what's the real figure"
-            questions = [self._with_its_message(q, [*found.context, q]) for q in questions]
+            questions = [self._with_its_message(q, [*found.context, q], topic_before=False) for q in questions]
         plans: list[Plan] = []
         for i, question in enumerate(questions):
             for j, part in enumerate(split_compound(question)):
@@ -533,11 +533,12 @@ class Reader:
         chatter = prediction.intent == "out_of_scope" and prediction.confidence >= OUT_OF_SCOPE_CONFIDENCE
         return m.group(2) if chatter else question
 
-    def _with_its_message(self, question: str, candidates: list[str]) -> str:
+    def _with_its_message(self, question: str, candidates: list[str], topic_before: bool = True) -> str:
         """A question that leans on the rest of its message ("Could you confirm what the annual report says?",
         "we got 2,000 outcomes in 2024-25, right?", "target met? essex 24/25") is read with the message's
         sentences that name an authority or a year ("We're Stockport.", "… our allocation in 2024-25 …"), in
-        message order."""
+        message order. With `topic_before`, "it" in the question points at the topic of the sentence before (not
+        when the others are pasted chat lines, whose claims and orders are no topic of the user's)."""
         found = self.slots(question)
         has_years = bool(found.years.named)
 
@@ -565,8 +566,9 @@ class Reader:
             ours and not {m.name for m in self.slots(c).matches} - {found.matches[0].name})][:MESSAGE_CONTEXT]
         at = candidates.index(question) if question in candidates else len(candidates)
         before = candidates[at - 1] if 0 < at <= len(candidates) else ""
-        if before and before not in others and slots.has("pronouns", question) and not _ASKER.match(before) \
-                and question_signal(before) < 0.6 and len(self._subject_words(before)) >= TOPIC_BEFORE:
+        if topic_before and before and before not in others and slots.has("pronouns", question) \
+                and not _ASKER.match(before) and question_signal(before) < 0.6 \
+                and len(self._subject_words(before)) >= TOPIC_BEFORE:
             # "Our board asked whether councils see data sharing improve. What share said it had improved in
             # 2023?": "it" is the sentence before's topic
             others = [c for c in candidates if c in others or c == before]
