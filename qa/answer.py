@@ -809,8 +809,9 @@ def _used_as_verb(word: str, question: str) -> bool:
 
 
 def _ordinary(word: str) -> bool:
-    """A common English word, a plural of one, or informal spelling ("whats", "yrs"): not a name."""
-    return (is_common_word(word) or (word.endswith("s") and is_common_word(word[:-1]))
+    """A common English word, a plural of one, a contraction ("won't", "they've") or informal spelling ("whats",
+    "yrs"): not a name."""
+    return (is_common_word(word) or bool(re.search(r"n['’]t$|['’](?:re|ve|ll|d|m)$", word)) or (word.endswith("s") and is_common_word(word[:-1]))
             or (word.endswith("ies") and is_common_word(word[:-3] + "y")) or slots.has("informal", word))
 
 

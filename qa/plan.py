@@ -56,6 +56,8 @@ _SELF_INTRO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?(?:i'?m|i’m|i am|i work|
                          r"(?:[.,;:–—]|\s-)\s*", re.I)
 # Words the reports use that the sentence before a question with "it" or "that" needs to be what it points at.
 TOPIC_BEFORE = 2
+# The shortest word a word typed without its space may split into ("safelives": "safe", "lives").
+SPLIT_MIN = 3
 # A sentence saying who is asking: "I'm the data lead at a council in…", "we're a metropolitan borough in…".
 _ASKER = re.compile(r"\W*(?:(?:hi|hello|hey|so)\W+)?(?:i'?m|i’m|i am|i work|we'?re|we’re|we are)\b", re.I)
 # A question asking an amount of money, whatever shape the classifier read: "how much…", "what did X cost",
@@ -190,7 +192,7 @@ class Plan:
             found.add("law")  # "when did the welfare reform and work act come in": the year in its name
         if slots.starts_with("yes_no_openers", self.question) or re.search(r"\bwhether\b", self.question, re.I):
             found.add("yes_no")  # "did solihull beat coventry?", "tell me whether kent did better…"
-        if slots.has("forecast_cues", self.question) or _FUTURE.search(self.question) and (
+        if _forecast(self.question) or _FUTURE.search(self.question) and (
                 "yes_no" in found or re.match(r"\W*(?:so\s+)?(?:will|won['’]?t|shall)\b", self.question, re.I)):
             found.add("forecast")  # "will the SEND project be rolled out everywhere?", "do you reckon…" (not "what
             # will happen after March 2025", which the reports answer: it ended)
@@ -394,10 +396,20 @@ class Reader:
             # one letter wrong, missing, extra or swapped; a short word keeps its last letter ("gove" is no "gov")
             near = [w for w in self._spellings if w[0] == low[0] and (len(low) > SPELL_SHORT or w[-1] == low[-1])]
             best = process.extractOne(low, near, scorer=DamerauLevenshtein.distance, score_cutoff=1)
-            return best[0] if best else word
+            return best[0] if best else self._split(word)
+
 
         text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)k\b", lambda m: f"{round(float(m.group(1)) * 1000):,}", text, flags=re.I)
         return re.sub(r"[A-Za-z]+", fix, text)  # "850k" is 850,000 (above), "lcoal" is "local"
+
+    def _split(self, word: str) -> str:
+        """Two words the reports write apart, typed as one ("safelives": their "Safe Lives"); else the word."""
+        low = word.lower()
+        for i in range(SPLIT_MIN, len(low) - SPLIT_MIN + 1):
+            first, second = low[:i], low[i:]
+            if first in self.words_used and second in self.words_used and self.mentions(f"{first} {second}"):
+                return f"{first} {second}"
+        return word
 
     def _is_known(self, word: str) -> bool:
         """A word needing no correction: common English, used by the reports or the vocabulary, or an inflection
@@ -1496,7 +1508,7 @@ class Reader:
             # "how many more councils got earned autonomy in 2024-25": the councils that gained the status, which
             # the text counts, not the councils whose outcomes rose
             plan.intent = "text"
-        if plan.route == "table" and plan.intent != "ehsg" and (slots.has("forecast_cues", text) or _FUTURE.search(text)):
+        if plan.route == "table" and plan.intent != "ehsg" and (_forecast(text) or _FUTURE.search(text)):
             # "do you reckon Lancashire will bounce back", "is kent going to improve": the tables give what was
             # achieved, not what will be
             plan.decline = ("The reports don't forecast how authorities will do: the outcome tables give what each "
@@ -1789,6 +1801,11 @@ _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "
 # A question about what will happen: "will lancashire recover", "will it hit 100%" (not "will you list…", nor
 # "I will need…").
 _FUTURE = re.compile(r"(?<!\bi )(?<!\bwe )\b(?:will|won['’]?t|shall)\s+(?!you\b|u\b|ya\b|need\b|want\b)", re.I)
+
+
+def _forecast(text: str) -> bool:
+    """Words asking what will happen ("you reckon", "going to improve"), not "going to school"."""
+    return slots.has("forecast_cues", slots.without("not_forecast", text))
 
 
 def _counted_words(text: str) -> list[str]:

@@ -168,6 +168,14 @@ def test_everyday_words_find_what_the_reports_say(ask, question, fact):
     assert answer.route == "documents" and fact in answer.text
 
 
+@pytest.mark.parametrize("question", [
+    "My boss says the department switch won't change anything for us. Is that what the 2023-24 report says?",
+    "they've said the pilots can't carry on, haven't they?",
+])
+def test_a_contraction_is_no_name_the_reports_lack(ask, question):
+    assert "don't mention" not in ask(question).text
+
+
 def test_ocr_artefacts_do_not_reach_answers(ask):
     answer = ask("What did the minister say about being grateful?")
     assert "| am" not in answer.text and "¢" not in answer.text

@@ -188,6 +188,10 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     ("Somerset were supposed to be helping other councils sort out their data. Why were some of those councils "
      "slow to get going with it?", "financial, staffing and skills challenges"),
     ("what was the reason for moving the programme from MHCLG to education?", "enabled better co-ordination"),
+    # a name typed as one word ("safelives") is the reports' two ("Safe Lives"); "isn't going to school" is their
+    # "attendance", and no forecast ("going to" a place)
+    ("why did they get safelives in to run the family voice work?", "significant amount of experience in working"),
+    ("why focus on the parents when its the kid who isnt going to school?", "Many parents share anxiety"),
     # a British "trialling" is the reports' "trial"
     ("in the 2023-24 report why are they trialling family therapy in a few councils?",
      "systemic family therapy in some local areas"),
