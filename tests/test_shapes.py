@@ -192,6 +192,9 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     # "attendance", and no forecast ("going to" a place)
     ("why did they get safelives in to run the family voice work?", "significant amount of experience in working"),
     ("why focus on the parents when its the kid who isnt going to school?", "Many parents share anxiety"),
+    # "what's the benefit of…" asks why (not for money); "centrally" is the reports' "stored in one place"
+    ("what's the benefit of oxfordshire holding each family's strengths & needs form centrally with the council?",
+     "families don't need to keep repeating their story"),
     # a British "trialling" is the reports' "trial"
     ("in the 2023-24 report why are they trialling family therapy in a few councils?",
      "systemic family therapy in some local areas"),
