@@ -20,6 +20,8 @@ _ALIAS_DATA = json.loads((Path(__file__).parent / "data" / "aliases.json").read_
 ALIASES: dict[str, str] = _ALIAS_DATA["aliases"]
 # A name alone that could mean two authorities ("kingston") -> the authorities it could mean.
 AMBIGUOUS: dict[str, list[str]] = {k: v for k, v in _ALIAS_DATA["ambiguous"].items() if not k.startswith("_")}
+# A name's opening compass word -> its short form ("north" -> "n": "n yorkshire").
+COMPASS: dict[str, str] = {k: v for k, v in _ALIAS_DATA["compass"].items() if not k.startswith("_")}
 
 # Words councils add to their names that Annex A leaves out.
 _COUNCIL_WORDS = re.compile(
@@ -53,6 +55,11 @@ class AuthorityResolver:
         for alias, target in ALIASES.items():
             if target in canonical_names:
                 self._lookup.setdefault(normalise(alias), target)
+        for name in self.names:  # "n yorkshire", "e sussex": the compass word shortened (the longest first)
+            key = normalise(name)
+            word = next((w for w in COMPASS if key.startswith(f"{w} ")), None)
+            if word:
+                self._lookup.setdefault(f"{COMPASS[word]} {key[len(word) + 1:]}", name)
         # One pattern, longest names first, so "north east lincolnshire" wins over "lincolnshire".
         keys = sorted(self._lookup, key=len, reverse=True)
         self._pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![a-z0-9])")

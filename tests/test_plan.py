@@ -180,6 +180,10 @@ def test_ages_are_not_years(reader):
     ("rbkc last year", "Kensington and Chelsea"),
     ("ne lincs 2023 to 2024", "North East Lincolnshire"),
     ("Leeds' OR 1=1 -- 2024-25 outcomes", "Leeds"),
+    # a compass word shortened, for any authority named with one
+    ("n yorkshire outcomes achieved 2023-24", "North Yorkshire"),
+    ("e sussex target", "East Sussex"),
+    ("how did s tyneside do last year", "South Tyneside"),
 ])
 def test_authority_names_typos_and_abbreviations(reader, question, authority):
     assert reader.understand(question)[0].authorities == [authority]
