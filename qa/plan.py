@@ -791,6 +791,15 @@ class Reader:
                 return plan
         else:
             self._set_years(plan, years, last)
+        if plan.intent == "change" and len(plan.authorities) == 1 and not years.named and not years.relatives \
+                and last is not None and last.route == "table" and last.intent in ("lookup", "target") \
+                and len(last.years) == 1 and len(last.authorities) == 1 and last.authorities != plan.authorities \
+                and slots.has("difference_asks", text):
+            # "norfolk 2024-25", "suffolk?", "how many more did norfolk get": more than the council just asked
+            # about, that year, not more than itself the year before
+            plan.intent, plan.authorities = "compare", [plan.authorities[0], last.authorities[0]]
+            plan.said, plan.years = plan.said + list(last.said), list(last.years)
+            plan.measure = plan.measure or last.measure
         # a follow-up with nothing before it, or nothing it could be about; or one whose councils are those
         # of an answer before it ("which of the two was better") when none came before
         if plan.intent == "follow_up" or (not context_places and not authorities and plan.route == "table"
@@ -1356,11 +1365,12 @@ class Reader:
             plan.intent = "totals" if plan.subset and not plan.authorities else plan.intent
             plan.national_share = "max_outcomes" if "max_outcomes" in slots.keys_found("measures", text) else "achieved"
         if len(plan.authorities) >= 2 and plan.intent in ("lookup", "compare", "totals", "target", "change") \
-                and not plan.region_of and (slots.has("combined_words", text) or slots.has("sum_words", text) and not (
+                and not plan.region_of and not slots.has("difference_asks", text) and (
+                    slots.has("combined_words", text) or slots.has("sum_words", text) and not (
                     slots.has("versus_words", text) or slots.has("comparatives", text))):
             # "kent and essex's allocation combined", "how many did they get between them", "derby and derbyshire
             # combined, 23/24 vs 24/25", "tees valley councils (darlington, …) - total outcomes" (not "leeds vs
-            # bradford total outcomes": each one's)
+            # bradford total outcomes": each one's; nor "the difference between them")
             plan.combined = True
         if len(plan.authorities) == 1 and plan.intent in ("lookup", "rank", "change", "target", "compare") and not plan.region_of \
                 and slots.has("position_words", text) and len(plan.years) <= 2:

@@ -494,6 +494,12 @@ def test_table_row_beside_place_outside(ask, question, facts):
      ["Leeds achieved 1,029 of a maximum of 2,054 (50%); Bradford achieved 555"]),
     (["how did cornwall get on", "and devon", "which one hit a higher percentage"],
      ["Devon had 14 percentage points more than Cornwall", "Devon had 11 percentage points more"]),
+    # "how many more did X get" after X then Y: more than Y that year (not X's own change); "diff between them"
+    # is their difference in the measure asked ("target": the maximum), not their sum
+    (["norfolk outcomes 2024-25", "suffolk?", "how many more did norfolk get"],
+     ["Norfolk had 1,057 successful family outcomes achieved more than Suffolk"]),
+    (["leeds target for 24-25", "bradford?", "diff between them?"],
+     ["Leeds had 359 maximum funded successful family outcomes more than Bradford"]),
     # "that" is the first authority's figure, set beside the one the follow-up names
     (["what was sheffield's max outcomes for 24-25", "is that more than rotherham?"],
      ["Sheffield achieved 1,652 of a maximum of 1,652 (100%); Rotherham achieved 559 of a maximum of 850"]),
