@@ -56,6 +56,8 @@ _SELF_INTRO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?(?:i'?m|i’m|i am|i work|
                          r"(?:[.,;:–—]|\s-)\s*", re.I)
 # Words the reports use that the sentence before a question with "it" or "that" needs to be what it points at.
 TOPIC_BEFORE = 2
+# A figure said roughly: "about 95%", "around 80,000" (a claim, not a threshold).
+_APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|approx|nearly|almost|circa)\s+£?\d", re.I)
 # The shortest word a word typed without its space may split into ("safelives": "safe", "lives").
 SPLIT_MIN = 3
 # A sentence saying who is asking: "I'm the data lead at a council in…", "we're a metropolitan borough in…".
@@ -1163,6 +1165,13 @@ class Reader:
         """Ranking defaults, then whether to decline and why (`found`: the question's slots, with the English
         region it names)."""
         region = found.region
+        if plan.intent in ("filter", "count") and not plan.authorities and not region and not plan.places_wanted \
+                and not plan.items_asked and plan.value is not None and plan.comparator == "eq" \
+                and {"checking_cues", "yes_no"} & plan.cues and _APPROXIMATE.search(text) \
+                and not re.search(r"\b(?:which|how many|what|who)\b", text, re.I):
+            # "is it true councils hit about 95% of their goal in 2024-25?": a claim about England's share or total
+            # to check, not the councils at exactly 95%
+            plan.intent = "national_rate" if plan.value_measure == "percentage" else "totals"
         alone = len(plan.authorities) == 1 and plan.intent in ("compare", "change")  # "how does leeds compare to…"
         if plan.authorities and (plan.intent in ("lookup", "target", "national_rate") or alone) \
                 and slots.has("national_words", text):

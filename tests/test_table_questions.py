@@ -278,6 +278,9 @@ def test_change_between_years(ask):
     ("my boss says the national rate was 95% last year, is that right", ["No, that's not right.", "81%"], []),
     ("was england under 60% in 23/24", ["No. In 2023-24, 61% of the national allocation"], ["authorities had"]),
     ("england got 120,000 outcomes in 2024-25 right?", ["No, that's not right.", "104,761"], []),
+    # …and asked of "councils" with a rough share of "their goal": England's rate, not the councils at exactly 95%
+    ("is it true councils hit about 95% of their goal in 2024-25?", ["No, that's not right.", "81% of the national"],
+     ["Middlesbrough"]),
     # a count of councils claimed or asked: Yes or No against the councils listed
     ("did 60 councils hit 100% last year?", ["No: 53, not 60. 53 authorities had"], []),
     ("is it true 13 councils were under 30% in 23-24", ["Yes. 13 authorities had"], []),
