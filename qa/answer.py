@@ -461,6 +461,9 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
 
     # ("over the whole life of the programme" says which total, a running one; it names no topic)
     search_text = slots.without("cumulative_words", plan.search_text) if plan.cumulative else plan.search_text
+    search_text = _YEAR_WORD.sub(r"\1", search_text)  # "the 2023 to 2024 year": a year, no topic
+    if {"checking_cues", "yes_no"} & plan.cues:  # "was the budget about £150 million?": a claim, no topic
+        search_text = _CLAIMED_FIGURE.sub(" ", search_text)
     asked = content(search_text)
     # The words the reports use for what the question says otherwise (vocabulary related_words: "finish" adds
     # "completed ran until") help find the passage but prove nothing: the question's own words are checked
@@ -489,7 +492,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         topic_words = topic_words - cue_tokens("award_words") - cue_tokens("project_nouns")
     spelled = _spelled_out(topic_words, retriever)
     if asked and topic_words and not signed and not any(
-            spelled & retriever.text_tokens(f"{p.section} {p.text}") for p in passages):
+            spelled & retriever.told_tokens(f"{p.section} {p.text}") for p in passages):
         return _none("I couldn't find this in the reports.")
     # …and of three or more such words, at least a share must be there, in the passage, its headings or the
     # COVERAGE_AROUND sentences before it: "the payment by results rate per outcome" is not "the response rate".
@@ -806,6 +809,13 @@ def _used_as_verb(word: str, question: str) -> bool:
                   rf"{re.escape(word)}\b", question, re.I)
         or not re.search(rf"\b(?:the|a|an)\s+{re.escape(word)}\b", question, re.I))
         and not re.search(rf"\b(?:did|does|do|will|would|can|could|should)\s+{re.escape(word)}\b", question, re.I))
+
+
+# The word "year" after a year named: "for the 2023-24 financial year".
+_YEAR_WORD = re.compile(r"(\d\d)\s+(?:financial\s+|programme\s+)?years?\b", re.I)
+# A figure a question states, with its size word: "£150 million", "80,000", "95%".
+_CLAIMED_FIGURE = re.compile(r"[£$]?\b\d[\d,.]*\s*(?:%|per ?cent\b|million\b|billion\b|thousand\b|m\b|bn\b|k\b)?",
+                            re.I)
 
 
 def _ordinary(word: str) -> bool:

@@ -295,6 +295,13 @@ class HybridRetriever:
         words = set(tokens(text))
         return words | self._spelled_words(words)
 
+    def told_tokens(self, text: str) -> set[str]:
+        """A passage's words with those of every abbreviation it uses, however seldom the reports spell it out:
+        a heading's "SEND" speaks of special educational needs (for checking a passage is about what was asked;
+        ranking keeps text_tokens)."""
+        words = set(tokens(text))
+        return words | {t for short in words & self.acronyms.keys() for t in self.acronyms[short]}
+
     def _spelled_words(self, words: set[str]) -> set[str]:
         return {t for short in words & self.spelled_out.keys() for t in self.acronyms[short]}
 

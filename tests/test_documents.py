@@ -159,6 +159,11 @@ def test_now_falls_back_to_the_report_that_says(ask, question, fact):
     # the reports write only "Local Data Accelerator Fund", "Independent Review of Children's Social Care";
     # people shorten them to their initials
     ("how much funding did the ldaf have", "£7.9m innovation fund"),
+    # "special needs" is what "SEND" stands for, in a heading the reports seldom spell out
+    ("How much money went to Leeds for the special needs pilot?", "Leeds was awarded £112,268"),
+    # a figure a question claims ("about £150 million") is checked, not searched for as its topic
+    ("Is it true the scheme's budget for the 2023 to 2024 year was about £150 million?",
+     "Programme funding for 2023-24 was £181,645,127"),
     # …and the name they stand for is the topic the passage must be about ("money" is its "funding")
     ("where did the LDAF money come from", "This funding was provided by HM Treasury's £200m Shared Outcomes Fund"),
     ("what did the IRCSC recommend", "As recommended by the Independent Review of Children's Social Care"),
