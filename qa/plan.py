@@ -1030,6 +1030,10 @@ class Reader:
                              ehsg_years_seen=sorted(set(last.ehsg_years_seen) | set(last.ehsg_years)))
             if slots.count_number(plan.question):
                 merged.n = plan.n  # "top 5 then?"
+            if last.intent in ("rank", "rank_change") and context.answer_authorities \
+                    and (more := slots.next_count(plan.question)):
+                # "and the next 2?" after the top one: the two below those listed
+                merged.n, merged.exclude = more, list(last.exclude) + list(context.answer_authorities)
             if slots.keys_found("order", plan.question):
                 merged.order = plan.order  # "and the best?" after the worst
                 if last.n >= WHOLE_RANKING and not slots.has("whole_ranking", plan.question):

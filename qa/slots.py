@@ -578,6 +578,13 @@ def count_number(text: str) -> int | None:
     return number_value(m.group(1))
 
 
+def next_count(text: str) -> int | None:
+    """How many more rows of a ranking "the next 2", "next three" asks for (None when it asks none)."""
+    alts = "|".join(sorted(map(re.escape, vocabulary()["count_words"]), key=len, reverse=True))
+    m = re.search(rf"\bnext\s+(\d{{1,3}}|{alts})\b(?!\s+(?:years?|reports?|yrs)\b)", text, re.I)
+    return number_value(m.group(1)) or None if m else None
+
+
 def number_value(word: str) -> int:
     """ "12" -> 12, "twelve" -> 12 (vocabulary "count_words"); 0 for a word it doesn't count."""
     word = word.lower()
