@@ -1333,6 +1333,9 @@ class Reader:
         elif region and (plan.intent in SUBSET_INTENTS or plan.intent == "rank_change" and not plan.follow_up):
             plan.subset = region  # "lowest % london borough last year", "who did best in the south west", "which south
             # west council improved its % the most"
+        if plan.intent == "totals" and plan.places_wanted >= 2 and plan.value is not None and not plan.authorities:
+            # "which london boroughs hit their full allocation": those that did, not the sum
+            plan.intent, plan.measure = "filter", plan.value_measure
         if len(found.regions) >= 2 and not any(r.startswith("not_") for r in found.regions) and not plan.authorities \
                 and plan.route == "table" and plan.intent in SUBSET_INTENTS | {"lookup", "national_rate", "compare"}:
             # "did london do better than the north west": those regions side by side, not the first one's total

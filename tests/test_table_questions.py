@@ -497,6 +497,10 @@ def test_table_row_beside_place_outside(ask, question, facts):
      ["Leeds achieved 1,029 of a maximum of 2,054 (50%); Bradford achieved 555"]),
     (["how did cornwall get on", "and devon", "which one hit a higher percentage"],
      ["Devon had 14 percentage points more than Cornwall", "Devon had 11 percentage points more"]),
+    # "which london boroughs hit their full allocation" lists those at 100% (not the boroughs' sum), and "how many
+    # is that" counts them
+    (["which london boroughs hit their full allocation in 24/25?", "how many is that"],
+     ["17 authorities had percentage of funded outcomes achieved exactly 100% in 2024-25, among the London boroughs"]),
     # "and the next 2?" after the top one: the two below it, and "the second one" is the second of those
     (["who got the most successful outcomes in 2024-25", "and the next 2?"],
      ["excluding Greater Manchester: 1. Birmingham (4,193 of 4,873, 86%); 2. Kent (3,403 of 3,403, 100%)"]),
