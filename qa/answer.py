@@ -676,7 +676,7 @@ def _awards_ranked(plan: Plan, passages, retriever) -> Answer | None:
     # which places and what money)
     asked = f"{plan.question} {plan.earlier}" if plan.follow_up else plan.question
     which_one = plan.places_wanted == 1 or "which_place" in plan.cues or (
-        plan.follow_up and re.match(r"\W*(?:which|who)\b", plan.earlier, re.I) is not None)
+        plan.follow_up and re.search(r"(?:^|[-–—:,]\s|\bpilots?\s|\bprojects?\s)\W*(?:which|who)\b", plan.earlier, re.I))
     if not (order and which_one and (slots.asks_money(asked) or slots.has("award_words", asked))):
         return None
     from qa.retrieval import tokens

@@ -56,6 +56,8 @@ _SELF_INTRO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?(?:i'?m|i’m|i am|i work|
                          r"(?:[.,;:–—]|\s-)\s*", re.I)
 # Words the reports use that the sentence before a question with "it" or "that" needs to be what it points at.
 TOPIC_BEFORE = 2
+# A lead-in before the question proper: "mental health pilots - ", "SEND pilot: ".
+_AFTER_LEAD_IN = re.compile(r"^[^?]{1,80}?(?:\s[-–—]|:)\s+(?=(?:who|which)\b)", re.I)
 # A figure said roughly: "about 95%", "around 80,000" (a claim, not a threshold).
 _APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|approx|nearly|almost|circa)\s+£?\d", re.I)
 # The shortest word a word typed without its space may split into ("safelives": "safe", "lives").
@@ -198,8 +200,9 @@ class Plan:
                 "yes_no" in found or re.match(r"\W*(?:so\s+)?(?:will|won['’]?t|shall)\b", self.question, re.I)):
             found.add("forecast")  # "will the SEND project be rolled out everywhere?", "do you reckon…" (not "what
             # will happen after March 2025", which the reports answer: it ended)
-        if re.match(r"\W*who\b", self.question, re.I) or (
-                re.match(r"\W*which\b", self.question, re.I) and slots.has("area_nouns", self.question)) or (
+        asked = _AFTER_LEAD_IN.sub("", self.question)  # ("mental health pilots - who got the biggest grant?")
+        if re.match(r"\W*who\b", asked, re.I) or (
+                re.match(r"\W*which\b", asked, re.I) and slots.has("area_nouns", self.question)) or (
                 self.follow_up and re.match(r"\W*(?:and\s+)?which\s+(?:one|of\s+(?:them|those|these))\b",
                                             self.question, re.I)):
             found.add("which_place")  # "who got the least cash…", "which pilot area got the smallest award"; "which

@@ -479,6 +479,11 @@ def test_what_councils_chose_is_a_list_of_things_not_of_councils(ask):
     ("which mental health pilot area got the smallest award",
      "Kirklees got the least money in the Mental Health Good Practice project: “Kirklees was awarded £69,000",
      "Wiltshire £75,000; Kirklees £69,000"),
+    # the project named first, before a dash or a colon
+    ("mental health good practice pilots - who got the biggest grant?",
+     "Kingston upon Hull got the most money in the Mental Health Good Practice project", "Kirklees £69,000"),
+    ("SEND pilot: which council got the least money?", "Wakefield got the least money in the SEND Good Practice",
+     "Wakefield £80,488"),
     # no project named: every project's awards, each with its project (a grant is never the outcome tables')
     ("which project handed out the biggest single grant to a council",
      "Leeds got the most money of any single award in the SEND Good Practice project: “Leeds was awarded £112,268",
@@ -666,6 +671,9 @@ def test_bare_follow_up_on_a_fresh_page_asks_what_it_follows(ask, question):
     # "which one" after a project's councils asks which of them: the awards ranked, the project the one before
     ("which five councils were in the SEND good practice project?", "which one got the most money?",
      "Leeds got the most money in the SEND Good Practice project"),
+    # …and after one whose project came before "which"
+    ("in the SEND pilot which council got the most money", "and which got the least?",
+     "Wakefield got the least money in the SEND Good Practice project"),
     # an order alone after the awards ranked is the same ranking the other way
     ("which one of the send pilot councils had the smallest grant", "and the biggest?",
      "Leeds got the most money in the SEND Good Practice project"),
