@@ -42,6 +42,8 @@ _SENTENCE_END = re.compile(r"(?<!\b[Nn]o\.)(?<!\b[Vv]s\.)(?<!\be\.g\.)(?<!\bi\.e
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # A sentence that is only a year or two ("2023-24", "23/24 and 24/25"): it belongs to the question before it.
 _YEAR_ONLY = re.compile(r"(?:(?:19|20)?\d\d(?:\s*[-/–]\s*(?:19|20)?\d\d)?[\s,&?.!]*){1,3}")
+# A sentence saying only which report is at most this many words ("the 2023-24 one pls", "in the latest report").
+WHICH_REPORT_WORDS = 6
 # Something followed by "= ?": asked what it is.
 _EQUALS_ASKED = re.compile(r"^([^=?]*\w[^=?]*?)\s*=+\s*\?+$")
 # A question's number in front of it: "Question 2: …", "Q3) …", "1. …".
@@ -93,7 +95,8 @@ def read_message(raw) -> Message:
     for sentence in _SENTENCE_END.split(kept):
         sentence = _after_lead_in(strip_openers(_unnumbered(" ".join(sentence.split()).strip(" -–—*#>|,"))))
         sentence = _unnumbered(sentence)  # ("Question 2:" loses "Question" to the openers first)
-        sentence = _EQUALS_ASKED.sub(r"what is \1?", sentence)  # "EHSG = ?": what it is
+        if "=" in sentence:
+            sentence = _EQUALS_ASKED.sub(r"what is \1?", sentence)  # "EHSG = ?": what it is
         if _WORD.search(sentence) and not _mostly_symbols(sentence):
             candidates.append(sentence)
         elif candidates and _YEAR_ONLY.fullmatch(sentence):
@@ -116,6 +119,8 @@ def read_message(raw) -> Message:
 
 def _only_which_report(sentence: str) -> bool:
     """A sentence that only says which report or year ("latest report", "the 2023-24 one pls")."""
+    if len(sentence.split()) > WHICH_REPORT_WORDS:
+        return False
     rest = slots.without_relative_years(sentence)
     if rest == sentence and not re.search(r"\d\d", sentence):
         return False
