@@ -1834,7 +1834,7 @@ _FUTURE = re.compile(r"(?<!\bi )(?<!\bwe )\b(?:will|won['’]?t|shall)\s+(?!you\
 
 def _forecast(text: str) -> bool:
     """Words asking what will happen ("you reckon", "going to improve"), not "going to school"."""
-    return slots.has("forecast_cues", slots.without("not_forecast", text))
+    return slots.has("forecast_cues", text) and slots.has("forecast_cues", slots.without("not_forecast", text))
 
 
 def _counted_words(text: str) -> list[str]:
