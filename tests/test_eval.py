@@ -3,7 +3,7 @@
 Floors are regression guards at the measured figures (README, "Measured"), not targets:
 - tuning set (eval/cases, 1,351 cases; the set thresholds and examples were chosen on);
 - paraphrase test set (eval/paraphrase, 483 cases in users' wording; never used for tuning).
-Of the issues' bars for the paraphrase set, overall 90% is met (91.1%); tables 100%, unanswerable 100% declined
+Of the issues' bars for the paraphrase set, overall 90% is met (92.3%); tables 100%, unanswerable 100% declined
 and each answer shape 90% are not yet. These floors, one case under the measured figure, stop it from slipping
 while that work goes on.
 """
@@ -13,7 +13,7 @@ import pytest
 
 FLOORS = {
     "tuning": {"accuracy": 0.92, "table_accuracy": 0.995, "unanswerable_declined": 0.90},
-    "paraphrase": {"accuracy": 0.91, "table_accuracy": 0.97, "unanswerable_declined": 0.875},
+    "paraphrase": {"accuracy": 0.92, "table_accuracy": 0.97, "unanswerable_declined": 0.89},
 }
 # Per answer shape (tuning: 32-36 cases each; paraphrase: 13-16, so one case is 6-8 points), measured less one case.
 SHAPE_FLOORS = {
