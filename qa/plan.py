@@ -159,6 +159,7 @@ class Plan:
     # England's total of this measure ("max_outcomes" or "achieved")
     in_both: bool = False  # "which of those were in both lists?": the councils two table answers both listed
     transition: tuple | None = None  # "went from under 50% to 100%": (("lt", 50.0), ("eq", 100.0)) over two years
+    moved: str | None = None  # a change ranking of only those that fell ("lt") or rose ("gt"): "the smallest drop"
     regions: list[str] = field(default_factory=list)  # regions side by side, when a question names two or more
     cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
@@ -234,7 +235,7 @@ class Plan:
                           region_of=self.region_of, regions=list(self.regions),
                           share=self.share_of in slots.AREA_NOUNS,  # "what share of councils missed…"
                           position=self.position, combined=self.combined, transition=self.transition,
-                          national_share=self.national_share, ratio=self.ratio)
+                          national_share=self.national_share, ratio=self.ratio, moved=self.moved)
 
 
 @dataclass
@@ -402,7 +403,6 @@ class Reader:
             near = [w for w in self._spellings if w[0] == low[0] and (len(low) > SPELL_SHORT or w[-1] == low[-1])]
             best = process.extractOne(low, near, scorer=DamerauLevenshtein.distance, score_cutoff=1)
             return best[0] if best else self._split(word)
-
 
         text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)k\b", lambda m: f"{round(float(m.group(1)) * 1000):,}", text, flags=re.I)
         return re.sub(r"[A-Za-z]+", fix, text)  # "850k" is 850,000 (above), "lcoal" is "local"
@@ -1211,7 +1211,7 @@ class Reader:
         if plan.intent == "rank_change" and moved and not plan.follow_up:
             plan.order = moved  # (the way it moved, whatever the superlative: "largest drop" is the biggest fall)
             if slots.has("least_words", text):  # "the smallest drop": of those that fell, the least
-                plan.comparator = "lt" if moved == "bottom" else "gt"
+                plan.moved = "lt" if moved == "bottom" else "gt"
                 plan.order = "top" if moved == "bottom" else "bottom"
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"

@@ -80,6 +80,7 @@ class TableQuery:
     # "greater manchester's share of the allocation", or "achieved")
     transition: tuple | None = None  # ((comparator, value), (comparator, value)) passed in the earlier year, then
     # the later: "went from under 50% to 100%"
+    moved: str | None = None  # rank_change of only those that fell ("lt") or rose ("gt"), the least first
 
 
 class TableToolError(ValueError):
@@ -472,7 +473,7 @@ class TableTool:
                             f" ORDER BY change {direction}, a.authority", (first, last, *exclude, *members))
         rows = ranked[:max(1, min(int(n), 200))]
         # "the smallest drop" of -2 points when two fell by 2: both, not the first by the alphabet
-        tied = [r for r in ranked[len(rows):] if r["change"] == rows[-1]["change"]]
+        tied = [r for r in ranked[len(rows):] if r["change"] == rows[-1]["change"]] if rows else []
         unit = " points" if measure == "percentage" else ""
         listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_before'])} → "
                             f"{fmt(measure, r['value_after'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
@@ -483,7 +484,8 @@ class TableTool:
         if way:
             word = "fell" if moved == "lt" else "rose"
             text = (f"Of the authorities whose {MEASURES[measure]} {word} from {first} to {last}{scope}, "
-                    f"the smallest {'falls' if moved == 'lt' else 'rises'} first: {listing}.")
+                    f"the smallest {'falls' if moved == 'lt' else 'rises'} first: {listing}." if rows else
+                    f"No authority's {MEASURES[measure]} {word} from {first} to {last}{scope}.")
         elif rows and all((r["change"] >= 0) if order == "bottom" else (r["change"] <= 0) for r in rows):
             # "which north east council dropped its % the most": none did; the smallest rise, said as such
             text = (f"No authority's {MEASURES[measure]} {word} from {first} to {last}{scope}; "
@@ -875,7 +877,7 @@ class TableTool:
             return [self.rank(q.measure or "achieved", y, q.n, q.order, q.exclude, q.comparator, q.value, q.subset,
                               q.upper) for y in years]
         if op == "rank_change":
-            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude, q.subset, q.comparator)]
+            return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude, q.subset, q.moved)]
         if op == "count_change":
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
         if op in ("filter", "count") and q.transition:

@@ -432,6 +432,9 @@ def test_table_refusals(ask, question, refusal):
      ["whose percentage of funded outcomes achieved fell", "1. Blackburn with Darwen (49% → 47%, -2 points)",
       "Tied on -2 points with Blackburn with Darwen: 1 more authority (Islington)"]),
     ("least increase in outcomes achieved from 23/24 to last year?", ["the smallest rises first: 1. Lambeth (631 → 647, +16)"]),
+    # …and where none moved that way, says so
+    ("which north east council had the smallest drop in % between the two years",
+     ["No authority's percentage of funded outcomes achieved fell from 2023-24 to 2024-25, among the North East"]),
 ])
 def test_groups_added_up_and_their_part_of_englands_total(ask, question, facts):
     answer = ask(question)
