@@ -63,6 +63,10 @@ def ask(question: str, history: list | None = None) -> Answer:
     text_down = False
     for plan in plans:
         quoted = frozenset(q for a in parts for src in a.sources for q in split_sentences(src.quote))
+        if plan.follow_up and not plan.anchor and parts and parts[-1].route == "documents":
+            # "when did the programme end and what comes next?": the second part follows the passage the first
+            # quoted, as a follow-up in the chat would
+            plan = replace(plan, anchor=[src.quote for src in parts[-1].sources])
         try:
             parts.append(_answer_plan(plan, tool, avoid=quoted))
         except StoreUnavailable:

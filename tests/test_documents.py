@@ -241,6 +241,15 @@ def test_compound_question_gets_both_parts(ask):
     assert answer.routes == ["table", "documents"]
 
 
+@pytest.mark.parametrize("question", ["when did the programme end and what comes next?",
+                                      "Can you tell me when the programme ended and what comes next?"])
+def test_a_second_part_follows_the_passage_the_first_quoted(ask, question):
+    """ "what comes next?" in the same message as "when did it end" reads on from the ending, as in a chat."""
+    answer = ask(question)
+    assert answer.routes == ["documents", "documents"]
+    assert "ended on 31 March 2025" in answer.text and "Families First Partnership (FFP) Programme" in answer.text
+
+
 def test_a_statement_before_numbered_parts_is_what_the_first_is_about(ask):
     answer = ask("I'm at Hull. Q1) our 23/24 percentage Q2) what did we do in the mental health pilot")
     assert answer.routes == ["table", "documents"]
