@@ -822,10 +822,14 @@ _CLAIMED_FIGURE = re.compile(r"[£$]?\b\d[\d,.]*\s*(?:%|per ?cent\b|million\b|bi
                             re.I)
 
 
+_CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ve|ll|d|m)$")  # "won't", "they've"
+
+
 def _ordinary(word: str) -> bool:
     """A common English word, a plural of one, a contraction ("won't", "they've") or informal spelling ("whats",
     "yrs"): not a name."""
-    return (is_common_word(word) or bool(re.search(r"n['’]t$|['’](?:re|ve|ll|d|m)$", word)) or (word.endswith("s") and is_common_word(word[:-1]))
+    return (is_common_word(word) or bool(_CONTRACTION.search(word))
+            or (word.endswith("s") and is_common_word(word[:-1]))
             or (word.endswith("ies") and is_common_word(word[:-3] + "y")) or slots.has("informal", word))
 
 

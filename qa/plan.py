@@ -532,9 +532,8 @@ class Reader:
             whole = self._predict(self.mask(rest)).intent not in leans
             if question_signal(rest) >= 0.4 and not points_back and not self.slots(rest).matches and whole:
                 return rest
-            lead = self.slots(question[:intro.end()])
-            if question_signal(rest) >= 0.4 and points_back and lead.region and not lead.matches \
-                    and not self.slots(rest).region:
+            lead = self.slots(question[:intro.end()]) if points_back and question_signal(rest) >= 0.4 else None
+            if lead and lead.region and not lead.matches and not self.slots(rest).region:
                 # "I'm a councillor in the north east. how did we do?": "we" are the region
                 return f"{slots.area_sets()[lead.region][0]}: {rest}"
         if asked and asked.start() > 0 and slots.has("first_person", question[asked.end():]):

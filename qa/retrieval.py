@@ -300,10 +300,13 @@ class HybridRetriever:
         a heading's "SEND" speaks of special educational needs (for checking a passage is about what was asked;
         ranking keeps text_tokens)."""
         words = set(tokens(text))
-        return words | {t for short in words & self.acronyms.keys() for t in self.acronyms[short]}
+        return words | self._spelled_words(words, self.acronyms)
 
-    def _spelled_words(self, words: set[str]) -> set[str]:
-        return {t for short in words & self.spelled_out.keys() for t in self.acronyms[short]}
+    def _spelled_words(self, words: set[str], shorts: dict | None = None) -> set[str]:
+        """The words the abbreviations among `words` stand for: those of `shorts` (by default the ones the
+        reports spell out less than they abbreviate)."""
+        return {t for short in words & (self.spelled_out if shorts is None else shorts).keys()
+                for t in self.acronyms[short]}
 
     def written_out(self, words: set[str]) -> set[str]:
         """The words with a short form the reports never write ("ldaf") replaced by the name it stands for."""

@@ -374,10 +374,12 @@ def _plausible_short(a: int, store_years: list[str], after: str) -> bool:
 # What a calendar year before it dates ("the 2024 data survey", "the 2023 collection"): a yearly exercise that
 # the report for the programme year starting then gives.
 _DATED_EVENT = re.compile(r"\s+(?:data\s+)?(?:survey|collection|self[- ]assessments?)\b", re.I)
+_DATED_YEAR = re.compile(r"\b((?:19|20)\d\d)" + _DATED_EVENT.pattern, re.I)  # …with the year before it
+
+
 def dated_events(text: str) -> dict[str, str]:
     """The yearly exercises a text dates, by year: {"2025": "2025 data survey"}."""
-    return {m.group(1): " ".join(m.group().split()) for m in re.finditer(r"\b((?:19|20)\d\d)" + _DATED_EVENT.pattern,
-                                                                   text, re.I)}
+    return {m.group(1): " ".join(m.group().split()) for m in _DATED_YEAR.finditer(text)}
 
 
 # "2000 families", "2000 successful outcomes": a number that counts, not a year ("2000 or more": below).
@@ -563,8 +565,7 @@ _AT_LEAST_AT_MOST = re.compile(r"\s*(?:\+|or\s+(?:more|fewer|less|over|above|und
 
 def count_number(text: str) -> int | None:
     """How many rows a ranking asks for: "top 10", "five worst", "3 councils"."""
-    words = vocabulary()["count_words"]
-    alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    alts = _count_alternatives()
     orders = "|".join(re.escape(w) for words in vocabulary()["order"].values() for w in words if " " not in w)
     # ("the two years", "both reports", "the 2024-25 report", "2023-24 councils" count no rows)
     m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d{{1,3}}|{alts})\b(?![-/–]\d)"
@@ -578,10 +579,15 @@ def count_number(text: str) -> int | None:
     return number_value(m.group(1))
 
 
+@lru_cache(maxsize=1)
+def _count_alternatives() -> str:
+    """The count words (vocabulary "count_words") as regex alternatives, longest first; built once."""
+    return "|".join(sorted(map(re.escape, vocabulary()["count_words"]), key=len, reverse=True))
+
+
 def next_count(text: str) -> int | None:
     """How many more rows of a ranking "the next 2", "next three" asks for (None when it asks none)."""
-    alts = "|".join(sorted(map(re.escape, vocabulary()["count_words"]), key=len, reverse=True))
-    m = re.search(rf"\bnext\s+(\d{{1,3}}|{alts})\b(?!\s+(?:years?|reports?|yrs)\b)", text, re.I)
+    m = re.search(rf"\bnext\s+(\d{{1,3}}|{_count_alternatives()})\b(?!\s+(?:years?|reports?|yrs)\b)", text, re.I)
     return number_value(m.group(1)) or None if m else None
 
 
