@@ -1799,6 +1799,9 @@ def split_compound(question: str) -> list[str]:
                      r"|\s+and\s+(?=(?:who|when|where|why|which|what|how|whether)\s+(?!many\b|much\b)\w+\s+\w+)"
                      r"|,?\s+and\s+(?=why\W*$)",  # "how did leeds do last year and why"
                      question, flags=re.I)
+    # ("which council was lowest in 2024-25, and what was it?": the second part only asks again for the first's
+    # answer, which gives it)
+    parts = [p for k, p in enumerate(parts) if k == 0 or not slots.is_only("re_asks", p)]
     return [p.strip(" ,;") for p in parts if p.strip(" ,;")] or [question]
 
 

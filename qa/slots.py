@@ -250,6 +250,13 @@ def starts_with(name: str, text: str) -> bool:
     return bool(match_start(name, text))
 
 
+def is_only(name: str, text: str) -> bool:
+    """Whether the text is one of a vocabulary list's phrases and nothing more ("what was it?": re_asks)."""
+    bare = text.strip(" \t?!.,;:")
+    m = match_start(name, bare)
+    return bool(m) and m.end() == len(bare)
+
+
 def find(name: str, text: str) -> re.Match | None:
     """The first match of a vocabulary list's words in the text."""
     firsts = _first_words(name)

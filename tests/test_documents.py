@@ -241,6 +241,18 @@ def test_compound_question_gets_both_parts(ask):
     assert answer.routes == ["table", "documents"]
 
 
+@pytest.mark.parametrize("question, facts", [
+    ("Which local authority had the lowest percentage achieved in 2024-25, and what was it?", ["Torbay", "6%"]),
+    ("who got the most outcomes last year and how many was that?", ["Greater Manchester", "6,685"]),
+    ("which area topped the table in 23/24 & what was its figure", ["Greater Manchester", "3,443"]),
+])
+def test_a_part_that_only_asks_again_for_the_answer_is_not_a_question_of_its_own(ask, question, facts):
+    """ "…, and what was it?": the first part's answer gives it; no "I couldn't find this" after it."""
+    answer = ask(question)
+    assert answer.routes == ["table"], answer.text
+    assert all(f in answer.text for f in facts), answer.text
+
+
 @pytest.mark.parametrize("question", ["when did the programme end and what comes next?",
                                       "Can you tell me when the programme ended and what comes next?"])
 def test_a_second_part_follows_the_passage_the_first_quoted(ask, question):
