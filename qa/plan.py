@@ -571,7 +571,9 @@ class Reader:
         terse = len(re.findall(r"[A-Za-z]+", question)) <= TERSE_WORDS
         leans = slots.has("checking_cues", question) or slots.has("pronouns", question) or \
             slots.has("back_references", question) or slots.has("first_person", question) or \
-            slots.has("unnamed_place", question) or terse  # ("… Devon against Cornwall - how did the two compare")
+            slots.has("unnamed_place", question) or terse or \
+            (question == candidates[-1] and self._asks_figures_of_nobody(question))
+        # ("… Devon against Cornwall - how did the two compare"; a request for figures ends the message it leans on)
         # (a question naming one council but asking about "we" leans on the sentence saying who "we" are: "I'm a
         # councillor in redcar and cleveland. Can you tell me whether we did better than middlesbrough…")
         ours = slots.has("first_person", question) and len(found.matches) == 1 and not found.outside and (
@@ -590,8 +592,28 @@ class Reader:
             others = [c for c in candidates if c in others or c == before]
         if not others:
             return question
-        return " ".join([self._without_figures(c) for c in others if candidates.index(c) < at] + [question]
-                        + [self._without_figures(c) for c in others if candidates.index(c) > at])
+        return " ".join([self._borrowed(c) for c in others if candidates.index(c) < at] + [question]
+                        + [self._borrowed(c) for c in others if candidates.index(c) > at])
+
+    def _asks_figures_of_nobody(self, question: str) -> bool:
+        """ "Can you give me both years' figures?": read as an authority's figures, but naming neither it nor
+        anything else; the message's other sentences say whose."""
+        return len(self._subject_words(question)) <= 1 and \
+            self._predict(self.mask(question)).intent in NEEDS_AUTHORITY
+
+    def _borrowed(self, text: str) -> str:
+        """What a question takes from a sentence beside it: the sentence without its figures; from one saying who
+        is asking ("I'm a ward councillor in Wakefield and I sit on the scrutiny committee."), only the places and
+        years it names: the job's words ("ward", "school", "staff") are not what is asked about."""
+        if not _ASKER.match(text):
+            return self._without_figures(text)
+        found = self.slots(text)
+        spans = sorted([(m.start, m.end) for m in found.matches] + [(s, e) for s, e, _, _ in found.outside]
+                       + list(found.years.spans))
+        named = [text[s:e] for s, e in spans]
+        if found.region and not found.region.startswith("not_") and not found.matches:
+            named.append(slots.area_sets()[found.region][0])
+        return ", ".join(named) + "." if named else self._without_figures(text)
 
     def _without_figures(self, text: str) -> str:
         """A sentence beside the question without its figures and table rules: they are the writer's

@@ -387,6 +387,15 @@ def test_cli_hostile_input(store):
     ("I'm a councillor in the north east. how did we do in 2024-25?",
      "the 12 North East authorities (by English region, a grouping the reports don't use) achieved 6,068"),
     ("we're in the south west. which council did best there last year?", "among the South West authorities"),
+    # the asker's job ("school governor", "ward work") is who is asking, not figures the tables lack
+    ("I'm a school governor in Leeds and I chair our families panel. Did we hit our allocation last year?",
+     "In 2024-25 Leeds achieved 2,102 of its maximum of 2,540 funded outcomes (83%)"),
+    ("We're a county councillor group from Essex, mostly ward work. How did we get on in 2023-24?",
+     "Essex achieved 1,870 successful family outcomes in 2023-24, of a maximum of 2,268 funded (82%"),
+    # a request for figures that names nobody is about the council the message names, not England's totals
+    ("I look after performance data for Derby. Our director wants to see how outcomes moved between the two "
+     "reports. Could you pull out the numbers for each year?",
+     "Derby achieved 284 successful family outcomes in 2023-24, of a maximum of 645 funded (44%"),
 ])
 def test_the_question_inside_noise_is_answered(store, message, fact):
     from qa import ask
