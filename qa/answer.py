@@ -98,6 +98,12 @@ def _answer_plan(plan: Plan, tool: TableTool, avoid: frozenset[str] = frozenset(
         if plan.intent == "earned_autonomy_member":
             return _earned_autonomy_answer(plan.authorities[0], tool, _place_names(" ".join(plan.anchor)))
         answer = _table_answer(plan.table_query(), tool)
+        if plan.judgement and answer.route == "table":
+            # "is that down to bad management?", "should the people in charge go?": no verdict, the figures
+            return Answer(f"The reports don't judge this: they give what each authority achieved, not whether it "
+                          f"was well run. What they do give, from the outcome tables: "
+                          f"{re.sub(r'^(?:Yes|No)[.,:] ', '', answer.text)}", "none",
+                          answer.sources, answer.data, answer.chart, ["none"])
         if plan.answer_type == "reason" and answer.route == "table":
             return _why_figures(plan, answer, avoid)
         early = next((y for y in plan.years if y in tool.counted_to), None)
@@ -850,6 +856,8 @@ def _lacks(plan: Plan, passages) -> str | None:
     from qa.retrieval import default_retriever, tokens
     from qa.shapes import topic
 
+    if plan.judgement:  # "was payment by results a failure?": what the reports say of it is no verdict
+        return "a verdict on this"
     texts = [p.text + " " + " ".join(p.headings) for p in passages]
     asked = asked_words(plan)
     events = slots.dated_events(plan.question)

@@ -167,6 +167,7 @@ class Plan:
     earlier: str = ""  # a text follow-up: the words of the question it follows ("what is family voice")
     introduce: str | None = None  # "who is hannah?": a person the reports name, introduced where first named
     outside_place: str | None = None  # "Cardiff is in Wales", for places not in the tables
+    judgement: bool = False  # "was it a mistake", "is that down to bad management": a verdict the reports don't give
     decline: str | None = None  # why the question is declined
     follow_up: bool = False
 
@@ -1193,6 +1194,7 @@ class Reader:
         """Ranking defaults, then whether to decline and why (`found`: the question's slots, with the English
         region it names)."""
         region = found.region
+        plan.judgement = slots.has("judgement_asks", plan.question)
         if plan.intent in ("filter", "count") and not plan.authorities and not region and not plan.places_wanted \
                 and not plan.items_asked and plan.value is not None and plan.comparator == "eq" \
                 and {"checking_cues", "yes_no"} & plan.cues and _APPROXIMATE.search(text) \

@@ -234,6 +234,24 @@ def test_declines_what_the_reports_do_not_say(ask, question):
     assert "reports cover" in answer.text
 
 
+@pytest.mark.parametrize("question, said", [
+    ("was ending the programme the right decision?",
+     "The reports don't give a verdict on this. The nearest they say is in the 2024-25 report (Ministerial Foreword)"),
+    ("Kirklees dropped to 20% in 2024-25, is that poor management on their part?",
+     "not whether it was well run. What they do give, from the outcome tables: In 2024-25 Kirklees achieved 247 of its "
+     "maximum of 1,205 funded outcomes (20%)"),
+    ("whose fault is it that Cumberland fell so far last year?",
+     "not whether it was well run. What they do give, from the outcome tables: In 2024-25 Cumberland achieved 115"),
+])
+def test_a_verdict_the_reports_do_not_give_is_declined_with_what_they_say(ask, question, said):
+    """A judgement ("the right decision", "poor management", "whose fault") is no fact in the reports: declined,
+    and what they do say is given as such (no "Yes."/"No." from a target check)."""
+    answer = ask(question)
+    assert answer.route == "none", answer.text
+    assert said in answer.text, answer.text
+    assert not answer.text.startswith(("Yes", "No"))
+
+
 def test_compound_question_gets_both_parts(ask):
     answer = ask("How did Norfolk do in 2024-25, and what is Earned Autonomy?")
     assert "1,838" in answer.text
