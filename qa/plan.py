@@ -520,6 +520,8 @@ class Reader:
             return bool(found.matches or found.outside or found.years.named or found.region)
 
         asked = _ASKS.search(question)  # "My family was supported by the council and I want to know what…"
+        if asked and not re.search(r"\w", question[asked.end():]):
+            asked = None  # "family therapy trial - what's it trying to find out?": no request, the question itself
         if asked and asked.start() > 0 and not names_something(question[:asked.start()]):
             return question[asked.start():]
         intro = _SELF_INTRO.match(question)

@@ -235,6 +235,19 @@ def test_declines_what_the_reports_do_not_say(ask, question):
 
 
 @pytest.mark.parametrize("question, said", [
+    ("the spend research, what was it meant to find out?", "This research aimed to understand how local areas are "
+                                                            "spending early help funding"),
+    ("family therapy trial - what was it trying to find out?", "The Family Therapy Trial aims to test the use of "
+                                                               "systemic family therapy"),
+])
+def test_a_question_ending_in_find_out_is_the_question(ask, question, said):
+    """ "…to find out?" at the end asks what something was for; it is no request with the question after it."""
+    answer = ask(question)
+    assert answer.route == "documents", answer.text
+    assert said in answer.text
+
+
+@pytest.mark.parametrize("question, said", [
     ("was ending the programme the right decision?",
      "The reports don't give a verdict on this. The nearest they say is in the 2024-25 report (Ministerial Foreword)"),
     ("Kirklees dropped to 20% in 2024-25, is that poor management on their part?",
