@@ -198,6 +198,8 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     # a British "trialling" is the reports' "trial"
     ("in the 2023-24 report why are they trialling family therapy in a few councils?",
      "systemic family therapy in some local areas"),
+    # what a project is for, said with "to maximise": a purpose, so no "the reports don't give a reason"
+    ("what was the employment adviser project for?", "to maximise the impact of this role"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
