@@ -200,6 +200,9 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
      "systemic family therapy in some local areas"),
     # what a project is for, said with "to maximise": a purpose, so no "the reports don't give a reason"
     ("what was the employment adviser project for?", "to maximise the impact of this role"),
+    ("how come they changed people's names in the case study?", "to preserve confidentiality"),
+    # "y did…" typed for "why did…"
+    ("y did the programme move to the department for education?", "this move will bring together the spectrum"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
