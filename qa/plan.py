@@ -58,6 +58,8 @@ _SELF_INTRO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?(?:i'?m|i’m|i am|i work|
 TOPIC_BEFORE = 2
 # A lead-in before the question proper: "mental health pilots - ", "SEND pilot: ".
 _AFTER_LEAD_IN = re.compile(r"^[^?]{1,80}?(?:\s[-–—]|:)\s+(?=(?:who|which)\b)", re.I)
+# "What is/was the …", "whats the …": asking what something is (or what figure it has, if it names one).
+_WHAT_IS = re.compile(r"\W*what(?:['’]?s|\s+(?:is|was|were|are))\s+", re.I)
 # A figure said roughly: "about 95%", "around 80,000" (a claim, not a threshold).
 _APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|approx|nearly|almost|circa)\s+£?\d", re.I)
 # The shortest word a word typed without its space may split into ("safelives": "safe", "lives").
@@ -750,6 +752,9 @@ class Reader:
             plan.answer_type = "summary"  # "what else?": more of what was just quoted, in points
         elif slots.has("person_asks", text) and plan.answer_type == "organisation":
             plan.answer_type = "person"  # "who at Ealing council led the work": someone there, not the council
+        elif plan.answer_type == "number" and plan.intent == "text" and _WHAT_IS.match(text) \
+                and not slots.has("figure_nouns", text):
+            plan.answer_type = "definition"  # "what was the family voice thing in 2023-24?": it, not a figure
         elif re.match(r"\W*who(?:['’]?s)?\s+(?:is|was|were|are)\b", text, re.I) \
                 and plan.answer_type in ("date", "number", "money", "percentage"):
             plan.answer_type = "person"  # "who was the minister when it moved to the DfE": a name, not the date

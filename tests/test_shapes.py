@@ -32,6 +32,9 @@ def quotes(text: str) -> list[str]:
     # best-scoring sentence that only names it
     ("what is payment by results", ["whereby local authorities received funding by submitting claims"],
      "Successful family outcomes 2024-25"),
+    # "what was the X thing in <year>": what it was (no figure word asked for), not a figure from that year
+    ("what was the family voice thing in the 2023-24 report?", ["cross-government project that aims to increase"],
+     "Improving local practice"),
 ])
 def test_definition_quotes_the_sentences_that_define_the_term(ask, question, facts, section):
     answer = ask(question)
