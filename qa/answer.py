@@ -968,6 +968,9 @@ def _lacks(plan: Plan, passages) -> str | None:
     if kind == "date" and not any(re.search(r"\b(?:19|20)\d\d\b|\b(?:quarter|q[1-4])\b", t, re.I) or MONTH.search(t)
                                   or WHEN.search(t) for t in undated):
         return "a date for this"  # (the time the reports give may be "in the coming months")
+    if kind == "date" and "end_asks" in plan.cues and "start_asks" not in plan.cues \
+            and not any(slots.has("end_words", t) for t in texts):
+        return "when it ends"  # "when does the FFP programme end": "…£500 million… in 2025-26" says no end
     if kind == "date" and "start_asks" in plan.cues and not any(
             slots.has("start_words", t) or _STARTED.search(t) for t in texts):
         return "when it started"  # "when did earned autonomy start": "In 2023/24, 15 … have EA status" is no start

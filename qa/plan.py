@@ -98,11 +98,11 @@ SUBSET_INTENTS = {"rank", "filter", "count", "totals", "average"}  # aggregates 
 # (Plan.cues): "who ran it?" (pronouns), "what does FFP stand for" (abbreviation_words), "what changed"
 # (change_words), "tell me about…" (overview_cues), "is it true…" (checking_cues), "better", "fewer"
 # (comparatives), "did X hit its target", "at 100%" (target_words, full_marks), "when…" (when_words), "start"
-# (start_words; "when did it start" start_asks), "the biggest grant" (grant_words), "summarise…", "the gist
-# of…" (summary_asks), "who at Ealing…", "which person…" (person_asks).
+# (start_words; "when did it start" start_asks; "when does it end" end_asks), "the biggest grant" (grant_words),
+# "summarise…", "the gist of…" (summary_asks), "who at Ealing…", "which person…" (person_asks).
 CUE_GROUPS = ("pronouns", "abbreviation_words", "change_words", "overview_cues", "checking_cues", "comparatives",
-              "target_words", "full_marks", "when_words", "start_words", "start_asks", "grant_words", "summary_asks",
-              "person_asks")
+              "target_words", "full_marks", "when_words", "start_words", "start_asks", "end_asks", "grant_words",
+              "summary_asks", "person_asks")
 # Answer types only the reports' text can give: a follow-up asking for one after a table answer goes to the text.
 TEXT_TYPES = {"reason", "definition", "person", "organisation", "summary"}
 

@@ -234,6 +234,20 @@ def test_declines_what_the_reports_do_not_say(ask, question):
     assert "reports cover" in answer.text
 
 
+@pytest.mark.parametrize("question, route, said", [
+    ("when did the mental health pilot wrap up", "documents", "September 2024"),
+    # an end asked for needs a passage saying something ends: the FFP's £500m "in 2025-26" gives no end
+    ("when will the FFP programme be wound up?", "none", "reports cover"),
+    # "kids … ending up in care" is the reports' "children … going into care"
+    ("by how much did the number of kids on the programme ending up in care fall?", "documents",
+     "the proportion of children on the programme going into care reduced by a third"),
+])
+def test_when_something_ends_and_everyday_words_for_the_reports_own(ask, question, route, said):
+    answer = ask(question)
+    assert answer.route == route, answer.text
+    assert said in answer.text
+
+
 @pytest.mark.parametrize("question, said", [
     ("the spend research, what was it meant to find out?", "This research aimed to understand how local areas are "
                                                             "spending early help funding"),
