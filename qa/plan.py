@@ -1856,8 +1856,10 @@ _PHRASE_END = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "
                "per", "across", "give", "gives", "gave", "provide", "provides", "provided", "offer", "offers",
                "offered", "hold", "holds", "held", "share", "shares", "shared", "run", "runs", "ran", "report",
                "reported", "said", "see", "saw", "let", "allow", "allowed", "allows", "deliver", "delivers",
-               "delivering", "running", "taking", "participate", "participates", "participating", "join", "joins"}
-# ("ended": "how many areas ended up with…" counts areas; "give": "how many areas give practitioners…" areas)
+               "delivering", "running", "taking", "participate", "participates", "participating", "join", "joins",
+               "actually", "really", "eventually", "finally", "successfully", "ever", "ultimately"}
+# ("ended": "how many areas ended up with…" counts areas; "give": "how many areas give practitioners…" areas;
+# "how many projects actually got funding": projects)
 
 
 # A question about what will happen: "will lancashire recover", "will it hit 100%" (not "will you list…", nor

@@ -251,6 +251,7 @@ def test_a_misspelt_word_still_finds_its_answer(ask):
     ("how many areas give practitioners data access", ["areas"]),  # "give" ends the phrase, as "use" does
     ("what was the total number of family hubs", ["family", "hubs"]),
     ("what percentage of areas increased their number of outcomes", []),
+    ("how many projects actually got funding from the LDAF", ["projects"]),  # "actually" says how, not what
 ])
 def test_what_how_many_counts(question, counted):
     from qa.plan import _counted_words
