@@ -755,6 +755,9 @@ class Reader:
         elif plan.answer_type == "number" and plan.intent == "text" and _WHAT_IS.match(text) \
                 and not slots.has("figure_nouns", text):
             plan.answer_type = "definition"  # "what was the family voice thing in 2023-24?": it, not a figure
+        elif plan.answer_type in ("percentage", "money") and plan.intent == "text" \
+                and not slots.has("figure_nouns", text) and not slots.asks_money(text):
+            plan.answer_type = "summary"  # "what earlier programmes fed into the reforms": no share, no amount
         elif re.match(r"\W*who(?:['’]?s)?\s+(?:is|was|were|are)\b", text, re.I) \
                 and plan.answer_type in ("date", "number", "money", "percentage"):
             plan.answer_type = "person"  # "who was the minister when it moved to the DfE": a name, not the date

@@ -238,11 +238,14 @@ def test_declines_what_the_reports_do_not_say(ask, question):
     ("when did the mental health pilot wrap up", "documents", "September 2024"),
     # an end asked for needs a passage saying something ends: the FFP's £500m "in 2025-26" gives no end
     ("when will the FFP programme be wound up?", "none", "reports cover"),
+    # read as a share or an amount, but asking for neither: what the reports say of it
+    ("what older schemes fed into the children's social care reforms", "documents",
+     "Strengthening Families, Protecting Children programme"),
     # "kids … ending up in care" is the reports' "children … going into care"
     ("by how much did the number of kids on the programme ending up in care fall?", "documents",
      "the proportion of children on the programme going into care reduced by a third"),
 ])
-def test_when_something_ends_and_everyday_words_for_the_reports_own(ask, question, route, said):
+def test_everyday_asks_are_answered_in_the_reports_words(ask, question, route, said):
     answer = ask(question)
     assert answer.route == route, answer.text
     assert said in answer.text
