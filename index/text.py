@@ -17,6 +17,8 @@ of the character it came from, so a match found in the folded text maps back to 
 """
 from __future__ import annotations
 
+import re
+
 _TYPOGRAPHIC = {"‘": "'", "’": "'", "–": "-", "—": "-"}
 
 
@@ -27,6 +29,10 @@ def fold(text: str, *, words: bool = False) -> str:
 
 def fold_with_offsets(text: str, *, words: bool = False) -> tuple[str, list[int]]:
     """`text` folded, and for each folded character the index in `text` it came from."""
+    if words and "&" not in text:
+        low = text.lower()
+        if len(low) == len(text):  # (each character lowercases to one: the runs of a-z0-9 are the words)
+            return _words_with_offsets(low)
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
@@ -44,4 +50,22 @@ def fold_with_offsets(text: str, *, words: bool = False) -> tuple[str, list[int]
     if out and out[-1] == " ":
         out.pop()
         offsets.pop()
+    return "".join(out), offsets
+
+
+_WORD_RUN = re.compile(r"[a-z0-9]+")
+
+
+def _words_with_offsets(low: str) -> tuple[str, list[int]]:
+    """fold(words=True) of an already lowercased text without "&", found as its runs of a-z0-9 (the same
+    result as the character loop, which every question's name matching runs, in a fraction of the time):
+    each space between two words comes from the first character after the first word."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for m in _WORD_RUN.finditer(low):
+        if out:
+            out.append(" ")
+            offsets.append(offsets[-1] + 1)
+        out.append(m.group())
+        offsets.extend(range(m.start(), m.end()))
     return "".join(out), offsets

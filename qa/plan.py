@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from qa import slots, suggest
 from qa.authorities import AMBIGUOUS, AuthorityResolver, normalise
@@ -326,7 +326,7 @@ class Reader:
     def _why_outside(self, outside: list) -> str:
         """The sentences on why the places named are not in the tables; districts of one area share one
         ("Bury and Bolton are not listed on their own…: they are part of Greater Manchester")."""
-        within = {p.lower(): (p, a) for p, a in slots.places().get("within", {}).items()}
+        within = _districts()
         parts: dict[str, list[str]] = {}  # the sentence (or the area the districts are in) -> the places
         for _, _, said, why in outside:
             place, area = within.get(said.lower(), (said, ""))
@@ -1900,6 +1900,12 @@ def _counted_head(text: str) -> str | None:
             break
         words.append(word)
     return words[-1] if words else None
+
+
+@lru_cache(maxsize=1)
+def _districts() -> dict[str, tuple[str, str]]:
+    """Places inside an area that has a row (places.json "within"), by lower-case name: (place, area)."""
+    return {p.lower(): (p, a) for p, a in slots.places().get("within", {}).items()}
 
 
 def _within(place: str, authority: str, count: int = 1) -> str:

@@ -572,18 +572,26 @@ _AT_LEAST_AT_MOST = re.compile(r"\s*(?:\+|or\s+(?:more|fewer|less|over|above|und
 
 def count_number(text: str) -> int | None:
     """How many rows a ranking asks for: "top 10", "five worst", "3 councils"."""
-    alts = _count_alternatives()
-    orders = "|".join(re.escape(w) for words in vocabulary()["order"].values() for w in words if " " not in w)
-    # ("the two years", "both reports", "the 2024-25 report", "2023-24 councils" count no rows)
-    m = re.search(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d{{1,3}}|{alts})\b(?![-/–]\d)"
-                  rf"(?!\s+(?:years?|reports?|yrs)\b)", text, re.I) \
-        or re.search(rf"(?<![-/–])\b(\d{{1,3}}|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|places|ones|{orders})\b",
-                     text, re.I)
+    after_word, before_noun = _count_patterns()
+    m = after_word.search(text) or before_noun.search(text)
     if not m:  # "who was 2nd for outcomes": the list down to that place
         m = re.search(r"\b(2nd|second|3rd|third|4th|fourth|5th|fifth)\b", text, re.I)
     if not m:
         return None
     return number_value(m.group(1))
+
+
+@lru_cache(maxsize=1)
+def _count_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """count_number's patterns, built once: a count after a ranking word ("top 10") or before what is counted
+    ("five worst", "3 councils")."""
+    alts = _count_alternatives()
+    orders = "|".join(re.escape(w) for words in vocabulary()["order"].values() for w in words if " " not in w)
+    # ("the two years", "both reports", "the 2024-25 report", "2023-24 councils" count no rows)
+    return (re.compile(rf"\b(?:top|bottom|best|worst|highest|lowest|first|last|which|the|list|name)\s+(\d{{1,3}}|{alts})"
+                       rf"\b(?![-/–]\d)(?!\s+(?:years?|reports?|yrs)\b)", re.I),
+            re.compile(rf"(?<![-/–])\b(\d{{1,3}}|{alts})\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|areas|councils|las|"
+                       rf"places|ones|{orders})\b", re.I))
 
 
 @lru_cache(maxsize=1)
