@@ -21,6 +21,9 @@ CASES = [
      "national evaluation of the supporting families programme 2015 2020"),
     ("a total of 64,280 families (61%)", "a total of 64280 families (61%)", "a total of 64 280 families 61"),
     ("", "", ""),
+    # characters that lowercase to two ("İ" -> "i̇") or are letters beyond a-z ("é") stand for spaces between words
+    ("İpswich – café & Co.", "i̇pswich - café & co.", "i pswich caf and co"),
+    ("—Leeds’ ", "-leeds'", "leeds"),
 ]
 
 
