@@ -1156,6 +1156,15 @@ class Reader:
             plan.intent = "lookup"
             self._set_years(plan, years, last)
             return plan
+        if plan.intent == "follow_up" and last.route == "documents" and len(last.authorities) == 1 \
+                and slots.has("pronouns", plan.question) and slots.has("table_words", plan.question):
+            # "and how did they do on family outcomes in 2024-25?" after Wakefield's SEND award: its row, read as
+            # the question would be with the council in place of "they"
+            about = self._predict(slots.substitute("pronouns", "AREA", self.mask(plan.question)))
+            if about.intent in NEEDS_AUTHORITY and about.confidence >= OUT_OF_SCOPE_CONFIDENCE:
+                plan.intent, plan.authorities, plan.said = about.intent, list(last.authorities), list(last.said)
+                self._set_years(plan, years, last)
+                return plan
         # A text follow-up is searched with the words of what it follows.
         if plan.intent in ("follow_up", "text") or not own_table:
             if plan.intent == "follow_up":

@@ -603,6 +603,10 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # "and compared with X?" after one council's figures: the two side by side, that year
     (["how did barnsley do in 24/25", "and compared with wakefield?"], ["In 2024-25: Barnsley achieved",
                                                                       "Wakefield achieved"]),
+    # "they" after a text answer about one council's project is that council: its outcome row
+    (["what did Southwark get for its mental health pilot?", "and what % of their family outcomes did they hit "
+                                                              "in 2023-24?"],
+     ["Southwark achieved", "in 2023-24"]),
 ])
 def test_follow_ups(converse, turns, facts):
     answer = converse(*turns)
