@@ -81,8 +81,12 @@ def stem(word: str) -> str:
             elif _BRITISH_LL.search(word):
                 return stem(word[:-1])  # "trialling" meets "trial" and "trialing", "modelled" "modeled"
             return word
-    # a final "e" goes as it does before a suffix: "engage"/"engaged", "outcome"/"outcomes" meet
-    return word[:-1] if len(word) > 4 and word.endswith("e") and not word.endswith("ee") else word
+    # a final "e" goes as it does before a suffix: "engage"/"engaged", "outcome"/"outcomes" meet; so does a doubled
+    # letter before it, as before a suffix: "programme", "programmes" and the American "program" meet
+    if len(word) > 4 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]
+        return word[:-1] if word[-1] == word[-2] and word[-1] not in "lsf" else word
+    return word
 
 
 def tokens(text: str) -> list[str]:

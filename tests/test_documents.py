@@ -51,7 +51,10 @@ def test_everyday_words_for_funding(ask, question):
                                    # British doubled "l" meets the single one (and the American spelling)
                                    ("trial", "trialled", "trialling"), ("model", "modelling", "modeling"),
                                    ("travel", "travelling", "traveled"), ("level", "levelling"),
-                                   ("counselling", "counseling"), ("install", "installed")])
+                                   ("counselling", "counseling"), ("install", "installed"),
+                                   # American spellings meet the reports' British ones
+                                   ("program", "programme", "programmes"), ("organization", "organisation"),
+                                   ("behavior", "behaviour"), ("neighboring", "neighbouring")])
 def test_forms_of_a_word_share_one_stem(words):
     from qa.retrieval import stem
 
@@ -238,6 +241,8 @@ def test_declines_what_the_reports_do_not_say(ask, question):
     ("when did the mental health pilot wrap up", "documents", "September 2024"),
     # an end asked for needs a passage saying something ends: the FFP's £500m "in 2025-26" gives no end
     ("when will the FFP programme be wound up?", "none", "reports cover"),
+    # an American spelling ("program") is the reports' word
+    ("on what date did the Supporting Families program end?", "documents", "ended on 31 March 2025"),
     # read as a share or an amount, but asking for neither: what the reports say of it
     ("what older schemes fed into the children's social care reforms", "documents",
      "Strengthening Families, Protecting Children programme"),
