@@ -755,6 +755,10 @@ class Reader:
         elif plan.answer_type == "number" and plan.intent == "text" and _WHAT_IS.match(text) \
                 and not slots.has("figure_nouns", text):
             plan.answer_type = "definition"  # "what was the family voice thing in 2023-24?": it, not a figure
+        elif plan.answer_type == "number" and plan.intent == "text" and plan.stages and not plan.counted_words \
+                and not re.search(r"\b(?:how\s+(?:many|much)|number|total|count)\b", text, re.I):
+            # "wave 1 pathfinder areas?": the figure names the wave; what is asked is its areas
+            plan.answer_type = "list" if re.search(rf"\b(?:{AREA_WORDS})\b", text, re.I) else "summary"
         elif plan.answer_type in ("percentage", "money") and plan.intent == "text" \
                 and not slots.has("figure_nouns", text) and not slots.asks_money(text):
             plan.answer_type = "summary"  # "what earlier programmes fed into the reforms": no share, no amount

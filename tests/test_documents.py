@@ -241,6 +241,8 @@ def test_declines_what_the_reports_do_not_say(ask, question):
     ("when did the mental health pilot wrap up", "documents", "September 2024"),
     # an end asked for needs a passage saying something ends: the FFP's £500m "in 2025-26" gives no end
     ("when will the FFP programme be wound up?", "none", "reports cover"),
+    # a figure that names a wave is no count asked for: the wave's areas
+    ("the wave 1 pathfinder areas pls", "documents", "Dorset, Lincolnshire"),
     # an American spelling ("program") is the reports' word
     ("on what date did the Supporting Families program end?", "documents", "ended on 31 March 2025"),
     # read as a share or an amount, but asking for neither: what the reports say of it
