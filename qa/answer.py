@@ -436,7 +436,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     bodies = _unknown_bodies(plan.question, retriever)
     # a body's own words are not named again ("Ombudsman, the Local Government Ombudsman")
     strangers = [n for n in strangers if not any(n.lower() in b.lower().split() for b in bodies)] + bodies
-    if strangers:
+    if strangers and not plan.judgement:  # (a verdict asked of what they do cover, "was scrapping PbR a good idea",
+        # is declined as such, with what they say of it)
         return _none(f"The reports don't mention {', '.join(strangers)}.")
     places = tuple(dict.fromkeys(n for pair in zip(plan.authorities, plan.said) for n in (pair[0], pair[1].strip())))
     if report_changes(plan):

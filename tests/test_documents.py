@@ -279,6 +279,8 @@ def test_a_question_ending_in_find_out_is_the_question(ask, question, said):
     ("Kirklees dropped to 20% in 2024-25, is that poor management on their part?",
      "not whether it was well run. What they do give, from the outcome tables: In 2024-25 Kirklees achieved 247 of its "
      "maximum of 1,205 funded outcomes (20%)"),
+    # a word the reports don't use ("scrapping") in a verdict asked is no sign they don't cover the topic
+    ("was scrapping payment by results a good idea?", "The reports don't give a verdict on this. The nearest they say"),
     ("whose fault is it that Cumberland fell so far last year?",
      "not whether it was well run. What they do give, from the outcome tables: In 2024-25 Cumberland achieved 115"),
 ])
