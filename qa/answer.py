@@ -950,13 +950,13 @@ def _lacks(plan: Plan, passages) -> str | None:
     # A share is of the thing asked about: "what percentage of families…" is not "44% of local authorities",
     # and "the response rate" is a share of responses
     base = plan.share_of
-    # (in the reports' words too: a share of "kids" is one of "children", vocabulary related_words)
-    said_as = "|".join(re.escape(w[:5]) for w in [base, *slots.keys_found("related_words", base)])
     if kind == "percentage" and len(base) > 3 and base not in _PLACE_COUNTS and base not in _GENERIC_COUNTS \
-            and not slots.has("table_words", base) and not any(re.search(
-                rf"(?:{_SHARE}|proportion|share|percentage|half|third|quarter)\W+(?:of\s+)?(?:\w+\s+){{0,3}}"
-                rf"(?:{said_as})", t, re.I) for t in texts):
-        return f"a percentage of {base} for this"
+            and not slots.has("table_words", base):
+        # (in the reports' words too: a share of "kids" is one of "children", vocabulary related_words)
+        said_as = "|".join(re.escape(w[:5]) for w in [base, *slots.keys_found("related_words", base)])
+        if not any(re.search(rf"(?:{_SHARE}|proportion|share|percentage|half|third|quarter)\W+(?:of\s+)?"
+                             rf"(?:\w+\s+){{0,3}}(?:{said_as})", t, re.I) for t in texts):
+            return f"a percentage of {base} for this"
     if kind == "percentage" and plan.rate_of and not any(plan.rate_of[:5] in t.lower() for t in texts):
         return f"a {plan.rate_of} rate for this"
     # (the year in a law's name is not when anything happened: "the Welfare Reform and Work Act 2016", unless
