@@ -173,6 +173,8 @@ _STARTED = re.compile(r"\bsince (?:(?:january|february|march|april|may|june|july
 _RUNNING = re.compile(r"\b(?:from|since|between) (?:[a-z]+ )?(?:19|20)\d\d\b|^In this time\b|\bover (?:the|its) (?:last )?"
                       r"(?:\d+|[a-z]+) years\b", re.I)  # ("After 13 years of delivery… In this time, 858,179…")
 # A span of time: "From July 2023 to March 2025", "between April 2023 to September 2024", "until September 2024".
+# "This project ran between April 2023 and September 2024": when it ran, not who ran it.
+_RAN_FOR_A_TIME = re.compile(r"\b(?:ran|runs|run|running)\s+(?:between|from|until|till|since)\b", re.I)
 _PERIOD = re.compile(r"\b(?:from|between)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b.{0,12}?\b(?:to|and|until)\s+"
                      r"(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b|\buntil\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b", re.I)
 _ONE_YEAR = re.compile(r"\b(?:in|for|during) (?:20\d\d[-/]\d\d|the year)\b", re.I)  # "…outcomes in 2024-25"
@@ -255,7 +257,7 @@ def _rank(plan, retriever: HybridRetriever, year: str | None, places: tuple[str,
             if new_names:
                 s.score += bonus
                 # "Who is the delivery partner…": a new name beside the role asked about.
-                if role and role.split()[0] in s.words:
+                if role and role.split()[0] in s.words and not _RAN_FOR_A_TIME.search(s.text):
                     s.score += bonus
                     if len(role.split()) > 1 and set(role.split()) <= s.words:
                         s.score += bonus / 4  # "delivery partner", not any "service delivery"

@@ -94,6 +94,8 @@ def test_names_asked_for_are_read_on_for_in_the_next_sentence(ask, question, nam
     # role ("delivery partners") is what the sentence naming it says it does ("run by")
     ("who ran the systemic practice trial", "The trial is being run by Coram, the Institute of Family Therapy"),
     ("who were the delivery partners for the systemic practice trial", "run by Coram"),
+    # "ran between April 2023 and…" says when a project ran, not who ran it
+    ("who ran the family voice project?", "Safe Lives"),
 ])
 def test_an_organisation_is_a_name_not_a_capitalised_word(ask, question, body):
     answer = ask(question)
