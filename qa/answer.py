@@ -376,7 +376,10 @@ def _why_figures(plan: Plan, figures: Answer, avoid: frozenset[str], text_answer
     gives one about that authority (`text_answer`, when already looked for); else say the reports don't,
     and show the figures as what they do say."""
     text = text_answer or _document_answer(replace(plan, intent="text"), avoid)
-    if text.route == "documents":
+    # (a rise or fall, or a figure, is explained only by a cause: not by what a project it took part in was for,
+    # nor a list it is in; "why doesn't greater manchester make claims" by who "these" areas are)
+    of_figures = slots.percentages(plan.question) or slots.has("comparatives", plan.question)
+    if text.route == "documents" and (not of_figures or any(slots.has("reason_cues", s.quote) for s in text.sources)):
         return text
     return Answer(f"The reports don't give a reason for this. What they do give, from the outcome tables: "
                   f"{figures.text}", "none", figures.sources, figures.data, figures.chart, ["none"])

@@ -105,6 +105,11 @@ def read_message(raw) -> Message:
         if len(candidates) > 1 and _only_which_report(candidates[-1]):
             which = candidates.pop()
             candidates[-1] += f" {which}"  # "who signed the foreword? earlier report": the report it asks of
+        elif len(candidates) > 1 and slots.is_only("bare_reason_asks", candidates[-1]) \
+                and question_signal(candidates[-2]) < 0.4:
+            # "Cumberland went from 96% to 23%. whats the reason": why the statement before it is so
+            ask = candidates.pop()
+            candidates[-1] = f"{candidates[-1].rstrip(' .')} - {ask}"
     cleaned = " ".join(" ".join(kept.split()).split())
     if not candidates:
         if sql_only and _SQL.search(text):

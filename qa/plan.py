@@ -814,6 +814,8 @@ class Reader:
         if authorities and years.named and slots.has("table_words", text) and not slots.has("text_topics", text) \
                 and not slots.asks_money(text) and allowed & TABLE_INTENTS:
             allowed.discard("text")  # "please send kent stats 23/24": its row of the tables
+        if authorities and allowed & TABLE_INTENTS and _asks_why_its_figures(plan, text):
+            allowed.discard("text")
         if plan.introduce:
             allowed = {"text"}  # "who's lauren": a person of the reports' own case study
         ranked = [(i, p) for i, p in prediction.ranked if i in allowed]
@@ -1573,7 +1575,7 @@ class Reader:
             return
         grant = re.search(r"\b(?:grants?|awards?)\b", text, re.I) and not slots.has("earned_autonomy_areas", text)
         if plan.route == "table" and (slots.asks_money(text) or grant or (
-                plan.intent != "ehsg" and slots.has("text_topics", text))):
+                plan.intent != "ehsg" and slots.has("text_topics", text) and not _asks_why_its_figures(plan, text))):
             # the tables hold no money, and only outcomes (and the EHSG's section scores, "Family Voice"):
             # "how many councils improved their data sharing" is answered by the data survey in the text; "which
             # council got the smallest award" by the projects' awards
@@ -1786,6 +1788,14 @@ _NOT_PLACES = {"the", "supporting families", "annex a", "england", "english", "u
                "all", "each", "every", "annex", "table", "monday", "tuesday", "wednesday", "thursday", "friday",
                "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december", "team", "panel", "board", "meeting", "committee"}
+
+
+def _asks_why_its_figures(plan: Plan, text: str) -> bool:
+    """A reason asked for an authority's figures: "Lancashire got Earned Autonomy yet only managed 36% in 24-25 -
+    why the drop?", "why were Leeds's outcomes so high" (the tables give none; the text, if it gives a cause),
+    not "why did hull's mental health project improve outcomes for families", about a topic of the text."""
+    return plan.answer_type == "reason" and bool(plan.authorities) and bool(slots.percentages(text) or (
+        (slots.has("table_words", text) or slots.has("comparatives", text)) and not slots.has("text_topics", text)))
 
 
 def _specific_topics(text: str) -> set[str]:

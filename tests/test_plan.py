@@ -84,6 +84,27 @@ def test_since_when_asks_for_a_date(reader, question):
     assert reader.understand(question)[0].answer_type == "date"
 
 
+@pytest.mark.parametrize("question, facts", [
+    # a bare "why" after a statement of the figures asks why they are so ("whats the reason", "what went wrong")
+    ("Cumberland went from 96% to 23%. whats the reason", ["392 of its maximum of 409", "115 of its maximum of 507"]),
+    ("sutton 11% in 23/24 - what went wrong there?", ["31 of a maximum of 270"]),
+    # …also when the council is named beside a project of the text it took part in
+    ("Kirklees was one of the mental health pilot areas but only got 20% of its outcomes in 2024-25 - why?",
+     ["247 of a maximum of 1,205"]),
+    ("Lancashire got Earned Autonomy in 23-24 yet only managed 36% in 24-25. Why the drop?",
+     ["1,519 of its maximum of 2,566"]),
+])
+def test_why_an_authoritys_figures_are_so_is_no_reason_the_reports_give(ask, question, facts):
+    answer = ask(question)
+    assert answer.route == "none" and answer.text.startswith("The reports don't give a reason for this."), answer.text
+    assert all(f in answer.text for f in facts), answer.text
+
+
+def test_a_bare_why_after_a_question_is_its_own_question(reader):
+    plans = reader.understand("How did Leeds do in 2024-25? Why?")
+    assert [p.route for p in plans] == ["table", "documents"]
+
+
 def test_why_a_total_rose_says_the_reports_give_no_reason_then_the_total(ask):
     answer = ask("why did the number of outcomes go up in 2024-25")
     assert answer.text.startswith("The reports don't give a reason for this."), answer.text

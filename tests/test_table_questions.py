@@ -322,6 +322,9 @@ def test_change_between_years(ask):
      ["Barnet"]),
     ("which 3 councils were worst among those under 50% in 2024-25", ["1. Torbay", "2. Bexley", "3. Kirklees"],
      ["Harrow"]),
+    # …and "not 100%" said as a negation ("wasn't", "excluding those on") is under it, not exactly it
+    ("highest % in 23-24 that wasn't 100?", ["under 100%: 1. Cumberland (96%"], ["Haringey"]),
+    ("best 2023-24 percentage excluding those on 100%", ["under 100%: 1. Cumberland (96%"], ["exactly 100%"]),
     # …but "worst first" only sorts the councils it leaves
     ("which councils under 50% in 2024-25, worst first", ["17 authorities", "Harrow (49%)"], []),
     # England's own change, not a count of councils that changed; "more … in 2024-25" is more than the year before
