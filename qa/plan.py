@@ -1431,6 +1431,11 @@ class Reader:
             # "…share of the 24/25 national allocation": their part of England's total, not their own rate
             plan.intent = "totals" if plan.subset and not plan.authorities else plan.intent
             plan.national_share = "max_outcomes" if "max_outcomes" in slots.keys_found("measures", text) else "achieved"
+        if len(plan.authorities) == 1 and plan.intent in ("lookup", "target") and len(plan.years) == 2 \
+                and slots.has("difference_asks", text):
+            # "In the annual report tables, how many more outcomes did Leicestershire achieve in 2024-25 than in
+            # 2023-24?": its change between the two, not each year's row
+            plan.intent = "change"
         if len(plan.authorities) >= 2 and plan.intent in ("lookup", "compare", "totals", "target", "change") \
                 and not plan.region_of and not slots.has("difference_asks", text) and (
                     slots.has("combined_words", text) or slots.has("sum_words", text) and not (

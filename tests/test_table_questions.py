@@ -223,6 +223,9 @@ def test_change_between_years(ask):
     ("who improved more, leeds or bradford", ["Bradford improved more: +56 points against Leeds's +33 points.",
                                               "So 1,073 more outcomes", "So 1,351 more outcomes"], []),
     ("did leeds improve more than bradford", ["No: Bradford improved more"], ["Yes"]),
+    # "how many more … than" is a change however it is led into, not each year's row
+    ("In the annual report tables, how many more successful outcomes did Leicestershire achieve in 2024-25 than in "
+     "2023-24?", ["So 697 more outcomes achieved in 2024-25"], []),
     # a move from one band to another over the two years: each year's own filter, not one range
     ("which councils went from under 50% to 100%",
      ["9 authorities went from percentage of funded outcomes achieved under 50% in 2023-24 to exactly 100% in 2024-25",
@@ -606,6 +609,9 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # "and compared with X?" after one council's figures: the two side by side, that year
     (["how did barnsley do in 24/25", "and compared with wakefield?"], ["In 2024-25: Barnsley achieved",
                                                                       "Wakefield achieved"]),
+    # "ok now" only moves the conversation on: "both years" are both, not the latest ("now")
+    (["Hillingdon 23/24", "and 24/25?", "ok now Hounslow for both years"],
+     ["Hounslow achieved 343 successful family outcomes in 2023-24", "Hounslow achieved 793"]),
     # "they" after a text answer about one council's project is that council: its outcome row
     (["what did Southwark get for its mental health pilot?", "and what % of their family outcomes did they hit "
                                                               "in 2023-24?"],
