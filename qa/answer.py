@@ -849,6 +849,21 @@ _STARTED = re.compile(r"\b(?:since|from|announced|commissioned|established|creat
                       r"running from|kicked off|got under way|underway)\b", re.I)
 
 
+# A figure written in digits ("1,200", "£90,000", "52%") or as a count word ("nine"), not a year.
+_FIGURE_VALUE = re.compile(r"(?<![\w.-])(?!(?:19|20)\d\d\b)(\d[\d,]*(?:\.\d+)?)|\b([a-z]+)\b", re.I)
+
+
+def _figures_in(text: str) -> set[float]:
+    """The values of the figures a text gives: {9.0} for "the 9 descriptors" and for "nine descriptors"."""
+    found = set()
+    for m in _FIGURE_VALUE.finditer(text):
+        if m.group(1):
+            found.add(float(m.group(1).replace(",", "").rstrip(".")))
+        elif slots.number_value(m.group(2)):
+            found.add(float(slots.number_value(m.group(2))))
+    return found
+
+
 def _lacks(plan: Plan, passages) -> str | None:
     """What the answer type needs that no passage has ("a figure for this", "a name"), or None.
 
@@ -921,6 +936,11 @@ def _lacks(plan: Plan, passages) -> str | None:
     if kind == "percentage" and not any(re.search(r"%|per ?cent|\b(?:half|third|quarter)\b", t) for t in texts):
         return "a percentage for this"
     if kind in ("number", "money", "percentage") and not any(FIGURE.search(t) for t in texts):
+        return "a figure for this"
+    stated = _figures_in(plan.question)
+    if kind in ("number", "money", "percentage") and stated and not any(_figures_in(t) - stated for t in texts):
+        # "the minimum EHSG score on the 9 descriptors": "…a minimum score for nine specific EHSG descriptors"
+        # holds only the figure the question gives, not the one it asks for
         return "a figure for this"
     head = plan.counted_head or ""
     # The figure is bound to the thing counted ("how many family network support packages": packages); for

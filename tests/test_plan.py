@@ -100,6 +100,11 @@ def test_why_an_authoritys_figures_are_so_is_no_reason_the_reports_give(ask, que
     assert all(f in answer.text for f in facts), answer.text
 
 
+def test_why_a_council_has_more_of_something_the_text_tells_is_asked_of_the_text(reader):
+    plan = reader.understand("how come norfolk now has more kids at early help than in social care")[0]
+    assert (plan.answer_type, plan.route) == ("reason", "documents")
+
+
 def test_a_bare_why_after_a_question_is_its_own_question(reader):
     plans = reader.understand("How did Leeds do in 2024-25? Why?")
     assert [p.route for p in plans] == ["table", "documents"]

@@ -622,6 +622,9 @@ def test_quote_marks_hold_only_report_text(ask, built):
     # "MH" is mental health, a part of the programme the tables don't count: Southwark's clinician saw families
     # the report doesn't count, not its Annex A outcomes
     ("southwark adult MH clinician, how many families did they see?", "a number of families"),
+    # a figure the question gives itself is not the one it asks for: "nine specific EHSG descriptors" gives no score
+    ("whats the minimum EHSG score on the 9 descriptors you need to get invited to apply for earned autonomy",
+     "a figure for this"),
 ])
 def test_decline_names_what_is_missing_and_offers_the_nearest(ask, question, missing):
     answer = ask(question)

@@ -373,6 +373,7 @@ def test_aggregates(ask, question, facts, absent):
      "they don't give “individual children” figures"),
     ("hull got 1140 outcomes in 24-25 but how many families did it take on in total?", "they don't give “take on”"),
     ("how many outcomes did norfolk really submit before the cap in 2024-25?", "they don't give “before the cap”"),
+    ("can i get leeds outcomes month by month for 24/25", "they don't give “month by month” figures"),
     ("how many families did kent have referred in 2024-25", "they don't give “referred” figures"),
     # the size of the team running the programme is no figure of the tables (it summed them)
     ("roughly how big is the national supporting families team", "they don't give “supporting families team”"),
