@@ -162,6 +162,7 @@ class Plan:
     in_both: bool = False  # "which of those were in both lists?": the councils two table answers both listed
     transition: tuple | None = None  # "went from under 50% to 100%": (("lt", 50.0), ("eq", 100.0)) over two years
     moved: str | None = None  # a change ranking of only those that fell ("lt") or rose ("gt"): "the smallest drop"
+    against: str | None = None  # a filter set against England's figure: "national_rate" or "average"
     regions: list[str] = field(default_factory=list)  # regions side by side, when a question names two or more
     cumulative: bool = False  # "all-time", "since 2012": a running total over the programme's life, not one year's
     anchor: list[str] = field(default_factory=list)  # sentences the answer a text follow-up follows quoted
@@ -238,7 +239,8 @@ class Plan:
                           region_of=self.region_of, regions=list(self.regions),
                           share=self.share_of in slots.AREA_NOUNS,  # "what share of councils missed…"
                           position=self.position, combined=self.combined, transition=self.transition,
-                          national_share=self.national_share, ratio=self.ratio, moved=self.moved)
+                          national_share=self.national_share, ratio=self.ratio, moved=self.moved,
+                          against=self.against)
 
 
 @dataclass
@@ -1238,6 +1240,14 @@ class Reader:
             if plan.intent == "change" and not years.named and len(plan.years) > 1:
                 plan.years = plan.years[-1:]
             plan.intent, plan.measure = "average", "percentage"  # "is plymouth above average?": its share beside the mean
+        benchmark = _BENCHMARK.search(text) if not plan.authorities and not plan.subset else None
+        if benchmark and plan.intent in ("filter", "count", "rank", "lookup", "totals", "national_rate", "average"):
+            # "how many councils were above the national rate in 2024-25", "which were below average": the
+            # councils set against England's figure, not England's figure itself nor those on 100%
+            below = re.match(r"below|under|lower|worse|less|beneath|short", benchmark.group(1), re.I)
+            plan.comparator, plan.value, plan.measure = ("lt" if below else "gt"), None, "percentage"
+            plan.against = "average" if slots.has("average_words", benchmark.group(2)) else "national_rate"
+            plan.intent = "count" if re.search(r"\bhow\s+many\b|\bnumber\s+of\b", text, re.I) else "filter"
         if len(plan.authorities) == 1 and (re.match(r"\s*(?:so\s+)?(?:is|was)\b", text, re.I)
                                            or slots.has("checking_cues", text)) \
                 and slots.has("superlatives", text) and plan.intent in ("lookup", "change", "compare", "target", "earned_autonomy_member"):
@@ -1254,13 +1264,19 @@ class Reader:
             if next_in_rank.group().lower().startswith(("runner", "next")):
                 plan.n = max(plan.n, 2)  # (the top two: the one named and the runner-up, or the next best)
         moved = slots.earliest_key("moved", text)  # "fall" (bottom) or "rise" (top), as said first
-        if plan.intent == "rank" and len(plan.years) == 2 and moved and not plan.authorities:
+        if plan.intent == "rank" and len(plan.years) != 1 and moved and not plan.authorities:
             plan.intent = "rank_change"  # "biggest fall in raw outcomes from 23/24 to last year": the change, ranked
+        if plan.intent in ("rank", "rank_change", "count_change") and not moved and not plan.authorities \
+                and not plan.follow_up and len(plan.years) != 1 and slots.has("least_words", text) and re.search(r"\bchang", text, re.I):
+            plan.intent, plan.moved, plan.order = "rank_change", "least", "top"  # "whose outcomes changed least"
         if plan.intent == "rank_change" and moved and not plan.follow_up:
             plan.order = moved  # (the way it moved, whatever the superlative: "largest drop" is the biggest fall)
             if slots.has("least_words", text):  # "the smallest drop": of those that fell, the least
                 plan.moved = "lt" if moved == "bottom" else "gt"
                 plan.order = "top" if moved == "bottom" else "bottom"
+        if plan.intent == "rank_change" and len(years.named) == 1 and not moved and not plan.follow_up \
+                and not slots.has("comparatives", text) and not _CHANGE_WORD.search(text):
+            plan.intent = "rank"  # "biggest shortfall in numbers 2024-25": that year's ranking; nothing changed
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":
@@ -1326,7 +1342,7 @@ class Reader:
                 and set(slots.AREA_NOUNS) & set(re.findall(r"\w+", text.lower())):
             # "count of councils with an allocation of 2,000+": the councils past a threshold, not the sum of all
             plan.intent = "count" if plan.answer_type == "number" else "filter"
-        if plan.intent in ("filter", "count"):
+        if plan.intent in ("filter", "count") and not plan.against:
             plan.measure = plan.value_measure  # "under 50%", "in full"; "over 2000 outcomes"
             if plan.value is None and not (slots.has("table_words", text) or slots.has("full_marks", text)
                                            or slots.keys_found("comparators", text) - {"eq"}
@@ -1469,7 +1485,8 @@ class Reader:
             plan.measure = slots.first_key("measures", text[found.matches[0].start:])
         if plan.intent == "compare" and len(plan.authorities) < 2:
             plan.intent = "lookup"
-        if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target"):
+        if _places_wanted(text) and plan.authorities and plan.intent in ("lookup", "compare", "change", "target") \
+                and not plan.position:  # ("what place was Kent for outcomes": where it came)
             plan.intent = "text"  # "which councils did Lincolnshire support?": other councils, named in the text
         plan.cumulative = not plan.authorities and (bool(years.earlier) or not years.named and (
             slots.has("cumulative_words", text)))  # ("april 2015 to december 2023": a running total, both years named)
@@ -1968,6 +1985,13 @@ _POLITELY = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
 
 
 # An authority set against the mean: "above average", "below the average", "better than average".
+# A word asking how something changed between the years.
+_CHANGE_WORD = re.compile(r"\b(?:chang\w*|improv\w*|grow\w*|grew|differ\w*|year[\s-]+on[\s-]+year|since|from)\b", re.I)
+# A comparison with England's figure: "above the national rate", "below average", "better than england overall".
+_BENCHMARK = re.compile(r"\b(above|over|higher\s+than|better\s+than|beat|beating|exceed(?:ed|ing)?|more\s+than|below|"
+                        r"under|lower\s+than|worse\s+than|less\s+than|beneath|short\s+of)\s+((?:the\s+)?(?:national|"
+                        r"england|country|average|mean|median)\b(?:\s+(?:rate|average|figure|percentage|level|share|"
+                        r"as\s+a\s+whole|overall))?)", re.I)
 _AGAINST_AVERAGE = re.compile(r"\b(?:above|below|over|under|than|beat|beats|versus|vs\.?|against)\s+(?:the\s+)?"
                               r"(?:national\s+)?(?:average|mean|avg|median)\b", re.I)
 # A place further down a ranking: "the second biggest", "3rd highest", "the next best", "runner-up".

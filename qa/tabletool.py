@@ -80,7 +80,10 @@ class TableQuery:
     # "greater manchester's share of the allocation", or "achieved")
     transition: tuple | None = None  # ((comparator, value), (comparator, value)) passed in the earlier year, then
     # the later: "went from under 50% to 100%"
-    moved: str | None = None  # rank_change of only those that fell ("lt") or rose ("gt"), the least first
+    moved: str | None = None  # rank_change of only those that fell ("lt") or rose ("gt"), the least first; or
+    # "least": those that changed least either way
+    against: str | None = None  # a filter or count set against England's figure, "national_rate" (all achieved
+    # over all funded) or "average" (the mean authority's percentage): "how many were above the national rate"
 
 
 class TableToolError(ValueError):
@@ -455,7 +458,7 @@ class TableTool:
         """Authorities whose measure rose (top) or fell (bottom) the most between two years; optionally
         without some authorities ("the biggest fall after Cumberland"), or among a region's ("which south west
         council improved most"). With `moved` ("lt": fell, "gt": rose), only those that moved that way, the
-        least first ("the smallest drop")."""
+        least first ("the smallest drop"); with `moved` "least", those that changed least either way."""
         measure = self._measure(measure)
         first, last = self._span(years)
         direction = "DESC" if order == "top" else "ASC"
@@ -470,10 +473,12 @@ class TableTool:
         if way:
             direction = "DESC" if moved == "lt" else "ASC"  # the least movement first
         ranked = self._rows(self._CHANGE_SQL.format(m=measure) + without + among + way +
-                            f" ORDER BY change {direction}, a.authority", (first, last, *exclude, *members))
+                            (" ORDER BY ABS(change), a.authority" if moved == "least"  # ("changed least": either way)
+                             else f" ORDER BY change {direction}, a.authority"), (first, last, *exclude, *members))
         rows = ranked[:max(1, min(int(n), 200))]
         # "the smallest drop" of -2 points when two fell by 2: both, not the first by the alphabet
-        tied = [r for r in ranked[len(rows):] if r["change"] == rows[-1]["change"]] if rows else []
+        size = abs if moved == "least" else (lambda change: change)
+        tied = [r for r in ranked[len(rows):] if size(r["change"]) == size(rows[-1]["change"])] if rows else []
         unit = " points" if measure == "percentage" else ""
         listing = "; ".join(f"{i}. {r['authority']} ({fmt(measure, r['value_before'])} → "
                             f"{fmt(measure, r['value_after'])}, {r['change']:+,}{unit})" for i, r in enumerate(rows, 1))
@@ -481,7 +486,9 @@ class TableTool:
         scope = f", excluding {', '.join(exclude)}" if exclude else ""
         scope += f", among the {SUBSETS[subset]}" if among else ""
         text = f"Where {MEASURES[measure]} {word} the most from {first} to {last}{scope}: {listing}."
-        if way:
+        if moved == "least":
+            text = f"Where {MEASURES[measure]} changed the least from {first} to {last}{scope}: {listing}."
+        elif way:
             word = "fell" if moved == "lt" else "rose"
             text = (f"Of the authorities whose {MEASURES[measure]} {word} from {first} to {last}{scope}, "
                     f"the smallest {'falls' if moved == 'lt' else 'rises'} first: {listing}." if rows else
@@ -525,6 +532,31 @@ class TableTool:
         listing = ", ".join(f"{r['authority']} ({_filtered_value(measure, r)})" for r in rows)
         text = f"{head}: {listing}." if rows else f"{head}."
         return TableResult(text, rows, [_annex_source(year, rows)])
+
+    def filter_against(self, year: str, comparator: str, against: str) -> TableResult:
+        """Authorities whose share of their allocation is above ("gt") or below ("lt") England's: the national
+        rate (all outcomes achieved over all funded, set against each one's counts, not its rounded percentage)
+        or the average authority's percentage (the mean of those Annex A prints, as `average` gives it)."""
+        year = self._year(year)
+        if against == "national_rate":
+            total = self.totals(year).rows[0]
+            benchmark = 100 * total["achieved"] / total["max_outcomes"]
+            said = (f"the national rate of {round(benchmark)}% ({total['achieved']:,} of {total['max_outcomes']:,} "
+                    f"funded outcomes achieved)")
+        else:
+            benchmark = self.db.execute("SELECT AVG(percentage) FROM annex WHERE year = ?", (year,)).fetchone()[0]
+            said = f"the average authority's {benchmark:.1f}% (the mean of the Annex A percentages)"
+        op = ">" if comparator in ("gt", "ge") else "<"
+        sql = "year = ? AND percentage"
+        if against == "national_rate":
+            sql = "year = ? AND 100.0 * achieved / max_outcomes"
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM annex WHERE " + sql + f" {op} ? ORDER BY percentage DESC, "
+                          "authority", (year, benchmark))
+        word = "above" if op == ">" else "below"
+        head = (f"{_authorities(len(rows)) if rows else 'No authority'} had a percentage of funded outcomes "
+                f"achieved {word} {said} in {year}")
+        listing = ", ".join(f"{r['authority']} ({r['percentage']}%)" for r in rows)
+        return TableResult(f"{head}: {listing}." if rows else f"{head}.", rows, [_annex_source(year, rows)])
 
     def filter_all_years(self, measure: str, years: list[str], comparator: str, value: float,
                          subset: str | None = None, upper: float | None = None) -> TableResult:
@@ -880,6 +912,8 @@ class TableTool:
             return [self.rank_change(q.measure or "achieved", q.n, q.order, q.years, q.exclude, q.subset, q.moved)]
         if op == "count_change":
             return [self.count_change(q.measure or "achieved", q.comparator or "lt", q.years)]
+        if op in ("filter", "count") and q.against:
+            return [self.filter_against(y, q.comparator or "gt", q.against) for y in years]
         if op in ("filter", "count") and q.transition:
             return [self.filter_transition(q.measure or "percentage", (q.years or list(self.years))[-2:],
                                            *q.transition, q.subset)]

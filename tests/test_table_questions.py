@@ -325,6 +325,20 @@ def test_change_between_years(ask):
      ["Barnet"]),
     ("which 3 councils were worst among those under 50% in 2024-25", ["1. Torbay", "2. Bexley", "3. Kirklees"],
      ["Harrow"]),
+    # councils set against England's figure: the national rate (on their counts) or the average authority's %
+    ("how many councils were above the national rate in 2024-25?",
+     ["85 authorities had a percentage of funded outcomes achieved above the national rate of 81% (104,761 of "
+      "130,054"], ["exactly 100%"]),
+    ("which councils were below average in 2023-24", ["72 authorities", "below the average authority's 60.9%",
+                                                      "Hampshire (60%)"], ["exactly 100%"]),
+    # one year named and nothing that changed: that year's ranking, not the change to it
+    ("biggest shortfall in numbers 2024-25", ["1. Greater Manchester (2,340 short"], ["rose the most"]),
+    # a growth asked without a year is the change between the two ("added", "grew")
+    ("which area added the most outcomes year on year", ["1. Greater Manchester (3,443 → 6,685, +3,242)"], []),
+    # changed the least either way: the smallest change up or down, not the biggest fall
+    ("which council's outcome count changed the least between the 2 years?", ["changed the least",
+                                                                              "1. Lambeth (631 → 647, +16)"],
+     ["Lancashire"]),
     # …and "not 100%" said as a negation ("wasn't", "excluding those on") is under it, not exactly it
     ("highest % in 23-24 that wasn't 100?", ["under 100%: 1. Cumberland (96%"], ["Haringey"]),
     ("best 2023-24 percentage excluding those on 100%", ["under 100%: 1. Cumberland (96%"], ["exactly 100%"]),
@@ -610,6 +624,9 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # "and compared with X?" after one council's figures: the two side by side, that year
     (["how did barnsley do in 24/25", "and compared with wakefield?"], ["In 2024-25: Barnsley achieved",
                                                                       "Wakefield achieved"]),
+    # "what place was Kent": where it came in the table, not the places the text names
+    (["what place was Kent for number of outcomes achieved in 2024-25"],
+     ["Kent ranked 3rd of 141 authorities by successful family outcomes achieved in 2024-25"]),
     # "ok now" only moves the conversation on: "both years" are both, not the latest ("now")
     (["Hillingdon 23/24", "and 24/25?", "ok now Hounslow for both years"],
      ["Hounslow achieved 343 successful family outcomes in 2023-24", "Hounslow achieved 793"]),

@@ -174,3 +174,25 @@ def test_authorities_that_moved_from_one_band_to_another(tool):
     assert all(r["percentage"] < 30 for r in result.rows if r["year"] == "2023-24")
     assert result.summary.startswith("3 authorities went from percentage of funded outcomes achieved under 30% in "
                                      "2023-24 to over 90% in 2024-25")
+
+
+@pytest.mark.parametrize("year, comparator, against, count", [
+    ("2024-25", "gt", "national_rate", 85),  # above 104,761 / 130,054 on each one's own counts
+    ("2023-24", "lt", "national_rate", 73),  # below 64,280 / 105,149
+    ("2023-24", "lt", "average", 72),  # below the mean of the printed percentages, 60.9%
+])
+def test_authorities_set_against_englands_figure(tool, tables, year, comparator, against, count):
+    result = tool.filter_against(year, comparator, against)
+    assert len(result.rows) == count and result.summary.startswith(f"{count} authorities")
+    if against == "national_rate":
+        achieved = sum(r.achieved for r in rows(tables, year).values())
+        most = sum(r.max_outcomes for r in rows(tables, year).values())
+        above = [r["achieved"] / r["max_outcomes"] > achieved / most for r in result.rows]
+        assert all(above) if comparator == "gt" else not any(above)
+
+
+def test_the_authority_that_changed_least_either_way(tool):
+    result = tool.rank_change("achieved", 1, years=["2023-24", "2024-25"], moved="least")
+    assert result.rows[0]["authority"] == "Lambeth" and result.rows[0]["change"] == 16
+    every = tool.rank_change("achieved", 200, years=["2023-24", "2024-25"])
+    assert min(abs(r["change"]) for r in every.rows) == 16
