@@ -1044,8 +1044,11 @@ class Reader:
                 plan.intent = "follow_up"  # "which one hit a higher percentage?"
             # "which was better?", "how does that compare with the year before?" (read as a lookup of last's area)
             # (not "what about 2024-25?" after kent vs essex in 2023-24: the same comparison, that year)
+            # (nor "and in 2023-24?" after where Kent came in 2024-25, which the classifier may read as weighing: only
+            # another year, asked the same way)
             comparing = weighing and not names_own and plan.intent in ("follow_up", "lookup", "change", "text") \
-                and not (only_years and last.intent == "compare")
+                and not (only_years and (last.intent == "compare" or not (
+                    slots.has("comparatives", plan.question) or slots.has("change_words", plan.question))))
             if weighing and len(plan.authorities) == 1 and len(last.authorities) == 1 and \
                     plan.authorities != last.authorities and (slots.has("pronouns", plan.question) or re.match(
                         r"\W*(?:and\s+|so\s+)?(?:how\s+about\s+)?(?:compared?\s+(?:with|to)|vs\.?|versus|against)\b",
@@ -1279,6 +1282,9 @@ class Reader:
             plan.intent = "rank"  # "biggest shortfall in numbers 2024-25": that year's ranking; nothing changed
         if plan.intent in ("rank", "rank_change") and not plan.measure:
             plan.measure = slots.first_key("order_measure", text) or "achieved"
+        if plan.intent in ("rank", "rank_change") and plan.measure == "shortfall" and _AS_A_SHARE.search(text):
+            # "furthest from allocation by %": the lowest share of it achieved, not the most outcomes short
+            plan.measure, plan.order = "percentage", "bottom" if plan.order == "top" else "top"
         if plan.intent == "rank" and plan.measure == "shortfall" and plan.order == "bottom":
             plan.comparator, plan.value = "gt", 0.0  # "closest to their allocation": among those that fell short
         if plan.intent in ("filter", "earned_autonomy_list") and slots.has("earned_autonomy_areas", text):
@@ -1351,9 +1357,14 @@ class Reader:
                 # tables; a count the text gives
                 plan.intent, plan.measure = "text", None
             elif plan.value is None and plan.intent == "filter" and plan.asked_order \
-                    and "lt" in slots.keys_found("comparators", text):
+                    and ("lt" in slots.keys_found("comparators", text) or slots.first_key("measures", text) == "shortfall"):
                 # "which 3 councils fell furthest short": a ranking by shortfall, not every council short
                 plan.intent, plan.measure = "rank", "shortfall"
+                if plan.order == "bottom":  # "of those that fell short, which was the fewest short": none at 100%
+                    plan.comparator, plan.value = "gt", 0.0
+                if not slots.count_number(text) and re.search(r"\bwhich\s+(?:one\s+)?(?:was|is|had|did|came)\b", text,
+                                                              re.I):
+                    plan.n = 1  # ("of the councils that fell short, which was…": one of them)
             elif plan.value is None:  # "how many fell short of their allocation": under 100%; else exactly 100%
                 plan.comparator, plan.value = ("lt" if "lt" in slots.keys_found("comparators", text) else "eq"), 100.0
             closest = re.search(r"\b(?:closest|nearest)\b", text, re.I)
@@ -1985,6 +1996,8 @@ _POLITELY = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
 
 
 # An authority set against the mean: "above average", "below the average", "better than average".
+# A measure asked as a share of the allocation: "by %", "in percentage terms", "as a percentage".
+_AS_A_SHARE = re.compile(r"\b(?:by|in|as\s+a)\s+(?:%|per\s?cent(?:age)?(?:\s+terms)?|proportion|share)(?!\w)", re.I)
 # A word asking how something changed between the years.
 _CHANGE_WORD = re.compile(r"\b(?:chang\w*|improv\w*|grow\w*|grew|differ\w*|year[\s-]+on[\s-]+year|since|from)\b", re.I)
 # A comparison with England's figure: "above the national rate", "below average", "better than england overall".

@@ -339,6 +339,13 @@ def test_change_between_years(ask):
     ("which council's outcome count changed the least between the 2 years?", ["changed the least",
                                                                               "1. Lambeth (631 → 647, +16)"],
      ["Lancashire"]),
+    # the outcomes a council "left unclaimed" are its shortfall; "by %" asks the share, so the lowest percentage
+    ("leaving out greater manchester which single council left the most outcomes unclaimed vs max in 2023-24?",
+     ["excluding Greater Manchester: 1. Birmingham (2,561 short"], []),
+    ("furthest from allocation by % in 24-25?", ["1. Torbay (6%: 21 of 355)"], ["Greater Manchester"]),
+    # the fewest short among those that fell short: not the councils on 100%, 0 short
+    ("in 23-24, of the councils that fell short, which was the fewest outcomes short of its max (in numbers)?",
+     ["1. Rutland (13 short: 12 of 25)"], ["Barking"]),
     # …and "not 100%" said as a negation ("wasn't", "excluding those on") is under it, not exactly it
     ("highest % in 23-24 that wasn't 100?", ["under 100%: 1. Cumberland (96%"], ["Haringey"]),
     ("best 2023-24 percentage excluding those on 100%", ["under 100%: 1. Cumberland (96%"], ["exactly 100%"]),
@@ -627,6 +634,9 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # "what place was Kent": where it came in the table, not the places the text names
     (["what place was Kent for number of outcomes achieved in 2024-25"],
      ["Kent ranked 3rd of 141 authorities by successful family outcomes achieved in 2024-25"]),
+    # …and "and in 2023-24?" after it: where it came that year, not its change
+    (["where did Kent come by outcomes in 2024-25", "and in 2023-24?"],
+     ["Kent ranked 2nd of 141 authorities by successful family outcomes achieved in 2023-24"]),
     # "ok now" only moves the conversation on: "both years" are both, not the latest ("now")
     (["Hillingdon 23/24", "and 24/25?", "ok now Hounslow for both years"],
      ["Hounslow achieved 343 successful family outcomes in 2023-24", "Hounslow achieved 793"]),
