@@ -434,6 +434,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
                   if w not in said and w.capitalize() not in strangers
                   and (not _ordinary(w) or slots.has("asked_topics", w)) and retriever.unknown_words(w)
                   and not CALENDAR.match(w) and not slots.has("summary_words", w)  # "the gist of…" asks a summary
+                  and not slots.has("reason_asks", w)  # "the rationale for…" asks why
                   and not slots.keys_found("related_words", w)  # "takeaway": the reports say "key finding"
                   and not _used_as_verb(w, plan.question)]  # "why did norfolk redo its strategy": no name
     bodies = _unknown_bodies(plan.question, retriever)
@@ -539,8 +540,14 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         own -= cue_tokens("money_words")  # "which councils got money for…": "was awarded £112,268" says so
     if own and not signed:
         rarest = min(own, key=retriever.chunk_count)
-        if not any(rarest[:5] == t[:5] for p in passages
-                   for t in retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)):
+        said_here = set().union(*(retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)
+                                  for p in passages))
+        # (an abbreviation is there when what it stands for is: "PbR" in "Payment by Results"; a word the reports
+        # never use, when theirs is: "MHCLG" in "DLUHC", vocabulary related_words)
+        theirs = set(tokens(" ".join(slots.keys_found("related_words", rarest))))
+        if not any(rarest[:5] == t[:5] for t in said_here) \
+                and not (rarest in retriever.acronyms and retriever.acronyms[rarest] <= said_here) \
+                and not (theirs and theirs & said_here):
             return _none("I couldn't find this in the reports.")
     # …and a loss asked about must be one the passage tells: "which councils lost earned autonomy" is not
     # answered by the six it was awarded to
@@ -549,7 +556,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # …and a programme or project asked about by its abbreviation must be there: of "who will run the FFP in
     # leeds", the Families First Partnership, not Leeds's SEND project; of "when will the FFP evaluation be
     # published", not the SEND project's report "published in due course"
-    abbreviated = {t for t in asked if t in retriever.acronyms}
+    # (as typed: "sending" is no "SEND")
+    abbreviated = {t for t in asked if t in retriever.acronyms and re.search(rf"\b{re.escape(t)}s?\b", plan.question, re.I)}
     if abbreviated and not signed:
         said_here = set().union(*(retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)
                                   for p in passages))

@@ -237,6 +237,22 @@ def test_declines_what_the_reports_do_not_say(ask, question):
     assert "reports cover" in answer.text
 
 
+@pytest.mark.parametrize("question, said", [
+    # the everyday name for what the reports call otherwise: MHCLG's "handover" is DLUHC's move of ownership
+    ("What prompted the handover of the programme from MHCLG to DfE in april 2024?",
+     "As recommended by the Independent Review of Children's Social Care"),
+    # "PbR" is the Payment by Results the passage names; "sending" is no SEND project
+    ("PbR was scrapped in 2024-25 so why are LAs still sending in claims?", "the payment by results mechanism"),
+    # "rationale" asks why; it is no topic the reports lack
+    ("What was the rationale for giving some councils earned autonomy rather than keeping them on payment by "
+     "results?", "Earned Autonomy"),
+])
+def test_words_the_reports_do_not_use_are_read_as_theirs(ask, question, said):
+    answer = ask(question)
+    assert said in answer.text, answer.text
+    assert "couldn't find" not in answer.text and "don't mention" not in answer.text
+
+
 @pytest.mark.parametrize("question, route, said", [
     ("when did the mental health pilot wrap up", "documents", "September 2024"),
     # an end asked for needs a passage saying something ends: the FFP's £500m "in 2025-26" gives no end
