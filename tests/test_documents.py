@@ -295,6 +295,11 @@ def test_a_question_ending_in_find_out_is_the_question(ask, question, said):
     ("Kirklees dropped to 20% in 2024-25, is that poor management on their part?",
      "not whether it was well run. What they do give, from the outcome tables: In 2024-25 Kirklees achieved 247 of its "
      "maximum of 1,205 funded outcomes (20%)"),
+    # the programme set against other programmes or countries: a comparison the reports never make
+    ("Does Family Nurse Partnership get better results than Supporting Families?",
+     "The reports don't give a verdict on this."),
+    ("Have other countries like the Netherlands or Australia got better results with whole family programmes than "
+     "England?", "The reports don't give a verdict on this."),
     # a word the reports don't use ("scrapping") in a verdict asked is no sign they don't cover the topic
     ("was scrapping payment by results a good idea?", "The reports don't give a verdict on this. The nearest they say"),
     ("whose fault is it that Cumberland fell so far last year?",
