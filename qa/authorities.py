@@ -12,6 +12,7 @@ from pathlib import Path
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from index.text import fold, fold_with_offsets
 
@@ -48,6 +49,7 @@ class AuthorityResolver:
 
     FUZZY_CUTOFF = 85  # rapidfuzz ratio (0-100) a misspelling must reach
     FUZZY_MARGIN = 5  # ...and by which it must beat the next name
+    ONE_EDIT_LENGTH = 6  # below the ratio, a name this long or longer is still read one edit away (OSA distance)
 
     def __init__(self, canonical_names: list[str]):
         self.names = sorted(canonical_names)
@@ -81,6 +83,11 @@ class AuthorityResolver:
         """The one name clearly closest to `key` (same first letter, ahead of the next name), or None."""
         keys = [k for k in keys if k[:1] == key[:1]]
         best = process.extract(key, keys, scorer=fuzz.ratio, limit=2, score_cutoff=self.FUZZY_CUTOFF)
+        if not best and len(key) >= self.ONE_EDIT_LENGTH:
+            # one letter wrong or two swapped in a shorter name ("dudely", "dudlay"): one edit from one name only
+            near = {self._lookup[k] for k, _, _ in process.extract(key, keys, scorer=OSA.distance, limit=3,
+                                                                  score_cutoff=1)}
+            return near.pop() if len(near) == 1 else None
         if not best:
             return None
         if len(best) == 1 or self._lookup[best[0][0]] == self._lookup[best[1][0]] \

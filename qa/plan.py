@@ -463,6 +463,18 @@ class Reader:
             return [Plan(found.text, "out_of_scope", "summary", decline=found.problem)]
         context = self.context(history)
         questions = [self._past_chatter(q) for q in self._choose(found.candidates)]
+        if context.last is None and questions and questions[0] in found.candidates[1:] \
+                and self._predict(self.mask(questions[0])).intent == "follow_up":
+            # "kirklees only got 20% this year which is shocking tbh. what about the year before?": the follow-up
+            # goes on from the statement before it, read as the question it would be
+            said = found.candidates[found.candidates.index(questions[0]) - 1]
+            lead = self.read(said, context)
+            of_figures = slots.percentages(said) or slots.has("table_words", said) or self.slots(said).years.named \
+                or self.slots(said).years.relative  # (not who is asking: "Hi, I'm from Leeds. How are…")
+            if lead.route == "table" and lead.authorities and not lead.decline and of_figures \
+                    and not _SELF_INTRO.match(said):
+                context = Context(lead, context.answer_names, context.answer_authorities, context.answer_quotes,
+                                  _seen(context.authorities_seen, lead.authorities))
         if found.context:  # "assistant: Leeds got 5,000 in 2024-25. user: really? what's the real figure"
             questions = [self._with_its_message(q, [*found.context, q], topic_before=False) for q in questions]
         plans: list[Plan] = []
@@ -1886,6 +1898,7 @@ def split_compound(question: str) -> list[str]:
                 parts[0] = f"{lead.strip()} {parts[0]}"
         return [q for p in parts for q in split_compound(p.strip(" ,;"))]
     parts = re.split(r"(?:\?\s+(?:and\s+|also\s+|plus\s+)?|[,;]\s*and\s+|\s+and also\s+|\s+[+&]\s+)"
+                     r"(?:(?:btw|by the way|also|separately|secondly|finally|then)\W+)?"  # ("…, and btw how much…")
                      r"(?=(?:what|how|which|who|when|where|why|is|are|did|does)\b)"
                      r"|\s+and\s+(?=(?:who|when|where|why|which|what|how|whether)\s+(?!many\b|much\b)\w+\s+\w+)"
                      r"|,?\s+and\s+(?=why\W*$)",  # "how did leeds do last year and why"

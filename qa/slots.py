@@ -157,8 +157,17 @@ def asks_money(text: str) -> bool:
     return has("money_words", without("not_money", text))
 
 
+# A measure the question sets aside: "in numbers, not %", "rather than the percentage", "instead of the rate".
+_NOT_THIS_MEASURE = re.compile(r"\b(?:not|rather\s+than|instead\s+of|as\s+opposed\s+to)\s+(?:by\s+|in\s+|as\s+an?\s+|the\s+)?"
+                               r"(?:%|per\s?cent(?:ages?)?\b|percentages?\b|pct\b|rates?\b|shares?\b|proportions?\b)",
+                               re.I)
+
+
 def first_key(group: str, text: str) -> str | None:
-    """The first key of a vocabulary group (in file order) whose words appear in the text."""
+    """The first key of a vocabulary group (in file order) whose words appear in the text; a measure the
+    question sets aside ("in absolute numbers, not percentage") is not one it names."""
+    if group in ("measures", "order_measure"):
+        text = _NOT_THIS_MEASURE.sub(" ", text)
     for key, pattern in _possible(group, text):
         if pattern.search(text):
             return key

@@ -321,6 +321,11 @@ def test_compound_question_gets_both_parts(ask):
     assert answer.routes == ["table", "documents"]
 
 
+def test_an_aside_between_the_parts_still_splits_them(ask):
+    answer = ask("how did lewisham do in 23/24, and btw how much was Wakefield awarded for the SEND project?")
+    assert "Lewisham achieved 670" in answer.text and "Wakefield was awarded £80,488" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question, facts", [
     ("Which local authority had the lowest percentage achieved in 2024-25, and what was it?", ["Torbay", "6%"]),
     ("who got the most outcomes last year and how many was that?", ["Greater Manchester", "6,685"]),

@@ -194,6 +194,25 @@ def test_a_plural_ranking_without_a_count_lists_five(reader, question, n):
     assert (plan.intent, plan.n) == ("rank", n)
 
 
+def test_an_abbreviation_is_no_misspelt_authority(reader):
+    assert reader.understand("how many families did CAMHS see in 2024-25")[0].authorities == []
+
+
+@pytest.mark.parametrize("question, measure", [
+    ("who got the most outcomes in 2024/25 in absolute numbers, not percentage", "achieved"),
+    ("which authority added the most extra outcomes between the two years (in numbers not %)", "achieved"),
+    ("top 5 by percentage rather than numbers in 2024-25", "percentage"),
+])
+def test_a_measure_set_aside_is_not_the_one_ranked(reader, question, measure):
+    assert reader.understand(question)[0].measure == measure
+
+
+def test_a_follow_up_after_a_statement_in_the_same_message_goes_on_from_it(ask):
+    answer = ask("kirklees only got 20% this year which is shocking tbh. what about the year before?")
+    assert "Kirklees achieved 49% of its funded successful family outcomes in 2023-24 (479 of a maximum of 974)" \
+        in answer.text, answer.text
+
+
 def test_ages_are_not_years(reader):
     from qa import slots
 
@@ -210,6 +229,10 @@ def test_ages_are_not_years(reader):
     ("n yorkshire outcomes achieved 2023-24", "North Yorkshire"),
     ("e sussex target", "East Sussex"),
     ("how did s tyneside do last year", "South Tyneside"),
+    # one edit from a shorter name, two letters swapped or one wrong; a possessive of a name ending in s
+    ("dudely 2023-24 numbers pls (max, achieved, %)", "Dudley"),
+    ("how did dudlay do in 2023-24", "Dudley"),
+    ("st helen's went from 96 outcomes to how many?", "St. Helens"),
 ])
 def test_authority_names_typos_and_abbreviations(reader, question, authority):
     assert reader.understand(question)[0].authorities == [authority]
