@@ -591,7 +591,7 @@ class Reader:
         leans = slots.has("checking_cues", question) or slots.has("pronouns", question) or \
             slots.has("back_references", question) or slots.has("first_person", question) or \
             slots.has("unnamed_place", question) or terse or \
-            (question == candidates[-1] and self._asks_figures_of_nobody(question))
+            (self._closes(question, candidates) and self._asks_figures_of_nobody(question))
         # ("… Devon against Cornwall - how did the two compare"; a request for figures ends the message it leans on)
         # (a question naming one council but asking about "we" leans on the sentence saying who "we" are: "I'm a
         # councillor in redcar and cleveland. Can you tell me whether we did better than middlesbrough…")
@@ -615,10 +615,19 @@ class Reader:
                         + [self._borrowed(c) for c in others if candidates.index(c) > at])
 
     def _asks_figures_of_nobody(self, question: str) -> bool:
-        """ "Can you give me both years' figures?": read as an authority's figures, but naming neither it nor
-        anything else; the message's other sentences say whose."""
-        return len(self._subject_words(question)) <= 1 and \
-            self._predict(self.mask(question)).intent in NEEDS_AUTHORITY
+        """ "Can you give me both years' figures?", "what were the two figures": read as an authority's figures,
+        or asking for figures, but naming neither it nor anything else; the message's other sentences say whose."""
+        subject = set(self._subject_words(question))
+        return len(subject) <= 1 and self._predict(self.mask(question)).intent in NEEDS_AUTHORITY or (
+            slots.has("figure_nouns", question)
+            and not subject - set(slots.vocabulary()["figure_nouns"]) - set(slots.vocabulary()["table_words"]))
+
+    def _closes(self, question: str, candidates: list[str]) -> bool:
+        """Whether the question ends its message, but for a sign-off that names nothing ("Much appreciated.")."""
+        if question not in candidates:
+            return False
+        return all(question_signal(c) < 0.4 and not self.slots(c).matches
+                   for c in candidates[candidates.index(question) + 1:])
 
     def _borrowed(self, text: str) -> str:
         """What a question takes from a sentence beside it: the sentence without its figures; from one saying who

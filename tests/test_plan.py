@@ -699,6 +699,12 @@ def test_input_with_no_question_gets_a_message(ask, message):
     # "we" are the council the writer's lead-in names, whoever "wants to know"
     ("hello, I'm the data lead at wirral and my boss wants to know how we did against sefton in 2023-24, ta",
      ["In 2023-24: Wirral achieved", "Sefton achieved"]),
+    # figures asked of no one, before a sign-off, or as "the two figures": the council the message is about
+    ("Our trustees asked me to find out how Stoke-on-Trent did in the final year. I lost track of the table. Could "
+     "you tell me the achieved number and the percentage for 2024-25? Much appreciated.",
+     ["Stoke-on-Trent achieved 61%", "(601 of a maximum of 993)"]),
+    ("whats going on with cumberland, their percentage seems to have fallen off a cliff between 23-24 and 24-25. "
+     "what were the two figures", ["96%", "23%"]),
 ])
 def test_the_place_a_message_names_is_the_council_it_asks_about(ask, message, facts):
     answer = ask(message)
