@@ -218,6 +218,7 @@ def has(name: str, text: str) -> bool:
 
 
 _RUN = re.compile(r"[a-z0-9]+")
+FOUND_CACHE = 16_384  # (vocabulary list, text) lookups kept: a question's texts are read for many lists
 
 
 @lru_cache(maxsize=None)
@@ -240,7 +241,7 @@ def _group_firsts(group: str) -> dict[str, frozenset[str] | None]:
 
 def _possible(group: str, text: str) -> list[tuple[str, re.Pattern]]:
     """(key, pattern) of a vocabulary group's keys that have a phrase that could start in the text (as in has)."""
-    runs = set(_RUN.findall(text.lower()))
+    runs = _words_in(text)
     firsts = _group_firsts(group)
     return [(key, p) for key, p in _patterns(group).items() if firsts[key] is None or not firsts[key].isdisjoint(runs)]
 
@@ -266,12 +267,24 @@ def is_only(name: str, text: str) -> bool:
     return bool(m) and m.end() == len(bare)
 
 
+@lru_cache(maxsize=FOUND_CACHE)
 def find(name: str, text: str) -> re.Match | None:
-    """The first match of a vocabulary list's words in the text."""
+    """The first match of a vocabulary list's words in the text (kept: the plan asks of the same words again)."""
     firsts = _first_words(name)
-    if firsts is not None and firsts.isdisjoint(_RUN.findall(text.lower())):
+    if firsts is not None and firsts.isdisjoint(_words_in(text)):
         return None  # none of its phrases can start here: the long alternation need not run
     return _list_pattern(name).search(text)
+
+
+@lru_cache(maxsize=FOUND_CACHE)
+def _words_in(text: str) -> frozenset[str]:
+    return frozenset(_RUN.findall(text.lower()))
+
+
+def clear_found() -> None:
+    """Forget the lookups `find` kept (a benchmark timing questions already asked)."""
+    find.cache_clear()
+    _words_in.cache_clear()
 
 
 def ends_with(name: str, text: str) -> bool:
