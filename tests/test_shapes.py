@@ -208,6 +208,9 @@ def test_reason_gives_the_cause_with_the_sentence_it_explains(ask):
     ("how come they changed people's names in the case study?", "to preserve confidentiality"),
     # "y did…" typed for "why did…"
     ("y did the programme move to the department for education?", "this move will bring together the spectrum"),
+    # what something did, said with "fostered…, ensuring that…": the point of it
+    ("in the mental health pilots, what was the point of emphasising 'patients as parents' in adult services?",
+     "ensuring that the needs of children were considered alongside those of their parents"),
 ])
 def test_reason_quotes_the_sentences_that_give_the_cause(ask, question, cause):
     answer = ask(question)
