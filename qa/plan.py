@@ -1290,8 +1290,10 @@ class Reader:
         moved = slots.earliest_key("moved", text)  # "fall" (bottom) or "rise" (top), as said first
         if plan.intent == "rank" and len(plan.years) != 1 and moved and not plan.authorities:
             plan.intent = "rank_change"  # "biggest fall in raw outcomes from 23/24 to last year": the change, ranked
-        if plan.intent in ("rank", "rank_change", "count_change") and not moved and not plan.authorities \
-                and not plan.follow_up and len(plan.years) != 1 and slots.has("least_words", text) and re.search(r"\bchang", text, re.I):
+        figures_named = slots.first_key("measures", text) and not slots.has("text_topics", text)
+        if (plan.intent in ("rank", "rank_change", "count_change") or plan.intent == "text" and figures_named) \
+                and not moved and not plan.authorities and not plan.follow_up and len(plan.years) != 1 and slots.has("least_words", text) \
+                and re.search(r"\b(?:chang|mov|shift|vari|fluctuat)", text, re.I):  # ("moved the least")
             plan.intent, plan.moved, plan.order = "rank_change", "least", "top"  # "whose outcomes changed least"
         if plan.intent == "rank_change" and moved and not plan.follow_up:
             plan.order = moved  # (the way it moved, whatever the superlative: "largest drop" is the biggest fall)

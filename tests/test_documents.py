@@ -300,6 +300,8 @@ def test_a_question_ending_in_find_out_is_the_question(ask, question, said):
      "The reports don't give a verdict on this."),
     ("Have other countries like the Netherlands or Australia got better results with whole family programmes than "
      "England?", "The reports don't give a verdict on this."),
+    ("is the supporting families approach more effective than the healthy child programme?",
+     "The reports don't give a verdict on this."),
     # a word the reports don't use ("scrapping") in a verdict asked is no sign they don't cover the topic
     ("was scrapping payment by results a good idea?", "The reports don't give a verdict on this. The nearest they say"),
     ("whose fault is it that Cumberland fell so far last year?",

@@ -339,6 +339,8 @@ def test_change_between_years(ask):
     ("which council's outcome count changed the least between the 2 years?", ["changed the least",
                                                                               "1. Lambeth (631 → 647, +16)"],
      ["Lancashire"]),
+    ("which council's number of outcomes moved the least between the reports", ["1. Lambeth (631 → 647, +16)"],
+     ["Rutland"]),
     # the outcomes a council "left unclaimed" are its shortfall; "by %" asks the share, so the lowest percentage
     ("leaving out greater manchester which single council left the most outcomes unclaimed vs max in 2023-24?",
      ["excluding Greater Manchester: 1. Birmingham (2,561 short"], []),
@@ -634,6 +636,8 @@ def test_table_row_beside_place_outside(ask, question, facts):
     # "what place was Kent": where it came in the table, not the places the text names
     (["what place was Kent for number of outcomes achieved in 2024-25"],
      ["Kent ranked 3rd of 141 authorities by successful family outcomes achieved in 2024-25"]),
+    (["rotherham's place in the table for percentage achieved last year?"],
+     ["Rotherham ranked 106th of 141 authorities by percentage of funded outcomes achieved in 2024-25"]),
     # …and "and in 2023-24?" after it: where it came that year, not its change
     (["where did Kent come by outcomes in 2024-25", "and in 2023-24?"],
      ["Kent ranked 2nd of 141 authorities by successful family outcomes achieved in 2023-24"]),
