@@ -557,7 +557,8 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # leeds", the Families First Partnership, not Leeds's SEND project; of "when will the FFP evaluation be
     # published", not the SEND project's report "published in due course"
     # (as typed: "sending" is no "SEND")
-    abbreviated = {t for t in asked if t in retriever.acronyms and re.search(rf"\b{re.escape(t)}s?\b", plan.question, re.I)}
+    abbreviated = {t for t in asked if t in retriever.acronyms
+                   and re.search(rf"\b{re.escape(t)}s?\b", plan.question, re.I)}
     if abbreviated and not signed:
         said_here = set().union(*(retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)
                                   for p in passages))

@@ -1292,9 +1292,9 @@ class Reader:
             plan.intent = "rank_change"  # "biggest fall in raw outcomes from 23/24 to last year": the change, ranked
         figures_named = slots.first_key("measures", text) and not slots.has("text_topics", text)
         if (plan.intent in ("rank", "rank_change", "count_change") or plan.intent == "text" and figures_named) \
-                and not moved and not plan.authorities and not plan.follow_up and len(plan.years) != 1 and slots.has("least_words", text) \
-                and re.search(r"\b(?:chang|mov|shift|vari|fluctuat)", text, re.I):  # ("moved the least")
-            plan.intent, plan.moved, plan.order = "rank_change", "least", "top"  # "whose outcomes changed least"
+                and not moved and not plan.authorities and not plan.follow_up and len(plan.years) != 1 \
+                and slots.has("least_words", text) and re.search(r"\b(?:chang|mov|shift|vari|fluctuat)", text, re.I):
+            plan.intent, plan.moved, plan.order = "rank_change", "least", "top"  # "whose outcomes moved least"
         if plan.intent == "rank_change" and moved and not plan.follow_up:
             plan.order = moved  # (the way it moved, whatever the superlative: "largest drop" is the biggest fall)
             if slots.has("least_words", text):  # "the smallest drop": of those that fell, the least
@@ -1380,7 +1380,8 @@ class Reader:
                 # tables; a count the text gives
                 plan.intent, plan.measure = "text", None
             elif plan.value is None and plan.intent == "filter" and plan.asked_order \
-                    and ("lt" in slots.keys_found("comparators", text) or slots.first_key("measures", text) == "shortfall"):
+                    and ("lt" in slots.keys_found("comparators", text)
+                         or slots.first_key("measures", text) == "shortfall"):
                 # "which 3 councils fell furthest short": a ranking by shortfall, not every council short
                 plan.intent, plan.measure = "rank", "shortfall"
                 if plan.order == "bottom":  # "of those that fell short, which was the fewest short": none at 100%

@@ -158,7 +158,8 @@ def asks_money(text: str) -> bool:
 
 
 # A measure the question sets aside: "in numbers, not %", "rather than the percentage", "instead of the rate".
-_NOT_THIS_MEASURE = re.compile(r"\b(?:not|rather\s+than|instead\s+of|as\s+opposed\s+to)\s+(?:by\s+|in\s+|as\s+an?\s+|the\s+)?"
+_NOT_THIS_MEASURE = re.compile(r"\b(?:not|rather\s+than|instead\s+of|as\s+opposed\s+to)\s+"
+                               r"(?:by\s+|in\s+|as\s+an?\s+|the\s+)?"
                                r"(?:%|per\s?cent(?:ages?)?\b|percentages?\b|pct\b|rates?\b|shares?\b|proportions?\b)",
                                re.I)
 
