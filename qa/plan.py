@@ -479,7 +479,12 @@ class Reader:
             questions = [self._with_its_message(q, [*found.context, q], topic_before=False) for q in questions]
         plans: list[Plan] = []
         for i, question in enumerate(questions):
-            for j, part in enumerate(split_compound(question)):
+            parts = split_compound(question)
+            if len(parts) == 2 and slots.is_only("bare_reason_asks", parts[0]) \
+                    and not slots.is_only("bare_reason_asks", parts[1]):
+                parts.reverse()  # "Is there a reason given anywhere, and what were Swindon's two percentages?": why
+                # comes after what it asks about, as in "How did Leeds do? Why?"
+            for j, part in enumerate(parts):
                 continues = bool(plans) and (i > 0 or j > 0)
                 plan = self.read(part, context, continues=continues)
                 plans.append(plan)

@@ -384,6 +384,13 @@ def test_and_why_after_an_areas_figures_gives_them_and_says_no_reason_is_given(a
     assert "Leeds achieved 2,102" in answer.text and "The reports don't give a reason for Leeds's figures" in answer.text
 
 
+def test_a_reason_asked_before_the_figures_it_is_about_comes_after_them(ask):
+    answer = ask("Is there a reason given anywhere, and what were Swindon's two percentages?")
+    assert answer.routes == ["table", "none"], answer.text
+    assert "Swindon achieved 264" in answer.text and "The reports don't give a reason for Swindon's figures" \
+        in answer.text
+
+
 def test_a_part_whose_quote_another_part_holds_is_not_repeated(ask):
     answer = ask("the data team want to know which areas had a data warehouse or lake according to the latest data "
                  "survey, and what % had neither.")
