@@ -538,10 +538,14 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
         own -= cue_tokens("member_words")
     if any("£" in p.text or "£" in _nested_text(p, retriever) for p in passages):
         own -= cue_tokens("money_words")  # "which councils got money for…": "was awarded £112,268" says so
+    # (a programme or project asked about by its abbreviation, as typed: "sending" is no "SEND"; checked below)
+    abbreviated = {t for t in asked if t in retriever.acronyms
+                   and re.search(rf"\b{re.escape(t)}s?\b", plan.question, re.I)}
+    # the words the passages, their headings and the sentences before them say, for both checks
+    said_here = set().union(*(retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)
+                              for p in passages)) if (own or abbreviated) and not signed else set()
     if own and not signed:
         rarest = min(own, key=retriever.chunk_count)
-        said_here = set().union(*(retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)
-                                  for p in passages))
         # (an abbreviation is there when what it stands for is: "PbR" in "Payment by Results"; a word the reports
         # never use, when theirs is: "MHCLG" in "DLUHC", vocabulary related_words)
         theirs = set(tokens(" ".join(slots.keys_found("related_words", rarest))))
@@ -556,12 +560,7 @@ def _document_answer(plan: Plan, avoid: frozenset[str] = frozenset()) -> Answer:
     # …and a programme or project asked about by its abbreviation must be there: of "who will run the FFP in
     # leeds", the Families First Partnership, not Leeds's SEND project; of "when will the FFP evaluation be
     # published", not the SEND project's report "published in due course"
-    # (as typed: "sending" is no "SEND")
-    abbreviated = {t for t in asked if t in retriever.acronyms
-                   and re.search(rf"\b{re.escape(t)}s?\b", plan.question, re.I)}
     if abbreviated and not signed:
-        said_here = set().union(*(retriever.text_tokens(f"{p.section} {p.text}") | _before_tokens(p, retriever)
-                                  for p in passages))
         if any(t not in said_here and not retriever.acronyms[t] <= said_here for t in abbreviated):
             return _none(f"The reports don't say this about {listed(plan.authorities)}." if plan.authorities
                          else "I couldn't find this in the reports.")

@@ -469,8 +469,9 @@ class Reader:
             # goes on from the statement before it, read as the question it would be
             said = found.candidates[found.candidates.index(questions[0]) - 1]
             lead = self.read(said, context)
-            of_figures = slots.percentages(said) or slots.has("table_words", said) or self.slots(said).years.named \
-                or self.slots(said).years.relative  # (not who is asking: "Hi, I'm from Leeds. How are…")
+            said_years = self.slots(said).years
+            of_figures = slots.percentages(said) or slots.has("table_words", said) or said_years.named \
+                or said_years.relative  # (not who is asking: "Hi, I'm from Leeds. How are…")
             if lead.route == "table" and lead.authorities and not lead.decline and of_figures \
                     and not _SELF_INTRO.match(said):
                 context = Context(lead, context.answer_names, context.answer_authorities, context.answer_quotes,

@@ -544,7 +544,7 @@ class TableTool:
             said = (f"the national rate of {round(benchmark)}% ({total['achieved']:,} of {total['max_outcomes']:,} "
                     f"funded outcomes achieved)")
         else:
-            benchmark = self.db.execute("SELECT AVG(percentage) FROM annex WHERE year = ?", (year,)).fetchone()[0]
+            benchmark = self.average("percentage", year).rows[0]["average"]
             said = f"the average authority's {benchmark:.1f}% (the mean of the Annex A percentages)"
         op = ">" if comparator in ("gt", "ge") else "<"
         sql = "year = ? AND percentage"
